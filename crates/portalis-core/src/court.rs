@@ -1,0 +1,85 @@
+//! Courts (juridictions): their stable code, their kind and their time zone.
+
+use crate::enums::french_enum;
+use crate::Invalid;
+use chrono_tz::Tz;
+
+french_enum! {
+    /// The kind of a court.
+    CourtKind, "court kind", "Le type de juridiction" {
+        TribunalJudiciaire => ("tribunal_judiciaire", "Tribunal judiciaire"),
+        ChambreDeProximite => ("chambre_de_proximite", "Chambre de proximité"),
+        CourDAppel => ("cour_d_appel", "Cour d'appel"),
+        ConseilDePrudhommes => ("conseil_de_prudhommes", "Conseil de prud'hommes"),
+        TribunalDeCommerce => ("tribunal_de_commerce", "Tribunal de commerce"),
+        TribunalParitaireDesBauxRuraux => ("tribunal_paritaire_des_baux_ruraux", "Tribunal paritaire des baux ruraux"),
+    }
+}
+
+/// A court's stable code: 2 to 64 characters, lower-case ASCII letters,
+/// digits and dashes, starting with a letter (`tj-paris`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CourtCode(String);
+
+impl CourtCode {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let s = input.trim();
+        let ok = (2..=64).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(Invalid::new(
+                "a court code has 2 to 64 lower-case letters, digits or dashes and starts with a letter",
+                "Le code de la juridiction n'est pas valide.",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CourtCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses an IANA time zone name (`Europe/Paris`, `Indian/Reunion`).
+pub fn parse_time_zone(input: &str) -> Result<Tz, Invalid> {
+    input.trim().parse::<Tz>().map_err(|_| {
+        Invalid::new(
+            "an IANA time zone name such as Europe/Paris",
+            "Le fuseau horaire n'est pas reconnu.",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn court_codes_are_lower_case_slugs() {
+        assert!(CourtCode::parse("tj-saint-denis-reunion").is_ok());
+        assert!(CourtCode::parse("TJ-Paris").is_err());
+        assert!(CourtCode::parse("1tj").is_err());
+        assert!(CourtCode::parse("t").is_err());
+    }
+
+    #[test]
+    fn overseas_time_zones_are_known() {
+        assert_eq!(parse_time_zone("Indian/Reunion").unwrap(), chrono_tz::Indian::Reunion);
+        assert!(parse_time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn court_kinds_round_trip_through_their_codes() {
+        for kind in CourtKind::ALL {
+            assert_eq!(CourtKind::parse(kind.code()).unwrap(), *kind);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Events of a case's life ("Vie du dossier") and when they happen, in the
+//! court's local time.
+
+use crate::enums::french_enum;
+use crate::Invalid;
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+french_enum! {
+    /// What kind of event.
+    EventKind, "event kind", "Le type d'évènement" {
+        Saisine => ("saisine", "Saisine"),
+        Audience => ("audience", "Audience"),
+        Expertise => ("expertise", "Expertise"),
+        Convocation => ("convocation", "Convocation"),
+        Decision => ("decision", "Décision"),
+        Renvoi => ("renvoi", "Renvoi"),
+        Cloture => ("cloture", "Clôture"),
+    }
+}
+
+french_enum! {
+    /// Whether an event is still to be held.
+    EventStatus, "event status", "Le statut de l'évènement" {
+        Prevu => ("prevu", "Prévu"),
+        Annule => ("annule", "Annulé"),
+        Tenu => ("tenu", "Tenu"),
+    }
+}
+
+/// When an event happens, as the court states it: a local date, or a local
+/// date and time, in the court's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventTime {
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl EventTime {
+    /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let s = input.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            if s.len() == 10 {
+                return Ok(EventTime::Date(d));
+            }
+        }
+        if s.len() == 16 {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
+                return Ok(EventTime::DateTime(dt));
+            }
+        }
+        Err(Invalid::new(
+            "a local date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:MM",
+            "La date doit être au format AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.",
+        ))
+    }
+
+    /// Rebuilds the value from its stored parts.
+    pub fn from_parts(date: NaiveDate, time: Option<NaiveTime>) -> Self {
+        match time {
+            Some(t) => EventTime::DateTime(date.and_time(t)),
+            None => EventTime::Date(date),
+        }
+    }
+
+    pub fn date(self) -> NaiveDate {
+        match self {
+            EventTime::Date(d) => d,
+            EventTime::DateTime(dt) => dt.date(),
+        }
+    }
+
+    pub fn time(self) -> Option<NaiveTime> {
+        match self {
+            EventTime::Date(_) => None,
+            EventTime::DateTime(dt) => Some(dt.time()),
+        }
+    }
+
+    /// The instant this event starts in the court's time zone: midnight for
+    /// a date alone. A local time skipped by a daylight-saving change does not
+    /// exist and is refused; an ambiguous one takes the earlier instant.
+    pub fn to_utc(self, tz: Tz) -> Result<DateTime<Utc>, Invalid> {
+        let local = match self {
+            EventTime::Date(d) => d.and_time(NaiveTime::MIN),
+            EventTime::DateTime(dt) => dt,
+        };
+        match tz.from_local_datetime(&local) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
+            LocalResult::None => Err(Invalid::new(
+                "this local time does not exist in the court's time zone (daylight-saving change)",
+                "Cette heure n'existe pas dans le fuseau horaire de la juridiction.",
+            )),
+        }
+    }
+
+    /// The API form: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+    pub fn to_api_string(self) -> String {
+        match self {
+            EventTime::Date(d) => d.format("%Y-%m-%d").to_string(),
+            EventTime::DateTime(dt) => dt.format("%Y-%m-%dT%H:%M").to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_or_a_date_and_time_parse() {
+        assert_eq!(
+            EventTime::parse("2019-06-04").unwrap(),
+            EventTime::Date(NaiveDate::from_ymd_opt(2019, 6, 4).unwrap())
+        );
+        let t = EventTime::parse("2019-06-04T14:00").unwrap();
+        assert_eq!(t.to_api_string(), "2019-06-04T14:00");
+        assert!(EventTime::parse("2019-06-04 14:00").is_err());
+        assert!(EventTime::parse("2019-02-30").is_err());
+        assert!(EventTime::parse("2019-06-04T14:00:00Z").is_err());
+    }
+
+    #[test]
+    fn a_reunion_hearing_at_two_pm_is_ten_am_utc() {
+        let t = EventTime::parse("2019-06-04T14:00").unwrap();
+        assert_eq!(
+            t.to_utc(chrono_tz::Indian::Reunion).unwrap().to_rfc3339(),
+            "2019-06-04T10:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_time_skipped_by_daylight_saving_is_refused() {
+        let t = EventTime::parse("2026-03-29T02:30").unwrap();
+        assert!(t.to_utc(chrono_tz::Europe::Paris).is_err());
+    }
+}

@@ -1,0 +1,60 @@
+//! The N° RG (répertoire général): `YY/NNNNN`, optionally after a one-letter
+//! prefix and a space (`F 16/00139` at the conseil de prud'hommes).
+
+use crate::Invalid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RgNumber(String);
+
+impl RgNumber {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let s = input.trim().to_uppercase();
+        let (prefix, number) = match s.split_once(' ') {
+            Some((p, n)) => (Some(p.trim()), n.trim()),
+            None => (None, s.as_str()),
+        };
+        let prefix_ok = prefix.is_none_or(|p| p.len() == 1 && p.bytes().all(|b| b.is_ascii_uppercase()));
+        let number_ok = match number.split_once('/') {
+            Some((yy, n)) => {
+                yy.len() == 2
+                    && yy.bytes().all(|b| b.is_ascii_digit())
+                    && (4..=6).contains(&n.len())
+                    && n.bytes().all(|b| b.is_ascii_digit())
+            }
+            None => false,
+        };
+        if prefix_ok && number_ok {
+            Ok(Self(match prefix {
+                Some(p) => format!("{p} {number}"),
+                None => number.to_owned(),
+            }))
+        } else {
+            Err(Invalid::new(
+                "a N° RG looks like 22/03700 or F 16/00139",
+                "Le numéro RG doit ressembler à 22/03700.",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rg_numbers_with_and_without_prefix_parse() {
+        assert_eq!(RgNumber::parse("22/03700").unwrap().as_str(), "22/03700");
+        assert_eq!(RgNumber::parse("f 16/00139").unwrap().as_str(), "F 16/00139");
+    }
+
+    #[test]
+    fn malformed_rg_numbers_are_refused() {
+        for n in ["", "2022/03700", "22-03700", "22/", "FF 16/00139", "22/0370A"] {
+            assert!(RgNumber::parse(n).is_err(), "{n}");
+        }
+    }
+}
