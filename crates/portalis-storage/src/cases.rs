@@ -1,0 +1,137 @@
+//! Cases, as their court publishes them.
+
+use crate::error::{corrupt, StorageError};
+use crate::time::{date, instant, parse_date, parse_instant};
+use crate::{Conn, Outcome};
+use chrono::{DateTime, NaiveDate, Utc};
+use portalis_core::case::CaseStatus;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What the court says of a case (the body of `PUT /cases/{case_ref}`), parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseInput {
+    pub portalis_number: String,
+    pub rg_number: Option<String>,
+    pub nature_code: String,
+    pub nature_label: String,
+    pub status: CaseStatus,
+    pub filed_on: NaiveDate,
+    pub chamber: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub id: i64,
+    pub court_id: i64,
+    pub case_ref: String,
+    pub details: CaseInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, court_id, case_ref, portalis_number, rg_number, nature_code, nature_label, status, \
+                       filed_on, chamber, created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> Result<Case, StorageError> {
+    let status: String = row.try_get("status")?;
+    Ok(Case {
+        id: row.try_get("id")?,
+        court_id: row.try_get("court_id")?,
+        case_ref: row.try_get("case_ref")?,
+        details: CaseInput {
+            portalis_number: row.try_get("portalis_number")?,
+            rg_number: row.try_get("rg_number")?,
+            nature_code: row.try_get("nature_code")?,
+            nature_label: row.try_get("nature_label")?,
+            status: CaseStatus::parse(&status).map_err(|_| corrupt(format!("case status {status:?}")))?,
+            filed_on: parse_date(&row.try_get::<String, _>("filed_on")?)?,
+            chamber: row.try_get("chamber")?,
+        },
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
+    })
+}
+
+/// A court's case by the court's own reference.
+///
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut Conn, court_id: i64, case_ref: &str) -> Result<Option<Case>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE court_id = $1 AND case_ref = $2"))
+        .bind(court_id)
+        .bind(case_ref)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// # Errors
+/// Database errors.
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Case>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// How many cases a court has published.
+///
+/// # Errors
+/// Database errors.
+pub async fn count(conn: &mut Conn) -> Result<i64, StorageError> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
+/// Creates the case or replaces it; the same input twice changes nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn put(
+    conn: &mut Conn,
+    court_id: i64,
+    case_ref: &str,
+    input: &CaseInput,
+    now: DateTime<Utc>,
+) -> Result<(Case, Outcome), StorageError> {
+    let existing = find(conn, court_id, case_ref).await?;
+    let now = instant(now);
+    let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
+        q.bind(input.portalis_number.clone())
+            .bind(input.rg_number.clone())
+            .bind(input.nature_code.clone())
+            .bind(input.nature_label.clone())
+            .bind(input.status.code())
+            .bind(date(input.filed_on))
+            .bind(input.chamber.clone())
+            .bind(now.clone())
+    };
+    match existing {
+        Some(c) if c.details == *input => Ok((c, Outcome::Unchanged)),
+        Some(c) => {
+            let row = bind_details(sqlx::query(
+                "UPDATE cases SET portalis_number = $1, rg_number = $2, nature_code = $3, nature_label = $4, status = $5,
+                 filed_on = $6, chamber = $7, updated_at = $8 WHERE id = $9 RETURNING id",
+            ))
+            .bind(c.id)
+            .fetch_one(&mut *conn)
+            .await?;
+            let id: i64 = row.try_get("id")?;
+            Ok((by_id(conn, id).await?.ok_or_else(|| corrupt("updated case vanished"))?, Outcome::Updated))
+        }
+        None => {
+            let row = bind_details(sqlx::query(
+                "INSERT INTO cases (portalis_number, rg_number, nature_code, nature_label, status, filed_on, chamber,
+                 updated_at, created_at, court_id, case_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) RETURNING id",
+            ))
+            .bind(court_id)
+            .bind(case_ref.to_owned())
+            .fetch_one(&mut *conn)
+            .await?;
+            let id: i64 = row.try_get("id")?;
+            Ok((by_id(conn, id).await?.ok_or_else(|| corrupt("inserted case vanished"))?, Outcome::Created))
+        }
+    }
+}

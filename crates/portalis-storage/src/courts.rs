@@ -1,0 +1,124 @@
+//! Courts: the directory, and the owner of cases and API keys.
+
+use crate::error::{corrupt, StorageError};
+use crate::time::instant;
+use crate::{Conn, Outcome};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use portalis_core::court::{CourtCode, CourtKind};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What a court system or the directory import says of a court.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourtInput {
+    pub code: CourtCode,
+    pub name: String,
+    pub kind: CourtKind,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub department: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub sauj_hours: Option<String>,
+    pub time_zone: Tz,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Court {
+    pub id: i64,
+    pub details: CourtInput,
+}
+
+const COLUMNS: &str = "id, code, name, kind, address, postcode, city, department, phone, email, sauj_hours, time_zone";
+
+fn from_row(row: &AnyRow) -> Result<Court, StorageError> {
+    let code: String = row.try_get("code")?;
+    let kind: String = row.try_get("kind")?;
+    let tz: String = row.try_get("time_zone")?;
+    Ok(Court {
+        id: row.try_get("id")?,
+        details: CourtInput {
+            code: CourtCode::parse(&code).map_err(|_| corrupt(format!("court code {code:?}")))?,
+            name: row.try_get("name")?,
+            kind: CourtKind::parse(&kind).map_err(|_| corrupt(format!("court kind {kind:?}")))?,
+            address: row.try_get("address")?,
+            postcode: row.try_get("postcode")?,
+            city: row.try_get("city")?,
+            department: row.try_get("department")?,
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+            sauj_hours: row.try_get("sauj_hours")?,
+            time_zone: tz.parse().map_err(|_| corrupt(format!("time zone {tz:?}")))?,
+        },
+    })
+}
+
+/// # Errors
+/// Database errors.
+pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Court>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM courts WHERE code = $1"))
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// # Errors
+/// Database errors.
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Court>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM courts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Every court, by code.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(conn: &mut Conn) -> Result<Vec<Court>, StorageError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM courts ORDER BY code"))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Creates the court or replaces what is known of it.
+///
+/// # Errors
+/// Database errors.
+pub async fn put(conn: &mut Conn, input: &CourtInput, now: DateTime<Utc>) -> Result<(Court, Outcome), StorageError> {
+    let existing = by_code(conn, input.code.as_str()).await?;
+    let outcome = match &existing {
+        Some(c) if c.details == *input => return Ok((c.clone(), Outcome::Unchanged)),
+        Some(_) => Outcome::Updated,
+        None => Outcome::Created,
+    };
+    let now = instant(now);
+    let row = sqlx::query(&format!(
+        "INSERT INTO courts (code, name, kind, address, postcode, city, department, phone, email, sauj_hours, time_zone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, address = excluded.address,
+           postcode = excluded.postcode, city = excluded.city, department = excluded.department, phone = excluded.phone,
+           email = excluded.email, sauj_hours = excluded.sauj_hours, time_zone = excluded.time_zone, updated_at = excluded.updated_at
+         RETURNING {COLUMNS}"
+    ))
+    .bind(input.code.as_str())
+    .bind(&input.name)
+    .bind(input.kind.code())
+    .bind(&input.address)
+    .bind(&input.postcode)
+    .bind(&input.city)
+    .bind(&input.department)
+    .bind(&input.phone)
+    .bind(&input.email)
+    .bind(&input.sauj_hours)
+    .bind(input.time_zone.name())
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((from_row(&row)?, outcome))
+}

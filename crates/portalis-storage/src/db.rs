@@ -1,0 +1,123 @@
+//! Connecting to SQLite or PostgreSQL, chosen by URL.
+
+use crate::error::StorageError;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyConnection;
+use sqlx::{Any, AnyPool, Executor};
+use std::time::Duration;
+
+/// A connection, inside a transaction or not.
+pub type Conn = AnyConnection;
+/// A transaction; dereferences to [`Conn`].
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database. On SQLite, writes go through a pool of one connection (one
+/// writer at a time is all SQLite allows; queuing them in the pool avoids
+/// "database is locked" on upgrades) and reads through a pool of several (WAL
+/// lets them run beside the writer). On PostgreSQL both are the same pool.
+#[derive(Debug, Clone)]
+pub struct Db {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path/to/file.db` or `postgres://…`).
+    /// `max_connections` sizes the read pool (and PostgreSQL's one pool).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StorageError> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(url)?;
+        match backend {
+            Backend::Sqlite => {
+                let url = with_create_mode(url);
+                let options = || {
+                    AnyPoolOptions::new()
+                        .acquire_timeout(Duration::from_secs(30))
+                        .after_connect(|conn, _meta| {
+                            Box::pin(async move {
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                     PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                                )
+                                .await?;
+                                Ok(())
+                            })
+                        })
+                };
+                let write = options().max_connections(1).connect(&url).await?;
+                let read = options().max_connections(max_connections.max(1)).connect(&url).await?;
+                Ok(Self { backend, read, write })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections.max(2))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(url)
+                    .await?;
+                Ok(Self { backend, read: pool.clone(), write: pool })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for queries that only read.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Starts a transaction for a change.
+    pub async fn begin(&self) -> Result<Tx, StorageError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Applies the migrations that have not been applied yet.
+    pub async fn migrate(&self) -> Result<usize, StorageError> {
+        crate::migrate::run(self).await
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").fetch_one(&self.read).await?;
+        Ok(())
+    }
+
+    pub(crate) fn write_pool(&self) -> &AnyPool {
+        &self.write
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+pub(crate) fn backend_of(url: &str) -> Result<Backend, StorageError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StorageError::UnsupportedUrl)
+    }
+}
+
+/// SQLite files are created when missing unless the URL says otherwise.
+fn with_create_mode(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}

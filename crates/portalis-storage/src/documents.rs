@@ -1,0 +1,210 @@
+//! Documents made available on a case, and to whom.
+
+use crate::error::{corrupt, StorageError};
+use crate::time::{date, instant, parse_date, parse_instant};
+use crate::{Conn, Outcome};
+use chrono::{DateTime, NaiveDate, Utc};
+use portalis_core::document::DocumentKind;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What the court says of a document, with the stored file's facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentInput {
+    pub title: String,
+    pub kind: DocumentKind,
+    pub issued_on: NaiveDate,
+    pub event_id: Option<i64>,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    /// The parties it is addressed to, by id, sorted; empty means all parties.
+    pub addressee_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub id: i64,
+    pub case_id: i64,
+    pub document_ref: String,
+    pub details: DocumentInput,
+    /// The court's references of the event and of the addressees.
+    pub event_ref: Option<String>,
+    pub addressee_refs: Vec<String>,
+    /// When the current file was made available.
+    pub published_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "d.id, d.case_id, d.document_ref, d.title, d.kind, d.issued_on, d.event_id, d.content_type, \
+    d.size_bytes, d.sha256, d.storage_key, d.all_parties, d.published_at, d.withdrawn_at, e.event_ref";
+
+async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<Document, StorageError> {
+    let id: i64 = row.try_get("id")?;
+    let kind: String = row.try_get("kind")?;
+    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+    let all_parties: i64 = row.try_get("all_parties")?;
+    let addressees: Vec<(i64, String)> = if all_parties == 1 {
+        Vec::new()
+    } else {
+        sqlx::query_as(
+            "SELECT p.id, p.party_ref FROM document_addressees a JOIN parties p ON p.id = a.party_id
+             WHERE a.document_id = $1 ORDER BY p.id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+    };
+    Ok(Document {
+        id,
+        case_id: row.try_get("case_id")?,
+        document_ref: row.try_get("document_ref")?,
+        details: DocumentInput {
+            title: row.try_get("title")?,
+            kind: DocumentKind::parse(&kind).map_err(|_| corrupt(format!("document kind {kind:?}")))?,
+            issued_on: parse_date(&row.try_get::<String, _>("issued_on")?)?,
+            event_id: row.try_get("event_id")?,
+            content_type: row.try_get("content_type")?,
+            size_bytes: row.try_get("size_bytes")?,
+            sha256: row.try_get("sha256")?,
+            storage_key: row.try_get("storage_key")?,
+            addressee_ids: addressees.iter().map(|(id, _)| *id).collect(),
+        },
+        event_ref: row.try_get("event_ref")?,
+        addressee_refs: addressees.into_iter().map(|(_, r)| r).collect(),
+        published_at: parse_instant(&row.try_get::<String, _>("published_at")?)?,
+        withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
+    })
+}
+
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut Conn, case_id: i64, document_ref: &str) -> Result<Option<Document>, StorageError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM documents d LEFT JOIN events e ON e.id = d.event_id
+         WHERE d.case_id = $1 AND d.document_ref = $2"
+    ))
+    .bind(case_id)
+    .bind(document_ref)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(r) => Ok(Some(from_row(conn, &r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The documents of a case that are not withdrawn, newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Document>, StorageError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM documents d LEFT JOIN events e ON e.id = d.event_id
+         WHERE d.case_id = $1 AND d.withdrawn_at IS NULL ORDER BY d.issued_on DESC, d.id DESC"
+    ))
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(from_row(conn, r).await?);
+    }
+    Ok(out)
+}
+
+/// Creates the document or replaces it; the same metadata and file twice
+/// change nothing. A new file is a new making-available (`published_at`).
+///
+/// # Errors
+/// Database errors.
+pub async fn put(
+    conn: &mut Conn,
+    case_id: i64,
+    document_ref: &str,
+    input: &DocumentInput,
+    now: DateTime<Utc>,
+) -> Result<(Document, Outcome), StorageError> {
+    let existing = find(conn, case_id, document_ref).await?;
+    let now_s = instant(now);
+    let all_parties: i64 = if input.addressee_ids.is_empty() { 1 } else { 0 };
+    let (id, outcome) = match existing {
+        Some(d) if d.details == *input && d.withdrawn_at.is_none() => return Ok((d, Outcome::Unchanged)),
+        Some(d) => {
+            let outcome = if d.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
+            let published = if d.details.sha256 != input.sha256 || d.withdrawn_at.is_some() {
+                now_s.clone()
+            } else {
+                instant(d.published_at)
+            };
+            sqlx::query(
+                "UPDATE documents SET title = $1, kind = $2, issued_on = $3, event_id = $4, content_type = $5,
+                 size_bytes = $6, sha256 = $7, storage_key = $8, all_parties = $9, published_at = $10, updated_at = $11,
+                 withdrawn_at = NULL WHERE id = $12",
+            )
+            .bind(&input.title)
+            .bind(input.kind.code())
+            .bind(date(input.issued_on))
+            .bind(input.event_id)
+            .bind(&input.content_type)
+            .bind(input.size_bytes)
+            .bind(&input.sha256)
+            .bind(&input.storage_key)
+            .bind(all_parties)
+            .bind(&published)
+            .bind(&now_s)
+            .bind(d.id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("DELETE FROM document_addressees WHERE document_id = $1")
+                .bind(d.id)
+                .execute(&mut *conn)
+                .await?;
+            (d.id, outcome)
+        }
+        None => {
+            let row = sqlx::query(
+                "INSERT INTO documents (case_id, document_ref, title, kind, issued_on, event_id, content_type, size_bytes,
+                 sha256, storage_key, all_parties, published_at, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $12) RETURNING id",
+            )
+            .bind(case_id)
+            .bind(document_ref)
+            .bind(&input.title)
+            .bind(input.kind.code())
+            .bind(date(input.issued_on))
+            .bind(input.event_id)
+            .bind(&input.content_type)
+            .bind(input.size_bytes)
+            .bind(&input.sha256)
+            .bind(&input.storage_key)
+            .bind(all_parties)
+            .bind(&now_s)
+            .fetch_one(&mut *conn)
+            .await?;
+            (row.try_get::<i64, _>("id")?, Outcome::Created)
+        }
+    };
+    for party_id in &input.addressee_ids {
+        sqlx::query("INSERT INTO document_addressees (document_id, party_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(party_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let doc = find(conn, case_id, document_ref).await?.ok_or_else(|| corrupt("document vanished"))?;
+    Ok((doc, outcome))
+}
+
+/// # Errors
+/// Database errors.
+pub async fn withdraw(conn: &mut Conn, document_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let now = instant(now);
+    sqlx::query("UPDATE documents SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(document_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

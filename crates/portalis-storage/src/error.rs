@@ -1,0 +1,28 @@
+use thiserror::Error;
+
+/// What can go wrong below the domain.
+#[derive(Debug, Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("unsupported database URL (expected sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("stored value does not parse: {0}")]
+    Corrupt(String),
+    #[error("migration {version} failed: {source}")]
+    Migration { version: i64, source: sqlx::Error },
+}
+
+impl StorageError {
+    /// True when the database refused a write because of a unique constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(what.to_string())
+}

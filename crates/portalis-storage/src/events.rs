@@ -1,0 +1,158 @@
+//! Events of a case ("Vie du dossier"), in the court's local time.
+
+use crate::error::{corrupt, StorageError};
+use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
+use crate::{Conn, Outcome};
+use chrono::{DateTime, NaiveDate, Utc};
+use portalis_core::event::{EventKind, EventStatus, EventTime};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What the court says of an event, parsed. `starts_at_utc` is `starts_at`
+/// read in the court's time zone, kept for ordering and reminders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventInput {
+    pub kind: EventKind,
+    pub starts_at: EventTime,
+    pub starts_at_utc: DateTime<Utc>,
+    pub label: Option<String>,
+    pub room: Option<String>,
+    pub status: EventStatus,
+    pub approved_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i64,
+    pub case_id: i64,
+    pub event_ref: String,
+    pub details: EventInput,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str =
+    "id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on, withdrawn_at";
+
+fn from_row(row: &AnyRow) -> Result<Event, StorageError> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let time: Option<String> = row.try_get("starts_time")?;
+    let approved: Option<String> = row.try_get("approved_on")?;
+    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+    Ok(Event {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        event_ref: row.try_get("event_ref")?,
+        details: EventInput {
+            kind: EventKind::parse(&kind).map_err(|_| corrupt(format!("event kind {kind:?}")))?,
+            starts_at: EventTime::from_parts(
+                parse_date(&row.try_get::<String, _>("starts_on")?)?,
+                time.as_deref().map(parse_time_of_day).transpose()?,
+            ),
+            starts_at_utc: parse_instant(&row.try_get::<String, _>("starts_at_utc")?)?,
+            label: row.try_get("label")?,
+            room: row.try_get("room")?,
+            status: EventStatus::parse(&status).map_err(|_| corrupt(format!("event status {status:?}")))?,
+            approved_on: approved.as_deref().map(parse_date).transpose()?,
+        },
+        withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
+    })
+}
+
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut Conn, case_id: i64, event_ref: &str) -> Result<Option<Event>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE case_id = $1 AND event_ref = $2"))
+        .bind(case_id)
+        .bind(event_ref)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The events of a case that are not withdrawn, in time order.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, StorageError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM events WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY starts_at_utc, id"
+    ))
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    from_row(&row)
+}
+
+/// Creates the event or replaces it; the same input twice changes nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn put(
+    conn: &mut Conn,
+    case_id: i64,
+    event_ref: &str,
+    input: &EventInput,
+    now: DateTime<Utc>,
+) -> Result<(Event, Outcome), StorageError> {
+    let existing = find(conn, case_id, event_ref).await?;
+    let now = instant(now);
+    let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
+        q.bind(input.kind.code())
+            .bind(date(input.starts_at.date()))
+            .bind(input.starts_at.time().map(time_of_day))
+            .bind(instant(input.starts_at_utc))
+            .bind(input.label.clone())
+            .bind(input.room.clone())
+            .bind(input.status.code())
+            .bind(input.approved_on.map(date))
+            .bind(now.clone())
+    };
+    match existing {
+        Some(e) if e.details == *input && e.withdrawn_at.is_none() => Ok((e, Outcome::Unchanged)),
+        Some(e) => {
+            let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
+            bind_details(sqlx::query(
+                "UPDATE events SET kind = $1, starts_on = $2, starts_time = $3, starts_at_utc = $4, label = $5, room = $6,
+                 status = $7, approved_on = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10",
+            ))
+            .bind(e.id)
+            .execute(&mut *conn)
+            .await?;
+            Ok((by_id(conn, e.id).await?, outcome))
+        }
+        None => {
+            let row = bind_details(sqlx::query(
+                "INSERT INTO events (kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on,
+                 updated_at, created_at, case_id, event_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+                 RETURNING id",
+            ))
+            .bind(case_id)
+            .bind(event_ref.to_owned())
+            .fetch_one(&mut *conn)
+            .await?;
+            let id: i64 = row.try_get("id")?;
+            Ok((by_id(conn, id).await?, Outcome::Created))
+        }
+    }
+}
+
+/// # Errors
+/// Database errors.
+pub async fn withdraw(conn: &mut Conn, event_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let now = instant(now);
+    sqlx::query("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(event_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! The portal's data. One portable query layer (`sqlx::Any`) serves SQLite and
+//! PostgreSQL: every query here is written once, in SQL both databases accept
+//! (`$1` placeholders, `ON CONFLICT`, `RETURNING`, text instants). Only the
+//! migrations differ per backend, in `migrations/sqlite` and
+//! `migrations/postgres`. `docs/ARCHITECTURE.md` says why.
+//!
+//! Each module holds the queries of one table (or a table and its satellites)
+//! as free functions taking a connection, so that a caller composes them in
+//! one transaction.
+
+mod db;
+mod error;
+mod migrate;
+pub mod time;
+
+pub mod api_keys;
+pub mod audit;
+pub mod cases;
+pub mod courts;
+pub mod documents;
+pub mod events;
+pub mod parties;
+pub mod testing;
+
+pub use db::{Backend, Conn, Db, Tx};
+pub use error::StorageError;
+
+/// What a create-or-replace did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Outcome {
+    pub fn created(self) -> bool {
+        self == Outcome::Created
+    }
+}

@@ -1,0 +1,73 @@
+//! A small migration runner: the SQL files of the backend, applied in order,
+//! each in its own transaction, recorded in `portalis_migrations`. On
+//! PostgreSQL an advisory lock keeps two starting processes from racing.
+
+use crate::db::{Backend, Db};
+use crate::error::StorageError;
+use sqlx::Acquire;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"
+
+pub(crate) async fn run(db: &Db) -> Result<usize, StorageError> {
+    let mut conn = db.write_pool().acquire().await?;
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_lock($1)").bind(LOCK_ID).execute(&mut *conn).await?;
+    }
+    let result = apply(db.backend(), &mut conn).await;
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock($1)").bind(LOCK_ID).execute(&mut *conn).await?;
+    }
+    result
+}
+
+async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize, StorageError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS portalis_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let mut applied = 0;
+    for m in MIGRATIONS {
+        let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM portalis_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let sql = match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        let mut tx = conn.begin().await?;
+        sqlx::raw_sql(sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| StorageError::Migration { version: m.version, source })?;
+        sqlx::query("INSERT INTO portalis_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(crate::time::instant(chrono::Utc::now()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        applied += 1;
+    }
+    Ok(applied)
+}

@@ -1,0 +1,233 @@
+//! Parties of a case, each with its numéro d'identification.
+
+use crate::error::{corrupt, StorageError};
+use crate::time::{instant, parse_instant};
+use crate::{Conn, Outcome};
+use chrono::{DateTime, Utc};
+use portalis_core::identification_number::IdentificationNumber;
+use portalis_core::party::{PartyKind, Role};
+use portalis_core::random::RandomSource;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What the court says of a party, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartyInput {
+    pub kind: PartyKind,
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub role: Role,
+    /// E-mail declared to the court (canonical form).
+    pub email: Option<String>,
+    /// Mobile declared to the court (E.164).
+    pub mobile: Option<String>,
+    pub lawyer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    pub id: i64,
+    pub case_id: i64,
+    pub party_ref: String,
+    pub details: PartyInput,
+    pub identification_number: String,
+    pub number_issued_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+impl Party {
+    pub fn display_name(&self) -> String {
+        portalis_core::party::display_name(
+            self.details.kind,
+            self.details.given_names.as_deref(),
+            self.details.family_name.as_deref(),
+            self.details.organisation_name.as_deref(),
+        )
+    }
+}
+
+const COLUMNS: &str = "id, case_id, party_ref, kind, given_names, family_name, organisation_name, role, email, mobile, \
+                       lawyer, identification_number, number_issued_at, withdrawn_at";
+
+fn from_row(row: &AnyRow) -> Result<Party, StorageError> {
+    let kind: String = row.try_get("kind")?;
+    let role: String = row.try_get("role")?;
+    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+    Ok(Party {
+        id: row.try_get("id")?,
+        case_id: row.try_get("case_id")?,
+        party_ref: row.try_get("party_ref")?,
+        details: PartyInput {
+            kind: PartyKind::parse(&kind).map_err(|_| corrupt(format!("party kind {kind:?}")))?,
+            given_names: row.try_get("given_names")?,
+            family_name: row.try_get("family_name")?,
+            organisation_name: row.try_get("organisation_name")?,
+            role: Role::parse(&role).map_err(|_| corrupt(format!("role {role:?}")))?,
+            email: row.try_get("email")?,
+            mobile: row.try_get("mobile")?,
+            lawyer: row.try_get("lawyer")?,
+        },
+        identification_number: row.try_get("identification_number")?,
+        number_issued_at: parse_instant(&row.try_get::<String, _>("number_issued_at")?)?,
+        withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
+    })
+}
+
+/// A party of a case by the court's reference, withdrawn or not.
+///
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut Conn, case_id: i64, party_ref: &str) -> Result<Option<Party>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties WHERE case_id = $1 AND party_ref = $2"))
+        .bind(case_id)
+        .bind(party_ref)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The parties of a case that are not withdrawn, in the order they were
+/// published.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Party>, StorageError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM parties WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY id"
+    ))
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A party by its identification number (canonical form), not withdrawn.
+///
+/// # Errors
+/// Database errors.
+pub async fn by_identification_number(conn: &mut Conn, number: &IdentificationNumber) -> Result<Option<Party>, StorageError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM parties WHERE identification_number = $1 AND withdrawn_at IS NULL"
+    ))
+    .bind(number.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    from_row(&row)
+}
+
+/// A number no party has: drawn again in the (astronomically rare) case of a
+/// collision, which the unique index would otherwise refuse.
+async fn fresh_number(conn: &mut Conn, random: &dyn RandomSource) -> Result<IdentificationNumber, StorageError> {
+    loop {
+        let candidate = IdentificationNumber::generate(random);
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM parties WHERE identification_number = $1")
+            .bind(candidate.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if taken.is_none() {
+            return Ok(candidate);
+        }
+    }
+}
+
+/// Creates the party (with a new identification number) or replaces what
+/// is known of it (the number is kept). A withdrawn party published again
+/// comes back with its number, as created.
+///
+/// # Errors
+/// Database errors.
+pub async fn put(
+    conn: &mut Conn,
+    case_id: i64,
+    party_ref: &str,
+    input: &PartyInput,
+    random: &dyn RandomSource,
+    now: DateTime<Utc>,
+) -> Result<(Party, Outcome), StorageError> {
+    let existing = find(conn, case_id, party_ref).await?;
+    let now_s = instant(now);
+    let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
+        q.bind(input.kind.code())
+            .bind(input.given_names.clone())
+            .bind(input.family_name.clone())
+            .bind(input.organisation_name.clone())
+            .bind(input.role.code())
+            .bind(input.email.clone())
+            .bind(input.mobile.clone())
+            .bind(input.lawyer.clone())
+            .bind(now_s.clone())
+    };
+    match existing {
+        Some(p) if p.details == *input && p.withdrawn_at.is_none() => Ok((p, Outcome::Unchanged)),
+        Some(p) => {
+            let outcome = if p.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
+            bind_details(sqlx::query(
+                "UPDATE parties SET kind = $1, given_names = $2, family_name = $3, organisation_name = $4, role = $5,
+                 email = $6, mobile = $7, lawyer = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10",
+            ))
+            .bind(p.id)
+            .execute(&mut *conn)
+            .await?;
+            Ok((by_id(conn, p.id).await?, outcome))
+        }
+        None => {
+            let number = fresh_number(conn, random).await?;
+            let row = bind_details(sqlx::query(
+                "INSERT INTO parties (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer,
+                 updated_at, created_at, number_issued_at, case_id, party_ref, identification_number)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10, $11, $12) RETURNING id",
+            ))
+            .bind(case_id)
+            .bind(party_ref.to_owned())
+            .bind(number.as_str().to_owned())
+            .fetch_one(&mut *conn)
+            .await?;
+            let id: i64 = row.try_get("id")?;
+            Ok((by_id(conn, id).await?, Outcome::Created))
+        }
+    }
+}
+
+/// Gives the party a new identification number; the old one stops working.
+///
+/// # Errors
+/// Database errors.
+pub async fn reissue_number(
+    conn: &mut Conn,
+    party_id: i64,
+    random: &dyn RandomSource,
+    now: DateTime<Utc>,
+) -> Result<Party, StorageError> {
+    let number = fresh_number(conn, random).await?;
+    let now = instant(now);
+    sqlx::query("UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3")
+        .bind(number.as_str())
+        .bind(&now)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    by_id(conn, party_id).await
+}
+
+/// Withdraws a party: it disappears from the case, its number stops working.
+///
+/// # Errors
+/// Database errors.
+pub async fn withdraw(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let now = instant(now);
+    sqlx::query("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! The query layer against a real database: SQLite by default, PostgreSQL
+//! when PORTALIS_TEST_DATABASE_URL names one.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use portalis_core::case::CaseStatus;
+use portalis_core::court::{CourtCode, CourtKind};
+use portalis_core::event::{EventKind, EventStatus, EventTime};
+use portalis_core::party::{PartyKind, Role};
+use portalis_core::random::SeededRandom;
+use portalis_storage::testing::TestDatabase;
+use portalis_storage::{cases, courts, events, parties, Outcome};
+
+fn court() -> courts::CourtInput {
+    courts::CourtInput {
+        code: CourtCode::parse("tj-saint-denis-reunion").unwrap(),
+        name: "Tribunal judiciaire de Saint-Denis-de-La-Réunion".into(),
+        kind: CourtKind::TribunalJudiciaire,
+        address: String::new(),
+        postcode: "97400".into(),
+        city: "Saint-Denis".into(),
+        department: "974".into(),
+        phone: None,
+        email: None,
+        sauj_hours: None,
+        time_zone: chrono_tz::Indian::Reunion,
+    }
+}
+
+fn case() -> cases::CaseInput {
+    cases::CaseInput {
+        portalis_number: "DB3Z-W-B7C-DFW5".into(),
+        rg_number: Some("18/01234".into()),
+        nature_code: "60A".into(),
+        nature_label: "Demande en réparation des dommages causés par des véhicules terrestres à moteur".into(),
+        status: CaseStatus::EnCours,
+        filed_on: NaiveDate::from_ymd_opt(2018, 5, 17).unwrap(),
+        chamber: None,
+    }
+}
+
+#[tokio::test]
+async fn putting_the_same_court_and_case_twice_changes_nothing_the_second_time() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, o) = courts::put(&mut tx, &court(), now).await.unwrap();
+    assert_eq!(o, Outcome::Created);
+    assert_eq!(courts::put(&mut tx, &court(), now).await.unwrap().1, Outcome::Unchanged);
+    let (k, o) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    assert_eq!(o, Outcome::Created);
+    assert_eq!(k.details, case());
+    assert_eq!(cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap().1, Outcome::Unchanged);
+    let mut closed = case();
+    closed.status = CaseStatus::Cloture;
+    assert_eq!(cases::put(&mut tx, c.id, "RG-1", &closed, now).await.unwrap().1, Outcome::Updated);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_party_gets_a_number_that_survives_updates_and_a_new_one_on_reissue() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let random = SeededRandom::new(3);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    let input = parties::PartyInput {
+        kind: PartyKind::Person,
+        given_names: Some("Marie".into()),
+        family_name: Some("DELESTABLE".into()),
+        organisation_name: None,
+        role: Role::Demandeur,
+        email: Some("marie@example.fr".into()),
+        mobile: Some("+262692123456".into()),
+        lawyer: None,
+    };
+    let (p, o) = parties::put(&mut tx, k.id, "P1", &input, &random, now).await.unwrap();
+    assert_eq!(o, Outcome::Created);
+    assert_eq!(p.display_name(), "Marie DELESTABLE");
+    let mut moved = input.clone();
+    moved.mobile = Some("+262693000000".into());
+    let (p2, o) = parties::put(&mut tx, k.id, "P1", &moved, &random, now).await.unwrap();
+    assert_eq!(o, Outcome::Updated);
+    assert_eq!(p2.identification_number, p.identification_number);
+    let p3 = parties::reissue_number(&mut tx, p.id, &random, now).await.unwrap();
+    assert_ne!(p3.identification_number, p.identification_number);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn events_come_back_in_time_order_and_withdrawn_ones_are_gone() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    let event = |s: &str, kind| {
+        let at = EventTime::parse(s).unwrap();
+        events::EventInput {
+            kind,
+            starts_at: at,
+            starts_at_utc: at.to_utc(chrono_tz::Indian::Reunion).unwrap(),
+            label: None,
+            room: Some("9".into()),
+            status: EventStatus::Prevu,
+            approved_on: None,
+        }
+    };
+    events::put(&mut tx, k.id, "E2", &event("2019-06-04T14:00", EventKind::Audience), now).await.unwrap();
+    let (saisine, _) = events::put(&mut tx, k.id, "E1", &event("2018-05-17", EventKind::Saisine), now).await.unwrap();
+    let refs: Vec<_> = events::of_case(&mut tx, k.id).await.unwrap().into_iter().map(|e| e.event_ref).collect();
+    assert_eq!(refs, ["E1", "E2"]);
+    events::withdraw(&mut tx, saisine.id, now).await.unwrap();
+    let refs: Vec<_> = events::of_case(&mut tx, k.id).await.unwrap().into_iter().map(|e| e.event_ref).collect();
+    assert_eq!(refs, ["E2"]);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn data_survives_closing_and_reopening_the_database() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    courts::put(&mut tx, &court(), now).await.unwrap();
+    tx.commit().await.unwrap();
+    t.db.close().await;
+    let again = portalis_storage::Db::connect(&t.url, 2).await.unwrap();
+    assert_eq!(again.migrate().await.unwrap(), 0, "nothing left to migrate");
+    let mut conn = again.reader().acquire().await.unwrap();
+    let all = courts::list(&mut conn).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].details, court());
+}
