@@ -1,0 +1,83 @@
+//! Both document stores, for real: local files in a temporary directory, and
+//! S3 against a moto server started on loopback by the test.
+
+use bytes::Bytes;
+use portalis_documents::{DocumentError, DocumentStore, S3Settings};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+async fn stores_a_file_once_and_detects_corruption(store: DocumentStore) {
+    let a = store.put(Bytes::from_static(PDF)).await.unwrap();
+    let b = store.put(Bytes::from_static(PDF)).await.unwrap();
+    assert_eq!(a, b, "the same file has the same key");
+    assert_eq!(a.size, PDF.len() as u64);
+    assert_eq!(store.get(&a.key, &a.sha256).await.unwrap(), Bytes::from_static(PDF));
+
+    store.overwrite_for_tests(&a.key, Bytes::from_static(b"%PDF-1.4 tampered")).await.unwrap();
+    assert!(matches!(store.get(&a.key, &a.sha256).await, Err(DocumentError::Corrupt { .. })));
+    assert!(matches!(store.get("ab/missing.pdf", &a.sha256).await, Err(DocumentError::Missing { .. })));
+    store.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn local_files_store_and_verify_documents() {
+    let dir = std::env::temp_dir().join(format!("portalis-docs-{}", std::process::id()));
+    let store = DocumentStore::open(&format!("file://{}", dir.display()), &S3Settings::default()).unwrap();
+    stores_a_file_once_and_detects_corruption(store).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+struct Moto(Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start_moto() -> (Moto, String) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("python3")
+        .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto must be installed (the test command installs it: pip install 'moto[server]')");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client.get(format!("{endpoint}/moto-api/")).send().await.is_ok() {
+            return (Moto(child), endpoint);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("moto did not start on {endpoint}");
+}
+
+#[tokio::test]
+async fn s3_storage_stores_and_verifies_documents() {
+    let (_moto, endpoint) = start_moto().await;
+    let created = reqwest::Client::new().put(format!("{endpoint}/portalis-test")).send().await.unwrap();
+    assert!(created.status().is_success(), "bucket creation: {}", created.status());
+    let settings = S3Settings {
+        endpoint: Some(endpoint),
+        region: Some("eu-west-3".into()),
+        access_key_id: Some("test".into()),
+        secret_access_key: Some("test".into()),
+        allow_http: true,
+    };
+    let store = DocumentStore::open("s3://portalis-test/documents", &settings).unwrap();
+    stores_a_file_once_and_detects_corruption(store).await;
+}
+
+#[test]
+fn an_unknown_scheme_is_refused() {
+    assert!(matches!(
+        DocumentStore::open("ftp://host/dir", &S3Settings::default()),
+        Err(DocumentError::UnsupportedUrl(_))
+    ));
+}
