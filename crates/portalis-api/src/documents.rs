@@ -1,0 +1,309 @@
+//! `/api/v1/cases/{case_ref}/documents/{document_ref}`: a `metadata` JSON
+//! part and a `file` part (the PDF) in `multipart/form-data`.
+//!
+//! The file is stored (content-addressed, so a retry is harmless) before the
+//! transaction that records the document; a request refused after that leaves
+//! at most an unreferenced file, never a record.
+
+use crate::auth::CourtKey;
+use crate::cases::{find_case, find_case_in};
+use crate::fields::{date, Fields};
+use crate::problem::{ApiError, Problem};
+use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::reply::{audit, respond, rfc3339, segment};
+use crate::ApiState;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use portalis_core::document::{check_pdf, parse_title, DocumentKind, FileRefusal, PDF_CONTENT_TYPE};
+use portalis_storage::documents::{self, Document, DocumentInput};
+use portalis_storage::{events, parties, Conn, Outcome};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The `metadata` part of `PUT …/documents/{document_ref}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentMetadata {
+    #[schema(example = "Convocation Marie Delestable")]
+    pub title: String,
+    /// `convocation`, `avis`, `recepisse`, `decision` or `autre`.
+    #[schema(example = "convocation")]
+    pub kind: String,
+    #[schema(example = "2018-11-28")]
+    pub issued_on: String,
+    /// The event it belongs to, if any.
+    pub event_ref: Option<String>,
+    /// The parties it is addressed to; empty means all parties.
+    pub addressees: Vec<String>,
+}
+
+/// The multipart body.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct DocumentUpload {
+    /// JSON: see `DocumentMetadata`.
+    pub metadata: DocumentMetadata,
+    /// The PDF, at most 20 MB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+/// A document as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub document_ref: String,
+    pub title: String,
+    pub kind: String,
+    pub issued_on: String,
+    pub event_ref: Option<String>,
+    pub addressees: Vec<String>,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// When the current file was made available on the portal.
+    pub published_at: String,
+}
+
+impl DocumentView {
+    fn of(d: &Document) -> Self {
+        Self {
+            document_ref: d.document_ref.clone(),
+            title: d.details.title.clone(),
+            kind: d.details.kind.code().to_owned(),
+            issued_on: d.details.issued_on.format("%Y-%m-%d").to_string(),
+            event_ref: d.event_ref.clone(),
+            addressees: d.addressee_refs.clone(),
+            content_type: d.details.content_type.clone(),
+            size: d.details.size_bytes,
+            sha256: d.details.sha256.clone(),
+            published_at: rfc3339(d.published_at),
+        }
+    }
+}
+
+struct Metadata {
+    title: String,
+    kind: DocumentKind,
+    issued_on: chrono::NaiveDate,
+    event_ref: Option<String>,
+    addressees: Vec<String>,
+}
+
+fn parse_metadata(json: &[u8]) -> Result<Metadata, ApiError> {
+    let mut f = Fields::from_slice(json).map_err(|_| ApiError::invalid("metadata", "must be a JSON object"))?;
+    let title = f.required("title", parse_title);
+    let kind = f.required("kind", DocumentKind::parse);
+    let issued_on = f.required("issued_on", date);
+    let event_ref = f.optional("event_ref", |s| Ok(s.to_owned()));
+    let addressees = f.string_list("addressees");
+    f.finish()?;
+    match (title, kind, issued_on, event_ref, addressees) {
+        (Some(title), Some(kind), Some(issued_on), Some(event_ref), Some(addressees)) => {
+            Ok(Metadata { title, kind, issued_on, event_ref, addressees })
+        }
+        _ => Err(ApiError::Internal("metadata parsed without error but incomplete".into())),
+    }
+}
+
+async fn read_upload(request: Request, state: &ApiState) -> Result<(Metadata, Bytes), ApiError> {
+    let ct = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !ct.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err(ApiError::UnsupportedMediaType("the body must be multipart/form-data".into()));
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {e}")))?;
+    let mut metadata = None;
+    let mut file = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::TooLarge("the file may not exceed 20 MB".into()));
+            }
+            Err(e) => return Err(ApiError::BadRequest(format!("invalid multipart body: {e}"))),
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::TooLarge("the file may not exceed 20 MB".into()));
+            }
+            Err(e) => return Err(ApiError::BadRequest(format!("invalid multipart body: {e}"))),
+        };
+        match name.as_str() {
+            "metadata" => metadata = Some(bytes),
+            "file" => file = Some(bytes),
+            other => return Err(ApiError::invalid(other, "is not a known part (expected metadata and file)")),
+        }
+    }
+    let metadata = metadata.ok_or_else(|| ApiError::invalid("metadata", "is required"))?;
+    let metadata = parse_metadata(&metadata)?;
+    let file = file.ok_or_else(|| ApiError::invalid("file", "is required"))?;
+    match check_pdf(&file) {
+        Ok(()) => Ok((metadata, file)),
+        Err(FileRefusal::TooLarge) => Err(ApiError::TooLarge("the file may not exceed 20 MB".into())),
+        Err(FileRefusal::NotPdf) => Err(ApiError::UnsupportedMediaType("the file must be a PDF".into())),
+        Err(FileRefusal::Empty) => Err(ApiError::invalid("file", "is empty")),
+    }
+}
+
+/// Creates or replaces a document and its file.
+#[utoipa::path(
+    put, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
+    params(("case_ref" = String, Path), ("document_ref" = String, Path, description = "The court system's reference of the document")),
+    request_body(content = DocumentUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Created", body = DocumentView),
+        (status = 200, description = "Replaced, or unchanged", body = DocumentView),
+        (status = 404, description = "No such case for this court", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file exceeds 20 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or the file is not a PDF", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn put_document(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let document_ref = parse_ref("document_ref", &document_ref)?;
+    let request_id = request_id(request.headers());
+    find_case(&state, &court, &case_ref).await?;
+    let (meta, file) = read_upload(request, &state).await?;
+    let stored = state.documents.put(file).await?;
+
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let case = find_case_in(&mut tx, &court, &case_ref).await?;
+    let mut errors = Vec::new();
+    let event_id = match &meta.event_ref {
+        Some(r) => match events::find(&mut tx, case.id, r).await? {
+            Some(e) if e.withdrawn_at.is_none() => Some(e.id),
+            _ => {
+                errors.push(crate::problem::FieldError::new("event_ref", "no such event in this case"));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut addressee_ids = Vec::new();
+    for (i, r) in meta.addressees.iter().enumerate() {
+        match parties::find(&mut tx, case.id, r).await? {
+            Some(p) if p.withdrawn_at.is_none() => addressee_ids.push(p.id),
+            _ => errors.push(crate::problem::FieldError::new(format!("addressees[{i}]"), "no such party in this case")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    addressee_ids.sort_unstable();
+    addressee_ids.dedup();
+    let input = DocumentInput {
+        title: meta.title,
+        kind: meta.kind,
+        issued_on: meta.issued_on,
+        event_id,
+        content_type: PDF_CONTENT_TYPE.to_owned(),
+        size_bytes: stored.size as i64,
+        sha256: stored.sha256,
+        storage_key: stored.key,
+        addressee_ids,
+    };
+    let (doc, outcome) = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
+    if outcome != Outcome::Unchanged {
+        let target = format!("case:{}/document:{document_ref}", case.case_ref);
+        audit(&mut tx, &court, "document.put", &target, request_id.as_deref(), now).await?;
+    }
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let location = format!("/api/v1/cases/{}/documents/{}", segment(&case.case_ref), segment(&document_ref));
+    Ok(respond(outcome, &location, DocumentView::of(&doc)))
+}
+
+async fn find_document(conn: &mut Conn, state_court: &portalis_storage::courts::Court, case_ref: &str, document_ref: &str)
+    -> Result<(portalis_storage::cases::Case, Document), ApiError> {
+    let case = find_case_in(conn, state_court, case_ref).await?;
+    let document_ref = parse_ref("document_ref", document_ref)?;
+    match documents::find(conn, case.id, &document_ref).await? {
+        Some(d) if d.withdrawn_at.is_none() => Ok((case, d)),
+        _ => Err(ApiError::NotFound("document")),
+    }
+}
+
+/// A document's metadata as stored.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
+    params(("case_ref" = String, Path), ("document_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The document", body = DocumentView),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_document(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
+    Ok(Json(DocumentView::of(&doc)).into_response())
+}
+
+/// The document's file, checked against its checksum.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}/file", tag = "documents",
+    params(("case_ref" = String, Path), ("document_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_document_file(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let doc = {
+        let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        find_document(&mut conn, &court, &case_ref, &document_ref).await?.1
+    };
+    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256).await?;
+    let mut response = bytes.into_response();
+    let headers: &mut HeaderMap = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PDF_CONTENT_TYPE));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"document.pdf\""));
+    Ok(response)
+}
+
+/// Withdraws a document from the case.
+#[utoipa::path(
+    delete, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
+    params(("case_ref" = String, Path), ("document_ref" = String, Path)),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn delete_document(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (case, doc) = find_document(&mut tx, &court, &case_ref, &document_ref).await?;
+    documents::withdraw(&mut tx, doc.id, now).await?;
+    let target = format!("case:{}/document:{}", case.case_ref, doc.document_ref);
+    audit(&mut tx, &court, "document.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,187 @@
+//! `/api/v1/cases/{case_ref}/events/{event_ref}`.
+
+use crate::auth::CourtKey;
+use crate::cases::find_case_in;
+use crate::fields::{date, require_json, text, Fields};
+use crate::problem::{ApiError, Problem};
+use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::reply::{audit, respond, segment};
+use crate::ApiState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use chrono_tz::Tz;
+use portalis_core::event::{EventKind, EventStatus, EventTime};
+use portalis_storage::events::{self, Event, EventInput};
+use portalis_storage::Outcome;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of `PUT …/events/{event_ref}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventBody {
+    /// `saisine`, `audience`, `expertise`, `convocation`, `decision`,
+    /// `renvoi` or `cloture`.
+    #[schema(example = "audience")]
+    pub kind: String,
+    /// Local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM`, in the
+    /// court's time zone.
+    #[schema(example = "2019-06-04T14:00")]
+    pub starts_at: String,
+    #[schema(example = "Mises en état")]
+    pub label: Option<String>,
+    #[schema(example = "9")]
+    pub room: Option<String>,
+    /// `prevu`, `annule` or `tenu`.
+    #[schema(example = "prevu")]
+    pub status: String,
+    #[schema(example = "2019-04-11")]
+    pub approved_on: Option<String>,
+}
+
+/// An event as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub event_ref: String,
+    pub kind: String,
+    pub starts_at: String,
+    pub label: Option<String>,
+    pub room: Option<String>,
+    pub status: String,
+    pub approved_on: Option<String>,
+}
+
+impl EventView {
+    fn of(e: &Event) -> Self {
+        let d = &e.details;
+        Self {
+            event_ref: e.event_ref.clone(),
+            kind: d.kind.code().to_owned(),
+            starts_at: d.starts_at.to_api_string(),
+            label: d.label.clone(),
+            room: d.room.clone(),
+            status: d.status.code().to_owned(),
+            approved_on: d.approved_on.map(|a| a.format("%Y-%m-%d").to_string()),
+        }
+    }
+}
+
+/// Parses the body of `PUT …/events/{event_ref}`; `starts_at` is read in the
+/// court's time zone `tz`.
+pub fn parse_event(body: &[u8], tz: Tz) -> Result<EventInput, ApiError> {
+    let mut f = Fields::from_slice(body)?;
+    let kind = f.required("kind", EventKind::parse);
+    let starts_at = f.required("starts_at", |s| {
+        let t = EventTime::parse(s)?;
+        Ok((t, t.to_utc(tz)?))
+    });
+    let label = f.optional("label", text(200));
+    let room = f.optional("room", text(100));
+    let status = f.required("status", EventStatus::parse);
+    let approved_on = f.optional("approved_on", date);
+    f.finish()?;
+    match (kind, starts_at, label, room, status, approved_on) {
+        (Some(kind), Some((starts_at, starts_at_utc)), Some(label), Some(room), Some(status), Some(approved_on)) => {
+            Ok(EventInput { kind, starts_at, starts_at_utc, label, room, status, approved_on })
+        }
+        _ => Err(ApiError::Internal("event fields parsed without error but incomplete".into())),
+    }
+}
+
+/// Creates or replaces an event.
+#[utoipa::path(
+    put, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
+    params(("case_ref" = String, Path), ("event_ref" = String, Path, description = "The court system's reference of the event")),
+    request_body(content = EventBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = EventView),
+        (status = 200, description = "Replaced, or unchanged", body = EventView),
+        (status = 404, description = "No such case for this court", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn put_event(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, event_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let event_ref = parse_ref("event_ref", &event_ref)?;
+    require_json(&headers)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let case = find_case_in(&mut tx, &court, &case_ref).await?;
+    let input = parse_event(&body, court.details.time_zone)?;
+    let (event, outcome) = events::put(&mut tx, case.id, &event_ref, &input, now).await?;
+    if outcome != Outcome::Unchanged {
+        let target = format!("case:{}/event:{event_ref}", case.case_ref);
+        audit(&mut tx, &court, "event.put", &target, request_id(&headers).as_deref(), now).await?;
+    }
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let location = format!("/api/v1/cases/{}/events/{}", segment(&case.case_ref), segment(&event_ref));
+    Ok(respond(outcome, &location, EventView::of(&event)))
+}
+
+async fn find_event(
+    conn: &mut portalis_storage::Conn,
+    court: &portalis_storage::courts::Court,
+    case_ref: &str,
+    event_ref: &str,
+) -> Result<(portalis_storage::cases::Case, Event), ApiError> {
+    let case = find_case_in(conn, court, case_ref).await?;
+    let event_ref = parse_ref("event_ref", event_ref)?;
+    match events::find(conn, case.id, &event_ref).await? {
+        Some(e) if e.withdrawn_at.is_none() => Ok((case, e)),
+        _ => Err(ApiError::NotFound("event")),
+    }
+}
+
+/// An event as stored.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
+    params(("case_ref" = String, Path), ("event_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The event", body = EventView),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_event(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, event_ref)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (_, event) = find_event(&mut conn, &court, &case_ref, &event_ref).await?;
+    Ok(Json(EventView::of(&event)).into_response())
+}
+
+/// Withdraws an event.
+#[utoipa::path(
+    delete, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
+    params(("case_ref" = String, Path), ("event_ref" = String, Path)),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn delete_event(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, event_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (case, event) = find_event(&mut tx, &court, &case_ref, &event_ref).await?;
+    events::withdraw(&mut tx, event.id, now).await?;
+    let target = format!("case:{}/event:{}", case.case_ref, event.event_ref);
+    audit(&mut tx, &court, "event.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,213 @@
+//! Parsing a JSON object into domain types, field by field, collecting every
+//! invalid field so that the client learns all its mistakes at once.
+
+use crate::problem::{ApiError, FieldError};
+use axum::http::{header, HeaderMap};
+use portalis_core::Invalid;
+use serde_json::{Map, Value};
+
+pub struct Fields {
+    prefix: String,
+    object: Map<String, Value>,
+    seen: Vec<String>,
+    errors: Vec<FieldError>,
+}
+
+/// Checks that the body is declared as JSON.
+///
+/// # Errors
+/// 415 when it is declared as something else.
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType("the body must be application/json".into()))
+    }
+}
+
+impl Fields {
+    /// # Errors
+    /// 400 when the bytes are not a JSON object.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, ApiError> {
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(object)) => Ok(Self::new(String::new(), object)),
+            Ok(_) => Err(ApiError::BadRequest("the body must be a JSON object".into())),
+            Err(e) => Err(ApiError::BadRequest(format!("the body is not valid JSON: {e}"))),
+        }
+    }
+
+    fn new(prefix: String, object: Map<String, Value>) -> Self {
+        Self { prefix, object, seen: Vec::new(), errors: Vec::new() }
+    }
+
+    fn name(&self, field: &str) -> String {
+        format!("{}{field}", self.prefix)
+    }
+
+    fn error(&mut self, field: &str, message: impl Into<String>) {
+        let name = self.name(field);
+        self.errors.push(FieldError::new(name, message));
+    }
+
+    fn take(&mut self, field: &str) -> Option<Value> {
+        self.seen.push(field.to_owned());
+        self.object.get(field).cloned().filter(|v| !v.is_null())
+    }
+
+    /// A string field that must be present, parsed by `parse`.
+    pub fn required<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        match self.take(field) {
+            None => {
+                self.error(field, "is required");
+                None
+            }
+            Some(v) => self.parse_value(field, v, parse),
+        }
+    }
+
+    /// A string field that may be absent or null (`None`); an empty string
+    /// counts as absent.
+    pub fn optional<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<Option<T>> {
+        match self.take(field) {
+            None => Some(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(v) => self.parse_value(field, v, parse).map(Some),
+        }
+    }
+
+    fn parse_value<T>(&mut self, field: &str, value: Value, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        match value {
+            Value::String(s) => match parse(&s) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.error(field, e.en);
+                    None
+                }
+            },
+            _ => {
+                self.error(field, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A list of strings (absent or null is an empty list).
+    pub fn string_list(&mut self, field: &str) -> Option<Vec<String>> {
+        match self.take(field) {
+            None => Some(Vec::new()),
+            Some(Value::Array(items)) => {
+                let strings: Option<Vec<String>> =
+                    items.into_iter().map(|v| v.as_str().map(str::to_owned)).collect();
+                if strings.is_none() {
+                    self.error(field, "must be a list of strings");
+                }
+                strings
+            }
+            Some(_) => {
+                self.error(field, "must be a list of strings");
+                None
+            }
+        }
+    }
+
+    /// A nested object that must be present; its fields are named
+    /// `field.sub`. Call [`Fields::finish_nested`] on it afterwards.
+    pub fn object(&mut self, field: &str) -> Option<Fields> {
+        match self.take(field) {
+            Some(Value::Object(o)) => Some(Fields::new(format!("{}.", self.name(field)), o)),
+            Some(_) => {
+                self.error(field, "must be an object");
+                None
+            }
+            None => {
+                self.error(field, "is required");
+                None
+            }
+        }
+    }
+
+    /// Folds a nested object's errors (and unknown fields) into this one.
+    pub fn finish_nested(&mut self, nested: Fields) {
+        let errors = nested.into_errors();
+        self.errors.extend(errors);
+    }
+
+    /// Records a failure found after parsing (a reference to nothing, say).
+    pub fn reject(&mut self, field: &str, message: impl Into<String>) {
+        self.error(field, message);
+    }
+
+    fn into_errors(mut self) -> Vec<FieldError> {
+        let unknown: Vec<String> =
+            self.object.keys().filter(|k| !self.seen.contains(k)).cloned().collect();
+        for k in unknown {
+            self.error(&k, "is not a known field");
+        }
+        self.errors
+    }
+
+    /// # Errors
+    /// 422 naming every invalid, missing or unknown field.
+    pub fn finish(self) -> Result<(), ApiError> {
+        let errors = self.into_errors();
+        if errors.is_empty() { Ok(()) } else { Err(ApiError::Invalid(errors)) }
+    }
+}
+
+/// Free text: trimmed, 1 to `max` characters, no control characters but
+/// line breaks.
+pub fn text(max: usize) -> impl Fn(&str) -> Result<String, Invalid> {
+    move |s: &str| {
+        let t = s.trim();
+        if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+            Err(Invalid::new("1 to the allowed number of printable characters", "Le texte n'est pas valide."))
+        } else {
+            Ok(t.to_owned())
+        }
+    }
+}
+
+/// A calendar date `YYYY-MM-DD`.
+pub fn date(s: &str) -> Result<chrono::NaiveDate, Invalid> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 10)
+        .ok_or(Invalid::new("a date YYYY-MM-DD", "La date doit être au format AAAA-MM-JJ."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portalis_core::case::CaseStatus;
+
+    #[test]
+    fn every_invalid_missing_and_unknown_field_is_named() {
+        let mut f = Fields::from_slice(br#"{"status": "ouvert", "filed_on": 3, "extra": 1}"#).unwrap();
+        let _ = f.required("status", CaseStatus::parse);
+        let _ = f.required("filed_on", date);
+        let _ = f.required("portalis_number", |s| Ok::<_, Invalid>(s.to_owned()));
+        let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["status", "filed_on", "portalis_number", "extra"]);
+    }
+
+    #[test]
+    fn nested_fields_are_dotted() {
+        let mut f = Fields::from_slice(br#"{"nature": {"code": "6"}}"#).unwrap();
+        let mut nature = f.object("nature").unwrap();
+        let _ = nature.required("code", portalis_core::nac::NacCode::parse);
+        let _ = nature.required("label", text(300));
+        f.finish_nested(nature);
+        let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["nature.code", "nature.label"]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_a_bad_request() {
+        assert!(matches!(Fields::from_slice(b"[1]"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(Fields::from_slice(b"{"), Err(ApiError::BadRequest(_))));
+    }
+}

@@ -1,0 +1,75 @@
+//! The court integration API. Court systems publish here, each with a key
+//! that belongs to one court and sees only that court's cases.
+//!
+//! - [`router`] lists every route;
+//! - [`auth`] turns the bearer key into the court it belongs to;
+//! - [`fields`] parses a JSON body into domain types, collecting every
+//!   invalid field;
+//! - [`problem`] is this edge's one error type (RFC 9457 problem details);
+//! - `cases`, `parties`, `events`, `documents` hold the handlers;
+//! - [`openapi`] is the OpenAPI document, generated from the handlers.
+
+pub mod auth;
+mod cases;
+mod documents;
+mod events;
+pub mod fields;
+pub mod openapi;
+mod parties;
+pub mod problem;
+mod refs;
+mod reply;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post, put};
+use axum::Router;
+use portalis_core::clock::Clock;
+use portalis_core::document::MAX_DOCUMENT_BYTES;
+use portalis_core::random::RandomSource;
+use portalis_documents::DocumentStore;
+use portalis_storage::Db;
+use std::sync::Arc;
+
+/// What the API's handlers need.
+#[derive(Clone)]
+pub struct ApiState {
+    pub db: Db,
+    pub documents: DocumentStore,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn RandomSource>,
+}
+
+/// The largest JSON body accepted.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// Every route of `/api/v1`, to be nested under that prefix.
+pub fn router(state: ApiState) -> Router {
+    let documents = Router::new()
+        .route(
+            "/cases/{case_ref}/documents/{document_ref}",
+            put(documents::put_document).get(documents::get_document).delete(documents::delete_document),
+        )
+        .route("/cases/{case_ref}/documents/{document_ref}/file", get(documents::get_document_file))
+        // Room for the 20 MB file and the multipart envelope around it.
+        .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024 * 1024));
+    Router::new()
+        .route("/cases/{case_ref}", put(cases::put_case).get(cases::get_case))
+        .route(
+            "/cases/{case_ref}/parties/{party_ref}",
+            put(parties::put_party).get(parties::get_party).delete(parties::delete_party),
+        )
+        .route(
+            "/cases/{case_ref}/parties/{party_ref}/identification-number",
+            post(parties::reissue_identification_number),
+        )
+        .route(
+            "/cases/{case_ref}/events/{event_ref}",
+            put(events::put_event).get(events::get_event).delete(events::delete_event),
+        )
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .merge(documents)
+        .route("/openapi.json", get(openapi::serve))
+        .fallback(problem::not_found_fallback)
+        .method_not_allowed_fallback(problem::method_not_allowed_fallback)
+        .with_state(state)
+}

@@ -1,0 +1,263 @@
+//! `/api/v1/cases/{case_ref}/parties/{party_ref}` and the re-issue of a
+//! party's identification number.
+
+use crate::auth::CourtKey;
+use crate::cases::find_case_in;
+use crate::fields::{require_json, text, Fields};
+use crate::problem::{ApiError, Problem};
+use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::reply::{audit, respond, rfc3339, segment};
+use crate::ApiState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use portalis_core::email::Email;
+use portalis_core::mobile::MobileNumber;
+use portalis_core::party::{PartyKind, Role};
+use portalis_storage::parties::{self, Party, PartyInput};
+use portalis_storage::Outcome;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of `PUT …/parties/{party_ref}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyBody {
+    /// `person` or `organisation`.
+    #[schema(example = "person")]
+    pub kind: String,
+    /// A person's given names.
+    #[schema(example = "Marie")]
+    pub given_names: Option<String>,
+    /// A person's family name (required for a person).
+    #[schema(example = "DELESTABLE")]
+    pub family_name: Option<String>,
+    /// An organisation's name (required for an organisation).
+    pub organisation_name: Option<String>,
+    /// `demandeur`, `defendeur`, `intervenant`, `appelant`, `intime`,
+    /// `requerant`, `partie_civile`, `prevenu` or `victime`.
+    #[schema(example = "demandeur")]
+    pub role: String,
+    /// The e-mail address the party declared to the court.
+    #[schema(example = "marie.delestable@example.fr")]
+    pub email: Option<String>,
+    /// The mobile number the party declared to the court.
+    #[schema(example = "0692 12 34 56")]
+    pub mobile: Option<String>,
+    /// The party's lawyer, if any.
+    pub lawyer: Option<String>,
+}
+
+/// A party as stored, with its identification number.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyView {
+    pub party_ref: String,
+    pub kind: String,
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub role: String,
+    pub email: Option<String>,
+    /// E.164.
+    pub mobile: Option<String>,
+    pub lawyer: Option<String>,
+    #[schema(example = "PJTK5SY2ZZPJ")]
+    pub identification_number: String,
+    pub identification_number_issued_at: String,
+}
+
+impl PartyView {
+    fn of(p: &Party) -> Self {
+        let d = &p.details;
+        Self {
+            party_ref: p.party_ref.clone(),
+            kind: d.kind.code().to_owned(),
+            given_names: d.given_names.clone(),
+            family_name: d.family_name.clone(),
+            organisation_name: d.organisation_name.clone(),
+            role: d.role.code().to_owned(),
+            email: d.email.clone(),
+            mobile: d.mobile.clone(),
+            lawyer: d.lawyer.clone(),
+            identification_number: p.identification_number.clone(),
+            identification_number_issued_at: rfc3339(p.number_issued_at),
+        }
+    }
+}
+
+/// Parses the body of `PUT …/parties/{party_ref}`.
+pub fn parse_party(body: &[u8]) -> Result<PartyInput, ApiError> {
+    let mut f = Fields::from_slice(body)?;
+    let kind = f.required("kind", PartyKind::parse);
+    let given_names = f.optional("given_names", text(200));
+    let family_name = f.optional("family_name", text(200));
+    let organisation_name = f.optional("organisation_name", text(300));
+    let role = f.required("role", Role::parse);
+    let email = f.optional("email", Email::parse);
+    let mobile = f.optional("mobile", MobileNumber::parse);
+    let lawyer = f.optional("lawyer", text(300));
+    match kind {
+        Some(PartyKind::Person) => {
+            if matches!(family_name, Some(None)) {
+                f.reject("family_name", "is required for a person");
+            }
+            if matches!(organisation_name, Some(Some(_))) {
+                f.reject("organisation_name", "must be absent for a person");
+            }
+        }
+        Some(PartyKind::Organisation) => {
+            if matches!(organisation_name, Some(None)) {
+                f.reject("organisation_name", "is required for an organisation");
+            }
+            if matches!(given_names, Some(Some(_))) {
+                f.reject("given_names", "must be absent for an organisation");
+            }
+        }
+        None => {}
+    }
+    f.finish()?;
+    match (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer) {
+        (Some(kind), Some(given_names), Some(family_name), Some(organisation_name), Some(role), Some(email), Some(mobile), Some(lawyer)) => {
+            Ok(PartyInput {
+                kind,
+                given_names,
+                family_name: family_name.map(|n| n.to_uppercase()),
+                organisation_name,
+                role,
+                email: email.map(|e| e.as_str().to_owned()),
+                mobile: mobile.map(|m| m.as_str().to_owned()),
+                lawyer,
+            })
+        }
+        _ => Err(ApiError::Internal("party fields parsed without error but incomplete".into())),
+    }
+}
+
+fn location(case_ref: &str, party_ref: &str) -> String {
+    format!("/api/v1/cases/{}/parties/{}", segment(case_ref), segment(party_ref))
+}
+
+/// Creates or replaces a party. A new party gets its identification number.
+#[utoipa::path(
+    put, path = "/api/v1/cases/{case_ref}/parties/{party_ref}", tag = "parties",
+    params(
+        ("case_ref" = String, Path, description = "The court system's reference of the case"),
+        ("party_ref" = String, Path, description = "The court system's reference of the party"),
+    ),
+    request_body(content = PartyBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created, with a new identification number", body = PartyView),
+        (status = 200, description = "Replaced, or unchanged; the number is kept", body = PartyView),
+        (status = 404, description = "No such case for this court", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn put_party(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let party_ref = parse_ref("party_ref", &party_ref)?;
+    require_json(&headers)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let case = find_case_in(&mut tx, &court, &case_ref).await?;
+    let input = parse_party(&body)?;
+    let (party, outcome) = parties::put(&mut tx, case.id, &party_ref, &input, state.random.as_ref(), now).await?;
+    if outcome != Outcome::Unchanged {
+        let target = format!("case:{}/party:{party_ref}", case.case_ref);
+        audit(&mut tx, &court, "party.put", &target, request_id(&headers).as_deref(), now).await?;
+    }
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(respond(outcome, &location(&case.case_ref, &party_ref), PartyView::of(&party)))
+}
+
+async fn find_party(
+    conn: &mut portalis_storage::Conn,
+    court: &portalis_storage::courts::Court,
+    case_ref: &str,
+    party_ref: &str,
+) -> Result<(portalis_storage::cases::Case, Party), ApiError> {
+    let case = find_case_in(conn, court, case_ref).await?;
+    let party_ref = parse_ref("party_ref", party_ref)?;
+    match parties::find(conn, case.id, &party_ref).await? {
+        Some(p) if p.withdrawn_at.is_none() => Ok((case, p)),
+        _ => Err(ApiError::NotFound("party")),
+    }
+}
+
+/// A party as stored.
+#[utoipa::path(
+    get, path = "/api/v1/cases/{case_ref}/parties/{party_ref}", tag = "parties",
+    params(("case_ref" = String, Path), ("party_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The party", body = PartyView),
+        (status = 404, description = "No such party", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_party(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (_, party) = find_party(&mut conn, &court, &case_ref, &party_ref).await?;
+    Ok(Json(PartyView::of(&party)).into_response())
+}
+
+/// Withdraws a party: it leaves the case and its number stops working.
+#[utoipa::path(
+    delete, path = "/api/v1/cases/{case_ref}/parties/{party_ref}", tag = "parties",
+    params(("case_ref" = String, Path), ("party_ref" = String, Path)),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 404, description = "No such party", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn delete_party(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
+    parties::withdraw(&mut tx, party.id, now).await?;
+    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+    audit(&mut tx, &court, "party.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Issues a new identification number; the old one stops working.
+#[utoipa::path(
+    post, path = "/api/v1/cases/{case_ref}/parties/{party_ref}/identification-number", tag = "parties",
+    params(("case_ref" = String, Path), ("party_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The party with its new number", body = PartyView),
+        (status = 404, description = "No such party", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn reissue_identification_number(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
+    let party = parties::reissue_number(&mut tx, party.id, state.random.as_ref(), now).await?;
+    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+    audit(&mut tx, &court, "party.number_reissued", &target, request_id(&headers).as_deref(), now).await?;
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(PartyView::of(&party)).into_response())
+}

@@ -1,0 +1,39 @@
+//! References that court systems give their own records (`case_ref`,
+//! `party_ref`, …), taken from the path.
+
+use crate::problem::ApiError;
+
+/// A court's own reference: 1 to 100 printable characters, no spaces.
+pub fn parse_ref(field: &'static str, value: &str) -> Result<String, ApiError> {
+    let ok = !value.is_empty()
+        && value.chars().count() <= 100
+        && value.chars().all(|c| !c.is_control() && !c.is_whitespace());
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ApiError::invalid(field, "a reference has 1 to 100 printable characters and no spaces"))
+    }
+}
+
+/// The request id set by the request-id middleware, for the audit log.
+pub fn request_id(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// `Path` whose rejection is a problem document rather than plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(t)) => Ok(ApiPath(t)),
+            Err(e) => Err(ApiError::BadRequest(format!("invalid path: {e}"))),
+        }
+    }
+}
