@@ -8,7 +8,7 @@
 use crate::auth::CourtKey;
 use crate::cases::{find_case, find_case_in};
 use crate::fields::{date, Fields};
-use crate::problem::{ApiError, Problem};
+use crate::problem::{ApiError, FieldError, Problem};
 use crate::refs::{parse_ref, request_id, ApiPath};
 use crate::reply::{audit, respond, rfc3339, segment};
 use crate::ApiState;
@@ -83,15 +83,18 @@ impl DocumentView {
     }
 }
 
-struct Metadata {
-    title: String,
-    kind: DocumentKind,
-    issued_on: chrono::NaiveDate,
-    event_ref: Option<String>,
-    addressees: Vec<String>,
+/// The `metadata` part, parsed.
+#[derive(Debug, Clone)]
+pub struct Metadata {
+    pub title: String,
+    pub kind: DocumentKind,
+    pub issued_on: chrono::NaiveDate,
+    pub event_ref: Option<String>,
+    pub addressees: Vec<String>,
 }
 
-fn parse_metadata(json: &[u8]) -> Result<Metadata, ApiError> {
+/// Parses the `metadata` part.
+pub fn parse_metadata(json: &[u8]) -> Result<Metadata, ApiError> {
     let mut f = Fields::from_slice(json).map_err(|_| ApiError::invalid("metadata", "must be a JSON object"))?;
     let title = f.required("title", parse_title);
     let kind = f.required("kind", DocumentKind::parse);
@@ -151,6 +154,35 @@ async fn read_upload(request: Request, state: &ApiState) -> Result<(Metadata, By
     }
 }
 
+/// Finds the event and the addressees a document names, by the court's
+/// references, in the case: 422 naming each that does not exist.
+pub async fn resolve_links(conn: &mut Conn, case_id: i64, meta: &Metadata) -> Result<(Option<i64>, Vec<i64>), ApiError> {
+    let mut errors = Vec::new();
+    let event_id = match &meta.event_ref {
+        Some(r) => match events::find(conn, case_id, r).await? {
+            Some(e) if e.withdrawn_at.is_none() => Some(e.id),
+            _ => {
+                errors.push(FieldError::new("event_ref", "no such event in this case"));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut addressee_ids = Vec::new();
+    for (i, r) in meta.addressees.iter().enumerate() {
+        match parties::find(conn, case_id, r).await? {
+            Some(p) if p.withdrawn_at.is_none() => addressee_ids.push(p.id),
+            _ => errors.push(FieldError::new(format!("addressees[{i}]"), "no such party in this case")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    addressee_ids.sort_unstable();
+    addressee_ids.dedup();
+    Ok((event_id, addressee_ids))
+}
+
 /// Creates or replaces a document and its file.
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
@@ -181,31 +213,9 @@ pub async fn put_document(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
-    let mut errors = Vec::new();
-    let event_id = match &meta.event_ref {
-        Some(r) => match events::find(&mut tx, case.id, r).await? {
-            Some(e) if e.withdrawn_at.is_none() => Some(e.id),
-            _ => {
-                errors.push(crate::problem::FieldError::new("event_ref", "no such event in this case"));
-                None
-            }
-        },
-        None => None,
-    };
-    let mut addressee_ids = Vec::new();
-    for (i, r) in meta.addressees.iter().enumerate() {
-        match parties::find(&mut tx, case.id, r).await? {
-            Some(p) if p.withdrawn_at.is_none() => addressee_ids.push(p.id),
-            _ => errors.push(crate::problem::FieldError::new(format!("addressees[{i}]"), "no such party in this case")),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    addressee_ids.sort_unstable();
-    addressee_ids.dedup();
+    let (event_id, addressee_ids) = resolve_links(&mut tx, case.id, &meta).await?;
     let input = DocumentInput {
-        title: meta.title,
+        title: meta.title.clone(),
         kind: meta.kind,
         issued_on: meta.issued_on,
         event_id,

@@ -10,12 +10,12 @@
 //! - [`openapi`] is the OpenAPI document, generated from the handlers.
 
 pub mod auth;
-mod cases;
-mod documents;
-mod events;
+pub mod cases;
+pub mod documents;
+pub mod events;
 pub mod fields;
 pub mod openapi;
-mod parties;
+pub mod parties;
 pub mod problem;
 mod refs;
 mod reply;

@@ -20,5 +20,6 @@ pub mod nac;
 pub mod mobile;
 pub mod email;
 pub mod secret;
+pub mod french;
 
 pub use invalid::Invalid;

@@ -1,0 +1,113 @@
+//! The assembled application: the services every part shares, the router
+//! that mounts the pages, the court API and the operations endpoints under
+//! the common layers, and the server loop with graceful shutdown.
+
+use crate::config::{Config, Mode};
+use crate::middleware::{security_headers, MakeHexId, REQUEST_ID};
+use crate::ops;
+use anyhow::Context;
+use axum::routing::get;
+use axum::Router;
+use portalis_core::clock::Clock;
+use portalis_core::random::RandomSource;
+use portalis_documents::DocumentStore;
+use portalis_storage::Db;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+/// What every part of the portal shares.
+#[derive(Clone)]
+pub struct Services {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub documents: DocumentStore,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn RandomSource>,
+}
+
+impl Services {
+    /// Connects to the database (and migrates it) and opens the document
+    /// store named by the configuration.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>, random: Arc<dyn RandomSource>) -> anyhow::Result<Self> {
+        if config.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+        }
+        let db = Db::connect(&config.database_url, config.database_max_connections)
+            .await
+            .context("cannot connect to the database (PORTALIS_DATABASE_URL)")?;
+        db.migrate().await.context("cannot migrate the database")?;
+        let documents = DocumentStore::open(&config.documents_url, &config.s3)
+            .context("cannot open the document store (PORTALIS_DOCUMENTS_URL)")?;
+        Ok(Self { config: Arc::new(config), db, documents, clock, random })
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(services: &Services) -> Router {
+    let api = portalis_api::router(portalis_api::ApiState {
+        db: services.db.clone(),
+        documents: services.documents.clone(),
+        clock: services.clock.clone(),
+        random: services.random.clone(),
+    });
+    let web = portalis_web::router(portalis_web::WebState {
+        db: services.db.clone(),
+        demo: services.config.mode == Mode::Demo,
+    });
+    let ops = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .with_state(services.clone());
+    let hsts = services.config.public_url.scheme() == "https";
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(ops)
+        .merge(web)
+        .layer(axum::middleware::from_fn(move |req, next| security_headers(hsts, req, next)))
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeHexId(services.random.clone())))
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("the server failed")
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,267 @@
+//! Typed configuration, read once at start from an optional TOML file
+//! (`--config`) and `PORTALIS_*` environment variables (which win), then
+//! validated. Every variable is documented in `docs/configuration.md`.
+//! Secrets are wrapped in [`Secret`], which never prints its value.
+
+use portalis_documents::S3Settings;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// A value that must not reach logs: `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How the process runs: the demo turns on what production must ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Demo,
+    Serve,
+    /// One-shot commands (migrate, court, api-key, import).
+    Tool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub listen: SocketAddr,
+    pub public_url: url::Url,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub documents_url: String,
+    pub s3: S3Settings,
+    pub secret_key: Secret,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{0} is required (see docs/configuration.md)")]
+    Missing(&'static str),
+    #[error("{name} is invalid: {reason} (see docs/configuration.md)")]
+    Invalid { name: &'static str, reason: String },
+    #[error("cannot read the configuration file {path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+/// The raw settings: names as in the environment (`PORTALIS_LISTEN`).
+#[derive(Debug, Default, Clone)]
+pub struct Sources(BTreeMap<String, String>);
+
+impl Sources {
+    /// The TOML file (keys without the prefix, lower case: `listen = "…"`),
+    /// then the environment on top.
+    pub fn load(file: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let mut map = BTreeMap::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            let table: toml::Table = text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            for (k, v) in table {
+                let value = match v {
+                    toml::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                map.insert(format!("PORTALIS_{}", k.to_uppercase()), value);
+            }
+        }
+        for (k, v) in env {
+            if k.starts_with("PORTALIS_") {
+                map.insert(k, v);
+            }
+        }
+        Ok(Self(map))
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.insert(name.to_owned(), value.into());
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+    }
+
+    fn bool(&self, name: &'static str) -> Result<Option<bool>, ConfigError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+            Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+            Some(_) => Err(ConfigError::Invalid { name, reason: "expected true or false".into() }),
+        }
+    }
+}
+
+/// The demo's defaults.
+pub const DEMO_LISTEN: &str = "127.0.0.1:8080";
+pub const DEMO_DATA_DIR: &str = "./data/demo";
+
+impl Config {
+    /// Validates the settings for `mode`. `generated_secret` is used in demo
+    /// and tool modes when no secret key is configured (the demo keeps one in
+    /// its data directory); production must be given one.
+    pub fn from_sources(mode: Mode, s: &Sources, generated_secret: impl FnOnce(&Path) -> String) -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(s.get("PORTALIS_DATA_DIR").unwrap_or(DEMO_DATA_DIR));
+        let listen_text = s.get("PORTALIS_LISTEN").unwrap_or(DEMO_LISTEN);
+        let listen: SocketAddr = listen_text
+            .parse()
+            .map_err(|_| ConfigError::Invalid { name: "PORTALIS_LISTEN", reason: "expected host:port, such as 127.0.0.1:8080".into() })?;
+        let public_url = match (s.get("PORTALIS_PUBLIC_URL"), mode) {
+            (Some(u), _) => u.to_owned(),
+            (None, Mode::Serve) => return Err(ConfigError::Missing("PORTALIS_PUBLIC_URL")),
+            (None, _) => format!("http://{listen}"),
+        };
+        let public_url = url::Url::parse(&public_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or(ConfigError::Invalid { name: "PORTALIS_PUBLIC_URL", reason: "expected an http(s) URL".into() })?;
+        let database_url = match s.get("PORTALIS_DATABASE_URL") {
+            Some(u) => u.to_owned(),
+            None => format!("sqlite://{}", data_dir.join("portalis.db").display()),
+        };
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError::Invalid { name: "PORTALIS_DATABASE_URL", reason: "expected sqlite://… or postgres://…".into() });
+        }
+        let database_max_connections = match s.get("PORTALIS_DATABASE_MAX_CONNECTIONS") {
+            Some(n) => n.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or(ConfigError::Invalid {
+                name: "PORTALIS_DATABASE_MAX_CONNECTIONS",
+                reason: "expected a number from 1 to 1000".into(),
+            })?,
+            None => 16,
+        };
+        let documents_url = match s.get("PORTALIS_DOCUMENTS_URL") {
+            Some(u) => u.to_owned(),
+            None => {
+                let dir = absolute(&data_dir.join("documents"));
+                format!("file://{}", dir.display())
+            }
+        };
+        if !(documents_url.starts_with("file://") || documents_url.starts_with("s3://")) {
+            return Err(ConfigError::Invalid { name: "PORTALIS_DOCUMENTS_URL", reason: "expected file:///… or s3://bucket/prefix".into() });
+        }
+        let s3 = S3Settings {
+            endpoint: s.get("PORTALIS_S3_ENDPOINT").map(str::to_owned),
+            region: s.get("PORTALIS_S3_REGION").map(str::to_owned),
+            access_key_id: s.get("PORTALIS_S3_ACCESS_KEY_ID").map(str::to_owned),
+            secret_access_key: s.get("PORTALIS_S3_SECRET_ACCESS_KEY").map(str::to_owned),
+            allow_http: s.bool("PORTALIS_S3_ALLOW_HTTP")?.unwrap_or(false),
+        };
+        let secret_key = match (s.get("PORTALIS_SECRET_KEY"), mode) {
+            (Some(k), _) if k.len() >= 32 => Secret::new(k),
+            (Some(_), _) => {
+                return Err(ConfigError::Invalid { name: "PORTALIS_SECRET_KEY", reason: "must be at least 32 characters".into() });
+            }
+            (None, Mode::Serve) => return Err(ConfigError::Missing("PORTALIS_SECRET_KEY")),
+            (None, _) => Secret::new(generated_secret(&data_dir)),
+        };
+        let log_format = match s.get("PORTALIS_LOG_FORMAT") {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_LOG_FORMAT", reason: "expected text or json".into() }),
+        };
+        Ok(Self {
+            mode,
+            listen,
+            public_url,
+            data_dir,
+            database_url,
+            database_max_connections,
+            documents_url,
+            s3,
+            secret_key,
+            log_format,
+            log_filter: s.get("PORTALIS_LOG").unwrap_or("info").to_owned(),
+        })
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(pairs: &[(&str, &str)]) -> Sources {
+        Sources::load(None, pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap()
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_its_secret_key_and_names_it() {
+        let s = sources(&[("PORTALIS_PUBLIC_URL", "https://justice.example")]);
+        let err = Config::from_sources(Mode::Serve, &s, |_| unreachable!()).unwrap_err();
+        assert_eq!(err, ConfigError::Missing("PORTALIS_SECRET_KEY"));
+        assert!(err.to_string().contains("PORTALIS_SECRET_KEY"));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_its_public_url() {
+        let s = sources(&[("PORTALIS_SECRET_KEY", &"k".repeat(40))]);
+        assert_eq!(Config::from_sources(Mode::Serve, &s, |_| unreachable!()).unwrap_err(), ConfigError::Missing("PORTALIS_PUBLIC_URL"));
+    }
+
+    #[test]
+    fn the_demo_defaults_to_sqlite_in_its_data_directory() {
+        let c = Config::from_sources(Mode::Demo, &sources(&[]), |_| "g".repeat(64)).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://./data/demo/portalis.db");
+        assert!(c.documents_url.starts_with("file:///"));
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let dir = std::env::temp_dir().join(format!("portalis-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("portalis.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndatabase_url = \"postgres://db/x\"\n").unwrap();
+        let s = Sources::load(Some(&file), [("PORTALIS_LISTEN".to_string(), "127.0.0.1:9001".to_string())].into_iter()).unwrap();
+        let c = Config::from_sources(Mode::Tool, &s, |_| "g".repeat(64)).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
+        assert_eq!(c.database_url, "postgres://db/x");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = sources(&[("PORTALIS_SECRET_KEY", "super-secret-value-that-is-long-enough-000")]);
+        let c = Config::from_sources(Mode::Demo, &s, |_| unreachable!()).unwrap();
+        assert!(!format!("{c:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn a_bad_value_is_named() {
+        let err = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_LISTEN", "nowhere")]), |_| String::new()).unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_LISTEN"));
+    }
+}

@@ -1,0 +1,33 @@
+//! The demo world: the guide's own case, with its dates moved so that it
+//! always looks as it does in the guide, and a few more courts and cases so
+//! that lists and filters have something to show. Loaded through the same
+//! code as `portalis import`, so loading twice creates nothing new.
+
+mod pdf;
+mod world;
+
+use crate::app::Services;
+use crate::import::{self, Summary};
+use anyhow::Context;
+use portalis_storage::courts;
+
+/// The demo's court directory.
+pub const COURTS_CSV: &str = include_str!("courts.csv");
+
+/// Loads (or refreshes) the demo world.
+pub async fn load(services: &Services) -> anyhow::Result<Summary> {
+    let inputs = import::parse_courts_csv(COURTS_CSV).map_err(|e| anyhow::anyhow!(e.join("\n")))?;
+    let mut summary = import::put_courts(services, &inputs, "demo").await?;
+    let today = world::today(services.clock.now());
+    for (court_code, records) in world::records(today) {
+        let court = {
+            let mut conn = services.db.reader().acquire().await?;
+            courts::by_code(&mut conn, court_code).await?.with_context(|| format!("demo court {court_code} missing"))?
+        };
+        let s = import::apply_all(services, &court, &records, "demo").await?;
+        summary.created += s.created;
+        summary.updated += s.updated;
+        summary.unchanged += s.unchanged;
+    }
+    Ok(summary)
+}

@@ -1,0 +1,297 @@
+//! Bulk loads: a court's records from NDJSON (the API's shapes, one record a
+//! line), and the court directory from CSV. Both validate everything before
+//! writing anything, then write in one transaction: a file with one bad line
+//! loads nothing.
+
+use crate::app::Services;
+use anyhow::{bail, Context};
+use bytes::Bytes;
+use chrono_tz::Tz;
+use portalis_api::problem::ApiError;
+use portalis_core::court::{parse_time_zone, CourtCode, CourtKind};
+use portalis_core::document::{check_pdf, PDF_CONTENT_TYPE};
+use portalis_storage::cases::CaseInput;
+use portalis_storage::courts::{Court, CourtInput};
+use portalis_storage::documents::DocumentInput;
+use portalis_storage::events::EventInput;
+use portalis_storage::parties::PartyInput;
+use portalis_storage::{audit, cases, courts, documents, events, parties, Conn, Outcome};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One record of an NDJSON import, parsed.
+#[derive(Debug, Clone)]
+pub enum Record {
+    Case { case_ref: String, input: CaseInput },
+    Party { case_ref: String, party_ref: String, input: PartyInput },
+    Event { case_ref: String, event_ref: String, input: EventInput },
+    Document { case_ref: String, document_ref: String, meta: portalis_api::documents::Metadata, file: Bytes },
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl Summary {
+    fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} created, {} updated, {} unchanged", self.created, self.updated, self.unchanged)
+    }
+}
+
+fn describe(e: ApiError) -> String {
+    match e {
+        ApiError::Invalid(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        ApiError::BadRequest(d) | ApiError::TooLarge(d) | ApiError::UnsupportedMediaType(d) | ApiError::Internal(d) => d,
+        ApiError::NotFound(what) => format!("no such {what}"),
+        other => format!("{other:?}"),
+    }
+}
+
+fn take_ref(o: &mut Map<String, Value>, name: &str) -> Result<String, String> {
+    match o.remove(name) {
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= 100 && !s.chars().any(char::is_whitespace) => Ok(s),
+        Some(_) => Err(format!("{name}: a reference has 1 to 100 printable characters and no spaces")),
+        None => Err(format!("{name}: is required")),
+    }
+}
+
+/// Parses one NDJSON line. `base` is the directory that documents' `file`
+/// paths are relative to.
+pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
+    let mut o = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => return Err("a record is a JSON object".into()),
+        Err(e) => return Err(format!("not valid JSON: {e}")),
+    };
+    let kind = match o.remove("type") {
+        Some(Value::String(t)) => t,
+        _ => return Err("type: is required (case, party, event or document)".into()),
+    };
+    let case_ref = take_ref(&mut o, "case_ref")?;
+    let rest = |o: Map<String, Value>| serde_json::to_vec(&Value::Object(o)).unwrap_or_default();
+    match kind.as_str() {
+        "case" => {
+            let input = portalis_api::cases::parse_case(&rest(o)).map_err(describe)?;
+            Ok(Record::Case { case_ref, input })
+        }
+        "party" => {
+            let party_ref = take_ref(&mut o, "party_ref")?;
+            let input = portalis_api::parties::parse_party(&rest(o)).map_err(describe)?;
+            Ok(Record::Party { case_ref, party_ref, input })
+        }
+        "event" => {
+            let event_ref = take_ref(&mut o, "event_ref")?;
+            let input = portalis_api::events::parse_event(&rest(o), tz).map_err(describe)?;
+            Ok(Record::Event { case_ref, event_ref, input })
+        }
+        "document" => {
+            let document_ref = take_ref(&mut o, "document_ref")?;
+            let file = match o.remove("file") {
+                Some(Value::String(p)) => base.join(p),
+                _ => return Err("file: is required (a path relative to the NDJSON file)".into()),
+            };
+            let meta = o.remove("metadata").ok_or("metadata: is required")?;
+            if let Some(k) = o.keys().next() {
+                return Err(format!("{k}: is not a known field"));
+            }
+            let meta = portalis_api::documents::parse_metadata(&serde_json::to_vec(&meta).unwrap_or_default())
+                .map_err(describe)?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("file: cannot read {}: {e}", file.display()))?;
+            check_pdf(&bytes).map_err(|e| format!("file: {} is refused ({e:?})", file.display()))?;
+            Ok(Record::Document { case_ref, document_ref, meta, file: Bytes::from(bytes) })
+        }
+        other => Err(format!("type: {other:?} is not case, party, event or document")),
+    }
+}
+
+async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str) -> Result<i64, String> {
+    match cases::find(conn, court.id, case_ref).await.map_err(|e| e.to_string())? {
+        Some(c) => Ok(c.id),
+        None => Err(format!("case_ref: no case {case_ref:?} in this court (publish the case first)")),
+    }
+}
+
+/// Writes one record, as the API would, in the caller's transaction.
+pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: &Record) -> Result<Outcome, String> {
+    let now = services.clock.now();
+    let random = services.random.as_ref();
+    let outcome = match record {
+        Record::Case { case_ref, input } => cases::put(conn, court.id, case_ref, input, now).await.map(|r| r.1),
+        Record::Party { case_ref, party_ref, input } => {
+            let case_id = case_id(conn, court, case_ref).await?;
+            parties::put(conn, case_id, party_ref, input, random, now).await.map(|r| r.1)
+        }
+        Record::Event { case_ref, event_ref, input } => {
+            let case_id = case_id(conn, court, case_ref).await?;
+            events::put(conn, case_id, event_ref, input, now).await.map(|r| r.1)
+        }
+        Record::Document { case_ref, document_ref, meta, file } => {
+            let case_id = case_id(conn, court, case_ref).await?;
+            let (event_id, addressee_ids) =
+                portalis_api::documents::resolve_links(conn, case_id, meta).await.map_err(describe)?;
+            let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
+            let input = DocumentInput {
+                title: meta.title.clone(),
+                kind: meta.kind,
+                issued_on: meta.issued_on,
+                event_id,
+                content_type: PDF_CONTENT_TYPE.to_owned(),
+                size_bytes: stored.size as i64,
+                sha256: stored.sha256,
+                storage_key: stored.key,
+                addressee_ids,
+            };
+            documents::put(conn, case_id, document_ref, &input, now).await.map(|r| r.1)
+        }
+    };
+    outcome.map_err(|e| e.to_string())
+}
+
+/// Applies records in one transaction, audited as one import.
+pub async fn apply_all(services: &Services, court: &Court, records: &[Record], actor: &str) -> anyhow::Result<Summary> {
+    let mut tx = services.db.begin().await?;
+    let mut summary = Summary::default();
+    for (i, record) in records.iter().enumerate() {
+        let outcome = apply(&mut tx, services, court, record).await.map_err(|e| anyhow::anyhow!("record {}: {e}", i + 1))?;
+        summary.add(outcome);
+    }
+    let detail = summary.to_string();
+    audit::record(
+        &mut tx,
+        &audit::Entry {
+            actor,
+            action: "import",
+            target: Some(&format!("court:{}", court.details.code)),
+            outcome: "ok",
+            detail: Some(&detail),
+            request_id: None,
+        },
+        services.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// `portalis import --court CODE FILE.ndjson`.
+pub async fn import_ndjson(services: &Services, court_code: &str, path: &Path) -> anyhow::Result<Summary> {
+    let court = {
+        let mut conn = services.db.reader().acquire().await?;
+        courts::by_code(&mut conn, court_code).await?.with_context(|| format!("no court with code {court_code:?}"))?
+    };
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line, court.details.time_zone, base) {
+            Ok(r) => records.push(r),
+            Err(e) if errors.len() < 50 => errors.push(format!("line {}: {e}", n + 1)),
+            Err(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        bail!("nothing was imported; fix these lines:\n{}", errors.join("\n"));
+    }
+    apply_all(services, &court, &records, "cli").await
+}
+
+/// The columns of a court directory CSV, in order.
+pub const COURT_COLUMNS: &[&str] =
+    &["code", "name", "kind", "address", "postcode", "city", "department", "phone", "email", "sauj_hours", "time_zone"];
+
+/// Parses a court directory CSV (header row with [`COURT_COLUMNS`]).
+pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => return Err(vec![format!("header: {e}")]),
+    };
+    if headers != COURT_COLUMNS {
+        return Err(vec![format!("header: expected the columns {}", COURT_COLUMNS.join(","))]);
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        let get = |k: usize| row.get(k).unwrap_or("").to_owned();
+        let opt = |k: usize| Some(get(k)).filter(|v| !v.is_empty());
+        let mut line_errors = Vec::new();
+        let code = CourtCode::parse(&get(0)).map_err(|e| line_errors.push(format!("code: {}", e.en))).ok();
+        let kind = CourtKind::parse(&get(2)).map_err(|e| line_errors.push(format!("kind: {}", e.en))).ok();
+        let tz = parse_time_zone(&get(10)).map_err(|e| line_errors.push(format!("time_zone: {}", e.en))).ok();
+        if get(1).is_empty() {
+            line_errors.push("name: is required".into());
+        }
+        if let Some(email) = opt(8) {
+            if portalis_core::email::Email::parse(&email).is_err() {
+                line_errors.push("email: is not an e-mail address".into());
+            }
+        }
+        match (code, kind, tz) {
+            (Some(code), Some(kind), Some(time_zone)) if line_errors.is_empty() => out.push(CourtInput {
+                code,
+                name: get(1),
+                kind,
+                address: get(3),
+                postcode: get(4),
+                city: get(5),
+                department: get(6),
+                phone: opt(7),
+                email: opt(8),
+                sauj_hours: opt(9),
+                time_zone,
+            }),
+            _ => errors.push(format!("line {line}: {}", line_errors.join("; "))),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// Creates or updates courts in one transaction.
+pub async fn put_courts(services: &Services, inputs: &[CourtInput], actor: &str) -> anyhow::Result<Summary> {
+    let mut tx = services.db.begin().await?;
+    let mut summary = Summary::default();
+    let now = services.clock.now();
+    for input in inputs {
+        let (_, outcome) = courts::put(&mut tx, input, now).await?;
+        summary.add(outcome);
+    }
+    if summary.created + summary.updated > 0 {
+        let detail = summary.to_string();
+        audit::record(
+            &mut tx,
+            &audit::Entry { actor, action: "courts.import", target: None, outcome: "ok", detail: Some(&detail), request_id: None },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(summary)
+}
