@@ -3,14 +3,13 @@
 use crate::auth::CourtKey;
 use crate::fields::{date, require_json, text, Fields};
 use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
 use crate::reply::{audit, respond, rfc3339, segment};
 use crate::ApiState;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
 use portalis_core::case::CaseStatus;
 use portalis_core::nac::NacCode;
 use portalis_core::portalis_number::PortalisNumber;
@@ -129,7 +128,7 @@ pub async fn put_case(
     CourtKey(court): CourtKey,
     ApiPath(case_ref): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let case_ref = parse_ref("case_ref", &case_ref)?;
     require_json(&headers)?;

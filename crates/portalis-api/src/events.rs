@@ -4,14 +4,13 @@ use crate::auth::CourtKey;
 use crate::cases::find_case_in;
 use crate::fields::{date, require_json, text, Fields};
 use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
 use crate::reply::{audit, respond, segment};
 use crate::ApiState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
 use chrono_tz::Tz;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_storage::events::{self, Event, EventInput};
@@ -108,7 +107,7 @@ pub async fn put_event(
     CourtKey(court): CourtKey,
     ApiPath((case_ref, event_ref)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let event_ref = parse_ref("event_ref", &event_ref)?;
     require_json(&headers)?;

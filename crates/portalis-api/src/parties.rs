@@ -5,14 +5,13 @@ use crate::auth::CourtKey;
 use crate::cases::find_case_in;
 use crate::fields::{require_json, text, Fields};
 use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
 use crate::reply::{audit, respond, rfc3339, segment};
 use crate::ApiState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use bytes::Bytes;
 use portalis_core::email::Email;
 use portalis_core::mobile::MobileNumber;
 use portalis_core::party::{PartyKind, Role};
@@ -159,7 +158,7 @@ pub async fn put_party(
     CourtKey(court): CourtKey,
     ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     let party_ref = parse_ref("party_ref", &party_ref)?;
     require_json(&headers)?;

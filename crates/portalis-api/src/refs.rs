@@ -37,3 +37,21 @@ where
         }
     }
 }
+
+/// The raw body, whose rejection (over the size limit, say) is a problem
+/// document rather than plain text.
+pub struct ApiBody(pub bytes::Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match bytes::Bytes::from_request(req, state).await {
+            Ok(b) => Ok(ApiBody(b)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::TooLarge(format!("the body may not exceed {} bytes", crate::MAX_JSON_BYTES)))
+            }
+            Err(e) => Err(ApiError::BadRequest(format!("cannot read the body: {e}"))),
+        }
+    }
+}
