@@ -1,0 +1,53 @@
+# Install steps shared by scripts/demo and scripts/test. Each step checks
+# first and installs only what is missing, so running it again is quick.
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+  # apt_install PACKAGE... : Debian packages, installed when missing.
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_build_tools() {
+  command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
+}
+
+install_test_tools() {
+  install_build_tools
+  # A real S3 endpoint on loopback for the document store's tests.
+  if ! python3 -c "import moto.server" 2>/dev/null; then
+    log "installing moto (S3 server for tests)"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+  fi
+  command -v psql >/dev/null || apt_install postgresql-client
+}
+
+# The PostgreSQL server the suite also runs on; started if it is installed
+# but stopped.
+ensure_postgres() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      log "starting PostgreSQL"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    fi
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432
+}
+
+# Test databases are named portalis_test_*; drop those a run left behind.
+drop_test_databases() {
+  local url=$1
+  psql "$url" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'portalis\_test\_%'" 2>/dev/null |
+    while read -r db; do psql "$url" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
+}
