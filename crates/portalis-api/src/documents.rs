@@ -19,6 +19,7 @@ use axum::Json;
 use bytes::Bytes;
 use portalis_core::document::{check_pdf, parse_title, DocumentKind, FileRefusal, PDF_CONTENT_TYPE};
 use portalis_storage::documents::{self, Document, DocumentInput};
+use portalis_documents::StoredFile;
 use portalis_storage::{events, parties, Conn, Outcome};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -183,6 +184,23 @@ pub async fn resolve_links(conn: &mut Conn, case_id: i64, meta: &Metadata) -> Re
     Ok((event_id, addressee_ids))
 }
 
+/// What storage records of a document: its metadata, with the event and
+/// addressees resolved in the case, and the stored file's facts.
+pub async fn document_input(conn: &mut Conn, case_id: i64, meta: &Metadata, stored: StoredFile) -> Result<DocumentInput, ApiError> {
+    let (event_id, addressee_ids) = resolve_links(conn, case_id, meta).await?;
+    Ok(DocumentInput {
+        title: meta.title.clone(),
+        kind: meta.kind,
+        issued_on: meta.issued_on,
+        event_id,
+        content_type: PDF_CONTENT_TYPE.to_owned(),
+        size_bytes: stored.size as i64,
+        sha256: stored.sha256,
+        storage_key: stored.key,
+        addressee_ids,
+    })
+}
+
 /// Creates or replaces a document and its file.
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
@@ -213,18 +231,7 @@ pub async fn put_document(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
-    let (event_id, addressee_ids) = resolve_links(&mut tx, case.id, &meta).await?;
-    let input = DocumentInput {
-        title: meta.title.clone(),
-        kind: meta.kind,
-        issued_on: meta.issued_on,
-        event_id,
-        content_type: PDF_CONTENT_TYPE.to_owned(),
-        size_bytes: stored.size as i64,
-        sha256: stored.sha256,
-        storage_key: stored.key,
-        addressee_ids,
-    };
+    let input = document_input(&mut tx, case.id, &meta, stored).await?;
     let (doc, outcome) = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/document:{document_ref}", case.case_ref);

@@ -40,16 +40,14 @@ impl EventTime {
     /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let s = input.trim();
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            if s.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            && s.len() == 10 {
                 return Ok(EventTime::Date(d));
             }
-        }
-        if s.len() == 16 {
-            if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
+        if s.len() == 16
+            && let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
                 return Ok(EventTime::DateTime(dt));
             }
-        }
         Err(Invalid::new(
             "a local date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:MM",
             "La date doit être au format AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.",

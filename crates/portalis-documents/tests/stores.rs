@@ -41,7 +41,7 @@ impl Drop for Moto {
 
 async fn start_moto() -> (Moto, String) {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new("python3")
+    let mut child = Command::new("python3")
         .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -55,6 +55,8 @@ async fn start_moto() -> (Moto, String) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("moto did not start on {endpoint}");
 }
 

@@ -9,10 +9,9 @@ use bytes::Bytes;
 use chrono_tz::Tz;
 use portalis_api::problem::ApiError;
 use portalis_core::court::{parse_time_zone, CourtCode, CourtKind};
-use portalis_core::document::{check_pdf, PDF_CONTENT_TYPE};
+use portalis_core::document::check_pdf;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::{Court, CourtInput};
-use portalis_storage::documents::DocumentInput;
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
 use portalis_storage::{audit, cases, courts, documents, events, parties, Conn, Outcome};
@@ -143,20 +142,8 @@ pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: 
         }
         Record::Document { case_ref, document_ref, meta, file } => {
             let case_id = case_id(conn, court, case_ref).await?;
-            let (event_id, addressee_ids) =
-                portalis_api::documents::resolve_links(conn, case_id, meta).await.map_err(describe)?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
-            let input = DocumentInput {
-                title: meta.title.clone(),
-                kind: meta.kind,
-                issued_on: meta.issued_on,
-                event_id,
-                content_type: PDF_CONTENT_TYPE.to_owned(),
-                size_bytes: stored.size as i64,
-                sha256: stored.sha256,
-                storage_key: stored.key,
-                addressee_ids,
-            };
+            let input = portalis_api::documents::document_input(conn, case_id, meta, stored).await.map_err(describe)?;
             documents::put(conn, case_id, document_ref, &input, now).await.map(|r| r.1)
         }
     };
@@ -249,11 +236,10 @@ pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
         if get(1).is_empty() {
             line_errors.push("name: is required".into());
         }
-        if let Some(email) = opt(8) {
-            if portalis_core::email::Email::parse(&email).is_err() {
+        if let Some(email) = opt(8)
+            && portalis_core::email::Email::parse(&email).is_err() {
                 line_errors.push("email: is not an e-mail address".into());
             }
-        }
         match (code, kind, tz) {
             (Some(code), Some(kind), Some(time_zone)) if line_errors.is_empty() => out.push(CourtInput {
                 code,

@@ -112,11 +112,10 @@ pub async fn create_api_key(services: &Services, court_code: &str) -> anyhow::Re
 /// once and kept in the data directory, readable by its owner only.
 fn demo_secret(data_dir: &Path) -> String {
     let path = data_dir.join("secret.key");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 32 {
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 32 {
             return existing.trim().to_owned();
         }
-    }
     let key = OsRandom.hex(32);
     if std::fs::create_dir_all(data_dir).is_ok() && std::fs::write(&path, &key).is_ok() {
         #[cfg(unix)]

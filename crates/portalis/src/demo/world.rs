@@ -39,6 +39,7 @@ fn at(d: NaiveDate, h: u32, m: u32) -> EventTime {
     EventTime::DateTime(d.and_time(NaiveTime::from_hms_opt(h, m, 0).expect("a valid demo time")))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn case(case_ref: &str, portalis: &str, rg: &str, nac: &str, label: &str, status: CaseStatus, filed: NaiveDate, chamber: &str) -> Record {
     Record::Case {
         case_ref: case_ref.into(),
@@ -152,6 +153,7 @@ fn document(d: Doc<'_>, body: &[Line<'_>]) -> Record {
 }
 
 /// The text of a convocation to a hearing.
+#[allow(clippy::too_many_arguments)]
 fn convocation_pdf(court: &str, case_number: &str, to: &str, hearing: NaiveDate, time: &str, room: &str, label: &str, issued: NaiveDate) -> Vec<String> {
     vec![
         court.to_uppercase(),
