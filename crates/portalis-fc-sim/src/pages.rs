@@ -1,0 +1,123 @@
+//! The pages a litigant sees at FranceConnect: the choice of an account, the
+//! provider's login form, the confirmation.
+
+use crate::identities::{self, TestIdentity, IDENTITIES};
+use crate::protocol::issue_code;
+use crate::state::Simulator;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+
+/// The identity providers offered, by code and name.
+pub const PROVIDERS: &[(&str, &str)] = &[
+    ("impots", "impots.gouv.fr"),
+    ("ameli", "ameli.fr"),
+    ("laposte", "L'Identité Numérique La Poste"),
+    ("msa", "MSA"),
+    ("franceidentite", "France Identité"),
+];
+
+fn provider_name(code: &str) -> Option<&'static str> {
+    PROVIDERS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "choose.html")]
+struct Choose {
+    id: String,
+    site: String,
+    providers: &'static [(&'static str, &'static str)],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct Login {
+    id: String,
+    provider: &'static str,
+    ameli: bool,
+    nir: String,
+    error: bool,
+    identities: &'static [TestIdentity],
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "confirm.html")]
+struct Confirm {
+    id: String,
+    greeting: String,
+    service_name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    message: String,
+}
+
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
+    (status, ErrorPage { message: message.to_owned() }).into_response()
+}
+
+fn expired() -> Response {
+    error(StatusCode::NOT_FOUND, "Cette demande de connexion a expiré. Retournez sur le site du service pour recommencer.")
+}
+
+/// "Je choisis un compte pour me connecter sur : justice.fr".
+pub async fn choose(State(sim): State<Simulator>, Path(id): Path<String>) -> Response {
+    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let site = sim.client(&interaction.client_id).map(|c| c.site.clone()).unwrap_or_default();
+    Choose { id, site, providers: PROVIDERS }.into_response()
+}
+
+pub async fn choose_provider(
+    State(sim): State<Simulator>,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if sim.interaction(&id).is_none() {
+        return expired();
+    }
+    let code = f.get("fournisseur").map(String::as_str).unwrap_or("");
+    let Some(provider) = provider_name(code) else {
+        return error(StatusCode::BAD_REQUEST, "Ce fournisseur d'identité n'est pas proposé.");
+    };
+    if let Some(i) = sim.store().interactions.get_mut(&id) {
+        i.provider = Some(code.to_owned());
+    }
+    Login { id, provider, ameli: code == "ameli", nir: String::new(), error: false, identities: IDENTITIES }.into_response()
+}
+
+/// The provider's login form; wrong credentials get the provider's message.
+pub async fn sign_in(State(sim): State<Simulator>, Path(id): Path<String>, Form(f): Form<HashMap<String, String>>) -> Response {
+    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let code = interaction.provider.clone().unwrap_or_else(|| "ameli".into());
+    let provider = provider_name(&code).unwrap_or("ameli.fr");
+    let nir = f.get("nir").cloned().unwrap_or_default();
+    match identities::find(&nir, f.get("code").map(String::as_str).unwrap_or("")) {
+        Some(identity) => {
+            if let Some(i) = sim.store().interactions.get_mut(&id) {
+                i.identity = Some(identity);
+            }
+            let service_name = sim.client(&interaction.client_id).map(|c| c.service_name.clone()).unwrap_or_default();
+            Confirm { id, greeting: IDENTITIES[identity].greeting(), service_name }.into_response()
+        }
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Login { id, provider, ameli: code == "ameli", nir, error: true, identities: IDENTITIES },
+        )
+            .into_response(),
+    }
+}
+
+/// "Continuer sur Ministère de la justice".
+pub async fn confirm(State(sim): State<Simulator>, Path(id): Path<String>) -> Response {
+    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let Some(identity) = interaction.identity else {
+        return error(StatusCode::BAD_REQUEST, "Identifiez-vous d'abord auprès d'un fournisseur d'identité.");
+    };
+    issue_code(&sim, &id, &interaction, identity)
+}

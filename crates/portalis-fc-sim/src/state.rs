@@ -1,0 +1,124 @@
+//! The simulator's configuration and in-memory state.
+
+use portalis_core::clock::Clock;
+use portalis_core::random::RandomSource;
+use portalis_franceconnect::jose::sign::EsKey;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A service provider registered with the simulator.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    /// "Ministère de la justice", shown on the confirmation button.
+    pub service_name: String,
+    /// "justice.fr", shown on the choice of an account.
+    pub site: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Interaction {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: String,
+    pub nonce: String,
+    pub code_challenge: Option<String>,
+    pub provider: Option<String>,
+    pub identity: Option<usize>,
+    pub created: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub nonce: String,
+    pub code_challenge: Option<String>,
+    pub identity: usize,
+    pub expires: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AccessToken {
+    pub client_id: String,
+    pub identity: usize,
+    pub expires: i64,
+}
+
+#[derive(Default)]
+pub(crate) struct Store {
+    pub interactions: HashMap<String, Interaction>,
+    pub codes: HashMap<String, Grant>,
+    pub tokens: HashMap<String, AccessToken>,
+}
+
+/// The simulator: its issuer, clients, signing key and state.
+#[derive(Clone)]
+pub struct Simulator {
+    pub(crate) issuer: String,
+    pub(crate) clients: Arc<Vec<Client>>,
+    pub(crate) key: Arc<EsKey>,
+    pub(crate) store: Arc<Mutex<Store>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn RandomSource>,
+}
+
+/// How long a code and an access token live (FranceConnect: 60 s).
+pub(crate) const CODE_SECONDS: i64 = 60;
+pub(crate) const TOKEN_SECONDS: i64 = 60;
+/// How long a login at the simulator may take.
+pub(crate) const INTERACTION_SECONDS: i64 = 15 * 60;
+
+impl Simulator {
+    /// `issuer` is `<base URL>/api/v2`.
+    pub fn new(issuer: impl Into<String>, clients: Vec<Client>, clock: Arc<dyn Clock>, random: Arc<dyn RandomSource>) -> Self {
+        Self {
+            issuer: issuer.into(),
+            clients: Arc::new(clients),
+            key: Arc::new(EsKey::generate(format!("sim-{}", random.hex(4)))),
+            store: Arc::new(Mutex::new(Store::default())),
+            clock,
+            random,
+        }
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub(crate) fn client(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.client_id == id)
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
+    pub(crate) fn token(&self) -> String {
+        self.random.hex(24)
+    }
+
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().expect("simulator state")
+    }
+
+    /// The interaction `id`, if it exists and has not timed out.
+    pub(crate) fn interaction(&self, id: &str) -> Option<Interaction> {
+        let now = self.now();
+        let mut store = self.store();
+        store.interactions.retain(|_, i| now - i.created < INTERACTION_SECONDS);
+        store.interactions.get(id).cloned()
+    }
+
+    /// The pairwise subject of an identity for a client: stable, opaque,
+    /// different for each service provider, as FranceConnect's.
+    pub(crate) fn subject(&self, client_id: &str, identity: usize) -> String {
+        let nir = crate::identities::IDENTITIES[identity].nir;
+        let digest = ring::digest::digest(&ring::digest::SHA256, format!("{client_id}:{nir}").as_bytes());
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        format!("{hex}v1")
+    }
+}

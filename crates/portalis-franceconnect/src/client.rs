@@ -1,0 +1,299 @@
+//! The authorization code flow, as FranceConnect v2 wants it.
+
+use crate::discovery::Provider;
+use crate::error::{LoginError, TokenError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use portalis_core::random::RandomSource;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+/// Authentication levels accepted (FranceConnect answers `eidas1`;
+/// FranceConnect+ answers higher).
+const ACCEPTED_ACR: &[&str] = &["eidas1", "eidas2", "eidas3"];
+
+/// How far clocks may disagree.
+const LEEWAY_SECONDS: i64 = 60;
+
+/// What the portal is registered with at the provider.
+#[derive(Clone)]
+pub struct Settings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uri: String,
+    pub post_logout_redirect_uri: String,
+    pub scopes: String,
+    pub acr_values: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// What the portal remembers of a login attempt until the callback: bound to
+/// the browser that started it, used once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginAttempt {
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: Option<String>,
+}
+
+/// A verified identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub issuer: String,
+    pub subject: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub preferred_username: Option<String>,
+    pub birthdate: Option<String>,
+    pub gender: Option<String>,
+    pub birthplace: Option<String>,
+    pub birthcountry: Option<String>,
+    pub email: Option<String>,
+    /// Kept for the logout (`id_token_hint`); never logged.
+    pub id_token: String,
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    id_token: Option<String>,
+    access_token: Option<String>,
+}
+
+/// 32 random bytes, base64url: 43 characters (FranceConnect asks for at
+/// least 32).
+fn random_token(random: &dyn RandomSource) -> String {
+    let mut b = [0u8; 32];
+    random.fill(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes()))
+}
+
+fn string_claim(claims: &Map<String, Value>, name: &str) -> Option<String> {
+    claims.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+pub struct FranceConnect {
+    settings: Settings,
+    provider: Provider,
+    http: reqwest::Client,
+}
+
+impl FranceConnect {
+    pub fn new(settings: Settings, http: reqwest::Client) -> Self {
+        let provider = Provider::new(settings.issuer.clone(), http.clone());
+        Self { settings, provider, http }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The URL to send the browser to, and what to remember until it comes
+    /// back.
+    pub async fn start(&self, random: &dyn RandomSource) -> Result<(Url, LoginAttempt), LoginError> {
+        let m = self.provider.metadata().await?;
+        let attempt = LoginAttempt {
+            state: random_token(random),
+            nonce: random_token(random),
+            pkce_verifier: m.code_challenge_methods_supported.iter().any(|c| c == "S256").then(|| random_token(random)),
+        };
+        let mut url = Url::parse(&m.authorization_endpoint)
+            .map_err(|_| LoginError::Unavailable("authorization endpoint is not a URL".into()))?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("response_type", "code")
+                .append_pair("client_id", &self.settings.client_id)
+                .append_pair("redirect_uri", &self.settings.redirect_uri)
+                .append_pair("scope", &self.settings.scopes)
+                .append_pair("acr_values", &self.settings.acr_values)
+                .append_pair("state", &attempt.state)
+                .append_pair("nonce", &attempt.nonce);
+            if let Some(v) = &attempt.pkce_verifier {
+                q.append_pair("code_challenge", &pkce_challenge(v)).append_pair("code_challenge_method", "S256");
+            }
+        }
+        Ok((url, attempt))
+    }
+
+    /// Checks the callback's parameters against the attempt, exchanges the
+    /// code, verifies the ID token and the signed UserInfo.
+    pub async fn finish(
+        &self,
+        params: &std::collections::HashMap<String, String>,
+        attempt: &LoginAttempt,
+        now: DateTime<Utc>,
+    ) -> Result<Identity, LoginError> {
+        let state = params.get("state").ok_or(LoginError::MissingState)?;
+        if !portalis_core::secret::constant_time_eq(state.as_bytes(), attempt.state.as_bytes()) {
+            return Err(LoginError::StateMismatch);
+        }
+        if let Some(error) = params.get("error") {
+            return Err(LoginError::Provider { error: error.clone(), description: params.get("error_description").cloned() });
+        }
+        let code = params.get("code").filter(|c| !c.is_empty()).ok_or(LoginError::MissingCode)?;
+        let m = self.provider.metadata().await?;
+
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", self.settings.redirect_uri.as_str()),
+            ("client_id", self.settings.client_id.as_str()),
+            ("client_secret", self.settings.client_secret.as_str()),
+        ];
+        if let Some(v) = &attempt.pkce_verifier {
+            form.push(("code_verifier", v.as_str()));
+        }
+        let response = self
+            .http
+            .post(&m.token_endpoint)
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| LoginError::Unavailable(format!("token endpoint: {e}")))?;
+        if !response.status().is_success() {
+            return Err(LoginError::TokenRefused(response.status().to_string()));
+        }
+        let tokens: TokenResponse =
+            response.json().await.map_err(|e| LoginError::TokenRefused(format!("answer: {e}")))?;
+        let id_token = tokens.id_token.ok_or(LoginError::IdToken(TokenError::MissingClaim("id_token")))?;
+        let access_token = tokens.access_token.ok_or(LoginError::TokenRefused("no access token".into()))?;
+
+        let claims = self.provider.verify(&id_token).await?.map_err(LoginError::IdToken)?;
+        self.check_id_token(&claims, attempt, now).map_err(LoginError::IdToken)?;
+        let subject = string_claim(&claims, "sub").ok_or(LoginError::IdToken(TokenError::MissingClaim("sub")))?;
+
+        let info = self.user_info(&m.userinfo_endpoint, &access_token).await?;
+        if string_claim(&info, "sub").as_deref() != Some(subject.as_str()) {
+            return Err(LoginError::SubjectMismatch);
+        }
+        Ok(Identity {
+            issuer: self.settings.issuer.clone(),
+            subject,
+            given_name: string_claim(&info, "given_name"),
+            family_name: string_claim(&info, "family_name"),
+            preferred_username: string_claim(&info, "preferred_username"),
+            birthdate: string_claim(&info, "birthdate"),
+            gender: string_claim(&info, "gender"),
+            birthplace: string_claim(&info, "birthplace"),
+            birthcountry: string_claim(&info, "birthcountry"),
+            email: string_claim(&info, "email"),
+            id_token,
+        })
+    }
+
+    fn check_audience(&self, claims: &Map<String, Value>) -> Result<(), TokenError> {
+        let client = self.settings.client_id.as_str();
+        let ok = match claims.get("aud") {
+            Some(Value::String(a)) => a == client,
+            Some(Value::Array(list)) => {
+                list.iter().any(|a| a.as_str() == Some(client))
+                    && (list.len() == 1 || claims.get("azp").and_then(Value::as_str) == Some(client))
+            }
+            _ => false,
+        };
+        if ok { Ok(()) } else { Err(TokenError::WrongAudience) }
+    }
+
+    fn check_id_token(&self, claims: &Map<String, Value>, attempt: &LoginAttempt, now: DateTime<Utc>) -> Result<(), TokenError> {
+        if claims.get("iss").and_then(Value::as_str) != Some(self.settings.issuer.as_str()) {
+            return Err(TokenError::WrongIssuer);
+        }
+        self.check_audience(claims)?;
+        let now = now.timestamp();
+        let exp = claims.get("exp").and_then(Value::as_i64).ok_or(TokenError::MissingClaim("exp"))?;
+        if exp + LEEWAY_SECONDS < now {
+            return Err(TokenError::Expired);
+        }
+        let iat = claims.get("iat").and_then(Value::as_i64).ok_or(TokenError::MissingClaim("iat"))?;
+        if iat - LEEWAY_SECONDS > now {
+            return Err(TokenError::IssuedInFuture);
+        }
+        let nonce = claims.get("nonce").and_then(Value::as_str).ok_or(TokenError::WrongNonce)?;
+        if !portalis_core::secret::constant_time_eq(nonce.as_bytes(), attempt.nonce.as_bytes()) {
+            return Err(TokenError::WrongNonce);
+        }
+        match claims.get("acr").and_then(Value::as_str) {
+            Some(acr) if ACCEPTED_ACR.contains(&acr) => Ok(()),
+            _ => Err(TokenError::InsufficientAcr),
+        }
+    }
+
+    /// UserInfo must come as a signed JWT (`application/jwt`) from the same
+    /// issuer, for this client.
+    async fn user_info(&self, endpoint: &str, access_token: &str) -> Result<Map<String, Value>, LoginError> {
+        let response = self
+            .http
+            .get(endpoint)
+            .bearer_auth(access_token)
+            .header(reqwest::header::ACCEPT, "application/jwt")
+            .send()
+            .await
+            .map_err(|e| LoginError::Unavailable(format!("userinfo: {e}")))?;
+        if !response.status().is_success() {
+            return Err(LoginError::Unavailable(format!("userinfo answered {}", response.status())));
+        }
+        let ct = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        if !ct.starts_with("application/jwt") {
+            return Err(LoginError::UserInfo(TokenError::NotSigned));
+        }
+        let body = response.text().await.map_err(|e| LoginError::Unavailable(format!("userinfo: {e}")))?;
+        let claims = self.provider.verify(body.trim()).await?.map_err(LoginError::UserInfo)?;
+        if let Some(iss) = claims.get("iss") {
+            if iss.as_str() != Some(self.settings.issuer.as_str()) {
+                return Err(LoginError::UserInfo(TokenError::WrongIssuer));
+            }
+        }
+        if claims.contains_key("aud") {
+            self.check_audience(&claims).map_err(LoginError::UserInfo)?;
+        }
+        Ok(claims)
+    }
+
+    /// Where to send the browser to end the FranceConnect session too.
+    pub async fn logout_url(&self, id_token_hint: &str, state: &str) -> Result<Url, LoginError> {
+        let m = self.provider.metadata().await?;
+        let end = m.end_session_endpoint.as_deref().ok_or(LoginError::Unavailable("no end_session_endpoint".into()))?;
+        let mut url = Url::parse(end).map_err(|_| LoginError::Unavailable("end_session_endpoint is not a URL".into()))?;
+        url.query_pairs_mut()
+            .append_pair("id_token_hint", id_token_hint)
+            .append_pair("state", state)
+            .append_pair("post_logout_redirect_uri", &self.settings.post_logout_redirect_uri);
+        Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pkce_challenge_is_the_base64url_sha256_of_the_verifier() {
+        // Vector computed independently (Python hashlib and base64).
+        assert_eq!(pkce_challenge("dBjftJeZ4CVP-mJ92K7c5ypstZk-yrG9gbYNwbVmhz2"), "asEf0s-upI5DPBWRVPifwo9GCtrTV7eFv8V2fUlNxbk");
+    }
+
+    #[test]
+    fn state_and_nonce_are_at_least_32_characters_and_differ() {
+        let r = portalis_core::random::SeededRandom::new(1);
+        let (a, b) = (random_token(&r), random_token(&r));
+        assert!(a.len() >= 32 && b.len() >= 32);
+        assert_ne!(a, b);
+    }
+}
