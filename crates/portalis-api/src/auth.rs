@@ -38,7 +38,7 @@ impl FromRequestParts<ApiState> for CourtKey {
             .map(str::trim)
             .filter(|k| k.starts_with(KEY_PREFIX) && k.len() < 200)
             .ok_or(ApiError::Unauthorized)?;
-        let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut conn = state.db.read().await?;
         match portalis_storage::api_keys::court_for(&mut conn, &key_hash(key)).await? {
             Some(court) => Ok(CourtKey(court)),
             None => {

@@ -139,7 +139,7 @@ pub async fn put_case(
     if outcome != Outcome::Unchanged {
         audit(&mut tx, &court, "case.put", &format!("case:{case_ref}"), request_id(&headers).as_deref(), now).await?;
     }
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &format!("/api/v1/cases/{}", segment(&case_ref)), CaseView::of(&court, &case)))
 }
 
@@ -165,7 +165,7 @@ pub async fn get_case(
 /// The court's case, or 404 (also for another court's case).
 pub async fn find_case(state: &ApiState, court: &Court, case_ref: &str) -> Result<Case, ApiError> {
     let case_ref = parse_ref("case_ref", case_ref)?;
-    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut conn = state.db.read().await?;
     cases::find(&mut conn, court.id, &case_ref).await?.ok_or(ApiError::NotFound("case"))
 }
 

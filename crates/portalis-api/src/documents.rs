@@ -237,7 +237,7 @@ pub async fn put_document(
         let target = format!("case:{}/document:{document_ref}", case.case_ref);
         audit(&mut tx, &court, "document.put", &target, request_id.as_deref(), now).await?;
     }
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/documents/{}", segment(&case.case_ref), segment(&document_ref));
     Ok(respond(outcome, &location, DocumentView::of(&doc)))
 }
@@ -267,7 +267,7 @@ pub async fn get_document(
     CourtKey(court): CourtKey,
     ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut conn = state.db.read().await?;
     let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
     Ok(Json(DocumentView::of(&doc)).into_response())
 }
@@ -288,7 +288,7 @@ pub async fn get_document_file(
     ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let doc = {
-        let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut conn = state.db.read().await?;
         find_document(&mut conn, &court, &case_ref, &document_ref).await?.1
     };
     let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256).await?;
@@ -321,6 +321,6 @@ pub async fn delete_document(
     documents::withdraw(&mut tx, doc.id, now).await?;
     let target = format!("case:{}/document:{}", case.case_ref, doc.document_ref);
     audit(&mut tx, &court, "document.withdraw", &target, request_id(&headers).as_deref(), now).await?;
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -120,7 +120,7 @@ pub async fn put_event(
         let target = format!("case:{}/event:{event_ref}", case.case_ref);
         audit(&mut tx, &court, "event.put", &target, request_id(&headers).as_deref(), now).await?;
     }
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/events/{}", segment(&case.case_ref), segment(&event_ref));
     Ok(respond(outcome, &location, EventView::of(&event)))
 }
@@ -154,7 +154,7 @@ pub async fn get_event(
     CourtKey(court): CourtKey,
     ApiPath((case_ref, event_ref)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut conn = state.db.read().await?;
     let (_, event) = find_event(&mut conn, &court, &case_ref, &event_ref).await?;
     Ok(Json(EventView::of(&event)).into_response())
 }
@@ -181,6 +181,6 @@ pub async fn delete_event(
     events::withdraw(&mut tx, event.id, now).await?;
     let target = format!("case:{}/event:{}", case.case_ref, event.event_ref);
     audit(&mut tx, &court, "event.withdraw", &target, request_id(&headers).as_deref(), now).await?;
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

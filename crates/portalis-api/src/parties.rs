@@ -171,7 +171,7 @@ pub async fn put_party(
         let target = format!("case:{}/party:{party_ref}", case.case_ref);
         audit(&mut tx, &court, "party.put", &target, request_id(&headers).as_deref(), now).await?;
     }
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &location(&case.case_ref, &party_ref), PartyView::of(&party)))
 }
 
@@ -204,7 +204,7 @@ pub async fn get_party(
     CourtKey(court): CourtKey,
     ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let mut conn = state.db.reader().acquire().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut conn = state.db.read().await?;
     let (_, party) = find_party(&mut conn, &court, &case_ref, &party_ref).await?;
     Ok(Json(PartyView::of(&party)).into_response())
 }
@@ -231,7 +231,7 @@ pub async fn delete_party(
     parties::withdraw(&mut tx, party.id, now).await?;
     let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
     audit(&mut tx, &court, "party.withdraw", &target, request_id(&headers).as_deref(), now).await?;
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -257,6 +257,6 @@ pub async fn reissue_identification_number(
     let party = parties::reissue_number(&mut tx, party.id, state.random.as_ref(), now).await?;
     let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
     audit(&mut tx, &court, "party.number_reissued", &target, request_id(&headers).as_deref(), now).await?;
-    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    portalis_storage::commit(tx).await?;
     Ok(Json(PartyView::of(&party)).into_response())
 }

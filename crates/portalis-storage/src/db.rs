@@ -75,6 +75,11 @@ impl Db {
         &self.read
     }
 
+    /// A connection for reading.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>, StorageError> {
+        Ok(self.read.acquire().await?)
+    }
+
     /// Starts a transaction for a change.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
         Ok(self.write.begin().await?)

@@ -20,10 +20,21 @@ pub mod courts;
 pub mod documents;
 pub mod events;
 pub mod parties;
+pub mod login_attempts;
+pub mod sessions;
 pub mod testing;
+pub mod users;
 
 pub use db::{Backend, Conn, Db, Tx};
 pub use error::StorageError;
+
+/// Commits a transaction.
+///
+/// # Errors
+/// Database errors.
+pub async fn commit(tx: Tx) -> Result<(), StorageError> {
+    Ok(tx.commit().await?)
+}
 
 /// What a create-or-replace did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! that mounts the pages, the court API and the operations endpoints under
 //! the common layers, and the server loop with graceful shutdown.
 
-use crate::config::{Config, Mode};
+use crate::config::{Branding, Config, Mode};
 use crate::middleware::{security_headers, MakeHexId, REQUEST_ID};
 use crate::ops;
 use anyhow::Context;
@@ -11,6 +11,7 @@ use axum::Router;
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
 use portalis_documents::DocumentStore;
+use portalis_franceconnect::FranceConnect;
 use portalis_storage::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,21 @@ pub struct Services {
     pub documents: DocumentStore,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
+}
+
+/// `PORTALIS_PUBLIC_URL` plus a path, without a doubled slash.
+pub fn public_url(config: &Config, path: &str) -> String {
+    format!("{}{path}", config.public_url.as_str().trim_end_matches('/'))
+}
+
+/// The HTTP client for FranceConnect: short timeouts, no redirects.
+fn provider_http_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("cannot build the HTTP client")
 }
 
 impl Services {
@@ -47,17 +63,50 @@ impl Services {
     }
 }
 
+/// The FranceConnect client of the configured registration; the callback
+/// URLs are `PORTALIS_PUBLIC_URL` plus fixed paths.
+pub fn franceconnect(config: &Config) -> anyhow::Result<Arc<FranceConnect>> {
+    let fc = &config.franceconnect;
+    let settings = portalis_franceconnect::Settings {
+        issuer: fc.issuer.clone().context("PORTALIS_FC_ISSUER is required")?,
+        client_id: fc.client_id.clone(),
+        client_secret: fc.client_secret.expose().to_owned(),
+        redirect_uri: public_url(config, portalis_web::CALLBACK_PATH),
+        post_logout_redirect_uri: public_url(config, portalis_web::LOGOUT_CALLBACK_PATH),
+        scopes: fc.scopes.clone(),
+        acr_values: "eidas1".into(),
+    };
+    Ok(Arc::new(FranceConnect::new(settings, provider_http_client()?)))
+}
+
 /// The whole HTTP application.
-pub fn router(services: &Services) -> Router {
+pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
     let api = portalis_api::router(portalis_api::ApiState {
         db: services.db.clone(),
         documents: services.documents.clone(),
         clock: services.clock.clone(),
         random: services.random.clone(),
     });
+    let config = &services.config;
     let web = portalis_web::router(portalis_web::WebState {
         db: services.db.clone(),
-        demo: services.config.mode == Mode::Demo,
+        clock: services.clock.clone(),
+        random: services.random.clone(),
+        franceconnect,
+        settings: Arc::new(portalis_web::WebSettings {
+            demo: config.mode == Mode::Demo,
+            branding: match config.branding {
+                Branding::Etat => portalis_web::Branding::Etat,
+                Branding::Neutre => portalis_web::Branding::Neutre,
+            },
+            secure_cookies: config.public_url.scheme() == "https",
+            secret_key: config.secret_key.expose().as_bytes().to_vec(),
+            session_idle: chrono::Duration::minutes(config.session_idle_minutes),
+            session_absolute: chrono::Duration::hours(config.session_lifetime_hours),
+            dsfr_dir: dsfr_dir(config),
+            operator_name: config.operator_name.clone(),
+            contact_email: config.contact_email.clone(),
+        }),
     });
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
@@ -78,6 +127,20 @@ pub fn router(services: &Services) -> Router {
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeHexId(services.random.clone())))
+}
+
+/// The DSFR files: `PORTALIS_DSFR_DIR`, or the npm package found from the
+/// working directory or from the binary's location.
+fn dsfr_dir(config: &Config) -> Option<std::path::PathBuf> {
+    let found = config
+        .dsfr_dir
+        .clone()
+        .or_else(|| std::env::current_dir().ok().and_then(|d| portalis_web::assets::find_dsfr(&d)))
+        .or_else(|| std::env::current_exe().ok().and_then(|e| portalis_web::assets::find_dsfr(&e)));
+    if found.is_none() {
+        tracing::warn!("the DSFR files are not found (npm ci, or PORTALIS_DSFR_DIR): pages will be unstyled");
+    }
+    found
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

@@ -34,6 +34,16 @@ pub enum Command {
         /// Where the portal listens (default 127.0.0.1:8080).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
+        /// Where the FranceConnect simulator listens (default 127.0.0.1:8081).
+        #[arg(long, value_name = "ADDR")]
+        fc_listen: Option<SocketAddr>,
+    },
+    /// Run the FranceConnect simulator alone, with the portal of this
+    /// configuration registered as its client.
+    FcSim {
+        /// Where the simulator listens (default 127.0.0.1:8081).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
     },
     /// Run in production: every setting from the configuration; refuses to
     /// start without the secrets it needs.

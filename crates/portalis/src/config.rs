@@ -56,7 +56,38 @@ pub struct Config {
     pub secret_key: Secret,
     pub log_format: LogFormat,
     pub log_filter: String,
+    pub franceconnect: FranceConnectConfig,
+    /// Where the demo's FranceConnect simulator listens.
+    pub fc_sim_listen: SocketAddr,
+    pub branding: Branding,
+    pub session_idle_minutes: i64,
+    pub session_lifetime_hours: i64,
+    pub dsfr_dir: Option<PathBuf>,
+    pub operator_name: String,
+    pub contact_email: String,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branding {
+    Etat,
+    Neutre,
+}
+
+/// The portal's registration at FranceConnect (or at the simulator).
+#[derive(Debug, Clone)]
+pub struct FranceConnectConfig {
+    /// `None` in the demo until the simulator's address is known.
+    pub issuer: Option<String>,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub scopes: String,
+}
+
+/// The scopes asked by default: what the portal shows and keeps, no more.
+pub const DEFAULT_SCOPES: &str = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
+pub const DEMO_FC_LISTEN: &str = "127.0.0.1:8081";
+/// The demo's registration at its simulator.
+pub const DEMO_CLIENT_ID: &str = "portalis-demo";
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -101,6 +132,11 @@ impl Sources {
 
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         self.0.insert(name.to_owned(), value.into());
+    }
+
+    /// Whether a setting was given (file or environment).
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -184,6 +220,63 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_LOG_FORMAT", reason: "expected text or json".into() }),
         };
+        let demo = mode != Mode::Serve;
+        let fc_sim_listen = s
+            .get("PORTALIS_FC_SIM_LISTEN")
+            .unwrap_or(DEMO_FC_LISTEN)
+            .parse()
+            .map_err(|_| ConfigError::Invalid { name: "PORTALIS_FC_SIM_LISTEN", reason: "expected host:port".into() })?;
+        let issuer = match (s.get("PORTALIS_FC_ISSUER"), demo) {
+            (Some(i), _) => Some(
+                url::Url::parse(i)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .map(|_| i.trim_end_matches('/').to_owned())
+                    .ok_or(ConfigError::Invalid { name: "PORTALIS_FC_ISSUER", reason: "expected an http(s) URL".into() })?,
+            ),
+            (None, true) => None,
+            (None, false) => return Err(ConfigError::Missing("PORTALIS_FC_ISSUER")),
+        };
+        let client_id = match (s.get("PORTALIS_FC_CLIENT_ID"), demo) {
+            (Some(c), _) => c.to_owned(),
+            (None, true) => DEMO_CLIENT_ID.to_owned(),
+            (None, false) => return Err(ConfigError::Missing("PORTALIS_FC_CLIENT_ID")),
+        };
+        let client_secret = match (s.get("PORTALIS_FC_CLIENT_SECRET"), demo) {
+            (Some(c), _) => Secret::new(c),
+            // The demo's simulator and portal derive the same secret.
+            (None, true) => Secret::new(format!("demo-{}", portalis_core::secret::sha256_hex(format!("fc-sim|{}", secret_key.expose()).as_bytes()))),
+            (None, false) => return Err(ConfigError::Missing("PORTALIS_FC_CLIENT_SECRET")),
+        };
+        let branding = match s.get("PORTALIS_BRANDING") {
+            None | Some("etat") => Branding::Etat,
+            Some("neutre") => Branding::Neutre,
+            Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_BRANDING", reason: "expected etat or neutre".into() }),
+        };
+        let minutes = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match s.get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(ConfigError::Invalid { name, reason: format!("expected a whole number from 1 to {max}") }),
+            }
+        };
+        let session_idle_minutes = minutes("PORTALIS_SESSION_IDLE_MINUTES", 30, 24 * 60)?;
+        let session_lifetime_hours = minutes("PORTALIS_SESSION_LIFETIME_HOURS", 12, 24 * 30)?;
+        let operator_name = match (s.get("PORTALIS_OPERATOR_NAME"), demo) {
+            (Some(o), _) => o.to_owned(),
+            (None, true) => "le projet Portalis (démonstration)".to_owned(),
+            (None, false) => return Err(ConfigError::Missing("PORTALIS_OPERATOR_NAME")),
+        };
+        let contact_email = match (s.get("PORTALIS_CONTACT_EMAIL"), demo) {
+            (Some(e), _) => portalis_core::email::Email::parse(e)
+                .map(|e| e.as_str().to_owned())
+                .map_err(|_| ConfigError::Invalid { name: "PORTALIS_CONTACT_EMAIL", reason: "expected an e-mail address".into() })?,
+            (None, true) => "contact@portalis.example".to_owned(),
+            (None, false) => return Err(ConfigError::Missing("PORTALIS_CONTACT_EMAIL")),
+        };
         Ok(Self {
             mode,
             listen,
@@ -196,6 +289,19 @@ impl Config {
             secret_key,
             log_format,
             log_filter: s.get("PORTALIS_LOG").unwrap_or("info").to_owned(),
+            franceconnect: FranceConnectConfig {
+                issuer,
+                client_id,
+                client_secret,
+                scopes: s.get("PORTALIS_FC_SCOPES").unwrap_or(DEFAULT_SCOPES).to_owned(),
+            },
+            fc_sim_listen,
+            branding,
+            session_idle_minutes,
+            session_lifetime_hours,
+            dsfr_dir: s.get("PORTALIS_DSFR_DIR").map(PathBuf::from),
+            operator_name,
+            contact_email,
         })
     }
 }
@@ -250,6 +356,35 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
         assert_eq!(c.database_url, "postgres://db/x");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn production_needs_its_franceconnect_registration_and_operator() {
+        let mut pairs = vec![
+            ("PORTALIS_PUBLIC_URL", "https://justice.example"),
+            ("PORTALIS_SECRET_KEY", "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"),
+        ];
+        let expect = [
+            ("PORTALIS_FC_ISSUER", "https://oidc.franceconnect.gouv.fr/api/v2"),
+            ("PORTALIS_FC_CLIENT_ID", "client"),
+            ("PORTALIS_FC_CLIENT_SECRET", "secret"),
+            ("PORTALIS_OPERATOR_NAME", "Ministère de la justice"),
+            ("PORTALIS_CONTACT_EMAIL", "contact@justice.example"),
+        ];
+        for (name, value) in expect {
+            assert_eq!(Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap_err(), ConfigError::Missing(name));
+            pairs.push((name, value));
+        }
+        let c = Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap();
+        assert_eq!(c.franceconnect.scopes, DEFAULT_SCOPES);
+        assert!(!format!("{c:?}").contains("\"secret\""));
+    }
+
+    #[test]
+    fn branding_is_etat_or_neutre() {
+        let c = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "neutre")]), |_| "g".repeat(64)).unwrap();
+        assert_eq!(c.branding, Branding::Neutre);
+        assert!(Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "bleu")]), |_| "g".repeat(64)).is_err());
     }
 
     #[test]

@@ -1,2 +1,30 @@
+//! One module a page; each renders `templates/pages/<name>.html`.
+
+pub mod accessibility;
+pub mod directory;
+pub mod help;
 pub mod home;
+pub mod legal;
+pub mod login;
 pub mod not_found;
+pub mod privacy;
+pub mod space;
+
+/// Declares a page that shows fixed content inside the shell.
+macro_rules! static_page {
+    ($name:ident, $template:literal, $title:literal) => {
+        #[derive(askama::Template, askama_web::WebTemplate)]
+        #[template(path = $template)]
+        pub struct $name {
+            pub layout: crate::layout::Layout,
+        }
+
+        pub async fn show(
+            axum::extract::State(state): axum::extract::State<crate::WebState>,
+            visitor: crate::session::Visitor,
+        ) -> $name {
+            $name { layout: crate::layout::Layout::for_visitor(&state, &visitor, $title) }
+        }
+    };
+}
+pub(crate) use static_page;

@@ -1,5 +1,7 @@
-//! The French "page not found", for any path no page answers.
+//! The French "page introuvable", for any path no page answers.
 
+use crate::layout::Layout;
+use crate::session::Visitor;
 use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,9 +11,9 @@ use axum::http::StatusCode;
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/not_found.html")]
 pub struct NotFound {
-    pub demo: bool,
+    pub layout: Layout,
 }
 
-pub async fn show(State(state): State<WebState>) -> (StatusCode, NotFound) {
-    (StatusCode::NOT_FOUND, NotFound { demo: state.demo })
+pub async fn show(State(state): State<WebState>, visitor: Visitor) -> (StatusCode, NotFound) {
+    (StatusCode::NOT_FOUND, NotFound { layout: Layout::for_visitor(&state, &visitor, "Page introuvable") })
 }

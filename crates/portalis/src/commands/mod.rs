@@ -15,6 +15,7 @@ use std::sync::Arc;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mode = match &cli.command {
         Command::Demo { .. } => Mode::Demo,
+        Command::FcSim { .. } => Mode::Demo,
         Command::Serve => Mode::Serve,
         _ => Mode::Tool,
     };
@@ -22,19 +23,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(dir) = &cli.global.data_dir {
         sources.set("PORTALIS_DATA_DIR", dir.display().to_string());
     }
-    if let Command::Demo { listen: Some(listen) } = &cli.command {
-        sources.set("PORTALIS_LISTEN", listen.to_string());
+    match &cli.command {
+        Command::Demo { listen, fc_listen } => {
+            if let Some(l) = listen {
+                sources.set("PORTALIS_LISTEN", l.to_string());
+            }
+            if let Some(l) = fc_listen {
+                sources.set("PORTALIS_FC_SIM_LISTEN", l.to_string());
+            }
+        }
+        Command::FcSim { listen: Some(l) } => sources.set("PORTALIS_FC_SIM_LISTEN", l.to_string()),
+        _ => {}
     }
     let config = Config::from_sources(mode, &sources, demo_secret)?;
     telemetry::init(config.log_format, &config.log_filter);
-    let services = Services::open(config, Arc::new(SystemClock), Arc::new(OsRandom)).await?;
+    let clock: Arc<dyn portalis_core::clock::Clock> = Arc::new(SystemClock);
+    let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
     match cli.command {
-        Command::Demo { .. } => {
-            let summary = demo::load(&services).await.context("cannot load the demo world")?;
-            tracing::info!(%summary, "demo world loaded");
-            run_server(&services).await
+        Command::Demo { .. } => demo_mode(config, sources.has("PORTALIS_PUBLIC_URL"), clock, random).await,
+        Command::FcSim { .. } => {
+            let listener = bind(config.fc_sim_listen, "PORTALIS_FC_SIM_LISTEN").await?;
+            let issuer = format!("http://{}/api/v2", loopback(listener.local_addr()?));
+            let sim = simulator(&config, &issuer, clock, random);
+            println!("Simulateur FranceConnect : {issuer}");
+            app::serve(listener, portalis_fc_sim::router(sim), app::shutdown_signal()).await
         }
-        Command::Serve => run_server(&services).await,
+        Command::Serve => {
+            let franceconnect = app::franceconnect(&config)?;
+            let services = Services::open(config, clock, random).await?;
+            let listener = bind(services.config.listen, "PORTALIS_LISTEN").await?;
+            tracing::info!(local = %listener.local_addr()?, public_url = %services.config.public_url, "portal listening");
+            app::serve(listener, app::router(&services, franceconnect), app::shutdown_signal()).await
+        }
+        command => {
+            let services = Services::open(config, clock, random).await?;
+            tool(command, &services).await
+        }
+    }
+}
+
+/// The one-shot commands.
+async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
+    let services = services.clone();
+    match command {
+        Command::Demo { .. } | Command::FcSim { .. } | Command::Serve => unreachable!("servers are handled by run"),
         Command::Migrate => {
             // Services::open has applied them; say so.
             println!("the database is up to date");
@@ -71,16 +103,90 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn run_server(services: &Services) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(services.config.listen)
-        .await
-        .with_context(|| format!("cannot listen on {} (PORTALIS_LISTEN)", services.config.listen))?;
-    let local = listener.local_addr()?;
-    tracing::info!(%local, public_url = %services.config.public_url, "portal listening");
-    if services.config.mode == Mode::Demo {
-        println!("Portalis (démonstration) : http://{local}/");
+async fn bind(addr: std::net::SocketAddr, setting: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr} ({setting})"))
+}
+
+/// An address browsers can reach: 0.0.0.0 and :: become the loopback.
+fn loopback(addr: std::net::SocketAddr) -> std::net::SocketAddr {
+    let mut a = addr;
+    if a.ip().is_unspecified() {
+        a.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
-    app::serve(listener, app::router(services), app::shutdown_signal()).await
+    a
+}
+
+/// The simulator, with the portal of `config` registered as its client.
+fn simulator(
+    config: &Config,
+    issuer: &str,
+    clock: Arc<dyn portalis_core::clock::Clock>,
+    random: Arc<dyn RandomSource>,
+) -> portalis_fc_sim::Simulator {
+    let state_service = config.branding == crate::config::Branding::Etat;
+    let client = portalis_fc_sim::Client {
+        client_id: config.franceconnect.client_id.clone(),
+        client_secret: config.franceconnect.client_secret.expose().to_owned(),
+        redirect_uris: vec![app::public_url(config, portalis_web::CALLBACK_PATH)],
+        post_logout_redirect_uris: vec![app::public_url(config, portalis_web::LOGOUT_CALLBACK_PATH)],
+        service_name: if state_service { "Ministère de la justice".into() } else { config.operator_name.clone() },
+        site: if state_service { "justice.fr".into() } else { config.public_url.host_str().unwrap_or("").to_owned() },
+    };
+    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random)
+}
+
+/// `portalis demo`: the portal and the FranceConnect simulator, each on its
+/// own port, the demo world loaded. Addresses are taken from the bound
+/// sockets, so `--listen 127.0.0.1:0` works.
+async fn demo_mode(
+    mut config: Config,
+    public_url_given: bool,
+    clock: Arc<dyn portalis_core::clock::Clock>,
+    random: Arc<dyn RandomSource>,
+) -> anyhow::Result<()> {
+    let listener = bind(config.listen, "PORTALIS_LISTEN").await?;
+    let local = loopback(listener.local_addr()?);
+    if !public_url_given {
+        config.public_url = url::Url::parse(&format!("http://{local}/"))?;
+    }
+    let sim_listener = match config.franceconnect.issuer {
+        Some(_) => None,
+        None => {
+            let l = bind(config.fc_sim_listen, "PORTALIS_FC_SIM_LISTEN").await?;
+            config.franceconnect.issuer = Some(format!("http://{}/api/v2", loopback(l.local_addr()?)));
+            Some(l)
+        }
+    };
+    let sim = sim_listener.map(|l| {
+        let issuer = config.franceconnect.issuer.clone().unwrap_or_default();
+        (l, simulator(&config, &issuer, clock.clone(), random.clone()))
+    });
+    let franceconnect = app::franceconnect(&config)?;
+    let services = Services::open(config, clock, random).await?;
+    let summary = demo::load(&services).await.context("cannot load the demo world")?;
+    tracing::info!(%summary, "demo world loaded");
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        app::shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let sim_task = sim.map(|(l, sim)| {
+        let stop = stopped(stop_rx.clone());
+        tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), stop).await })
+    });
+    if let Some(issuer) = &services.config.franceconnect.issuer {
+        tracing::info!(%issuer, "FranceConnect simulator");
+    }
+    println!("Portalis (démonstration) : {}", services.config.public_url);
+    let result = app::serve(listener, app::router(&services, franceconnect), stopped(stop_rx)).await;
+    if let Some(t) = sim_task {
+        t.await.context("the simulator task failed")??;
+    }
+    result
 }
 
 /// Creates an API key for a court; only its hash is stored.

@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 pub struct TestApp {
     pub address: String,
+    /// The FranceConnect simulator's issuer (`http://127.0.0.1:<port>/api/v2`).
+    pub issuer: String,
     pub services: Services,
     pub clock: ManualClock,
     pub client: Client,
@@ -25,6 +27,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    listen: std::net::SocketAddr,
+    sim_server: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub const COURTS_CSV: &str = "\
@@ -34,29 +38,68 @@ tj-paris,Tribunal judiciaire de Paris,tribunal_judiciaire,Parvis du Tribunal de 
 ";
 
 pub fn config_for(database_url: &str, dir: &std::path::Path) -> Config {
+    config_with(database_url, dir, &[])
+}
+
+/// A test configuration with extra settings.
+pub fn config_with(database_url: &str, dir: &std::path::Path, extra: &[(&str, &str)]) -> Config {
     let mut sources = Sources::default();
+    for (k, v) in extra {
+        sources.set(k, *v);
+    }
     sources.set("PORTALIS_DATABASE_URL", database_url);
     sources.set("PORTALIS_DATA_DIR", dir.display().to_string());
     sources.set("PORTALIS_LISTEN", "127.0.0.1:0");
     sources.set("PORTALIS_SECRET_KEY", "test-secret-key-of-at-least-thirty-two-characters");
-    Config::from_sources(Mode::Tool, &sources, |_| unreachable!()).expect("test configuration")
+    Config::from_sources(Mode::Demo, &sources, |_| unreachable!()).expect("test configuration")
 }
 
 impl TestApp {
-    /// A portal with two courts and an API key for the first.
+    /// A portal with two courts and an API key for the first, and a
+    /// FranceConnect simulator it is registered with.
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// The same, with extra settings (`PORTALIS_BRANDING`, …).
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> Self {
         let database = TestDatabase::new().await;
         let dir = std::env::temp_dir().join(format!("portalis-test-{}", portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)));
         std::fs::create_dir_all(&dir).unwrap();
         let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap());
-        let services = Services::open(config_for(&database.url, &dir), Arc::new(clock.clone()), Arc::new(SeededRandom::new(7)))
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listen = listener.local_addr().unwrap();
+        let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let issuer = format!("http://{}/api/v2", sim_listener.local_addr().unwrap());
+        let public_url = format!("http://{listen}");
+        let mut settings: Vec<(&str, &str)> = vec![("PORTALIS_PUBLIC_URL", &public_url), ("PORTALIS_FC_ISSUER", &issuer)];
+        settings.extend_from_slice(extra);
+        let config = config_with(&database.url, &dir, &settings);
+        let sim = portalis_fc_sim::Simulator::new(
+            issuer.clone(),
+            vec![portalis_fc_sim::Client {
+                client_id: config.franceconnect.client_id.clone(),
+                client_secret: config.franceconnect.client_secret.expose().to_owned(),
+                redirect_uris: vec![format!("{public_url}/connexion/retour")],
+                post_logout_redirect_uris: vec![format!("{public_url}/deconnexion/retour")],
+                service_name: "Ministère de la justice".into(),
+                site: "justice.fr".into(),
+            }],
+            Arc::new(clock.clone()),
+            Arc::new(SeededRandom::new(11)),
+        );
+        let sim_server = tokio::spawn(async move {
+            axum::serve(sim_listener, portalis_fc_sim::router(sim)).await.unwrap();
+        });
+        let services = Services::open(config, Arc::new(clock.clone()), Arc::new(SeededRandom::new(7)))
             .await
             .expect("services");
         let courts = portalis::import::parse_courts_csv(COURTS_CSV).unwrap();
         portalis::import::put_courts(&services, &courts, "test").await.unwrap();
         let key = portalis::commands::create_api_key(&services, "tj-saint-denis-reunion").await.unwrap();
         let mut app = Self {
-            address: String::new(),
+            address: public_url,
+            issuer,
             services,
             clock,
             client: Client::new(),
@@ -65,16 +108,17 @@ impl TestApp {
             database,
             shutdown: None,
             server: None,
+            listen,
+            sim_server: Some(sim_server),
         };
-        app.start().await;
+        app.start(listener).await;
         app
     }
 
-    async fn start(&mut self) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        self.address = format!("http://{}", listener.local_addr().unwrap());
+    async fn start(&mut self, listener: tokio::net::TcpListener) {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = app::router(&self.services);
+        let franceconnect = app::franceconnect(&self.services.config).unwrap();
+        let router = app::router(&self.services, franceconnect);
         self.server = Some(tokio::spawn(async move {
             app::serve(listener, router, async move {
                 let _ = rx.await;
@@ -154,19 +198,18 @@ impl TestApp {
     pub async fn restart(&mut self) {
         self.stop().await;
         self.services.db.close().await;
-        self.services = Services::open(
-            config_for(&self.database.url, &self.dir),
-            Arc::new(self.clock.clone()),
-            Arc::new(SeededRandom::new(8)),
-        )
-        .await
-        .unwrap();
-        self.start().await;
+        let config = (*self.services.config).clone();
+        self.services = Services::open(config, Arc::new(self.clock.clone()), Arc::new(SeededRandom::new(8))).await.unwrap();
+        let listener = tokio::net::TcpListener::bind(self.listen).await.unwrap();
+        self.start(listener).await;
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(s) = self.sim_server.take() {
+            s.abort();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -220,3 +263,103 @@ pub async fn problem(response: Response) -> Value {
 pub fn invalid_fields(problem: &Value) -> Vec<String> {
     problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
 }
+
+/// A browser as the HTTP tests drive it: it keeps cookies, and follows
+/// redirects only when told to, so that each step can be checked.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// The value of the first `name="<field>" value="…"` in a page.
+pub fn form_value(html: &str, field: &str) -> Option<String> {
+    let marker = format!("name=\"{field}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].replace("&#x2f;", "/").replace("&#47;", "/"))
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { client, base: app.address.clone() }
+    }
+
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with("http") { url.to_owned() } else { format!("{}{url}", self.base) }
+    }
+
+    pub async fn get(&self, url: &str) -> Response {
+        self.client.get(self.absolute(url)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(self.absolute(url)).form(form).send().await.unwrap()
+    }
+
+    /// Follows redirects (GET) from `response` to the final page.
+    pub async fn follow(&self, mut response: Response) -> Response {
+        for _ in 0..10 {
+            if !response.status().is_redirection() {
+                return response;
+            }
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            let next = if location.starts_with("http") {
+                location
+            } else if location.starts_with('/') {
+                let url = response.url().clone();
+                format!("{}://{}{location}", url.scheme(), url.host_str().unwrap().to_owned() + &url.port().map(|p| format!(":{p}")).unwrap_or_default())
+            } else {
+                panic!("relative redirect {location}")
+            };
+            response = self.client.get(next).send().await.unwrap();
+        }
+        panic!("too many redirects");
+    }
+
+    /// The login page's CSRF token (the page sets the anonymous cookie).
+    pub async fn login_form_token(&self) -> String {
+        let page = self.get("/connexion").await.text().await.unwrap();
+        form_value(&page, "csrf").expect("the login page has a CSRF token")
+    }
+
+    /// Clicks "S’identifier avec FranceConnect" and goes through the
+    /// simulator's pages with `nir`, up to the redirect back to the portal's
+    /// callback (not followed).
+    pub async fn through_franceconnect(&self, nir: &str) -> Response {
+        let token = self.login_form_token().await;
+        self.through_franceconnect_with(&token, nir).await
+    }
+
+    /// The same, with the form token taken elsewhere (a signed-in user's).
+    pub async fn through_franceconnect_with(&self, token: &str, nir: &str) -> Response {
+        let to_fc = self.post("/connexion/franceconnect", &[("csrf", token), ("retour", "/mon-espace")]).await;
+        assert_eq!(to_fc.status(), 303, "the button sends to FranceConnect");
+        let choose = self.follow(to_fc).await;
+        assert_eq!(choose.status(), 200);
+        let interaction = choose.url().clone();
+        let html = choose.text().await.unwrap();
+        assert!(html.contains("Je choisis un compte pour me connecter sur : justice.fr"));
+        let base = format!("{}://{}", interaction.scheme(), interaction.host_str().unwrap().to_owned() + &format!(":{}", interaction.port().unwrap()));
+        let path = interaction.path().to_owned();
+        let login = self.client.post(format!("{base}{path}/fournisseur")).form(&[("fournisseur", "ameli")]).send().await.unwrap();
+        assert!(login.text().await.unwrap().contains("Mon numéro de sécurité sociale"));
+        let confirm = self.client.post(format!("{base}{path}/connexion")).form(&[("nir", nir), ("code", "123456")]).send().await.unwrap();
+        assert_eq!(confirm.status(), 200, "the simulator accepts the credentials");
+        self.client.post(format!("{base}{path}/confirmation")).send().await.unwrap()
+    }
+
+    /// A whole login; returns the page the portal lands on.
+    pub async fn login_as(&self, nir: &str) -> Response {
+        let back = self.through_franceconnect(nir).await;
+        assert_eq!(back.status(), 303);
+        self.follow(back).await
+    }
+}
+
+pub const MARIE_NIR: &str = "280079741123418";
+pub const NICOLAS_NIR: &str = "175057511234534";

@@ -1,0 +1,95 @@
+//! Server-side sessions. The cookie carries a random token; the table keeps
+//! its SHA-256, so a copy of the database does not yield live sessions.
+
+use crate::error::StorageError;
+use crate::time::{instant, parse_instant};
+use crate::users::{self, User};
+use crate::Conn;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: i64,
+    pub user: User,
+    pub id_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// # Errors
+/// Database errors.
+pub async fn create(
+    conn: &mut Conn,
+    token_hash: &str,
+    user_id: i64,
+    id_token: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, id_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(id_token)
+    .bind(instant(now))
+    .bind(instant(expires_at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The session whose token has this hash, with its user.
+///
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<Session>, StorageError> {
+    let row = sqlx::query(
+        "SELECT id, user_id, id_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let user_id: i64 = row.try_get("user_id")?;
+    let Some(user) = users::by_id(conn, user_id).await? else { return Ok(None) };
+    Ok(Some(Session {
+        id: row.try_get("id")?,
+        user,
+        id_token: row.try_get("id_token")?,
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        last_seen_at: parse_instant(&row.try_get::<String, _>("last_seen_at")?)?,
+        expires_at: parse_instant(&row.try_get::<String, _>("expires_at")?)?,
+    }))
+}
+
+/// Records activity (called only when the last record is old enough).
+///
+/// # Errors
+/// Database errors.
+pub async fn touch(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(instant(now)).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Removes sessions past their absolute lifetime or idle since `idle_before`.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_expired(conn: &mut Conn, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(instant(now))
+        .bind(instant(idle_before))
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected())
+}

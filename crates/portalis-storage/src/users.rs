@@ -1,0 +1,92 @@
+//! Users: FranceConnect identities, keyed by (issuer, subject), their claims
+//! refreshed at each login.
+
+use crate::error::StorageError;
+use crate::time::instant;
+use crate::Conn;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Claims {
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub preferred_username: Option<String>,
+    pub birthdate: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub issuer: String,
+    pub subject: String,
+    pub claims: Claims,
+}
+
+impl User {
+    /// "Marie DELESTABLE": the first given name and the usage name, or the
+    /// birth name, as the header shows it.
+    pub fn display_name(&self) -> String {
+        let given = self.claims.given_name.as_deref().unwrap_or("").split_whitespace().next().unwrap_or("");
+        let family = self
+            .claims
+            .preferred_username
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .or(self.claims.family_name.as_deref())
+            .unwrap_or("")
+            .to_uppercase();
+        format!("{given} {family}").trim().to_owned()
+    }
+}
+
+const COLUMNS: &str = "id, issuer, subject, given_name, family_name, preferred_username, birthdate, email";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<User, StorageError> {
+    Ok(User {
+        id: row.try_get("id")?,
+        issuer: row.try_get("issuer")?,
+        subject: row.try_get("subject")?,
+        claims: Claims {
+            given_name: row.try_get("given_name")?,
+            family_name: row.try_get("family_name")?,
+            preferred_username: row.try_get("preferred_username")?,
+            birthdate: row.try_get("birthdate")?,
+            email: row.try_get("email")?,
+        },
+    })
+}
+
+/// Creates the user at first login, refreshes the claims at the next ones.
+///
+/// # Errors
+/// Database errors.
+pub async fn upsert(conn: &mut Conn, issuer: &str, subject: &str, claims: &Claims, now: DateTime<Utc>) -> Result<User, StorageError> {
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (issuer, subject, given_name, family_name, preferred_username, birthdate, email, created_at, last_login_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         ON CONFLICT (issuer, subject) DO UPDATE SET given_name = excluded.given_name, family_name = excluded.family_name,
+           preferred_username = excluded.preferred_username, birthdate = excluded.birthdate, email = excluded.email,
+           last_login_at = excluded.last_login_at
+         RETURNING {COLUMNS}"
+    ))
+    .bind(issuer)
+    .bind(subject)
+    .bind(&claims.given_name)
+    .bind(&claims.family_name)
+    .bind(&claims.preferred_username)
+    .bind(&claims.birthdate)
+    .bind(&claims.email)
+    .bind(instant(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    from_row(&row)
+}
+
+/// # Errors
+/// Database errors.
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<User>, StorageError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(from_row).transpose()
+}

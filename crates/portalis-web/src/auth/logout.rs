@@ -1,0 +1,74 @@
+//! `POST /deconnexion` ends the session here, then at FranceConnect
+//! (`/session/end` with `id_token_hint`, `state` and the registered return
+//! address); `GET /deconnexion/retour` checks the returned `state`.
+
+use super::{audit, PageForm};
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::session::{Visitor, SESSION_COOKIE};
+use crate::{cookies, WebState};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use portalis_storage::sessions;
+use std::collections::HashMap;
+
+const LOGOUT_COOKIE: &str = "logout";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/logged_out.html")]
+pub struct LoggedOut {
+    pub layout: Layout,
+}
+
+pub async fn logout(State(state): State<WebState>, visitor: Visitor, PageForm(form): PageForm) -> Result<Response, PageError> {
+    let Some(session) = &visitor.session else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
+        return Err(PageError::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    sessions::delete(&mut tx, session.id).await?;
+    portalis_storage::commit(tx).await?;
+    audit(&state, &format!("user:{}", session.user.id), "logout", "ok", None).await?;
+
+    let secure = state.settings.secure_cookies;
+    let clear_session = (header::SET_COOKIE, cookies::delete(&cookies::name(SESSION_COOKIE, secure), secure));
+    let logout_state = state.random.hex(24);
+    match state.franceconnect.logout_url(&session.id_token, &logout_state).await {
+        Ok(url) => Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
+            [clear_session, (header::SET_COOKIE, cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure))],
+        )
+            .into_response()),
+        Err(e) => {
+            tracing::warn!(error = %e, "FranceConnect logout unavailable; local session ended");
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, axum::http::HeaderValue::from_static(crate::LOGOUT_CALLBACK_PATH))], [clear_session])
+                .into_response())
+        }
+    }
+}
+
+pub async fn returned(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    visitor: Visitor,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let secure = state.settings.secure_cookies;
+    let name = cookies::name(LOGOUT_COOKIE, secure);
+    let expected = cookies::get(&headers, &name);
+    let ok = match (expected, q.get("state")) {
+        (Some(e), Some(s)) => portalis_core::secret::constant_time_eq(e.as_bytes(), s.as_bytes()),
+        _ => false,
+    };
+    if !ok && q.contains_key("state") {
+        audit(&state, "anonymous", "logout.return", "refused", Some("state_mismatch")).await?;
+    }
+    Ok(([(header::SET_COOKIE, cookies::delete(&name, secure))], LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion") })
+        .into_response())
+}

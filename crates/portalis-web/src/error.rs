@@ -1,0 +1,89 @@
+//! The pages' one error type. A handler answers `PageError`; the
+//! `render_errors` layer turns it into a French page inside the page shell
+//! (it knows the deployment's branding and demo mode). Internal causes are
+//! logged where they happen, never shown.
+
+use crate::layout::Layout;
+use crate::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use portalis_storage::StorageError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageError {
+    /// 403: a form without a valid CSRF token.
+    Forbidden,
+    /// 503: FranceConnect cannot be reached.
+    ProviderUnavailable,
+    /// 500: a fault of ours, already logged.
+    Internal,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub heading: &'static str,
+    pub message: &'static str,
+}
+
+impl From<StorageError> for PageError {
+    fn from(e: StorageError) -> Self {
+        tracing::error!(error = %e, "database error on a page");
+        PageError::Internal
+    }
+}
+
+impl PageError {
+    fn status(self) -> StatusCode {
+        match self {
+            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn texts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            PageError::Forbidden => (
+                "Action refusée",
+                "Action refusée",
+                "Cette action n'a pas pu être vérifiée. Revenez à la page précédente, rechargez-la et recommencez.",
+            ),
+            PageError::ProviderUnavailable => (
+                "Connexion indisponible",
+                "FranceConnect est momentanément indisponible",
+                "La connexion par FranceConnect ne peut pas aboutir pour le moment. Réessayez dans quelques minutes.",
+            ),
+            PageError::Internal => (
+                "Erreur du service",
+                "Le service rencontre une difficulté",
+                "Une erreur est survenue de notre côté ; elle a été enregistrée. Réessayez dans quelques minutes.",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut r = (self.status(), self.texts().2).into_response();
+        r.extensions_mut().insert(self);
+        r
+    }
+}
+
+/// Renders the page of a [`PageError`] answered by a handler.
+pub async fn render_errors(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    match response.extensions().get::<PageError>().copied() {
+        Some(e) => {
+            let (title, heading, message) = e.texts();
+            (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message }).into_response()
+        }
+        None => response,
+    }
+}

@@ -1,0 +1,44 @@
+//! What the page shell (`templates/base.html`) needs on every page.
+
+use crate::session::Visitor;
+use crate::{Branding, WebState};
+
+pub struct Layout {
+    /// The page's own title; the shell adds " — Portail du justiciable".
+    pub title: String,
+    pub demo: bool,
+    /// `PORTALIS_BRANDING=neutre`: no State brand block, no Marianne.
+    pub neutral: bool,
+    /// The signed-in user's name, shown in the header with "Se déconnecter".
+    pub user_name: Option<String>,
+    /// The token of the logout form (signed in only).
+    pub csrf: String,
+    /// Who publishes the portal, and how to reach them (legal pages).
+    pub operator: String,
+    pub contact_email: String,
+}
+
+impl Layout {
+    pub fn anonymous(state: &WebState, title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            demo: state.settings.demo,
+            neutral: state.settings.branding == Branding::Neutre,
+            user_name: None,
+            csrf: String::new(),
+            operator: state.settings.operator_name.clone(),
+            contact_email: state.settings.contact_email.clone(),
+        }
+    }
+
+    /// The shell for `visitor`: with his name and the logout form's token
+    /// when signed in.
+    pub fn for_visitor(state: &WebState, visitor: &Visitor, title: &str) -> Self {
+        let mut layout = Self::anonymous(state, title);
+        if visitor.session.is_some() {
+            layout.user_name = visitor.user_name();
+            layout.csrf = visitor.csrf(state).0;
+        }
+        layout
+    }
+}

@@ -1,0 +1,2 @@
+//! "Aide": questions and answers, each with its own anchor.
+super::static_page!(Help, "pages/help.html", "Aide");

@@ -1,0 +1,2 @@
+//! "Mentions légales".
+super::static_page!(Legal, "pages/legal.html", "Mentions légales");

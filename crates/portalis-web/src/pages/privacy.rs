@@ -1,0 +1,2 @@
+//! "Données personnelles": what the portal processes and why.
+super::static_page!(Privacy, "pages/privacy.html", "Données personnelles");

@@ -1,0 +1,153 @@
+//! Who is visiting: a signed-in user's server-side session, or an anonymous
+//! visitor. Sessions expire after an idle time and an absolute lifetime; the
+//! last activity is written at most once a minute, not on every request.
+
+use crate::{cookies, csrf, WebState};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Redirect, Response};
+use portalis_core::secret::sha256_hex;
+use portalis_storage::sessions::{self, Session};
+
+/// How stale the recorded activity may get before it is written again.
+const TOUCH_AFTER_SECONDS: i64 = 60;
+
+pub const SESSION_COOKIE: &str = "session";
+pub const ANONYMOUS_COOKIE: &str = "csrf";
+
+/// The visitor of a page.
+pub struct Visitor {
+    pub session: Option<Session>,
+    /// The token hash of the session cookie (what `sessions` stores).
+    session_hash: Option<String>,
+    anonymous: Option<String>,
+}
+
+impl Visitor {
+    /// What binds a form to this browser, for its CSRF token.
+    fn binding(&self) -> Option<String> {
+        match (&self.session_hash, &self.anonymous) {
+            (Some(h), _) if self.session.is_some() => Some(format!("session:{h}")),
+            (_, Some(a)) => Some(format!("anonymous:{a}")),
+            _ => None,
+        }
+    }
+
+    /// The token to put in this visitor's forms, and the cookie to set when
+    /// an anonymous visitor has none yet.
+    pub fn csrf(&self, state: &WebState) -> (String, Option<HeaderValue>) {
+        match self.binding() {
+            Some(b) => (csrf::token(&state.settings.secret_key, &b), None),
+            None => {
+                let value = state.random.hex(16);
+                let secure = state.settings.secure_cookies;
+                let cookie = cookies::set(&cookies::name(ANONYMOUS_COOKIE, secure), &value, None, secure);
+                (csrf::token(&state.settings.secret_key, &format!("anonymous:{value}")), Some(cookie))
+            }
+        }
+    }
+
+    /// Whether a submitted token is this visitor's.
+    pub fn csrf_ok(&self, state: &WebState, submitted: Option<&str>) -> bool {
+        match (self.binding(), submitted) {
+            (Some(b), Some(t)) => csrf::verify(&state.settings.secret_key, &b, t),
+            _ => false,
+        }
+    }
+
+    pub fn user_name(&self) -> Option<String> {
+        self.session.as_ref().map(|s| s.user.display_name())
+    }
+
+    pub fn session_hash(&self) -> Option<&str> {
+        self.session_hash.as_deref()
+    }
+}
+
+impl FromRequestParts<WebState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let secure = state.settings.secure_cookies;
+        let anonymous = cookies::get(&parts.headers, &cookies::name(ANONYMOUS_COOKIE, secure));
+        let Some(token) = cookies::get(&parts.headers, &cookies::name(SESSION_COOKIE, secure)) else {
+            return Ok(Self { session: None, session_hash: None, anonymous });
+        };
+        let hash = sha256_hex(token.as_bytes());
+        let session = current(state, &hash).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot read the session");
+            crate::error::PageError::Internal.into_response()
+        })?;
+        Ok(Self { session, session_hash: Some(hash), anonymous })
+    }
+}
+
+/// The live session with this hash: expired ones are deleted and ignored.
+async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
+    let mut conn = state.db.reader().acquire().await?;
+    let Some(session) = sessions::find(&mut conn, hash).await? else { return Ok(None) };
+    drop(conn);
+    let now = state.clock.now();
+    let idle_limit = session.last_seen_at + state.settings.session_idle;
+    if now >= session.expires_at || now >= idle_limit {
+        let mut tx = state.db.begin().await?;
+        sessions::delete(&mut tx, session.id).await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    if (now - session.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
+        let mut tx = state.db.begin().await?;
+        sessions::touch(&mut tx, session.id, now).await?;
+        tx.commit().await?;
+    }
+    Ok(Some(session))
+}
+
+/// A signed-in visitor; anyone else is sent to the login page, to come back
+/// here afterwards.
+pub struct SignedIn(pub Visitor);
+
+impl FromRequestParts<WebState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        if visitor.session.is_some() {
+            return Ok(SignedIn(visitor));
+        }
+        let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/mon-espace");
+        let target = url::form_urlencoded::Serializer::new(String::new()).append_pair("retour", back).finish();
+        Err(Redirect::to(&format!("/connexion?{target}")).into_response())
+    }
+}
+
+/// A local path to return to after login: an absolute path on this site,
+/// nothing that a browser could read as another host. Anything else is the
+/// personal space.
+pub fn safe_return_to(candidate: Option<&str>) -> String {
+    const DEFAULT: &str = "/mon-espace";
+    let Some(p) = candidate else { return DEFAULT.into() };
+    let ok = p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(char::is_control)
+        && p.len() <= 512
+        && !p.starts_with("/connexion")
+        && !p.starts_with("/deconnexion");
+    if ok { p.to_owned() } else { DEFAULT.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return_to;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_return_to(Some("/mon-espace?x=1")), "/mon-espace?x=1");
+        for hostile in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/connexion/retour", "\t/x"] {
+            assert_eq!(safe_return_to(Some(hostile)), "/mon-espace", "{hostile}");
+        }
+        assert_eq!(safe_return_to(None), "/mon-espace");
+    }
+}

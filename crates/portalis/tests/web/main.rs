@@ -1,0 +1,9 @@
+//! The litigant's pages over HTTP: login through the FranceConnect
+//! simulator, sessions, CSRF, the page shell.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod login;
+mod pages;
+mod sessions;

@@ -1,0 +1,151 @@
+use crate::support::{form_value, Browser, TestApp, MARIE_NIR};
+use chrono::Duration;
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("portalis-session=") && !c.starts_with("portalis-session=;"))
+        .map(|c| c.split(';').next().unwrap().trim_start_matches("portalis-session=").to_owned())
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let back = browser.through_franceconnect(MARIE_NIR).await;
+    let landing = browser.get(back.headers()["location"].to_str().unwrap()).await;
+    let cookie = landing
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portalis-session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert!(cookie.contains("Path=/"));
+}
+
+#[tokio::test]
+async fn a_new_session_id_is_issued_at_login() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let back = browser.through_franceconnect(MARIE_NIR).await;
+    let first = session_cookie(&browser.get(back.headers()["location"].to_str().unwrap()).await).unwrap();
+    let space = browser.get("/mon-espace").await.text().await.unwrap();
+    let back = browser.through_franceconnect_with(&form_value(&space, "csrf").unwrap(), MARIE_NIR).await;
+    let second = session_cookie(&browser.get(back.headers()["location"].to_str().unwrap()).await).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(app.count("sessions").await, 1, "the earlier session of this browser is closed");
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    app.clock.advance(Duration::minutes(29));
+    assert_eq!(browser.get("/mon-espace").await.status(), 200, "activity keeps it alive");
+    app.clock.advance(Duration::minutes(29));
+    assert_eq!(browser.get("/mon-espace").await.status(), 200);
+    app.clock.advance(Duration::minutes(31));
+    assert_eq!(browser.get("/mon-espace").await.status(), 303, "idle for 31 minutes");
+    assert_eq!(app.count("sessions").await, 0);
+}
+
+#[tokio::test]
+async fn a_session_ends_after_its_absolute_lifetime_even_when_active() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    for _ in 0..25 {
+        app.clock.advance(Duration::minutes(29));
+        browser.get("/mon-espace").await;
+    }
+    assert_eq!(browser.get("/mon-espace").await.status(), 303, "12 hours at most");
+}
+
+#[tokio::test]
+async fn activity_is_written_at_most_once_a_minute() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    let last_seen = || async {
+        let mut conn = app.services.db.read().await.unwrap();
+        let (t,): (String,) = sqlx::query_as("SELECT last_seen_at FROM sessions").fetch_one(&mut *conn).await.unwrap();
+        t
+    };
+    let before = last_seen().await;
+    app.clock.advance(Duration::seconds(30));
+    browser.get("/mon-espace").await;
+    assert_eq!(last_seen().await, before, "not written after 30 seconds");
+    app.clock.advance(Duration::seconds(31));
+    browser.get("/mon-espace").await;
+    assert_ne!(last_seen().await, before);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_here_and_at_franceconnect() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let space = browser.login_as(MARIE_NIR).await.text().await.unwrap();
+    let token = form_value(&space, "csrf").unwrap();
+
+    let out = browser.post("/deconnexion", &[("csrf", &token)]).await;
+    assert_eq!(out.status(), 303);
+    let to_fc = out.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to_fc.starts_with(&format!("{}/session/end?", app.issuer)));
+    assert!(to_fc.contains("id_token_hint="));
+    assert!(to_fc.contains("post_logout_redirect_uri="));
+    assert_eq!(app.count("sessions").await, 0, "gone on the server");
+
+    let page = browser.follow(out).await;
+    assert_eq!(page.url().path(), "/deconnexion/retour");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Déconnexion effectuée"));
+    assert!(!html.contains("Marie DELESTABLE"));
+    assert_eq!(browser.get("/mon-espace").await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_old_session_cookie_is_dead_after_logout() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let back = browser.through_franceconnect(MARIE_NIR).await;
+    let landing = browser.get(back.headers()["location"].to_str().unwrap()).await;
+    let stolen = session_cookie(&landing).unwrap();
+    let space = browser.get("/mon-espace").await.text().await.unwrap();
+    browser.post("/deconnexion", &[("csrf", &form_value(&space, "csrf").unwrap())]).await;
+
+    let r = app
+        .client
+        .get(app.url("/mon-espace"))
+        .header("cookie", format!("portalis-session={stolen}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.url().path() == "/connexion" || r.status() == 200 && r.text().await.unwrap().contains("Connectez-vous"));
+}
+
+#[tokio::test]
+async fn logout_without_its_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    let r = browser.post("/deconnexion", &[("csrf", "forged")]).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.count("sessions").await, 1);
+}
+
+#[tokio::test]
+async fn a_returned_logout_state_that_does_not_match_is_audited() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let r = browser.get("/deconnexion/retour?state=forged").await;
+    assert_eq!(r.status(), 200);
+    let mut conn = app.services.db.read().await.unwrap();
+    let latest = portalis_storage::audit::latest(&mut conn, 1).await.unwrap();
+    assert_eq!((latest[0].1.as_str(), latest[0].3.as_str()), ("logout.return", "refused"));
+}
