@@ -22,8 +22,27 @@ install_build_tools() {
   command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 }
 
+# Node.js packages (package-lock.json): the DSFR for the pages; with
+# --dev, also what the browser and interoperability tests use. Install
+# scripts are not run (the DSFR's only checks a project file it does not need).
+install_node_packages() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ "${1:-}" = "--dev" ]; then
+    [ -d node_modules/playwright-core ] && [ node_modules/.package-lock.json -nt package-lock.json ] && return 0
+    log "installing Node.js packages"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  else
+    [ -f node_modules/@gouvfr/dsfr/dist/dsfr.min.css ] && [ node_modules/.package-lock.json -nt package-lock.json ] && return 0
+    log "installing the DSFR"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --omit=dev
+  fi
+}
+
 install_test_tools() {
   install_build_tools
+  install_node_packages --dev
+  # Headless Chromium for the browser tests (test tools cannot download one).
+  command -v chromium >/dev/null || apt_install chromium
   # A real S3 endpoint on loopback for the document store's tests.
   if ! python3 -c "import moto.server" 2>/dev/null; then
     log "installing moto (S3 server for tests)"

@@ -255,11 +255,10 @@ impl FranceConnect {
         }
         let body = response.text().await.map_err(|e| LoginError::Unavailable(format!("userinfo: {e}")))?;
         let claims = self.provider.verify(body.trim()).await?.map_err(LoginError::UserInfo)?;
-        if let Some(iss) = claims.get("iss") {
-            if iss.as_str() != Some(self.settings.issuer.as_str()) {
+        if let Some(iss) = claims.get("iss")
+            && iss.as_str() != Some(self.settings.issuer.as_str()) {
                 return Err(LoginError::UserInfo(TokenError::WrongIssuer));
             }
-        }
         if claims.contains_key("aud") {
             self.check_audience(&claims).map_err(LoginError::UserInfo)?;
         }

@@ -3,7 +3,7 @@
 //! the common layers, and the server loop with graceful shutdown.
 
 use crate::config::{Branding, Config, Mode};
-use crate::middleware::{security_headers, MakeHexId, REQUEST_ID};
+use crate::middleware::{content_security_policy, security_headers, MakeHexId, REQUEST_ID};
 use crate::ops;
 use anyhow::Context;
 use axum::routing::get;
@@ -81,6 +81,8 @@ pub fn franceconnect(config: &Config) -> anyhow::Result<Arc<FranceConnect>> {
 
 /// The whole HTTP application.
 pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
+    let provider_origin = url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
+    let csp = content_security_policy(provider_origin.as_deref());
     let api = portalis_api::router(portalis_api::ApiState {
         db: services.db.clone(),
         documents: services.documents.clone(),
@@ -117,7 +119,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         .nest("/api/v1", api)
         .merge(ops)
         .merge(web)
-        .layer(axum::middleware::from_fn(move |req, next| security_headers(hsts, req, next)))
+        .layer(axum::middleware::from_fn(move |req, next| security_headers(csp.clone(), hsts, req, next)))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))

@@ -21,17 +21,26 @@ impl MakeRequestId for MakeHexId {
     }
 }
 
+/// The Content-Security-Policy: nothing but the portal's own files, and
+/// forms that post to the portal — whose answers may redirect to the
+/// identity provider (`provider_origin`), which browsers check too.
+pub fn content_security_policy(provider_origin: Option<&str>) -> HeaderValue {
+    let form_action = match provider_origin {
+        Some(o) => format!("'self' {o}"),
+        None => "'self'".to_owned(),
+    };
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+}
+
 /// The headers every response carries, pages, API and files alike.
-pub async fn security_headers(hsts: bool, request: Request, next: Next) -> Response {
+pub async fn security_headers(csp: HeaderValue, hsts: bool, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(

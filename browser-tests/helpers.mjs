@@ -1,0 +1,38 @@
+// Shared by the browser tests: Chromium from Debian, axe-core on every page,
+// a screenshot of every step.
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+export const BASE = process.env.PORTALIS_URL ?? 'http://127.0.0.1:8080';
+export const OUTPUT = process.env.PORTALIS_TEST_OUTPUT ?? 'test-output/browser';
+mkdirSync(OUTPUT, { recursive: true });
+
+export const MARIE = { nir: '280079741123418', code: '123456', greeting: 'Bienvenue Mme Marie DELESTABLE née le 15/07/1980.' };
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export const WIDTHS = [1280, 320];
+
+export async function newPage(browser, width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'fr-FR' });
+  return context.newPage();
+}
+
+// A step of a journey: a screenshot, no WCAG 2.1 A/AA violation, nothing
+// wider than the window (320 px is the RGAA's smallest width).
+export async function check(page, name) {
+  await page.screenshot({ path: `${OUTPUT}/${name}.png`, fullPage: true });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(violations, [], `axe-core on ${name} (${page.url()})`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the window`);
+}
