@@ -31,6 +31,11 @@ pub struct TestApp {
     sim_server: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// When every test's clock starts.
+pub fn test_start() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap()
+}
+
 pub const COURTS_CSV: &str = "\
 code,name,kind,address,postcode,city,department,phone,email,sauj_hours,time_zone
 tj-saint-denis-reunion,Tribunal judiciaire de Saint-Denis-de-La-Réunion,tribunal_judiciaire,,97400,Saint-Denis,974,,,,Indian/Reunion
@@ -66,7 +71,7 @@ impl TestApp {
         let database = TestDatabase::new().await;
         let dir = std::env::temp_dir().join(format!("portalis-test-{}", portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)));
         std::fs::create_dir_all(&dir).unwrap();
-        let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap());
+        let clock = ManualClock::at(test_start());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let listen = listener.local_addr().unwrap();
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
