@@ -5,6 +5,7 @@
 mod support;
 
 mod hostile;
+mod interop;
 mod login;
 mod pages;
 mod sessions;
