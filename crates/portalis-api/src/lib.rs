@@ -14,6 +14,7 @@ pub mod cases;
 pub mod documents;
 pub mod events;
 pub mod fields;
+pub mod notifications;
 pub mod openapi;
 pub mod parties;
 pub mod problem;
@@ -37,6 +38,8 @@ pub struct ApiState {
     pub documents: DocumentStore,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
+    /// The portal's public address, for the messages that point to it.
+    pub public_url: String,
 }
 
 /// The largest JSON body accepted.

@@ -167,6 +167,9 @@ pub async fn put_party(
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = parse_party(&body)?;
     let (party, outcome) = parties::put(&mut tx, case.id, &party_ref, &input, state.random.as_ref(), now).await?;
+    if outcome == Outcome::Created {
+        crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, false, now).await?;
+    }
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/party:{party_ref}", case.case_ref);
         audit(&mut tx, &court, "party.put", &target, request_id(&headers).as_deref(), now).await?;
@@ -255,6 +258,7 @@ pub async fn reissue_identification_number(
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
     let party = parties::reissue_number(&mut tx, party.id, state.random.as_ref(), now).await?;
+    crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, true, now).await?;
     let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
     audit(&mut tx, &court, "party.number_reissued", &target, request_id(&headers).as_deref(), now).await?;
     portalis_storage::commit(tx).await?;

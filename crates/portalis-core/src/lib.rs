@@ -21,5 +21,7 @@ pub mod mobile;
 pub mod email;
 pub mod secret;
 pub mod french;
+pub mod attach;
+pub mod messages;
 
 pub use invalid::Invalid;

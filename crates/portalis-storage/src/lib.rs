@@ -14,6 +14,8 @@ mod migrate;
 pub mod time;
 
 pub mod api_keys;
+pub mod attach_codes;
+pub mod attachments;
 pub mod audit;
 pub mod cases;
 pub mod courts;
@@ -21,6 +23,8 @@ pub mod documents;
 pub mod events;
 pub mod parties;
 pub mod login_attempts;
+pub mod outbox;
+pub mod rate_events;
 pub mod sessions;
 pub mod testing;
 pub mod users;

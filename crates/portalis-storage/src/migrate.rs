@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sessions.sql"),
         postgres: include_str!("../migrations/postgres/0002_sessions.sql"),
     },
+    Migration {
+        version: 3,
+        name: "attach_and_outbox",
+        sqlite: include_str!("../migrations/sqlite/0003_attach_and_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0003_attach_and_outbox.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

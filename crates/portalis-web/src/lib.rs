@@ -6,6 +6,7 @@
 
 pub mod assets;
 mod auth;
+mod client_ip;
 mod cookies;
 pub mod csrf;
 mod error;
@@ -47,6 +48,8 @@ pub struct WebSettings {
     /// accessibility and personal-data requests.
     pub operator_name: String,
     pub contact_email: String,
+    /// The header a reverse proxy puts the client's address in, if any.
+    pub client_ip_header: Option<String>,
 }
 
 /// What the pages need.
@@ -64,6 +67,17 @@ pub const CALLBACK_PATH: &str = "/connexion/retour";
 /// The path FranceConnect sends the browser back to after logout.
 pub const LOGOUT_CALLBACK_PATH: &str = "/deconnexion/retour";
 
+/// The development outbox, in demo mode only.
+fn dev_routes(demo: bool) -> Router<WebState> {
+    if demo {
+        Router::new()
+            .route("/_dev/outbox", get(pages::dev_outbox::page))
+            .route("/_dev/outbox.json", get(pages::dev_outbox::json))
+    } else {
+        Router::new()
+    }
+}
+
 /// Every page; the fallback is the French "page introuvable".
 pub fn router(state: WebState) -> Router {
     Router::new()
@@ -74,12 +88,15 @@ pub fn router(state: WebState) -> Router {
         .route("/deconnexion", post(auth::logout::logout))
         .route(LOGOUT_CALLBACK_PATH, get(auth::logout::returned))
         .route("/mon-espace", get(pages::space::show))
+        .route("/mon-espace/ajouter", get(pages::attach::show).post(pages::attach::submit))
+        .route("/aide/numero-perdu", get(pages::lost_number::show))
         .route("/aide", get(pages::help::show))
         .route("/annuaire", get(pages::directory::show))
         .route("/accessibilite", get(pages::accessibility::show))
         .route("/mentions-legales", get(pages::legal::show))
         .route("/donnees-personnelles", get(pages::privacy::show))
         .merge(assets::router(state.settings.dsfr_dir.clone()))
+        .merge(dev_routes(state.settings.demo))
         .fallback(pages::not_found::show)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
         .with_state(state)

@@ -2,7 +2,7 @@
 //! that mounts the pages, the court API and the operations endpoints under
 //! the common layers, and the server loop with graceful shutdown.
 
-use crate::config::{Branding, Config, Mode};
+use crate::config::{Branding, Config, Delivery, Mode};
 use crate::middleware::{content_security_policy, security_headers, MakeHexId, REQUEST_ID};
 use crate::ops;
 use anyhow::Context;
@@ -79,6 +79,20 @@ pub fn franceconnect(config: &Config) -> anyhow::Result<Arc<FranceConnect>> {
     Ok(Arc::new(FranceConnect::new(settings, provider_http_client()?)))
 }
 
+/// The outbox worker of the configured delivery.
+pub fn outbox_worker(services: &Services) -> anyhow::Result<portalis_notify::worker::Worker> {
+    use portalis_notify::mail::Mail;
+    use portalis_notify::sms::Sms;
+    let delivery = match &services.config.delivery {
+        Delivery::DevOutbox => portalis_notify::worker::Delivery { mail: Mail::DevOutbox, sms: Sms::DevOutbox },
+        Delivery::Real { smtp_url, mail_from, sms_api_url, sms_api_key, sms_sender } => portalis_notify::worker::Delivery {
+            mail: Mail::smtp(smtp_url.expose(), mail_from).map_err(|e| anyhow::anyhow!(e))?,
+            sms: Sms::brevo(sms_api_url, sms_api_key.expose(), sms_sender).map_err(|e| anyhow::anyhow!(e))?,
+        },
+    };
+    Ok(portalis_notify::worker::Worker::new(services.db.clone(), services.clock.clone(), delivery))
+}
+
 /// The whole HTTP application.
 pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
     let provider_origin = url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
@@ -88,6 +102,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         documents: services.documents.clone(),
         clock: services.clock.clone(),
         random: services.random.clone(),
+        public_url: public_url(&services.config, ""),
     });
     let config = &services.config;
     let web = portalis_web::router(portalis_web::WebState {
@@ -108,6 +123,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             dsfr_dir: dsfr_dir(config),
             operator_name: config.operator_name.clone(),
             contact_email: config.contact_email.clone(),
+            client_ip_header: config.client_ip_header.clone(),
         }),
     });
     let ops = Router::new()
@@ -151,7 +167,10 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("the server failed")
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server failed")
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -65,6 +65,24 @@ pub struct Config {
     pub dsfr_dir: Option<PathBuf>,
     pub operator_name: String,
     pub contact_email: String,
+    pub client_ip_header: Option<String>,
+    pub delivery: Delivery,
+}
+
+/// How e-mail and SMS leave the portal.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    /// Kept in the outbox, shown at `/_dev/outbox` (the demo; elsewhere only
+    /// when `PORTALIS_DELIVERY=outbox` says so).
+    DevOutbox,
+    Real {
+        /// May carry credentials: a secret.
+        smtp_url: Secret,
+        mail_from: String,
+        sms_api_url: String,
+        sms_api_key: Secret,
+        sms_sender: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +295,26 @@ impl Config {
             (None, true) => "contact@portalis.example".to_owned(),
             (None, false) => return Err(ConfigError::Missing("PORTALIS_CONTACT_EMAIL")),
         };
+        let delivery = match (s.get("PORTALIS_DELIVERY"), mode) {
+            (Some("outbox"), _) | (None, Mode::Demo | Mode::Tool) => Delivery::DevOutbox,
+            (Some("real") | None, _) => {
+                let smtp_url = s.get("PORTALIS_SMTP_URL").ok_or(ConfigError::Missing("PORTALIS_SMTP_URL"))?;
+                if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
+                    return Err(ConfigError::Invalid { name: "PORTALIS_SMTP_URL", reason: "expected smtp://… or smtps://…".into() });
+                }
+                let mail_from = s.get("PORTALIS_MAIL_FROM").ok_or(ConfigError::Missing("PORTALIS_MAIL_FROM"))?;
+                Delivery::Real {
+                    smtp_url: Secret::new(smtp_url),
+                    mail_from: mail_from.to_owned(),
+                    sms_api_url: s.get("PORTALIS_SMS_API_URL").unwrap_or("https://api.brevo.com").to_owned(),
+                    sms_api_key: Secret::new(s.get("PORTALIS_SMS_API_KEY").ok_or(ConfigError::Missing("PORTALIS_SMS_API_KEY"))?),
+                    sms_sender: s.get("PORTALIS_SMS_SENDER").unwrap_or("Justice").to_owned(),
+                }
+            }
+            (Some(_), _) => {
+                return Err(ConfigError::Invalid { name: "PORTALIS_DELIVERY", reason: "expected real or outbox".into() });
+            }
+        };
         Ok(Self {
             mode,
             listen,
@@ -302,6 +340,8 @@ impl Config {
             dsfr_dir: s.get("PORTALIS_DSFR_DIR").map(PathBuf::from),
             operator_name,
             contact_email,
+            client_ip_header: s.get("PORTALIS_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
+            delivery,
         })
     }
 }
@@ -370,6 +410,9 @@ mod tests {
             ("PORTALIS_FC_CLIENT_SECRET", "secret"),
             ("PORTALIS_OPERATOR_NAME", "Ministère de la justice"),
             ("PORTALIS_CONTACT_EMAIL", "contact@justice.example"),
+            ("PORTALIS_SMTP_URL", "smtp://mail.justice.example:587?tls=required"),
+            ("PORTALIS_MAIL_FROM", "Portail du justiciable <ne-pas-repondre@justice.example>"),
+            ("PORTALIS_SMS_API_KEY", "sms-key"),
         ];
         for (name, value) in expect {
             assert_eq!(Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap_err(), ConfigError::Missing(name));

@@ -134,7 +134,15 @@ pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: 
         Record::Case { case_ref, input } => cases::put(conn, court.id, case_ref, input, now).await.map(|r| r.1),
         Record::Party { case_ref, party_ref, input } => {
             let case_id = case_id(conn, court, case_ref).await?;
-            parties::put(conn, case_id, party_ref, input, random, now).await.map(|r| r.1)
+            let (party, outcome) = parties::put(conn, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
+            if outcome == Outcome::Created {
+                let case = cases::by_id(conn, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
+                let url = crate::app::public_url(&services.config, "");
+                portalis_api::notifications::identification_number(conn, court, &case, &party, &url, false, now)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(outcome)
         }
         Record::Event { case_ref, event_ref, input } => {
             let case_id = case_id(conn, court, case_ref).await?;

@@ -1,11 +1,14 @@
 //! One module a page; each renders `templates/pages/<name>.html`.
 
 pub mod accessibility;
+pub mod attach;
+pub mod dev_outbox;
 pub mod directory;
 pub mod help;
 pub mod home;
 pub mod legal;
 pub mod login;
+pub mod lost_number;
 pub mod not_found;
 pub mod privacy;
 pub mod space;

@@ -53,7 +53,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let services = Services::open(config, clock, random).await?;
             let listener = bind(services.config.listen, "PORTALIS_LISTEN").await?;
             tracing::info!(local = %listener.local_addr()?, public_url = %services.config.public_url, "portal listening");
-            app::serve(listener, app::router(&services, franceconnect), app::shutdown_signal()).await
+            let (stop, stopped) = stop_signal();
+            let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stopped.clone()));
+            let result = app::serve(listener, app::router(&services, franceconnect), wait_stop(stopped)).await;
+            drop(stop);
+            worker.await.context("the outbox worker failed")?;
+            result
         }
         command => {
             let services = Services::open(config, clock, random).await?;
@@ -166,27 +171,40 @@ async fn demo_mode(
     let summary = demo::load(&services).await.context("cannot load the demo world")?;
     tracing::info!(%summary, "demo world loaded");
 
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        app::shutdown_signal().await;
-        let _ = stop_tx.send(true);
-    });
-    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|s| *s).await;
-    };
+    let (_stop, stop_rx) = stop_signal();
+    let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stop_rx.clone()));
     let sim_task = sim.map(|(l, sim)| {
-        let stop = stopped(stop_rx.clone());
+        let stop = wait_stop(stop_rx.clone());
         tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), stop).await })
     });
     if let Some(issuer) = &services.config.franceconnect.issuer {
         tracing::info!(%issuer, "FranceConnect simulator");
     }
     println!("Portalis (démonstration) : {}", services.config.public_url);
-    let result = app::serve(listener, app::router(&services, franceconnect), stopped(stop_rx)).await;
+    let result = app::serve(listener, app::router(&services, franceconnect), wait_stop(stop_rx)).await;
     if let Some(t) = sim_task {
         t.await.context("the simulator task failed")??;
     }
+    worker.await.context("the outbox worker failed")?;
     result
+}
+
+/// How often the outbox worker looks for messages to send.
+const WORKER_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A channel that turns true on SIGTERM or Ctrl-C, for every part that must
+/// stop (servers, worker).
+fn stop_signal() -> (tokio::task::JoinHandle<()>, tokio::sync::watch::Receiver<bool>) {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        app::shutdown_signal().await;
+        let _ = tx.send(true);
+    });
+    (task, rx)
+}
+
+async fn wait_stop(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
 }
 
 /// Creates an API key for a court; only its hash is stored.

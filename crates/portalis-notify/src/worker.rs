@@ -1,0 +1,148 @@
+//! The outbox worker: claims due messages, delivers them, records what
+//! happened. Several processes may run it at once.
+
+use crate::mail::Mail;
+use crate::sms::Sms;
+use crate::DeliveryError;
+use chrono::{DateTime, Duration, Utc};
+use portalis_core::clock::Clock;
+use portalis_storage::outbox::{self, Channel, Message};
+use portalis_storage::{Db, StorageError};
+use std::sync::Arc;
+
+/// How long a claimed message is reserved for the worker that claimed it.
+pub const LEASE: Duration = Duration::minutes(5);
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i64 = 10;
+/// Messages claimed at once.
+const BATCH: i64 = 20;
+
+/// When to try again after `attempts` failed attempts: 30 s, 1 min, 2 min…
+/// up to an hour; `None` when it is time to give up.
+pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> Option<DateTime<Utc>> {
+    if attempts >= MAX_ATTEMPTS {
+        return None;
+    }
+    let exp = attempts.clamp(1, 12) - 1;
+    let delay = Duration::seconds(30 * (1_i64 << exp)).min(Duration::hours(1));
+    Some(now + delay)
+}
+
+pub struct Delivery {
+    pub mail: Mail,
+    pub sms: Sms,
+}
+
+#[derive(Clone)]
+pub struct Worker {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    delivery: Arc<Delivery>,
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Worker {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, delivery: Delivery) -> Self {
+        Self { db, clock, delivery: Arc::new(delivery) }
+    }
+
+    /// Delivers every message that is due now.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn run_once(&self) -> Result<Pass, StorageError> {
+        let mut pass = Pass::default();
+        loop {
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await?;
+            let claimed = outbox::claim_due(&mut tx, self.db.backend(), now, now + LEASE, BATCH).await?;
+            portalis_storage::commit(tx).await?;
+            if claimed.is_empty() {
+                return Ok(pass);
+            }
+            for m in claimed {
+                self.deliver(&m, &mut pass).await?;
+            }
+        }
+    }
+
+    async fn deliver(&self, m: &Message, pass: &mut Pass) -> Result<(), StorageError> {
+        let reference = format!("portalis-outbox-{}", m.id);
+        let result = match m.message.channel {
+            Channel::Email => {
+                self.delivery
+                    .mail
+                    .send(&m.message.recipient, m.message.subject.as_deref().unwrap_or(""), &m.message.body, &reference)
+                    .await
+            }
+            Channel::Sms => self.delivery.sms.send(&m.message.recipient, &m.message.body, &reference).await,
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        match result {
+            Ok(provider_id) => {
+                outbox::mark_sent(&mut tx, m.id, provider_id.as_deref(), now).await?;
+                pass.sent += 1;
+            }
+            Err(e) => {
+                let retry = match &e {
+                    DeliveryError::Temporary(_) => retry_at(now, m.attempts),
+                    DeliveryError::Permanent(_) => None,
+                };
+                tracing::warn!(id = m.id, channel = m.message.channel.code(), attempts = m.attempts, error = %e, "delivery failed");
+                outbox::mark_attempt_failed(&mut tx, m.id, &e.to_string(), retry).await?;
+                if retry.is_some() {
+                    pass.retried += 1;
+                } else {
+                    pass.failed += 1;
+                }
+            }
+        }
+        portalis_storage::commit(tx).await
+    }
+
+    /// Runs until `stop` turns true, a pass every `every`.
+    pub async fn run(self, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = self.run_once().await {
+                        tracing::error!(error = %e, "outbox worker pass failed");
+                    }
+                }
+                changed = stop.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour_then_give_up() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(retry_at(now, 1), Some(now + Duration::seconds(30)));
+        assert_eq!(retry_at(now, 2), Some(now + Duration::seconds(60)));
+        assert_eq!(retry_at(now, 3), Some(now + Duration::seconds(120)));
+        assert_eq!(retry_at(now, 9), Some(now + Duration::hours(1)));
+        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! Attachments: a party's identification number attached to an account.
+
+use crate::error::StorageError;
+use crate::time::{instant, parse_instant};
+use crate::Conn;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// The account a party is attached to, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn owner(conn: &mut Conn, party_id: i64) -> Result<Option<i64>, StorageError> {
+    let r: Option<(i64,)> =
+        sqlx::query_as("SELECT user_id FROM attachments WHERE party_id = $1").bind(party_id).fetch_optional(&mut *conn).await?;
+    Ok(r.map(|(u,)| u))
+}
+
+/// # Errors
+/// Database errors, a unique violation if the party is attached already.
+pub async fn create(conn: &mut Conn, user_id: i64, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query("INSERT INTO attachments (user_id, party_id, attached_at) VALUES ($1, $2, $3)")
+        .bind(user_id)
+        .bind(party_id)
+        .bind(instant(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A user's attached party, with its case and court.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub party_id: i64,
+    pub case_id: i64,
+    pub identification_number: String,
+    pub attached_at: DateTime<Utc>,
+    pub first_viewed_at: Option<DateTime<Utc>>,
+}
+
+/// What a user has attached, newest first (withdrawn parties excluded).
+///
+/// # Errors
+/// Database errors.
+pub async fn of_user(conn: &mut Conn, user_id: i64) -> Result<Vec<Attached>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at
+         FROM attachments a JOIN parties p ON p.id = a.party_id
+         WHERE a.user_id = $1 AND p.withdrawn_at IS NULL ORDER BY a.attached_at DESC, a.id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let viewed: Option<String> = r.try_get("first_viewed_at")?;
+            Ok(Attached {
+                party_id: r.try_get("party_id")?,
+                case_id: r.try_get("case_id")?,
+                identification_number: r.try_get("identification_number")?,
+                attached_at: parse_instant(&r.try_get::<String, _>("attached_at")?)?,
+                first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
+            })
+        })
+        .collect()
+}

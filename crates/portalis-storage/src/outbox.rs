@@ -1,0 +1,190 @@
+//! The outbox: messages written with the change that causes them, delivered
+//! by a worker that claims them with a lease.
+
+use crate::db::Backend;
+use crate::error::{corrupt, StorageError};
+use crate::time::{instant, parse_instant};
+use crate::Conn;
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, StorageError> {
+        match s {
+            "email" => Ok(Channel::Email),
+            "sms" => Ok(Channel::Sms),
+            other => Err(corrupt(format!("channel {other:?}"))),
+        }
+    }
+}
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body: String,
+    /// What the message is about (`identification_number`, `attach_code`).
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: i64,
+    pub message: NewMessage,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str =
+    "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
+    let sent: Option<String> = row.try_get("sent_at")?;
+    Ok(Message {
+        id: row.try_get("id")?,
+        message: NewMessage {
+            channel: Channel::parse(&row.try_get::<String, _>("channel")?)?,
+            recipient: row.try_get("recipient")?,
+            subject: row.try_get("subject")?,
+            body: row.try_get("body")?,
+            kind: row.try_get("kind")?,
+        },
+        status: row.try_get("status")?,
+        attempts: row.try_get("attempts")?,
+        next_attempt_at: parse_instant(&row.try_get::<String, _>("next_attempt_at")?)?,
+        last_error: row.try_get("last_error")?,
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        sent_at: sent.as_deref().map(parse_instant).transpose()?,
+    })
+}
+
+/// Adds a message, in the caller's transaction.
+///
+/// # Errors
+/// Database errors.
+pub async fn enqueue(conn: &mut Conn, m: &NewMessage, now: DateTime<Utc>) -> Result<i64, StorageError> {
+    let row = sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
+    )
+    .bind(m.channel.code())
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(&m.kind)
+    .bind(instant(now))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Claims up to `limit` messages that are due (pending and due, or whose
+/// lease ran out), for `lease` seconds. On PostgreSQL, `FOR UPDATE SKIP
+/// LOCKED` lets several workers claim at once without taking the same
+/// message; SQLite has one writer at a time.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim_due(
+    conn: &mut Conn,
+    backend: Backend,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Message>, StorageError> {
+    let lock = match backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let rows = sqlx::query(&format!(
+        "UPDATE outbox SET status = 'sending', locked_until = $2, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND locked_until <= $1)
+                      ORDER BY id LIMIT $3 {lock})
+         RETURNING {COLUMNS}"
+    ))
+    .bind(instant(now))
+    .bind(instant(lease_until))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: Vec<Message> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    out.sort_by_key(|m| m.id);
+    Ok(out)
+}
+
+/// Records a delivery.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_sent(conn: &mut Conn, id: i64, provider_id: Option<&str>, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, provider_id = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
+    )
+    .bind(instant(now))
+    .bind(provider_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: the message is tried again at `retry_at`, or
+/// given up (`failed`) when `retry_at` is `None`.
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_attempt_failed(
+    conn: &mut Conn,
+    id: i64,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), StorageError> {
+    let (status, next) = match retry_at {
+        Some(t) => ("pending", Some(instant(t))),
+        None => ("failed", None),
+    };
+    sqlx::query(
+        "UPDATE outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), locked_until = NULL, last_error = $3
+         WHERE id = $4",
+    )
+    .bind(status)
+    .bind(next)
+    .bind(error.chars().take(500).collect::<String>())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The latest messages, newest first (the development outbox, tests).
+///
+/// # Errors
+/// Database errors.
+pub async fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<Message>, StorageError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1"))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
