@@ -368,3 +368,59 @@ impl Browser {
 
 pub const MARIE_NIR: &str = "280079741123418";
 pub const NICOLAS_NIR: &str = "175057511234534";
+
+impl TestApp {
+    /// The identification number of a party, as stored.
+    pub async fn number_of(&self, party_ref: &str) -> String {
+        let mut conn = self.services.db.read().await.unwrap();
+        let (n,): (String,) = sqlx::query_as("SELECT identification_number FROM parties WHERE party_ref = $1")
+            .bind(party_ref)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        n
+    }
+
+    /// The messages of a channel in the outbox, oldest first: (recipient,
+    /// subject, body).
+    pub async fn outbox(&self, channel: &str) -> Vec<(String, Option<String>, String)> {
+        let mut conn = self.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT recipient, subject, body FROM outbox WHERE channel = $1 ORDER BY id")
+            .bind(channel)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
+    }
+
+    /// The code of the latest SMS.
+    pub async fn last_code(&self) -> String {
+        let sms = self.outbox("sms").await;
+        let body = &sms.last().expect("an SMS was sent").2;
+        body.split_whitespace()
+            .map(|w| w.trim_end_matches('.'))
+            .find(|w| w.len() == 7 && w.bytes().all(|b| b.is_ascii_digit()))
+            .expect("the SMS carries a 7-digit code")
+            .to_owned()
+    }
+
+    /// The latest audit entry's action, outcome and detail.
+    pub async fn last_audit(&self) -> (String, String, Option<String>) {
+        let mut conn = self.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT action, outcome, detail FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    }
+}
+
+impl Browser {
+    /// Posts the "Ajouter un dossier" form with `action` (`code` or
+    /// `ajouter`); returns the status and the page.
+    pub async fn attach_form(&self, action: &str, number: &str, code: &str) -> (u16, String) {
+        let page = self.get("/mon-espace/ajouter").await.text().await.unwrap();
+        let token = form_value(&page, "csrf").expect("the form has a CSRF token");
+        let r = self.post("/mon-espace/ajouter", &[("csrf", &token), ("numero", number), ("code", code), ("action", action)]).await;
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    }
+}

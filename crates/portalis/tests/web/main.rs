@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attach;
 mod hostile;
 mod interop;
 mod login;
