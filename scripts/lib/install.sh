@@ -43,10 +43,10 @@ install_test_tools() {
   install_node_packages --dev
   # Headless Chromium for the browser tests (test tools cannot download one).
   command -v chromium >/dev/null || apt_install chromium
-  # A real S3 endpoint on loopback for the document store's tests.
-  if ! python3 -c "import moto.server" 2>/dev/null; then
-    log "installing moto (S3 server for tests)"
-    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6'
+  # Real servers on loopback for the tests: S3 (moto) and SMTP (aiosmtpd).
+  if ! python3 -c "import moto.server, aiosmtpd" 2>/dev/null; then
+    log "installing moto (S3 server) and aiosmtpd (SMTP server) for the tests"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2'
   fi
   command -v psql >/dev/null || apt_install postgresql-client
 }
