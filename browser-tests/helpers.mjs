@@ -36,3 +36,22 @@ export async function check(page, name) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the window`);
 }
+
+// Logs in as Marie through the simulator; ends in her space.
+export async function loginAsMarie(page) {
+  await page.goto(`${BASE}/connexion`);
+  await page.getByRole('button', { name: 'S’identifier avec FranceConnect' }).click();
+  await page.getByRole('button', { name: 'ameli.fr' }).click();
+  await page.getByLabel('Mon numéro de sécurité sociale').fill(MARIE.nir);
+  await page.getByLabel('Mon code confidentiel').fill(MARIE.code);
+  await page.getByRole('button', { name: 'ME CONNECTER' }).click();
+  await page.getByRole('button', { name: 'Continuer sur Ministère de la justice' }).click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+// The development outbox, newest first.
+export async function outbox(page) {
+  const response = await page.request.get(`${BASE}/_dev/outbox.json`);
+  assert.equal(response.status(), 200);
+  return response.json();
+}

@@ -107,11 +107,10 @@ pub fn may_send_code(
     if let Some(t) = over(address_hour, PER_ADDRESS_PER_HOUR, Duration::hours(1), now) {
         return Err(Wait::Address(t));
     }
-    if let Some(last) = last_for_user_and_party {
-        if now < last + MIN_GAP {
+    if let Some(last) = last_for_user_and_party
+        && now < last + MIN_GAP {
             return Err(Wait::Gap(last + MIN_GAP));
         }
-    }
     if let Some(t) = over(party_hour, PER_PARTY_PER_HOUR, Duration::hours(1), now) {
         return Err(Wait::PartyHour(t));
     }

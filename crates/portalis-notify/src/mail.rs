@@ -10,7 +10,7 @@ use std::time::Duration;
 pub enum Mail {
     /// Demo only: the message stays in the outbox, shown at `/_dev/outbox`.
     DevOutbox,
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp { transport: Box<AsyncSmtpTransport<Tokio1Executor>>, from: Mailbox },
 }
 
 impl Mail {
@@ -26,7 +26,7 @@ impl Mail {
             .timeout(Some(Duration::from_secs(20)))
             .build();
         let from: Mailbox = from.parse().map_err(|e| format!("PORTALIS_MAIL_FROM: {e}"))?;
-        Ok(Mail::Smtp { transport, from })
+        Ok(Mail::Smtp { transport: Box::new(transport), from })
     }
 
     /// Sends one message. `reference` makes its `Message-ID`, the same at

@@ -14,8 +14,8 @@ impl FromRequestParts<WebState> for ClientIp {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        if let Some(header) = &state.settings.client_ip_header {
-            if let Some(ip) = parts
+        if let Some(header) = &state.settings.client_ip_header
+            && let Some(ip) = parts
                 .headers
                 .get(header.as_str())
                 .and_then(|v| v.to_str().ok())
@@ -25,7 +25,6 @@ impl FromRequestParts<WebState> for ClientIp {
             {
                 return Ok(ClientIp(ip));
             }
-        }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
         Ok(ClientIp(peer.unwrap_or_else(|| "unknown".into())))
     }

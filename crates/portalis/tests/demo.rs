@@ -58,3 +58,16 @@ async fn the_guides_case_is_there_as_the_guide_shows_it() {
         assert!(bytes.starts_with(b"%PDF-"));
     }
 }
+
+#[tokio::test]
+async fn the_demo_parties_numbers_are_in_the_development_outbox_once() {
+    let app = TestApp::spawn().await;
+    portalis::demo::load(&app.services).await.unwrap();
+    let mails = app.outbox("email").await;
+    let marie: Vec<_> = mails.iter().filter(|(to, _, _)| to == "marie.delestable@example.org").collect();
+    assert_eq!(marie.len(), 3, "one for each of her three cases");
+    let number = app.number_of("marie-delestable").await;
+    assert!(mails.iter().any(|(_, _, body)| body.contains(&number)));
+    portalis::demo::load(&app.services).await.unwrap();
+    assert_eq!(app.outbox("email").await.len(), mails.len(), "loading again sends nothing");
+}
