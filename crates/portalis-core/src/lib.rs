@@ -23,5 +23,7 @@ pub mod secret;
 pub mod french;
 pub mod attach;
 pub mod messages;
+pub mod ics;
+pub mod case_list;
 
 pub use invalid::Invalid;
