@@ -324,3 +324,37 @@ pub async fn delete_document(
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// When a party first consulted the document on the portal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    pub party_ref: String,
+    /// RFC 3339, UTC.
+    pub first_consulted_at: String,
+}
+
+/// The receipts of a document: its first consultation by each party, a
+/// legal fact (CPC art. 748-2 and 748-8).
+#[utoipa::path(
+    get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}/receipts", tag = "documents",
+    params(("case_ref" = String, Path), ("document_ref" = String, Path)),
+    responses(
+        (status = 200, description = "The receipts, oldest first", body = [Receipt]),
+        (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_document_receipts(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, document_ref)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    let mut conn = state.db.read().await?;
+    let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
+    let receipts = portalis_storage::document_receipts::of_document(&mut conn, doc.id)
+        .await?
+        .into_iter()
+        .map(|(party_ref, at)| Receipt { party_ref, first_consulted_at: rfc3339(at) })
+        .collect::<Vec<_>>();
+    Ok(Json(receipts).into_response())
+}

@@ -53,6 +53,7 @@ pub fn router(state: ApiState) -> Router {
             put(documents::put_document).get(documents::get_document).delete(documents::delete_document),
         )
         .route("/cases/{case_ref}/documents/{document_ref}/file", get(documents::get_document_file))
+        .route("/cases/{case_ref}/documents/{document_ref}/receipts", get(documents::get_document_receipts))
         // Room for the 20 MB file and the multipart envelope around it.
         .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024 * 1024));
     Router::new()

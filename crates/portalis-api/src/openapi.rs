@@ -20,7 +20,7 @@ Each API key belongs to one court and sees only that court's cases. Errors are a
         crate::parties::reissue_identification_number,
         crate::events::put_event, crate::events::get_event, crate::events::delete_event,
         crate::documents::put_document, crate::documents::get_document, crate::documents::get_document_file,
-        crate::documents::delete_document,
+        crate::documents::delete_document, crate::documents::get_document_receipts,
     ),
     components(schemas(crate::problem::Problem, crate::problem::FieldError)),
     modifiers(&CourtKeyScheme),

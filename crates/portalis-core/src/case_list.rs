@@ -166,6 +166,16 @@ pub fn parse(query: &HashMap<String, String>, courts: &[String], natures: &[Stri
 /// The cases that pass the filters, in order: (this page, how many in all,
 /// how many pages).
 pub fn apply(filters: &Filters, items: &[Item]) -> (Vec<Item>, usize, usize) {
+    let kept = select(filters, items);
+    let total = kept.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = filters.page.min(pages - 1);
+    let shown = kept.into_iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).collect();
+    (shown, total, pages)
+}
+
+/// Every case that passes the filters, in order (exports).
+pub fn select(filters: &Filters, items: &[Item]) -> Vec<Item> {
     let needle = filters.text.as_deref().map(fold);
     let mut kept: Vec<Item> = items
         .iter()
@@ -192,11 +202,7 @@ pub fn apply(filters: &Filters, items: &[Item]) -> (Vec<Item>, usize, usize) {
         Sort::FiledNewest => kept.sort_by_key(|i| (std::cmp::Reverse(i.filed_on), i.case_id)),
         Sort::FiledOldest => kept.sort_by_key(|i| (i.filed_on, i.case_id)),
     }
-    let total = kept.len();
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = filters.page.min(pages - 1);
-    let shown = kept.into_iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).collect();
-    (shown, total, pages)
+    kept
 }
 
 #[cfg(test)]

@@ -161,6 +161,50 @@ impl DocumentStore {
         Ok(bytes)
     }
 
+    /// Streams a file without reading it whole into memory, checking it
+    /// against its checksum on the way: a file that does not match ends in
+    /// an error instead of its last chunk, so the download fails rather than
+    /// completing with altered content.
+    ///
+    /// # Errors
+    /// [`DocumentError::Missing`] when the file is gone, storage errors.
+    pub async fn stream(
+        &self,
+        key: &str,
+        expected_sha256: &str,
+    ) -> Result<impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, DocumentError> {
+        use futures::StreamExt;
+        use sha2::{Digest, Sha256};
+        let result = match self.inner.get(&self.path(key)).await {
+            Ok(r) => r,
+            Err(object_store::Error::NotFound { .. }) => return Err(DocumentError::Missing { key: key.to_owned() }),
+            Err(e) => return Err(e.into()),
+        };
+        let expected = expected_sha256.to_owned();
+        let key = key.to_owned();
+        let inner = result.into_stream();
+        let state = (inner, Some(Sha256::new()), expected, key);
+        Ok(futures::stream::unfold(state, |(mut inner, hasher, expected, key)| async move {
+            let mut hasher = hasher?;
+            match inner.next().await {
+                Some(Ok(chunk)) => {
+                    hasher.update(&chunk);
+                    Some((Ok(chunk), (inner, Some(hasher), expected, key)))
+                }
+                Some(Err(e)) => Some((Err(std::io::Error::other(e.to_string())), (inner, None, expected, key))),
+                None => {
+                    let got = hex_lower(&hasher.finalize());
+                    if got == expected {
+                        None
+                    } else {
+                        tracing::error!(%key, "stored document failed its integrity check while streaming");
+                        Some((Err(std::io::Error::other("integrity check failed")), (inner, None, expected, key)))
+                    }
+                }
+            }
+        }))
+    }
+
     /// Overwrites a stored file without changing its key: only for tests
     /// that prove corruption is detected.
     ///
@@ -182,4 +226,8 @@ impl DocumentStore {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -64,3 +64,21 @@ pub async fn of_user(conn: &mut Conn, user_id: i64) -> Result<Vec<Attached>, Sto
         })
         .collect()
 }
+
+/// Records the user's first opening of a case (the card stops saying it was
+/// just attached).
+///
+/// # Errors
+/// Database errors.
+pub async fn mark_first_viewed(conn: &mut Conn, user_id: i64, case_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query(
+        "UPDATE attachments SET first_viewed_at = $1
+         WHERE user_id = $2 AND first_viewed_at IS NULL AND party_id IN (SELECT id FROM parties WHERE case_id = $3)",
+    )
+    .bind(instant(now))
+    .bind(user_id)
+    .bind(case_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

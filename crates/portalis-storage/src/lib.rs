@@ -19,6 +19,7 @@ pub mod attachments;
 pub mod audit;
 pub mod cases;
 pub mod courts;
+pub mod document_receipts;
 pub mod documents;
 pub mod events;
 pub mod parties;

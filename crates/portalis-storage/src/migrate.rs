@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_attach_and_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0003_attach_and_outbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "receipts",
+        sqlite: include_str!("../migrations/sqlite/0004_receipts.sql"),
+        postgres: include_str!("../migrations/postgres/0004_receipts.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -11,6 +11,8 @@ mod cookies;
 pub mod csrf;
 mod error;
 mod layout;
+mod my_cases;
+pub mod public_id;
 mod pages;
 pub mod session;
 
@@ -59,6 +61,7 @@ pub struct WebState {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
     pub franceconnect: Arc<FranceConnect>,
+    pub documents: portalis_documents::DocumentStore,
     pub settings: Arc<WebSettings>,
 }
 
@@ -89,6 +92,11 @@ pub fn router(state: WebState) -> Router {
         .route(LOGOUT_CALLBACK_PATH, get(auth::logout::returned))
         .route("/mon-espace", get(pages::space::show))
         .route("/mon-espace/ajouter", get(pages::attach::show).post(pages::attach::submit))
+        .route("/mon-espace/export.csv", get(pages::exports::csv))
+        .route("/mon-espace/agenda.ics", get(pages::exports::agenda))
+        .route("/dossiers/{case}", get(pages::case::show))
+        .route("/dossiers/{case}/agenda/{event}", get(pages::exports::hearing))
+        .route("/dossiers/{case}/documents/{document}", get(pages::download::download))
         .route("/aide/numero-perdu", get(pages::lost_number::show))
         .route("/aide", get(pages::help::show))
         .route("/annuaire", get(pages::directory::show))

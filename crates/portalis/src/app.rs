@@ -110,6 +110,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         clock: services.clock.clone(),
         random: services.random.clone(),
         franceconnect,
+        documents: services.documents.clone(),
         settings: Arc::new(portalis_web::WebSettings {
             demo: config.mode == Mode::Demo,
             branding: match config.branding {

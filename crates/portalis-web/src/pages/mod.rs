@@ -2,6 +2,9 @@
 
 pub mod accessibility;
 pub mod attach;
+pub mod case;
+pub mod download;
+pub mod exports;
 pub mod dev_outbox;
 pub mod directory;
 pub mod help;

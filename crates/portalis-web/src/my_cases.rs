@@ -1,0 +1,100 @@
+//! What a signed-in user may see: the cases of the parties attached to his
+//! account, and in them the documents addressed to those parties or to all.
+//! Every page about a case goes through here; anything else is "not found".
+
+use crate::error::PageError;
+use crate::{public_id, WebState};
+use portalis_storage::attachments::{self, Attached};
+use portalis_storage::cases::{self, Case};
+use portalis_storage::courts::{self, Court};
+use portalis_storage::documents::{self, Document};
+use portalis_storage::events::{self, Event};
+use portalis_storage::parties::{self, Party};
+use portalis_storage::Conn;
+use std::collections::BTreeMap;
+
+/// One of the user's cases, with everything its pages show.
+pub struct MyCase {
+    pub public_id: String,
+    pub case: Case,
+    pub court: Court,
+    /// The user's own parties in this case (usually one).
+    pub mine: Vec<Party>,
+    pub parties: Vec<Party>,
+    pub events: Vec<Event>,
+    pub attached: Attached,
+}
+
+impl MyCase {
+    /// Whether the user may read `doc`: addressed to all parties, or to one
+    /// of his.
+    pub fn may_read(&self, doc: &Document) -> bool {
+        doc.details.addressee_ids.is_empty() || self.mine.iter().any(|p| doc.details.addressee_ids.contains(&p.id))
+    }
+
+    /// The party through which the user reads `doc` (for the receipt).
+    pub fn reader_of(&self, doc: &Document) -> Option<&Party> {
+        if doc.details.addressee_ids.is_empty() {
+            self.mine.first()
+        } else {
+            self.mine.iter().find(|p| doc.details.addressee_ids.contains(&p.id))
+        }
+    }
+}
+
+/// The user's attachments grouped by case: (case id, attachments).
+async fn by_case(conn: &mut Conn, user_id: i64) -> Result<BTreeMap<i64, Vec<Attached>>, PageError> {
+    let mut map: BTreeMap<i64, Vec<Attached>> = BTreeMap::new();
+    for a in attachments::of_user(conn, user_id).await? {
+        map.entry(a.case_id).or_default().push(a);
+    }
+    Ok(map)
+}
+
+async fn load(state: &WebState, conn: &mut Conn, case_id: i64, attached: Vec<Attached>) -> Result<Option<MyCase>, PageError> {
+    let Some(case) = cases::by_id(conn, case_id).await? else { return Ok(None) };
+    let Some(court) = courts::by_id(conn, case.court_id).await? else { return Ok(None) };
+    let parties = parties::of_case(conn, case.id).await?;
+    let mine: Vec<Party> = parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
+    let events = events::of_case(conn, case.id).await?;
+    let first = attached.into_iter().next();
+    let Some(attached) = first else { return Ok(None) };
+    Ok(Some(MyCase {
+        public_id: public_id::of(&state.settings.secret_key, "case", case.id),
+        case,
+        court,
+        mine,
+        parties,
+        events,
+        attached,
+    }))
+}
+
+/// Every case of the user.
+pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
+    let mut conn = state.db.read().await?;
+    let mut out = Vec::new();
+    for (case_id, attached) in by_case(&mut conn, user_id).await? {
+        if let Some(c) = load(state, &mut conn, case_id, attached).await? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// The user's case with this public identifier, if he has one.
+pub async fn find(state: &WebState, user_id: i64, public: &str) -> Result<Option<MyCase>, PageError> {
+    let mut conn = state.db.read().await?;
+    for (case_id, attached) in by_case(&mut conn, user_id).await? {
+        if public_id::of(&state.settings.secret_key, "case", case_id) == public {
+            return load(state, &mut conn, case_id, attached).await;
+        }
+    }
+    Ok(None)
+}
+
+/// The documents of the case the user may read, newest first.
+pub async fn readable_documents(state: &WebState, my: &MyCase) -> Result<Vec<Document>, PageError> {
+    let mut conn = state.db.read().await?;
+    Ok(documents::of_case(&mut conn, my.case.id).await?.into_iter().filter(|d| my.may_read(d)).collect())
+}

@@ -1,0 +1,84 @@
+//! "Télécharger": a document, for a user attached to a party it is
+//! addressed to (or to all parties). The file is streamed and checked
+//! against its checksum; the first consultation by each party is recorded.
+
+use crate::error::PageError;
+use crate::my_cases;
+use crate::pages::not_found;
+use crate::session::SignedIn;
+use crate::{public_id, WebState};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+/// RFC 6266: an ASCII fallback and the UTF-8 name (accents kept).
+pub fn content_disposition(title: &str) -> String {
+    let name = format!("{}.pdf", title.trim());
+    let fallback: String = portalis_core::case_list::fold(&name)
+        .chars()
+        .zip(name.chars())
+        .map(|(folded, original)| {
+            let c = if original.is_uppercase() { folded.to_ascii_uppercase() } else { folded };
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
+pub async fn download(
+    State(state): State<WebState>,
+    SignedIn(visitor): SignedIn,
+    Path((case, document)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let session = visitor.session.as_ref().ok_or(PageError::Forbidden)?;
+    let path = format!("/dossiers/{case}/documents/{document}");
+    let Some(my) = my_cases::find(&state, session.user.id, &case).await? else {
+        return Ok(not_found::denied(&state, &visitor, &path).await);
+    };
+    let docs = my_cases::readable_documents(&state, &my).await?;
+    let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.secret_key, "document", d.id) == document) else {
+        return Ok(not_found::denied(&state, &visitor, &path).await);
+    };
+    let stream = state.documents.stream(&doc.details.storage_key, &doc.details.sha256).await.map_err(|e| {
+        tracing::error!(error = %e, document = doc.id, "cannot read a document");
+        PageError::Internal
+    })?;
+    if let Some(party) = my.reader_of(doc) {
+        let mut tx = state.db.begin().await?;
+        portalis_storage::document_receipts::record(&mut tx, doc.id, party.id, session.user.id, state.clock.now()).await?;
+        portalis_storage::commit(tx).await?;
+    }
+    let mut r = Body::from_stream(stream).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(doc.details.size_bytes.max(0) as u64));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&doc.details.title)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn the_file_name_keeps_its_accents_with_an_ascii_fallback() {
+        assert_eq!(
+            content_disposition("Convocation Décision"),
+            "attachment; filename=\"Convocation Decision.pdf\"; filename*=UTF-8''Convocation%20D%C3%A9cision.pdf"
+        );
+        assert!(content_disposition("a\"b\\c").contains("filename=\"a_b_c.pdf\""));
+    }
+}

@@ -1,0 +1,141 @@
+//! Exports: the listed cases as CSV (for a spreadsheet in French: UTF-8
+//! with BOM, `;`), the hearings to come as iCalendar — all of them, or one
+//! ("Ajouter à mon agenda").
+
+use crate::error::PageError;
+use crate::my_cases::{self, MyCase};
+use crate::pages::not_found;
+use crate::pages::space::{listing, short_number, upcoming};
+use crate::session::SignedIn;
+use crate::{public_id, WebState};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use portalis_core::event::{EventKind, EventStatus};
+use portalis_core::ics::{self, IcsEvent};
+use portalis_storage::events::Event;
+use std::collections::HashMap;
+
+fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+const CSV_HEADERS: [&str; 10] = [
+    "N° de dossier",
+    "N° d'identification",
+    "Juridiction",
+    "Nature",
+    "Code nature",
+    "Statut",
+    "Mon rôle",
+    "Parties",
+    "Date de saisine",
+    "Prochain évènement",
+];
+
+/// The listed cases (filters applied), every page.
+pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let now = state.clock.now();
+    let l = listing(&state, user_id, &q, false).await?;
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = ::csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let fail = |e: ::csv::Error| {
+            tracing::error!(error = %e, "CSV export");
+            PageError::Internal
+        };
+        w.write_record(CSV_HEADERS).map_err(fail)?;
+        for &i in &l.shown {
+            let my = &l.all[i];
+            let c = &my.case.details;
+            let tz = my.court.details.time_zone;
+            let next = upcoming(my, now).first().map(|e| match e.details.starts_at.time() {
+                Some(_) => e.details.starts_at_utc.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
+                None => e.details.starts_at.date().format("%d/%m/%Y").to_string(),
+            });
+            let parties: Vec<String> = my.parties.iter().map(|p| format!("{} ({})", p.display_name(), p.details.role.label())).collect();
+            let me: Vec<&str> = my.mine.iter().map(|p| p.details.role.label()).collect();
+            let ids: Vec<&str> = my.mine.iter().map(|p| p.identification_number.as_str()).collect();
+            w.write_record([
+                c.portalis_number.as_str(),
+                &ids.join(", "),
+                &my.court.details.name,
+                &c.nature_label,
+                &c.nature_code,
+                c.status.label(),
+                &me.join(", "),
+                &parties.join(", "),
+                &c.filed_on.format("%d/%m/%Y").to_string(),
+                next.as_deref().unwrap_or(""),
+            ])
+            .map_err(fail)?;
+        }
+        w.flush().map_err(|e| {
+            tracing::error!(error = %e, "CSV export");
+            PageError::Internal
+        })?;
+    }
+    Ok(attachment("text/csv; charset=utf-8", "mes-dossiers.csv", out))
+}
+
+fn is_hearing(e: &Event) -> bool {
+    matches!(e.details.kind, EventKind::Audience | EventKind::Expertise | EventKind::Renvoi) && e.details.status == EventStatus::Prevu
+}
+
+fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
+    let court = &my.court.details;
+    let summary = match &e.details.label {
+        Some(l) => format!("{} — {l}", e.details.kind.label()),
+        None => e.details.kind.label().to_owned(),
+    };
+    IcsEvent {
+        uid: format!("{}@portalis", public_id::of(&state.settings.secret_key, "event", e.id)),
+        summary,
+        location: match &e.details.room {
+            Some(r) => format!("{}, salle {r}", court.name),
+            None => court.name.clone(),
+        },
+        description: format!("{} — N° de dossier : {}", my.case.details.nature_label, short_number(&my.case.details.portalis_number)),
+        start: e.details.starts_at,
+        tz: court.time_zone,
+    }
+}
+
+/// Every hearing to come of every case of the user.
+pub async fn agenda(State(state): State<WebState>, SignedIn(visitor): SignedIn) -> Result<Response, PageError> {
+    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let now = state.clock.now();
+    let all = my_cases::all(&state, user_id).await?;
+    let events: Vec<IcsEvent> = all
+        .iter()
+        .flat_map(|my| upcoming(my, now).into_iter().filter(|e| is_hearing(e)).map(|e| ics_event(&state, my, e)).collect::<Vec<_>>())
+        .collect();
+    Ok(attachment("text/calendar; charset=utf-8", "mes-audiences.ics", ics::calendar(&events, now).into_bytes()))
+}
+
+/// "Ajouter à mon agenda": one hearing.
+pub async fn hearing(
+    State(state): State<WebState>,
+    SignedIn(visitor): SignedIn,
+    Path((case, event)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let path = format!("/dossiers/{case}/agenda/{event}");
+    let Some(my) = my_cases::find(&state, user_id, &case).await? else {
+        return Ok(not_found::denied(&state, &visitor, &path).await);
+    };
+    let Some(e) = my.events.iter().find(|e| public_id::of(&state.settings.secret_key, "event", e.id) == event) else {
+        return Ok(not_found::denied(&state, &visitor, &path).await);
+    };
+    let body = ics::calendar(&[ics_event(&state, &my, e)], state.clock.now());
+    Ok(attachment("text/calendar; charset=utf-8", "audience.ics", body.into_bytes()))
+}
