@@ -424,3 +424,37 @@ impl Browser {
         (status, r.text().await.unwrap())
     }
 }
+
+/// The links of a page (`href="…"`), local ones only.
+pub fn local_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with('/'))
+        .map(|h| h.replace("&amp;", "&"))
+        .collect()
+}
+
+impl TestApp {
+    /// The identification numbers of a party reference, in every case.
+    pub async fn numbers_of(&self, party_ref: &str) -> Vec<String> {
+        let mut conn = self.services.db.read().await.unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT identification_number FROM parties WHERE party_ref = $1 ORDER BY id")
+            .bind(party_ref)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        rows.into_iter().map(|(n,)| n).collect()
+    }
+
+    /// Attaches every case of `party_ref` to the browser's user, through the
+    /// form, reading each code from the outbox.
+    pub async fn attach_all(&self, browser: &Browser, party_ref: &str) {
+        for number in self.numbers_of(party_ref).await {
+            let (status, page) = browser.attach_form("code", &number, "").await;
+            assert_eq!(status, 200, "{page}");
+            let code = self.last_code().await;
+            assert_eq!(browser.attach_form("ajouter", &number, &code).await.0, 303);
+        }
+    }
+}

@@ -5,6 +5,7 @@
 mod support;
 
 mod attach;
+mod cases;
 mod hostile;
 mod interop;
 mod login;
