@@ -34,7 +34,11 @@ export async function check(page, name) {
   const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
   assert.deepEqual(violations, [], `axe-core on ${name} (${page.url()})`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the window`);
+  const culprits = overflow <= 0 ? [] : await page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 5)
+    .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`));
+  assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the window: ${culprits.join(', ')}`);
 }
 
 // Logs in as Marie through the simulator; ends in her space.
