@@ -141,13 +141,12 @@ pub fn parse(query: &HashMap<String, String>, courts: &[String], natures: &[Stri
             }
         }
     }
-    if let (Some(a), Some(b)) = (f.from, f.to) {
-        if a > b {
+    if let (Some(a), Some(b)) = (f.from, f.to)
+        && a > b {
             ignored.push("La date de début est postérieure à la date de fin : ces deux filtres ont été ignorés.".into());
             f.from = None;
             f.to = None;
         }
-    }
     if let Some(v) = get("tri") {
         match Sort::ALL.iter().find(|(_, c, _)| *c == v) {
             Some((s, _, _)) => f.sort = *s,

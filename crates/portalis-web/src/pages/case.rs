@@ -164,7 +164,7 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
         };
         dated.push((day, id, item));
     }
-    dated.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    dated.sort_by_key(|d| std::cmp::Reverse((d.0, d.1)));
     (upcoming, dated.into_iter().map(|(_, _, p)| p).collect())
 }
 
