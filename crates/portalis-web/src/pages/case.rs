@@ -47,7 +47,7 @@ pub struct DocLine {
 }
 
 pub enum Past {
-    Event { kind: &'static str, label: Option<String>, date: String, cancelled: bool },
+    Event { kind: &'static str, label: Option<String>, date: String, cancelled: bool, approved: Option<String> },
     Document(DocLine),
     Group { title: String, issued: String, documents: Vec<DocLine> },
 }
@@ -141,7 +141,9 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
             let kind = e.details.kind.label();
             let label = e.details.label.clone().filter(|l| l != kind);
             let date = french::date(e.details.starts_at.date());
-            (e.details.starts_at.date(), e.id, Past::Event { kind, label, date, cancelled: e.details.status == EventStatus::Annule })
+            let approved = e.details.approved_on.map(|a| format!("Approuvé le {}", french::date(a)));
+            let cancelled = e.details.status == EventStatus::Annule;
+            (e.details.starts_at.date(), e.id, Past::Event { kind, label, date, cancelled, approved })
         })
         .collect();
     let mut by_day: Vec<(NaiveDate, Vec<&Document>)> = Vec::new();
