@@ -16,6 +16,36 @@ french_enum! {
     }
 }
 
+impl CourtKind {
+    /// What such a court hears, in general terms, for the directory.
+    pub fn jurisdiction(self) -> &'static str {
+        match self {
+            CourtKind::TribunalJudiciaire => {
+                "Il juge les litiges civils entre personnes (famille, logement, dettes, responsabilité, succession…) \
+                 qui ne relèvent pas d'une autre juridiction, ainsi que les délits et les contraventions. Son service \
+                 d'accueil unique du justiciable (SAUJ) renseigne sur toutes les procédures."
+            }
+            CourtKind::ChambreDeProximite => {
+                "Chambre détachée du tribunal judiciaire, elle juge près de chez vous les litiges civils du quotidien \
+                 (sommes jusqu'à 10 000 €, baux d'habitation, crédit à la consommation, surendettement, tutelles)."
+            }
+            CourtKind::CourDAppel => {
+                "Elle juge à nouveau une affaire déjà jugée en première instance, lorsqu'une partie a fait appel."
+            }
+            CourtKind::ConseilDePrudhommes => {
+                "Il juge les litiges individuels nés d'un contrat de travail entre un salarié et son employeur \
+                 (licenciement, salaires, indemnités)."
+            }
+            CourtKind::TribunalDeCommerce => {
+                "Il juge les litiges entre commerçants et entre sociétés commerciales, et les difficultés des entreprises."
+            }
+            CourtKind::TribunalParitaireDesBauxRuraux => {
+                "Il juge les litiges entre propriétaires et exploitants de terres ou de bâtiments agricoles."
+            }
+        }
+    }
+}
+
 /// A court's stable code: 2 to 64 characters, lower-case ASCII letters,
 /// digits and dashes, starting with a letter (`tj-paris`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -29,6 +29,8 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub heading: &'static str,
     pub message: &'static str,
+    /// The request id, in the logs too: what the user quotes to support.
+    pub reference: Option<String>,
 }
 
 impl From<StorageError> for PageError {
@@ -78,11 +80,16 @@ impl IntoResponse for PageError {
 
 /// Renders the page of a [`PageError`] answered by a handler.
 pub async fn render_errors(State(state): State<WebState>, request: Request, next: Next) -> Response {
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let response = next.run(request).await;
     match response.extensions().get::<PageError>().copied() {
         Some(e) => {
             let (title, heading, message) = e.texts();
-            (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message }).into_response()
+            let reference = (e == PageError::Internal).then(|| request_id.unwrap_or_else(|| "-".into()));
+            if let Some(r) = &reference {
+                tracing::error!(reference = %r, "a page failed; its reference is shown to the user");
+            }
+            (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message, reference }).into_response()
         }
         None => response,
     }

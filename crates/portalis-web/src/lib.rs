@@ -100,6 +100,8 @@ pub fn router(state: WebState) -> Router {
         .route("/aide/numero-perdu", get(pages::lost_number::show))
         .route("/aide", get(pages::help::show))
         .route("/annuaire", get(pages::directory::show))
+        .route("/annuaire/{code}", get(pages::directory::court))
+        .route("/cookies", get(pages::cookies::show))
         .route("/accessibilite", get(pages::accessibility::show))
         .route("/mentions-legales", get(pages::legal::show))
         .route("/donnees-personnelles", get(pages::privacy::show))

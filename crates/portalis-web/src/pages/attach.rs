@@ -50,6 +50,8 @@ pub struct AttachPage {
     pub sent_to: Option<String>,
     pub alert: Option<String>,
     pub sauj: Option<Sauj>,
+    /// Set when a limit is reached: answered 429 with `Retry-After`.
+    pub retry_after: Option<i64>,
 }
 
 impl AttachPage {
@@ -63,10 +65,15 @@ impl AttachPage {
             sent_to: None,
             alert: None,
             sauj: None,
+            retry_after: None,
         }
     }
 
     fn respond(self) -> Response {
+        if let Some(secs) = self.retry_after {
+            let retry = (axum::http::header::RETRY_AFTER, secs.max(1).to_string());
+            return (StatusCode::TOO_MANY_REQUESTS, [retry], self).into_response();
+        }
         let failed = self.number_error.is_some() || self.code_error.is_some() || self.alert.is_some() || self.sauj.is_some();
         let status = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
         (status, self).into_response()
@@ -88,6 +95,13 @@ pub fn wait_words(now: DateTime<Utc>, until: DateTime<Utc>) -> String {
     } else {
         format!("dans {}", plural((secs + 3599) / 3600, "heure", "heures"))
     }
+}
+
+/// Shows a limit on the page and answers 429.
+fn limited(mut page: AttachPage, wait: Wait, now: DateTime<Utc>) -> Response {
+    page.alert = Some(wait_message(wait, now));
+    page.retry_after = Some((wait.until() - now).num_seconds());
+    page.respond()
 }
 
 fn wait_message(wait: Wait, now: DateTime<Utc>) -> String {
@@ -204,8 +218,7 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
     if let Err(wait) = ctx.attempt_allowed(&mut tx).await? {
         ctx.audit(&mut tx, "attach.code", None, "refused", wait.reason()).await?;
         portalis_storage::commit(tx).await?;
-        page.alert = Some(wait_message(wait, ctx.now));
-        return Ok(page.respond());
+        return Ok(limited(page, wait, ctx.now));
     }
     let found = lookup(&mut tx, number).await?;
     let (party, owner) = match found {
@@ -248,8 +261,7 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
     if let Err(wait) = attach::may_send_code(ctx.now, last, party_hour, user_day, address) {
         ctx.audit(&mut tx, "attach.code", Some(&target), "refused", wait.reason()).await?;
         portalis_storage::commit(tx).await?;
-        page.alert = Some(wait_message(wait, ctx.now));
-        return Ok(page.respond());
+        return Ok(limited(page, wait, ctx.now));
     }
     let code = attach::generate_code(state.random.as_ref());
     let hash = attach::code_hash(&state.settings.secret_key, ctx.user_id, party.id, &code);
@@ -282,8 +294,7 @@ async fn attach_party(ctx: &Ctx<'_>, number: &IdentificationNumber, code: &str, 
     if let Err(wait) = ctx.attempt_allowed(&mut tx).await? {
         ctx.audit(&mut tx, "attach", None, "refused", wait.reason()).await?;
         portalis_storage::commit(tx).await?;
-        page.alert = Some(wait_message(wait, ctx.now));
-        return Ok(page.respond());
+        return Ok(limited(page, wait, ctx.now));
     }
     let outcome = match lookup(&mut tx, number).await? {
         None => Err(("unknown_number", None)),

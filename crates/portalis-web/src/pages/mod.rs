@@ -3,6 +3,7 @@
 pub mod accessibility;
 pub mod attach;
 pub mod case;
+pub mod cookies;
 pub mod download;
 pub mod exports;
 pub mod dev_outbox;

@@ -165,7 +165,7 @@ async fn a_new_code_can_be_asked_after_sixty_seconds_and_three_times_an_hour() {
     let (app, browser, number) = marie_signed_in().await;
     assert_eq!(browser.attach_form("code", &number, "").await.0, 200);
     let (status, page) = browser.attach_form("code", &number, "").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 429, "a limit answers 429 with when to retry");
     assert!(page.contains("Vous pourrez en demander un nouveau dans 1 minute."), "{page}");
     for _ in 0..2 {
         app.clock.advance(Duration::seconds(61));
@@ -173,7 +173,7 @@ async fn a_new_code_can_be_asked_after_sixty_seconds_and_three_times_an_hour() {
     }
     app.clock.advance(Duration::seconds(61));
     let (status, page) = browser.attach_form("code", &number, "").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 429);
     assert!(page.contains("Trop de codes ont été demandés."));
     assert!(page.contains("dans 57 minutes"), "{page}");
     assert_eq!(app.outbox("sms").await.len(), 3);
@@ -197,7 +197,7 @@ async fn at_most_ten_sms_per_user_per_day() {
         browser.get("/mon-espace").await;
     }
     let (status, page) = browser.attach_form("code", &app.number_of("p10").await, "").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 429);
     assert!(page.contains("Trop de codes ont été demandés."));
     assert_eq!(app.outbox("sms").await.len(), 10);
 }
@@ -233,7 +233,7 @@ async fn a_party_without_a_mobile_is_sent_to_the_sauj() {
     assert!(page.contains("Aucun numéro de mobile n&#39;est enregistré") || page.contains("Aucun numéro de mobile n'est enregistré"));
     assert!(page.contains("service d&#39;accueil unique du justiciable") || page.contains("service d'accueil unique du justiciable"));
     assert!(page.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
-    assert!(page.contains("/annuaire#tj-saint-denis-reunion"));
+    assert!(page.contains("/annuaire/tj-saint-denis-reunion"));
     assert!(app.outbox("sms").await.is_empty());
 }
 

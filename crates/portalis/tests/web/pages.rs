@@ -1,6 +1,17 @@
 use crate::support::{Browser, TestApp, MARIE_NIR};
 
-const PUBLIC_PAGES: &[&str] = &["/", "/connexion", "/aide", "/annuaire", "/accessibilite", "/mentions-legales", "/donnees-personnelles"];
+const PUBLIC_PAGES: &[&str] = &[
+    "/",
+    "/connexion",
+    "/aide",
+    "/aide/numero-perdu",
+    "/annuaire",
+    "/annuaire/tj-saint-denis-reunion",
+    "/accessibilite",
+    "/mentions-legales",
+    "/donnees-personnelles",
+    "/cookies",
+];
 
 fn title(html: &str) -> String {
     let start = html.find("<title>").unwrap() + 7;
@@ -88,12 +99,77 @@ async fn the_header_names_the_signed_in_user_on_every_page() {
 }
 
 #[tokio::test]
-async fn the_directory_lists_the_courts_with_their_time_zones() {
+async fn the_directory_lists_the_courts_and_each_has_its_page() {
     let app = TestApp::spawn().await;
-    let html = Browser::new(&app).get("/annuaire").await.text().await.unwrap();
-    assert!(html.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
-    assert!(html.contains("Indian/Reunion"));
+    let browser = Browser::new(&app);
+    let html = browser.get("/annuaire").await.text().await.unwrap();
+    assert!(html.contains("2 juridictions"));
     assert!(html.contains("Parvis du Tribunal de Paris, 75017 Paris"));
+    assert!(html.contains("href=\"/annuaire/tj-saint-denis-reunion\""));
+    let court = browser.get("/annuaire/tj-saint-denis-reunion").await.text().await.unwrap();
+    assert!(court.contains("<h1>Tribunal judiciaire de Saint-Denis-de-La-Réunion</h1>"));
+    assert!(court.contains("Indian/Reunion"));
+    assert!(court.contains("Il juge les litiges civils"));
+    assert_eq!(browser.get("/annuaire/tj-atlantide").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_directory_search_ignores_accents_case_and_hyphens() {
+    let app = TestApp::spawn().await;
+    portalis::demo::load(&app.services).await.unwrap();
+    let browser = Browser::new(&app);
+    let search = |q: &'static str| {
+        let b = &browser;
+        async move { b.get(&format!("/annuaire?{q}")).await.text().await.unwrap() }
+    };
+    let saint_denis = search("recherche=saint+denis").await;
+    assert!(saint_denis.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
+    assert!(saint_denis.contains("Cour d&#39;appel de Saint-Denis") || saint_denis.contains("Cour d'appel de Saint-Denis"));
+    assert!(!saint_denis.contains("Tribunal judiciaire de Paris"));
+    assert!(search("recherche=REUNION").await.contains("2 juridictions"));
+    assert!(search("recherche=pointe+a+pitre").await.contains("Pointe-à-Pitre"));
+    assert!(search("recherche=33000").await.contains("Tribunal judiciaire de Bordeaux"));
+    assert!(search("recherche=974").await.contains("2 juridictions"));
+    let appeal = search("type=cour_d_appel").await;
+    assert!(appeal.contains("1 juridiction") && !appeal.contains("Tribunal judiciaire de Paris"));
+    assert!(search("recherche=atlantide").await.contains("Aucune juridiction ne correspond à votre recherche."));
+}
+
+#[tokio::test]
+async fn every_page_is_reachable_from_the_header_or_the_footer() {
+    let app = TestApp::spawn().await;
+    let html = Browser::new(&app).get("/").await.text().await.unwrap();
+    for link in ["/accessibilite", "/aide", "/annuaire", "/mentions-legales", "/donnees-personnelles", "/cookies"] {
+        assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    let help = Browser::new(&app).get("/aide").await.text().await.unwrap();
+    assert!(help.contains("href=\"/aide/numero-perdu\""));
+}
+
+#[tokio::test]
+async fn the_cookies_page_lists_every_cookie_the_portal_sets() {
+    let app = TestApp::spawn().await;
+    let page = Browser::new(&app).get("/cookies").await.text().await.unwrap();
+    // Every cookie name the web crate can set.
+    let sources = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/session.rs")).unwrap()
+        + &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/auth/start.rs")).unwrap()
+        + &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/auth/logout.rs")).unwrap();
+    for line in sources.lines().filter(|l| l.contains("_COOKIE: &str = \"")) {
+        let name = line.split('"').nth(1).unwrap();
+        assert!(page.contains(&format!("portalis-{name}")), "the cookie {name} is declared on the page");
+    }
+}
+
+#[tokio::test]
+async fn a_failure_of_ours_shows_a_reference_that_is_in_the_logs() {
+    let app = TestApp::spawn().await;
+    app.services.db.close().await;
+    let r = Browser::new(&app).get("/annuaire").await;
+    assert_eq!(r.status(), 500);
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Le service rencontre une difficulté"));
+    assert!(html.contains(&format!("indiquez cette référence : <strong>{id}</strong>")));
 }
 
 #[tokio::test]

@@ -1,0 +1,3 @@
+//! "Gestion des cookies": only the cookies the service needs, so no consent
+//! banner. A test lists the cookies the portal sets, so this page stays true.
+super::static_page!(Cookies, "pages/cookies.html", "Gestion des cookies");
