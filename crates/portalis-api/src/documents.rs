@@ -233,6 +233,9 @@ pub async fn put_document(
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
     let (doc, outcome) = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
+    if doc.published_at == now {
+        crate::notifications::avis(&mut tx, &court, &case, &doc, &state.public_url).await?;
+    }
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/document:{document_ref}", case.case_ref);
         audit(&mut tx, &court, "document.put", &target, request_id.as_deref(), now).await?;

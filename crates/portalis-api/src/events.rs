@@ -115,7 +115,11 @@ pub async fn put_event(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = parse_event(&body, court.details.time_zone)?;
+    let before = events::find(&mut tx, case.id, &event_ref).await?.filter(|e| e.withdrawn_at.is_none());
     let (event, outcome) = events::put(&mut tx, case.id, &event_ref, &input, now).await?;
+    if let Some(line) = crate::notifications::event_change(before.as_ref(), &event) {
+        crate::notifications::case_update(&mut tx, case.id, &line, now).await?;
+    }
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/event:{event_ref}", case.case_ref);
         audit(&mut tx, &court, "event.put", &target, request_id(&headers).as_deref(), now).await?;

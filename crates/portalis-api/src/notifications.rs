@@ -1,7 +1,12 @@
 //! Messages the court API causes, written to the outbox in the same
 //! transaction as the change.
 
-use portalis_core::messages::IdentificationEmail;
+use portalis_core::event::{EventKind, EventStatus};
+use portalis_core::french;
+use portalis_core::messages::{Avis, IdentificationEmail};
+use portalis_storage::documents::Document;
+use portalis_storage::events::Event;
+use portalis_storage::notices;
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
 use portalis_storage::outbox::{self, Channel, NewMessage};
@@ -44,3 +49,73 @@ pub async fn identification_number(
     outbox::enqueue(conn, &message, now).await?;
     Ok(())
 }
+
+/// Changes within this long make one e-mail.
+pub const UPDATE_WINDOW_MINUTES: i64 = 5;
+
+/// The avis de mise à disposition of a document just made available: to
+/// each addressee attached to an account, once per publication.
+///
+/// # Errors
+/// Database errors.
+pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, portal_url: &str) -> Result<usize, StorageError> {
+    let local = doc.published_at.with_timezone(&court.details.time_zone);
+    let made_available = format!("{} à {}", french::long_date(local.date_naive()), local.format("%H:%M"));
+    let mut sent = 0;
+    for r in notices::attached_parties(conn, case.id).await? {
+        let addressed = doc.details.addressee_ids.is_empty() || doc.details.addressee_ids.contains(&r.party_id);
+        let Some(email) = r.email.as_deref().filter(|_| addressed) else { continue };
+        if notices::notice_exists(conn, doc.id, r.party_id, doc.published_at).await? {
+            continue;
+        }
+        let a = Avis { court_name: &court.details.name, case_number: &case.details.portalis_number, made_available: &made_available, portal_url };
+        let m = NewMessage { channel: Channel::Email, recipient: email.to_owned(), subject: Some(a.subject()), body: a.body(), kind: "avis".into() };
+        let outbox_id = outbox::enqueue(conn, &m, doc.published_at).await?;
+        notices::add_notice(conn, doc.id, r.party_id, doc.published_at, outbox_id).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// What changed in an event, as a litigant reads it; `None` when nothing
+/// worth telling changed.
+pub fn event_change(before: Option<&Event>, after: &Event) -> Option<String> {
+    let kind = after.details.kind;
+    let when = french::when(after.details.starts_at);
+    let hearing = matches!(kind, EventKind::Audience | EventKind::Expertise | EventKind::Renvoi);
+    let label = kind.label();
+    match before {
+        _ if after.details.status == EventStatus::Annule && before.is_none_or(|b| b.details.status != EventStatus::Annule) => {
+            Some(format!("{label} annulée : {when}"))
+        }
+        None => match kind {
+            _ if hearing => Some(format!("{label} fixée au {when}")),
+            EventKind::Decision => Some(format!("Décision rendue le {}", french::long_date(after.details.starts_at.date()))),
+            EventKind::Cloture => Some("Clôture du dossier".into()),
+            _ => None,
+        },
+        Some(b) if hearing && b.details.starts_at != after.details.starts_at => {
+            Some(format!("{label} déplacée au {when} (au lieu du {})", french::when(b.details.starts_at)))
+        }
+        Some(b) if hearing && b.details.room != after.details.room => {
+            Some(format!("{label} du {when} : changement de salle ({})", after.details.room.as_deref().unwrap_or("à préciser")))
+        }
+        _ => None,
+    }
+}
+
+/// Queues a line for the next update e-mail of each attached party that
+/// wants them.
+///
+/// # Errors
+/// Database errors.
+pub async fn case_update(conn: &mut Conn, case_id: i64, line: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+    let due = now + chrono::Duration::minutes(UPDATE_WINDOW_MINUTES);
+    for r in notices::attached_parties(conn, case_id).await? {
+        if r.updates_by_email && r.email.is_some() {
+            notices::add_update_line(conn, case_id, r.party_id, line, now, due).await?;
+        }
+    }
+    Ok(())
+}
+

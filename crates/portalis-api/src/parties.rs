@@ -46,6 +46,21 @@ pub struct PartyBody {
     pub mobile: Option<String>,
     /// The party's lawyer, if any.
     pub lawyer: Option<String>,
+    /// The date the party consented to electronic communication, if the
+    /// court knows it (CPC art. 748-8).
+    #[schema(example = "2026-01-15")]
+    pub consent_on: Option<String>,
+}
+
+/// A party's consent to electronic communication.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsentView {
+    /// `court` (declared by the court) or `consultation` (the party's first
+    /// consultation of the case on the portal, CPC art. 748-2).
+    pub source: String,
+    /// A date (`YYYY-MM-DD`) for `court`, an instant (RFC 3339) for
+    /// `consultation`.
+    pub at: String,
 }
 
 /// A party as stored, with its identification number.
@@ -64,9 +79,23 @@ pub struct PartyView {
     #[schema(example = "PJTK5SY2ZZPJ")]
     pub identification_number: String,
     pub identification_number_issued_at: String,
+    pub consent: Option<ConsentView>,
 }
 
 impl PartyView {
+    async fn load(conn: &mut portalis_storage::Conn, p: &Party) -> Result<Self, ApiError> {
+        let consent = portalis_storage::notices::consent(conn, p.id).await?.map(|c| ConsentView {
+            at: match chrono::NaiveDateTime::parse_from_str(&c.at, "%Y-%m-%dT%H:%M:%S%.6fZ") {
+                Ok(t) => rfc3339(t.and_utc()),
+                Err(_) => c.at,
+            },
+            source: c.source,
+        });
+        let mut v = Self::of(p);
+        v.consent = consent;
+        Ok(v)
+    }
+
     fn of(p: &Party) -> Self {
         let d = &p.details;
         Self {
@@ -81,12 +110,14 @@ impl PartyView {
             lawyer: d.lawyer.clone(),
             identification_number: p.identification_number.clone(),
             identification_number_issued_at: rfc3339(p.number_issued_at),
+            consent: None,
         }
     }
 }
 
-/// Parses the body of `PUT …/parties/{party_ref}`.
-pub fn parse_party(body: &[u8]) -> Result<PartyInput, ApiError> {
+/// Parses the body of `PUT …/parties/{party_ref}`: the party, and the date
+/// of its consent if the court gives one.
+pub fn parse_party(body: &[u8]) -> Result<(PartyInput, Option<chrono::NaiveDate>), ApiError> {
     let mut f = Fields::from_slice(body)?;
     let kind = f.required("kind", PartyKind::parse);
     let given_names = f.optional("given_names", text(200));
@@ -96,6 +127,7 @@ pub fn parse_party(body: &[u8]) -> Result<PartyInput, ApiError> {
     let email = f.optional("email", Email::parse);
     let mobile = f.optional("mobile", MobileNumber::parse);
     let lawyer = f.optional("lawyer", text(300));
+    let consent_on = f.optional("consent_on", crate::fields::date);
     match kind {
         Some(PartyKind::Person) => {
             if matches!(family_name, Some(None)) {
@@ -116,9 +148,9 @@ pub fn parse_party(body: &[u8]) -> Result<PartyInput, ApiError> {
         None => {}
     }
     f.finish()?;
-    match (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer) {
-        (Some(kind), Some(given_names), Some(family_name), Some(organisation_name), Some(role), Some(email), Some(mobile), Some(lawyer)) => {
-            Ok(PartyInput {
+    match (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer, consent_on) {
+        (Some(kind), Some(given_names), Some(family_name), Some(organisation_name), Some(role), Some(email), Some(mobile), Some(lawyer), Some(consent_on)) => {
+            Ok((PartyInput {
                 kind,
                 given_names,
                 family_name: family_name.map(|n| n.to_uppercase()),
@@ -127,7 +159,7 @@ pub fn parse_party(body: &[u8]) -> Result<PartyInput, ApiError> {
                 email: email.map(|e| e.as_str().to_owned()),
                 mobile: mobile.map(|m| m.as_str().to_owned()),
                 lawyer,
-            })
+            }, consent_on))
         }
         _ => Err(ApiError::Internal("party fields parsed without error but incomplete".into())),
     }
@@ -165,8 +197,11 @@ pub async fn put_party(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
-    let input = parse_party(&body)?;
+    let (input, consent_on) = parse_party(&body)?;
     let (party, outcome) = parties::put(&mut tx, case.id, &party_ref, &input, state.random.as_ref(), now).await?;
+    if let Some(on) = consent_on {
+        portalis_storage::notices::record_court_consent(&mut tx, party.id, on).await?;
+    }
     if outcome == Outcome::Created {
         crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, false, now).await?;
     }
@@ -174,8 +209,9 @@ pub async fn put_party(
         let target = format!("case:{}/party:{party_ref}", case.case_ref);
         audit(&mut tx, &court, "party.put", &target, request_id(&headers).as_deref(), now).await?;
     }
+    let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
-    Ok(respond(outcome, &location(&case.case_ref, &party_ref), PartyView::of(&party)))
+    Ok(respond(outcome, &location(&case.case_ref, &party_ref), view))
 }
 
 async fn find_party(
@@ -209,7 +245,7 @@ pub async fn get_party(
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.read().await?;
     let (_, party) = find_party(&mut conn, &court, &case_ref, &party_ref).await?;
-    Ok(Json(PartyView::of(&party)).into_response())
+    Ok(Json(PartyView::load(&mut conn, &party).await?).into_response())
 }
 
 /// Withdraws a party: it leaves the case and its number stops working.
@@ -261,6 +297,7 @@ pub async fn reissue_identification_number(
     crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, true, now).await?;
     let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
     audit(&mut tx, &court, "party.number_reissued", &target, request_id(&headers).as_deref(), now).await?;
+    let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
-    Ok(Json(PartyView::of(&party)).into_response())
+    Ok(Json(view).into_response())
 }

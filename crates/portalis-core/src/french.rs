@@ -149,3 +149,11 @@ mod countdown_tests {
         assert_eq!(date_in_year_of(d(2026, 11, 26), d(2018, 11, 28)), "28 novembre 2018");
     }
 }
+
+/// "jeudi 21 janvier 2027 à 14:00", or the date alone.
+pub fn when(t: crate::event::EventTime) -> String {
+    match t.time() {
+        Some(time) => format!("{} à {}", long_date(t.date()), time.format("%H:%M")),
+        None => long_date(t.date()),
+    }
+}

@@ -84,3 +84,129 @@ mod tests {
         assert!(e.subject().contains("numéro d'identification"));
     }
 }
+
+/// The avis de mise à disposition (CPC art. 748-8): that a document is
+/// available, when (the court's local date and time), where — and nothing
+/// of the document or the case but the court and the case number.
+pub struct Avis<'a> {
+    pub court_name: &'a str,
+    pub case_number: &'a str,
+    /// "jeudi 21 janvier 2027 à 14:00"
+    pub made_available: &'a str,
+    pub portal_url: &'a str,
+}
+
+impl Avis<'_> {
+    pub fn subject(&self) -> String {
+        format!("Avis de mise à disposition d'un document — {}", self.court_name)
+    }
+
+    pub fn body(&self) -> String {
+        format!(
+            "Bonjour,\n\n\
+             Un document vous concernant a été mis à disposition sur le portail du justiciable le {when} \
+             (heure de la juridiction).\n\n\
+             Juridiction : {court}\n\
+             N° de dossier : {case}\n\n\
+             Pour le consulter, connectez-vous à votre espace personnel : {url}\n\n\
+             Cet avis vous est adressé en application de l'article 748-8 du code de procédure civile.\n\
+             Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
+             Le portail du justiciable\n",
+            when = self.made_available,
+            court = self.court_name,
+            case = self.case_number,
+            url = self.portal_url,
+        )
+    }
+}
+
+/// An e-mail gathering the changes of a case made within a few minutes.
+pub struct CaseUpdate<'a> {
+    pub court_name: &'a str,
+    pub case_number: &'a str,
+    pub lines: &'a [String],
+    pub portal_url: &'a str,
+}
+
+impl CaseUpdate<'_> {
+    pub fn subject(&self) -> String {
+        format!("Votre dossier {} a été mis à jour", self.case_number)
+    }
+
+    pub fn body(&self) -> String {
+        let changes: String = self.lines.iter().map(|l| format!("- {l}\n")).collect();
+        format!(
+            "Bonjour,\n\n\
+             Votre dossier a été mis à jour par la juridiction.\n\n\
+             Juridiction : {court}\n\
+             N° de dossier : {case}\n\n\
+             {changes}\n\
+             Pour le détail, connectez-vous à votre espace personnel : {url}\n\
+             Vous pouvez ne plus recevoir ces messages dans « Mes préférences ».\n\
+             Le portail du justiciable\n",
+            court = self.court_name,
+            case = self.case_number,
+            url = self.portal_url,
+        )
+    }
+}
+
+/// The SMS a few days before a hearing.
+pub fn hearing_reminder_sms(when: &str, place: &str) -> String {
+    format!("Portail du justiciable : rappel, audience le {when}, {place}.")
+}
+
+#[cfg(test)]
+mod snapshot {
+    //! Every message rendered with sample data, compared to
+    //! `tests/snapshots/messages.txt` (`UPDATE_SNAPSHOTS=1` rewrites it).
+    use super::*;
+
+    fn render_all() -> String {
+        let id = IdentificationEmail {
+            party_name: "Marie DELESTABLE",
+            court_name: "Tribunal judiciaire de Saint-Denis-de-La-Réunion",
+            case_number: "DB3Z-W-B7C-DFW5",
+            identification_number: "PJTK5SY2ZZPJ",
+            portal_url: "https://www.justice.fr",
+            reissued: false,
+        };
+        let avis = Avis {
+            court_name: "Tribunal judiciaire de Saint-Denis-de-La-Réunion",
+            case_number: "DB3Z-W-B7C-DFW5",
+            made_available: "jeudi 21 janvier 2027 à 14:00",
+            portal_url: "https://www.justice.fr",
+        };
+        let lines = vec!["Audience fixée au jeudi 21 janvier 2027 à 14:00".to_owned(), "Audience annulée : mardi 12 janvier 2027".to_owned()];
+        let update = CaseUpdate { court_name: "Tribunal judiciaire de Paris", case_number: "DBPA-W-B7F-C81Q", lines: &lines, portal_url: "https://www.justice.fr" };
+        [
+            format!("== identification_number\n{}\n{}", id.subject(), id.body()),
+            format!("== avis\n{}\n{}", avis.subject(), avis.body()),
+            format!("== case_update\n{}\n{}", update.subject(), update.body()),
+            format!("== attach_code (sms)\n{}\n", attach_code_sms("2340978")),
+            format!(
+                "== hearing_reminder (sms)\n{}\n",
+                hearing_reminder_sms("jeudi 21 janvier 2027 à 14:00", "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9")
+            ),
+        ]
+        .join("\n")
+    }
+
+    #[test]
+    fn every_message_matches_its_snapshot() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/messages.txt");
+        let rendered = render_all();
+        if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &rendered).unwrap();
+        }
+        let snapshot = std::fs::read_to_string(&path).expect("snapshot exists (UPDATE_SNAPSHOTS=1 creates it)");
+        assert_eq!(rendered, snapshot, "a message changed: review it, then UPDATE_SNAPSHOTS=1");
+    }
+
+    #[test]
+    fn the_reminder_fits_in_one_sms_for_the_guides_hearing() {
+        let sms = hearing_reminder_sms("jeudi 21 janvier 2027 à 14:00", "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9");
+        assert!(sms.chars().count() <= 160, "{}", sms.chars().count());
+    }
+}

@@ -11,6 +11,7 @@
 
 pub mod mail;
 pub mod sms;
+pub mod scheduler;
 pub mod worker;
 
 use thiserror::Error;

@@ -84,7 +84,9 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, Storag
     rows.iter().map(from_row).collect()
 }
 
-async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
+/// # Errors
+/// Database errors, `RowNotFound` when there is no such event.
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = $1"))
         .bind(id)
         .fetch_one(&mut *conn)

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod courts;
 pub mod document_receipts;
 pub mod documents;
+pub mod notices;
 pub mod events;
 pub mod parties;
 pub mod login_attempts;

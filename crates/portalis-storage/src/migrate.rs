@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_receipts.sql"),
         postgres: include_str!("../migrations/postgres/0004_receipts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "notifications",
+        sqlite: include_str!("../migrations/sqlite/0005_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0005_notifications.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

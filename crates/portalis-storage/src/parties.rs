@@ -116,7 +116,9 @@ pub async fn by_identification_number(conn: &mut Conn, number: &IdentificationNu
     row.as_ref().map(from_row).transpose()
 }
 
-async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
+/// # Errors
+/// Database errors, `RowNotFound` when there is no such party.
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties WHERE id = $1"))
         .bind(id)
         .fetch_one(&mut *conn)

@@ -93,6 +93,7 @@ pub fn router(state: WebState) -> Router {
         .route("/mon-espace", get(pages::space::show))
         .route("/mon-espace/ajouter", get(pages::attach::show).post(pages::attach::submit))
         .route("/mon-espace/export.csv", get(pages::exports::csv))
+        .route("/mon-espace/preferences", get(pages::preferences::show).post(pages::preferences::save))
         .route("/mon-espace/agenda.ics", get(pages::exports::agenda))
         .route("/dossiers/{case}", get(pages::case::show))
         .route("/dossiers/{case}/agenda/{event}", get(pages::exports::hearing))

@@ -93,6 +93,16 @@ pub fn outbox_worker(services: &Services) -> anyhow::Result<portalis_notify::wor
     Ok(portalis_notify::worker::Worker::new(services.db.clone(), services.clock.clone(), delivery))
 }
 
+/// The scheduler of updates and reminders.
+pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
+    portalis_notify::scheduler::Scheduler::new(
+        services.db.clone(),
+        services.clock.clone(),
+        public_url(&services.config, ""),
+        services.config.reminder_days,
+    )
+}
+
 /// The whole HTTP application.
 pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
     let provider_origin = url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());

@@ -67,6 +67,8 @@ pub struct Config {
     pub contact_email: String,
     pub client_ip_header: Option<String>,
     pub delivery: Delivery,
+    /// Days before a hearing its reminder SMS is sent.
+    pub reminder_days: i64,
 }
 
 /// How e-mail and SMS leave the portal.
@@ -342,6 +344,7 @@ impl Config {
             contact_email,
             client_ip_header: s.get("PORTALIS_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
             delivery,
+            reminder_days: minutes("PORTALIS_REMINDER_DAYS", 3, 30)?,
         })
     }
 }

@@ -22,7 +22,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub enum Record {
     Case { case_ref: String, input: CaseInput },
-    Party { case_ref: String, party_ref: String, input: PartyInput },
+    Party { case_ref: String, party_ref: String, input: PartyInput, consent_on: Option<chrono::NaiveDate> },
     Event { case_ref: String, event_ref: String, input: EventInput },
     Document { case_ref: String, document_ref: String, meta: portalis_api::documents::Metadata, file: Bytes },
 }
@@ -91,8 +91,8 @@ pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
         }
         "party" => {
             let party_ref = take_ref(&mut o, "party_ref")?;
-            let input = portalis_api::parties::parse_party(&rest(o)).map_err(describe)?;
-            Ok(Record::Party { case_ref, party_ref, input })
+            let (input, consent_on) = portalis_api::parties::parse_party(&rest(o)).map_err(describe)?;
+            Ok(Record::Party { case_ref, party_ref, input, consent_on })
         }
         "event" => {
             let event_ref = take_ref(&mut o, "event_ref")?;
@@ -132,9 +132,12 @@ pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: 
     let random = services.random.as_ref();
     let outcome = match record {
         Record::Case { case_ref, input } => cases::put(conn, court.id, case_ref, input, now).await.map(|r| r.1),
-        Record::Party { case_ref, party_ref, input } => {
+        Record::Party { case_ref, party_ref, input, consent_on } => {
             let case_id = case_id(conn, court, case_ref).await?;
             let (party, outcome) = parties::put(conn, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
+            if let Some(on) = consent_on {
+                portalis_storage::notices::record_court_consent(conn, party.id, *on).await.map_err(|e| e.to_string())?;
+            }
             if outcome == Outcome::Created {
                 let case = cases::by_id(conn, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
@@ -152,7 +155,13 @@ pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: 
             let case_id = case_id(conn, court, case_ref).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
             let input = portalis_api::documents::document_input(conn, case_id, meta, stored).await.map_err(describe)?;
-            documents::put(conn, case_id, document_ref, &input, now).await.map(|r| r.1)
+            let (doc, outcome) = documents::put(conn, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
+            if doc.published_at == now {
+                let case = cases::by_id(conn, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
+                let url = crate::app::public_url(&services.config, "");
+                portalis_api::notifications::avis(conn, court, &case, &doc, &url).await.map_err(|e| e.to_string())?;
+            }
+            Ok(outcome)
         }
     };
     outcome.map_err(|e| e.to_string())

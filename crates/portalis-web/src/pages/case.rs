@@ -176,8 +176,13 @@ pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn, Pa
         return Ok(not_found::denied(&state, &visitor, &format!("/dossiers/{public}")).await);
     };
     if my.attached.first_viewed_at.is_none() {
+        // The first consultation: a legal fact (CPC 748-2), recorded once.
+        let now = state.clock.now();
         let mut tx = state.db.begin().await?;
-        portalis_storage::attachments::mark_first_viewed(&mut tx, user_id, my.case.id, state.clock.now()).await?;
+        portalis_storage::attachments::mark_first_viewed(&mut tx, user_id, my.case.id, now).await?;
+        for p in &my.mine {
+            portalis_storage::notices::record_consultation_consent(&mut tx, p.id, now).await?;
+        }
         portalis_storage::commit(tx).await?;
     }
     let docs = my_cases::readable_documents(&state, &my).await?;

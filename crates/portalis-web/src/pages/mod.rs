@@ -14,6 +14,7 @@ pub mod legal;
 pub mod login;
 pub mod lost_number;
 pub mod not_found;
+pub mod preferences;
 pub mod privacy;
 pub mod space;
 

@@ -55,9 +55,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(local = %listener.local_addr()?, public_url = %services.config.public_url, "portal listening");
             let (stop, stopped) = stop_signal();
             let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stopped.clone()));
+            let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stopped.clone()));
             let result = app::serve(listener, app::router(&services, franceconnect), wait_stop(stopped)).await;
             drop(stop);
             worker.await.context("the outbox worker failed")?;
+            scheduler.await.context("the scheduler failed")?;
             result
         }
         command => {
@@ -173,6 +175,19 @@ async fn demo_mode(
 
     let (_stop, stop_rx) = stop_signal();
     let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stop_rx.clone()));
+    let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stop_rx.clone()));
+    // A minute after start, the court publishes a new document for Marie, so
+    // that the avis de mise à disposition can be seen in the outbox.
+    let publisher = {
+        let services = services.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            match demo::publish_later_document(&services).await {
+                Ok(()) => tracing::info!("demo: a new document was published"),
+                Err(e) => tracing::warn!(error = %e, "demo: cannot publish the new document"),
+            }
+        })
+    };
     let sim_task = sim.map(|(l, sim)| {
         let stop = wait_stop(stop_rx.clone());
         tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), stop).await })
@@ -186,8 +201,13 @@ async fn demo_mode(
         t.await.context("the simulator task failed")??;
     }
     worker.await.context("the outbox worker failed")?;
+    scheduler.await.context("the scheduler failed")?;
+    publisher.abort();
     result
 }
+
+/// How often the scheduler looks for updates and reminders to send.
+const SCHEDULER_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// How often the outbox worker looks for messages to send.
 const WORKER_EVERY: std::time::Duration = std::time::Duration::from_secs(2);

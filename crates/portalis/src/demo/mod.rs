@@ -31,3 +31,16 @@ pub async fn load(services: &Services) -> anyhow::Result<Summary> {
     }
     Ok(summary)
 }
+
+/// The document the demo publishes a minute after start: a new avis for
+/// Marie in the guide's case, issued today.
+pub async fn publish_later_document(services: &Services) -> anyhow::Result<()> {
+    let today = world::today(services.clock.now());
+    let court = {
+        let mut conn = services.db.reader().acquire().await?;
+        courts::by_code(&mut conn, "tj-saint-denis-reunion").await?.context("demo court missing")?
+    };
+    let record = world::later_document(today, services.clock.now());
+    import::apply_all(services, &court, &[record], "demo").await?;
+    Ok(())
+}

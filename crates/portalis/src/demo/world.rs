@@ -80,6 +80,7 @@ fn person(case_ref: &str, party_ref: &str, p: &Person<'_>, role: Role, lawyer: O
             mobile: Some(p.mobile.into()),
             lawyer: lawyer.map(Into::into),
         },
+        consent_on: None,
     }
 }
 
@@ -97,6 +98,7 @@ fn organisation(case_ref: &str, party_ref: &str, name: &str, role: Role, lawyer:
             mobile: None,
             lawyer: lawyer.map(Into::into),
         },
+        consent_on: None,
     }
 }
 
@@ -316,6 +318,33 @@ fn bordeaux(today: NaiveDate) -> Vec<Record> {
         event(tz, k, "audience-jaf", EventKind::Audience, at(plus(today, 12), 14, 30), Some("Audience du juge aux affaires familiales"),
               Some("JAF 2"), EventStatus::Prevu, None),
     ]
+}
+
+/// A notice published while the demo runs (its reference carries the
+/// minute, so a later run publishes a new one).
+pub fn later_document(today: NaiveDate, now: DateTime<Utc>) -> Record {
+    let text = vec![
+        "TRIBUNAL JUDICIAIRE DE SAINT-DENIS-DE-LA-RÉUNION".to_owned(),
+        "Avis au demandeur".to_owned(),
+        "N° de dossier : DB3Z-W-B7C-DFW5".to_owned(),
+        "Destinataire : Madame Marie DELESTABLE".to_owned(),
+        "Le rapport d'expertise a été déposé au greffe.".to_owned(),
+        format!("Établi le {}.", french::date(today)),
+        "Document de démonstration : personnes et affaire fictives.".to_owned(),
+    ];
+    let reference = format!("avis-expertise-{}", now.format("%Y%m%d%H%M"));
+    document(
+        Doc {
+            case_ref: "2018-01234",
+            document_ref: &reference,
+            title: "Avis de dépôt du rapport d'expertise",
+            kind: DocumentKind::Avis,
+            issued_on: today,
+            event_ref: Some("expertise"),
+            addressees: &["marie-delestable"],
+        },
+        &lines(&text),
+    )
 }
 
 #[cfg(test)]

@@ -1,0 +1,143 @@
+//! Scheduled messages: case updates once their window has passed, and
+//! hearing reminders a few days before. The schedule lives in the database
+//! (`case_updates`, `hearing_reminders`), so it survives restarts and each
+//! message is claimed by one process only; a window missed while the portal
+//! was down is caught up, but never for a hearing already past.
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use portalis_core::clock::Clock;
+use portalis_core::french;
+use portalis_core::messages::{hearing_reminder_sms, CaseUpdate};
+use portalis_storage::outbox::{self, Channel, NewMessage};
+use portalis_storage::{cases, courts, events, notices, parties, Db, StorageError};
+use std::sync::Arc;
+
+/// Reminders are sent between these local hours of the court.
+pub const SEND_FROM_HOUR: u32 = 8;
+pub const SEND_UNTIL_HOUR: u32 = 20;
+
+#[derive(Clone)]
+pub struct Scheduler {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    portal_url: String,
+    reminder_days: i64,
+}
+
+/// What one pass queued.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub updates: usize,
+    pub reminders: usize,
+}
+
+impl Scheduler {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, portal_url: impl Into<String>, reminder_days: i64) -> Self {
+        Self { db, clock, portal_url: portal_url.into(), reminder_days }
+    }
+
+    /// Queues every message that is due.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn run_once(&self) -> Result<Pass, StorageError> {
+        let now = self.clock.now();
+        Ok(Pass { updates: self.updates(now).await?, reminders: self.reminders(now).await? })
+    }
+
+    async fn updates(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
+        let due = {
+            let mut conn = self.db.read().await?;
+            notices::due_updates(&mut conn, now).await?
+        };
+        let mut queued = 0;
+        for (id, case_id, party_id, lines) in due {
+            let mut tx = self.db.begin().await?;
+            let Some(case) = cases::by_id(&mut tx, case_id).await? else { continue };
+            let Some(court) = courts::by_id(&mut tx, case.court_id).await? else { continue };
+            let Some(email) = parties::by_id(&mut tx, party_id).await?.details.email else {
+                notices::claim_update(&mut tx, id, None).await?;
+                portalis_storage::commit(tx).await?;
+                continue;
+            };
+            let lines: Vec<String> = lines.lines().map(str::to_owned).collect();
+            let mail = CaseUpdate {
+                court_name: &court.details.name,
+                case_number: &case.details.portalis_number,
+                lines: &lines,
+                portal_url: &self.portal_url,
+            };
+            let m = NewMessage { channel: Channel::Email, recipient: email, subject: Some(mail.subject()), body: mail.body(), kind: "case_update".into() };
+            let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
+            if notices::claim_update(&mut tx, id, Some(outbox_id)).await? {
+                portalis_storage::commit(tx).await?;
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    async fn reminders(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
+        let candidates = {
+            let mut conn = self.db.read().await?;
+            notices::hearings_between(&mut conn, now, now + Duration::days(self.reminder_days + 1)).await?
+        };
+        let mut queued = 0;
+        for h in candidates {
+            let mut tx = self.db.begin().await?;
+            let Some(case) = cases::by_id(&mut tx, h.case_id).await? else { continue };
+            let Some(court) = courts::by_id(&mut tx, case.court_id).await? else { continue };
+            let tz = court.details.time_zone;
+            let local_now = now.with_timezone(&tz);
+            let hearing_day = h.starts_at_utc.with_timezone(&tz).date_naive();
+            let in_window = local_now.date_naive() >= hearing_day - Duration::days(self.reminder_days);
+            let decent_hour = (SEND_FROM_HOUR..SEND_UNTIL_HOUR).contains(&local_now.hour());
+            let Some(mobile) = h.recipient.mobile.clone() else { continue };
+            if !in_window || !decent_hour {
+                continue;
+            }
+            let Some(reminder) = notices::claim_reminder(&mut tx, h.event_id, h.recipient.party_id, h.starts_at_utc, now).await? else {
+                continue;
+            };
+            let event = events::by_id(&mut tx, h.event_id).await?;
+            let place = match &event.details.room {
+                Some(r) => format!("{}, salle {r}", court.details.name),
+                None => court.details.name.clone(),
+            };
+            let m = NewMessage {
+                channel: Channel::Sms,
+                recipient: mobile,
+                subject: None,
+                body: hearing_reminder_sms(&french::when(event.details.starts_at), &place),
+                kind: "hearing_reminder".into(),
+            };
+            let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
+            notices::set_reminder_outbox(&mut tx, reminder, outbox_id).await?;
+            portalis_storage::commit(tx).await?;
+            queued += 1;
+        }
+        Ok(queued)
+    }
+
+    /// Runs until `stop` turns true, a pass every `every`.
+    pub async fn run(self, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = self.run_once().await {
+                        tracing::error!(error = %e, "scheduler pass failed");
+                    }
+                }
+                changed = stop.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! What the portal tells litigants by itself: consent, avis de mise à
+//! disposition, case updates waiting to be sent, hearing reminders, and the
+//! users' choices about them.
+
+use crate::error::StorageError;
+use crate::time::{date, instant, parse_instant};
+use crate::Conn;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+/// A party's consent to electronic communication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// `court` (declared by the court) or `consultation` (first consultation
+    /// on the portal).
+    pub source: String,
+    /// A date (`YYYY-MM-DD`) for the court's, an instant for a consultation.
+    pub at: String,
+}
+
+/// # Errors
+/// Database errors.
+pub async fn consent(conn: &mut Conn, party_id: i64) -> Result<Option<Consent>, StorageError> {
+    let r: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT consent_source, consent_at FROM parties WHERE id = $1").bind(party_id).fetch_optional(&mut *conn).await?;
+    Ok(r.and_then(|(s, a)| Some(Consent { source: s?, at: a? })))
+}
+
+/// The court declares the party's consent (unless the portal recorded a
+/// consultation, which stands).
+///
+/// # Errors
+/// Database errors.
+pub async fn record_court_consent(conn: &mut Conn, party_id: i64, on: NaiveDate) -> Result<(), StorageError> {
+    sqlx::query(
+        "UPDATE parties SET consent_source = 'court', consent_at = $1 WHERE id = $2 AND (consent_source IS NULL OR consent_source = 'court')",
+    )
+    .bind(date(on))
+    .bind(party_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The first consultation of the case counts as consent (CPC 748-2, since
+/// 1 September 2025): recorded once, never replaced.
+///
+/// # Errors
+/// Database errors.
+pub async fn record_consultation_consent(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    let r = sqlx::query(
+        "UPDATE parties SET consent_source = 'consultation', consent_at = $1 WHERE id = $2 AND consent_source IS NULL",
+    )
+    .bind(instant(now))
+    .bind(party_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A party attached to an account, with where and whether to tell it.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub party_id: i64,
+    pub user_id: i64,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub updates_by_email: bool,
+    pub reminders_by_sms: bool,
+}
+
+/// The parties of `case_id` attached to an account (withdrawn ones left
+/// out).
+///
+/// # Errors
+/// Database errors.
+pub async fn attached_parties(conn: &mut Conn, case_id: i64) -> Result<Vec<Recipient>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT p.id AS party_id, a.user_id, p.email, p.mobile, u.updates_by_email, u.reminders_by_sms
+         FROM parties p JOIN attachments a ON a.party_id = p.id JOIN users u ON u.id = a.user_id
+         WHERE p.case_id = $1 AND p.withdrawn_at IS NULL ORDER BY p.id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Recipient {
+                party_id: r.try_get("party_id")?,
+                user_id: r.try_get("user_id")?,
+                email: r.try_get("email")?,
+                mobile: r.try_get("mobile")?,
+                updates_by_email: r.try_get::<i64, _>("updates_by_email")? == 1,
+                reminders_by_sms: r.try_get::<i64, _>("reminders_by_sms")? == 1,
+            })
+        })
+        .collect()
+}
+
+/// Records the avis sent for a publication of a document to a party; false
+/// when one was recorded already.
+///
+/// # Errors
+/// Database errors.
+pub async fn notice_exists(conn: &mut Conn, document_id: i64, party_id: i64, published_at: DateTime<Utc>) -> Result<bool, StorageError> {
+    let r: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM document_notices WHERE document_id = $1 AND party_id = $2 AND published_at = $3")
+            .bind(document_id)
+            .bind(party_id)
+            .bind(instant(published_at))
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(r.is_some())
+}
+
+/// # Errors
+/// Database errors.
+pub async fn add_notice(conn: &mut Conn, document_id: i64, party_id: i64, published_at: DateTime<Utc>, outbox_id: i64) -> Result<(), StorageError> {
+    sqlx::query("INSERT INTO document_notices (document_id, party_id, published_at, outbox_id) VALUES ($1, $2, $3, $4)")
+        .bind(document_id)
+        .bind(party_id)
+        .bind(instant(published_at))
+        .bind(outbox_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The avis of a document, by party reference: when each was sent (None
+/// while waiting in the outbox).
+///
+/// # Errors
+/// Database errors.
+pub async fn notices_of_document(conn: &mut Conn, document_id: i64) -> Result<Vec<(String, Option<DateTime<Utc>>)>, StorageError> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT p.party_ref, o.sent_at FROM document_notices n JOIN parties p ON p.id = n.party_id JOIN outbox o ON o.id = n.outbox_id
+         WHERE n.document_id = $1 ORDER BY n.id",
+    )
+    .bind(document_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(|(p, s)| Ok((p, s.as_deref().map(parse_instant).transpose()?))).collect()
+}
+
+/// Adds a line to the update waiting for this party, or opens one due at
+/// `due_at`.
+///
+/// # Errors
+/// Database errors.
+pub async fn add_update_line(conn: &mut Conn, case_id: i64, party_id: i64, line: &str, now: DateTime<Utc>, due_at: DateTime<Utc>) -> Result<(), StorageError> {
+    let open: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, lines FROM case_updates WHERE case_id = $1 AND party_id = $2 AND claimed = 0 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(case_id)
+    .bind(party_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match open {
+        Some((id, lines)) => {
+            if !lines.lines().any(|l| l == line) {
+                sqlx::query("UPDATE case_updates SET lines = $1 WHERE id = $2").bind(format!("{lines}\n{line}")).bind(id).execute(&mut *conn).await?;
+            }
+        }
+        None => {
+            sqlx::query("INSERT INTO case_updates (case_id, party_id, lines, due_at, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(case_id)
+                .bind(party_id)
+                .bind(line)
+                .bind(instant(due_at))
+                .bind(instant(now))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Updates due now, not claimed: (id, case, party, lines).
+///
+/// # Errors
+/// Database errors.
+pub async fn due_updates(conn: &mut Conn, now: DateTime<Utc>) -> Result<Vec<(i64, i64, i64, String)>, StorageError> {
+    Ok(sqlx::query_as("SELECT id, case_id, party_id, lines FROM case_updates WHERE claimed = 0 AND due_at <= $1 ORDER BY id LIMIT 100")
+        .bind(instant(now))
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Claims an update for sending: true for the one process that gets it.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim_update(conn: &mut Conn, id: i64, outbox_id: Option<i64>) -> Result<bool, StorageError> {
+    let r = sqlx::query("UPDATE case_updates SET claimed = 1, outbox_id = $1 WHERE id = $2 AND claimed = 0")
+        .bind(outbox_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A hearing to remind, with one attached party.
+#[derive(Debug, Clone)]
+pub struct HearingToRemind {
+    pub event_id: i64,
+    pub case_id: i64,
+    pub starts_at_utc: DateTime<Utc>,
+    pub recipient: Recipient,
+}
+
+/// Hearings to come before `until`, not cancelled, with their attached
+/// parties who have a mobile and want reminders.
+///
+/// # Errors
+/// Database errors.
+pub async fn hearings_between(conn: &mut Conn, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<HearingToRemind>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT e.id AS event_id, e.case_id, e.starts_at_utc, p.id AS party_id, a.user_id, p.email, p.mobile,
+                u.updates_by_email, u.reminders_by_sms
+         FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id JOIN users u ON u.id = a.user_id
+         WHERE e.kind IN ('audience', 'expertise') AND e.status = 'prevu' AND e.withdrawn_at IS NULL AND p.withdrawn_at IS NULL
+           AND e.starts_at_utc > $1 AND e.starts_at_utc <= $2 AND p.mobile IS NOT NULL AND u.reminders_by_sms = 1
+         ORDER BY e.starts_at_utc, e.id, p.id",
+    )
+    .bind(instant(from))
+    .bind(instant(until))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HearingToRemind {
+                event_id: r.try_get("event_id")?,
+                case_id: r.try_get("case_id")?,
+                starts_at_utc: parse_instant(&r.try_get::<String, _>("starts_at_utc")?)?,
+                recipient: Recipient {
+                    party_id: r.try_get("party_id")?,
+                    user_id: r.try_get("user_id")?,
+                    email: r.try_get("email")?,
+                    mobile: r.try_get("mobile")?,
+                    updates_by_email: r.try_get::<i64, _>("updates_by_email")? == 1,
+                    reminders_by_sms: r.try_get::<i64, _>("reminders_by_sms")? == 1,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Claims the reminder of a hearing at this time for this party: true for
+/// the one process that gets it, ever.
+///
+/// # Errors
+/// Database errors.
+pub async fn claim_reminder(conn: &mut Conn, event_id: i64, party_id: i64, starts_at_utc: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<i64>, StorageError> {
+    let r = sqlx::query(
+        "INSERT INTO hearing_reminders (event_id, party_id, starts_at_utc, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (event_id, party_id, starts_at_utc) DO NOTHING RETURNING id",
+    )
+    .bind(event_id)
+    .bind(party_id)
+    .bind(instant(starts_at_utc))
+    .bind(instant(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(r.map(|row| row.try_get("id")).transpose()?)
+}
+
+/// # Errors
+/// Database errors.
+pub async fn set_reminder_outbox(conn: &mut Conn, reminder_id: i64, outbox_id: i64) -> Result<(), StorageError> {
+    sqlx::query("UPDATE hearing_reminders SET outbox_id = $1 WHERE id = $2").bind(outbox_id).bind(reminder_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The user's choices: (update e-mails, reminder SMS).
+///
+/// # Errors
+/// Database errors.
+pub async fn preferences(conn: &mut Conn, user_id: i64) -> Result<(bool, bool), StorageError> {
+    let (u, r): (i64, i64) = sqlx::query_as("SELECT updates_by_email, reminders_by_sms FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((u == 1, r == 1))
+}
+
+/// # Errors
+/// Database errors.
+pub async fn set_preferences(conn: &mut Conn, user_id: i64, updates_by_email: bool, reminders_by_sms: bool) -> Result<(), StorageError> {
+    sqlx::query("UPDATE users SET updates_by_email = $1, reminders_by_sms = $2 WHERE id = $3")
+        .bind(i64::from(updates_by_email))
+        .bind(i64::from(reminders_by_sms))
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! "Mes préférences": the messages a user may turn off (update e-mails,
+//! hearing reminders) and the one he may not (the avis de mise à
+//! disposition, a legal notice); the contact details the courts declared,
+//! masked, and how to change them.
+
+use crate::auth::PageForm;
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::my_cases;
+use crate::session::{SignedIn, Visitor};
+use crate::WebState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use portalis_core::email::Email;
+use portalis_core::mobile::MobileNumber;
+use portalis_storage::notices;
+
+pub struct Declared {
+    pub court: String,
+    pub court_code: String,
+    pub case_number: String,
+    pub email: String,
+    pub mobile: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/preferences.html")]
+pub struct Preferences {
+    pub layout: Layout,
+    pub csrf: String,
+    pub updates: bool,
+    pub reminders: bool,
+    pub saved: bool,
+    pub declared: Vec<Declared>,
+}
+
+async fn page(state: &WebState, visitor: &Visitor, saved: bool) -> Result<Preferences, PageError> {
+    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let (updates, reminders) = {
+        let mut conn = state.db.read().await?;
+        notices::preferences(&mut conn, user_id).await?
+    };
+    let mut declared = Vec::new();
+    for my in my_cases::all(state, user_id).await? {
+        for p in &my.mine {
+            declared.push(Declared {
+                court: my.court.details.name.clone(),
+                court_code: my.court.details.code.to_string(),
+                case_number: my.case.details.portalis_number.clone(),
+                email: p.details.email.as_deref().and_then(|e| Email::parse(e).ok()).map(|e| e.masked()).unwrap_or_else(|| "aucune".into()),
+                mobile: p.details.mobile.as_deref().and_then(|m| MobileNumber::parse(m).ok()).map(|m| m.masked()).unwrap_or_else(|| "aucun".into()),
+            });
+        }
+    }
+    Ok(Preferences {
+        layout: Layout::for_visitor(state, visitor, "Mes préférences"),
+        csrf: visitor.csrf(state).0,
+        updates,
+        reminders,
+        saved,
+        declared,
+    })
+}
+
+pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn) -> Result<Preferences, PageError> {
+    page(&state, &visitor, false).await
+}
+
+pub async fn save(State(state): State<WebState>, SignedIn(visitor): SignedIn, PageForm(form): PageForm) -> Result<Response, PageError> {
+    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
+        return Err(PageError::Forbidden);
+    }
+    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let mut tx = state.db.begin().await?;
+    notices::set_preferences(&mut tx, user_id, form.contains_key("mises_a_jour"), form.contains_key("rappels")).await?;
+    portalis_storage::commit(tx).await?;
+    Ok(page(&state, &visitor, true).await?.into_response())
+}
