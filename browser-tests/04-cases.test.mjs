@@ -58,6 +58,13 @@ for (const width of WIDTHS) {
 
     await page.getByText('Voir le détail des documents').click();
     await step('06', 'documents');
+
+    await page.getByRole('link', { name: 'Mes préférences' }).click();
+    await page.getByRole('heading', { name: 'Mes préférences' }).waitFor();
+    await page.getByLabel('Un SMS de rappel quelques jours avant chaque audience').uncheck();
+    await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
+    await page.getByText('Vos préférences sont enregistrées.').waitFor();
+    await step('07', 'preferences');
     await page.context().close();
   });
 }

@@ -328,21 +328,25 @@ pub async fn delete_document(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// When a party first consulted the document on the portal.
+/// For one party: when the avis de mise à disposition was sent, and when
+/// the party first consulted the document on the portal.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Receipt {
     pub party_ref: String,
-    /// RFC 3339, UTC.
-    pub first_consulted_at: String,
+    /// RFC 3339, UTC; absent while the avis waits in the outbox or when the
+    /// party is not attached to an account.
+    pub avis_sent_at: Option<String>,
+    /// RFC 3339, UTC; absent until the party consults the document.
+    pub first_consulted_at: Option<String>,
 }
 
-/// The receipts of a document: its first consultation by each party, a
-/// legal fact (CPC art. 748-2 and 748-8).
+/// The receipts of a document: the avis sent to each party and its first
+/// consultation, legal facts (CPC art. 748-2 and 748-8).
 #[utoipa::path(
     get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}/receipts", tag = "documents",
     params(("case_ref" = String, Path), ("document_ref" = String, Path)),
     responses(
-        (status = 200, description = "The receipts, oldest first", body = [Receipt]),
+        (status = 200, description = "The receipts, by party", body = [Receipt]),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
     ),
     security(("court_key" = []))
@@ -354,10 +358,18 @@ pub async fn get_document_receipts(
 ) -> Result<Response, ApiError> {
     let mut conn = state.db.read().await?;
     let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
-    let receipts = portalis_storage::document_receipts::of_document(&mut conn, doc.id)
-        .await?
-        .into_iter()
-        .map(|(party_ref, at)| Receipt { party_ref, first_consulted_at: rfc3339(at) })
-        .collect::<Vec<_>>();
+    let mut receipts: Vec<Receipt> = Vec::new();
+    for (party_ref, sent) in portalis_storage::notices::notices_of_document(&mut conn, doc.id).await? {
+        match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
+            Some(r) => r.avis_sent_at = sent.map(rfc3339).or(r.avis_sent_at.take()),
+            None => receipts.push(Receipt { party_ref, avis_sent_at: sent.map(rfc3339), first_consulted_at: None }),
+        }
+    }
+    for (party_ref, at) in portalis_storage::document_receipts::of_document(&mut conn, doc.id).await? {
+        match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
+            Some(r) => r.first_consulted_at = Some(rfc3339(at)),
+            None => receipts.push(Receipt { party_ref, avis_sent_at: None, first_consulted_at: Some(rfc3339(at)) }),
+        }
+    }
     Ok(Json(receipts).into_response())
 }

@@ -458,3 +458,30 @@ impl TestApp {
         }
     }
 }
+
+/// The demo world, Marie signed in with her three cases attached.
+pub async fn marie_with_her_cases() -> (TestApp, Browser) {
+    let app = TestApp::spawn().await;
+    portalis::demo::load(&app.services).await.unwrap();
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    app.attach_all(&browser, "marie-delestable").await;
+    (app, browser)
+}
+
+impl TestApp {
+    /// The messages of a kind in the outbox: (recipient, subject, body).
+    pub async fn outbox_of_kind(&self, kind: &str) -> Vec<(String, Option<String>, String)> {
+        let mut conn = self.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT recipient, subject, body FROM outbox WHERE kind = $1 ORDER BY id")
+            .bind(kind)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
+    }
+
+    /// A scheduler pass, as the portal runs one every few seconds.
+    pub async fn schedule(&self) -> portalis_notify::scheduler::Pass {
+        portalis::app::scheduler(&self.services).run_once().await.unwrap()
+    }
+}

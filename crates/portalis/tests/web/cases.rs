@@ -1,22 +1,14 @@
 //! "Mes Dossiers" and the case page on the demo world: the list, filters,
 //! exports, the case's life, documents, and access control.
 
-use crate::support::{local_links, Browser, TestApp, MARIE_NIR, NICOLAS_NIR};
+use crate::support::{local_links, Browser, MARIE_NIR, NICOLAS_NIR};
 use chrono::Duration;
 
 const GUIDE_NATURE: &str = "Demande en réparation des dommages causés par des véhicules terrestres à moteur";
 const COPRO_NATURE: &str = "Demande en paiement des charges ou des contributions (copropriété)";
 const CLOSED_NATURE: &str = "Restitution du dépôt de garantie";
 
-/// The demo world, Marie signed in with her three cases attached.
-async fn marie_with_her_cases() -> (TestApp, Browser) {
-    let app = TestApp::spawn().await;
-    portalis::demo::load(&app.services).await.unwrap();
-    let browser = Browser::new(&app);
-    browser.login_as(MARIE_NIR).await;
-    app.attach_all(&browser, "marie-delestable").await;
-    (app, browser)
-}
+use crate::support::marie_with_her_cases;
 
 fn position(html: &str, needle: &str) -> usize {
     html.find(needle).unwrap_or_else(|| panic!("{needle} not in the page"))

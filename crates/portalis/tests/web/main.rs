@@ -8,6 +8,7 @@ mod attach;
 mod cases;
 mod hostile;
 mod interop;
+mod notifications;
 mod login;
 mod pages;
 mod sessions;

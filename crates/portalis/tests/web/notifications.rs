@@ -1,0 +1,215 @@
+//! What the portal tells litigants by itself, with the injected clock: the
+//! avis de mise à disposition, case updates, hearing reminders, consent.
+
+use crate::support::{form_value, marie_with_her_cases, pdf, Browser, TestApp};
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::{json, Value};
+
+const GUIDE_HEARING: &str = "/api/v1/cases/2018-01234/events/mise-en-etat";
+
+async fn court_key(app: &TestApp) -> String {
+    app.key_for("tj-saint-denis-reunion").await
+}
+
+async fn publish(app: &TestApp, key: &str, reference: &str, addressees: Value, n: u32) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text(
+            "metadata",
+            json!({"title": "Avis au demandeur", "kind": "avis", "issued_on": "2026-11-26", "addressees": addressees}).to_string(),
+        )
+        .part("file", reqwest::multipart::Part::bytes(pdf(n)).file_name("avis.pdf").mime_str("application/pdf").unwrap());
+    app.client
+        .put(app.url(&format!("/api/v1/cases/2018-01234/documents/{reference}")))
+        .bearer_auth(key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_avis_goes_to_the_attached_addressee_once_with_the_courts_local_time() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    assert_eq!(publish(&app, &key, "avis-1", json!(["marie-delestable"]), 1).await.status(), 201);
+    let avis = app.outbox_of_kind("avis").await;
+    assert_eq!(avis.len(), 1);
+    let (to, subject, body) = &avis[0];
+    assert_eq!(to, "marie.delestable@example.org");
+    assert!(subject.as_deref().unwrap().starts_with("Avis de mise à disposition"));
+    // 08:00 UTC is 12:00 in La Réunion.
+    assert!(body.contains("le jeudi 26 novembre 2026 à 12:00"), "{body}");
+    assert!(body.contains("DB3Z-W-B7C-DFW5"));
+    assert!(!body.contains("Avis au demandeur"), "nothing of the document itself");
+
+    // The same publication again sends nothing; a document for Nicolas alone
+    // (not attached) sends nothing; a new file is a new avis.
+    assert_eq!(publish(&app, &key, "avis-1", json!(["marie-delestable"]), 1).await.status(), 200);
+    publish(&app, &key, "pour-nicolas", json!(["nicolas-larret"]), 2).await;
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 1);
+    app.clock.advance(Duration::minutes(1));
+    publish(&app, &key, "avis-1", json!(["marie-delestable"]), 3).await;
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 2);
+
+    // The court sees when it was sent.
+    portalis::app::outbox_worker(&app.services).unwrap().run_once().await.unwrap();
+    let receipts: Value = app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
+    assert_eq!(receipts[0]["party_ref"], "marie-delestable");
+    assert_eq!(receipts[0]["avis_sent_at"], "2026-11-26T08:01:00Z");
+    assert_eq!(receipts[0]["first_consulted_at"], Value::Null);
+}
+
+#[tokio::test]
+async fn changes_within_five_minutes_make_one_e_mail() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    let moved = json!({"kind": "audience", "starts_at": "2027-01-28T09:30", "label": "Mises en état", "room": "9", "status": "prevu"});
+    assert_eq!(app.put_json_with(&key, GUIDE_HEARING, &moved).await.status(), 200);
+    app.clock.advance(Duration::minutes(2));
+    let decision = json!({"kind": "audience", "starts_at": "2027-03-04T14:00", "label": "Plaidoiries", "room": "2", "status": "prevu"});
+    assert_eq!(app.put_json_with(&key, "/api/v1/cases/2018-01234/events/plaidoiries", &decision).await.status(), 201);
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(app.schedule().await.updates, 0, "the window is still open");
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(app.schedule().await.updates, 1);
+    assert_eq!(app.schedule().await.updates, 0, "once");
+    let mails = app.outbox_of_kind("case_update").await;
+    assert_eq!(mails.len(), 1);
+    let body = &mails[0].2;
+    assert!(body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"), "{body}");
+    assert!(body.contains("Audience fixée au jeudi 4 mars 2027 à 14:00"), "{body}");
+    assert_eq!(mails[0].0, "marie.delestable@example.org", "only the attached party");
+}
+
+#[tokio::test]
+async fn a_cancelled_hearing_is_told_and_not_reminded() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    let cancelled = json!({"kind": "audience", "starts_at": "2027-01-21T14:00", "label": "Mises en état", "room": "9", "status": "annule"});
+    app.put_json_with(&key, GUIDE_HEARING, &cancelled).await;
+    app.clock.advance(Duration::minutes(6));
+    app.schedule().await;
+    assert!(app.outbox_of_kind("case_update").await[0].2.contains("Audience annulée : jeudi 21 janvier 2027 à 14:00"));
+    // Three days before, at 09:00 in La Réunion: no reminder for it.
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    app.schedule().await;
+    assert!(app.outbox_of_kind("hearing_reminder").await.iter().all(|(_, _, b)| !b.contains("21 janvier")));
+}
+
+#[tokio::test]
+async fn a_reminder_goes_three_days_before_at_a_decent_local_hour_once() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let reminders = || async { app.outbox_of_kind("hearing_reminder").await };
+    // 17 January, four days before: too early.
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 17, 6, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 0);
+    // 18 January 02:00 UTC is 06:00 in La Réunion: too early in the day.
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 2, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 0);
+    // 09:00 in La Réunion.
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 1);
+    // A restart: a new scheduler finds the reminder sent.
+    assert_eq!(portalis::app::scheduler(&app.services).run_once().await.unwrap().reminders, 0);
+    app.clock.advance(Duration::hours(30));
+    assert_eq!(app.schedule().await.reminders, 0);
+    let sms = reminders().await;
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].0, "+262692000042");
+    assert_eq!(
+        sms[0].2,
+        "Portail du justiciable : rappel, audience le jeudi 21 janvier 2027 à 14:00, Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9."
+    );
+}
+
+#[tokio::test]
+async fn a_moved_hearing_gets_a_reminder_for_its_new_date() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 1);
+    let moved = json!({"kind": "audience", "starts_at": "2027-01-25T10:00", "label": "Mises en état", "room": "9", "status": "prevu"});
+    app.put_json_with(&key, GUIDE_HEARING, &moved).await;
+    assert_eq!(app.schedule().await.reminders, 0, "not yet three days before the new date");
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 22, 5, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 1);
+    let sms = app.outbox_of_kind("hearing_reminder").await;
+    assert!(sms[1].2.contains("lundi 25 janvier 2027 à 10:00"));
+}
+
+#[tokio::test]
+async fn a_missed_window_is_caught_up_but_never_for_a_past_hearing() {
+    let (app, _marie) = marie_with_her_cases().await;
+    // The portal was down from 17 January: back on 20 January at 10:00 local.
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 20, 6, 0, 0).unwrap());
+    assert_eq!(app.schedule().await.reminders, 1, "caught up");
+    // A hearing already past gets nothing.
+    let (late, _m) = marie_with_her_cases().await;
+    late.clock.set(Utc.with_ymd_and_hms(2027, 1, 22, 6, 0, 0).unwrap());
+    assert_eq!(late.schedule().await.reminders, 0);
+}
+
+#[tokio::test]
+async fn two_schedulers_at_once_send_each_reminder_once() {
+    let (app, _marie) = marie_with_her_cases().await;
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    let (a, b) = (portalis::app::scheduler(&app.services), portalis::app::scheduler(&app.services));
+    let (pa, pb) = tokio::join!(a.run_once(), b.run_once());
+    let total = pa.map(|p| p.reminders).unwrap_or(0) + pb.map(|p| p.reminders).unwrap_or(0);
+    assert_eq!(total, 1);
+    assert_eq!(app.outbox_of_kind("hearing_reminder").await.len(), 1);
+}
+
+#[tokio::test]
+async fn reminders_and_updates_can_be_turned_off_but_not_the_avis() {
+    let (app, marie) = marie_with_her_cases().await;
+    let page = marie.get("/mon-espace/preferences").await.text().await.unwrap();
+    assert!(page.contains("elle ne peut pas être désactivée"));
+    assert!(page.contains("courriel m•••••@example.org, mobile 06 •• •• •• 42"));
+    let token = form_value(&page, "csrf").unwrap();
+    let saved = marie.post("/mon-espace/preferences", &[("csrf", &token)]).await.text().await.unwrap();
+    assert!(saved.contains("Vos préférences sont enregistrées."));
+    assert_eq!(marie.post("/mon-espace/preferences", &[("csrf", "forged")]).await.status(), 403);
+    let key = court_key(&app).await;
+    let moved = json!({"kind": "audience", "starts_at": "2027-01-28T09:30", "label": "Mises en état", "room": "9", "status": "prevu"});
+    app.put_json_with(&key, GUIDE_HEARING, &moved).await;
+    publish(&app, &key, "avis-2", json!([]), 4).await;
+    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 25, 5, 0, 0).unwrap());
+    app.schedule().await;
+    assert!(app.outbox_of_kind("case_update").await.is_empty());
+    assert!(app.outbox_of_kind("hearing_reminder").await.is_empty());
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 1, "the avis is a legal notice");
+}
+
+#[tokio::test]
+async fn the_first_consultation_is_recorded_as_consent_once() {
+    let (app, marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    let party = "/api/v1/cases/2018-01234/parties/marie-delestable";
+    let before: Value = app.get_with(&key, party).await.json().await.unwrap();
+    assert_eq!(before["consent"], Value::Null);
+    let list = marie.get("/mon-espace").await.text().await.unwrap();
+    let start = list.find("fr-card__title\">Demande en réparation").unwrap();
+    let case_url = crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+    marie.get(&case_url).await;
+    let after: Value = app.get_with(&key, party).await.json().await.unwrap();
+    assert_eq!(after["consent"], json!({"source": "consultation", "at": "2026-11-26T08:00:00Z"}));
+    app.clock.advance(Duration::days(1));
+    let again = Browser::new(&app);
+    again.login_as(crate::support::MARIE_NIR).await;
+    again.get(&case_url).await;
+    let later: Value = app.get_with(&key, party).await.json().await.unwrap();
+    assert_eq!(later["consent"]["at"], "2026-11-26T08:00:00Z", "recorded once");
+}
+
+#[tokio::test]
+async fn the_court_declares_a_consent_with_its_date() {
+    let app = TestApp::spawn().await;
+    app.put_json("/api/v1/cases/2018-01234", &crate::support::the_guides_case()).await;
+    let mut marie = crate::support::marie();
+    marie["consent_on"] = json!("2026-01-15");
+    let body: Value = app.put_json("/api/v1/cases/2018-01234/parties/marie", &marie).await.json().await.unwrap();
+    assert_eq!(body["consent"], json!({"source": "court", "at": "2026-01-15"}));
+    marie["consent_on"] = json!("15/01/2026");
+    assert_eq!(app.put_json("/api/v1/cases/2018-01234/parties/marie", &marie).await.status(), 422);
+}
