@@ -61,7 +61,11 @@ for (const width of WIDTHS) {
 
     await page.getByRole('link', { name: 'Mes préférences' }).click();
     await page.getByRole('heading', { name: 'Mes préférences' }).waitFor();
-    await page.getByLabel('Un SMS de rappel quelques jours avant chaque audience').uncheck();
+    // The DSFR draws the box on the label: a person clicks the label.
+    const reminders = page.getByLabel('Un SMS de rappel quelques jours avant chaque audience');
+    const before = await reminders.isChecked();
+    await page.locator('label[for="rappels"]').click();
+    assert.equal(await reminders.isChecked(), !before);
     await page.getByRole('button', { name: 'Enregistrer mes préférences' }).click();
     await page.getByText('Vos préférences sont enregistrées.').waitFor();
     await step('07', 'preferences');
