@@ -156,12 +156,18 @@ impl Fields {
     }
 }
 
+/// Characters that reorder or hide text (bidirectional controls, zero-width
+/// spaces): in a name they only serve to deceive.
+fn deceptive(c: char) -> bool {
+    matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Free text: trimmed, 1 to `max` characters, no control characters but
-/// line breaks.
+/// line breaks, no bidirectional controls.
 pub fn text(max: usize) -> impl Fn(&str) -> Result<String, Invalid> {
     move |s: &str| {
         let t = s.trim();
-        if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+        if t.is_empty() || t.chars().count() > max || t.chars().any(|c| (c.is_control() && c != '\n') || deceptive(c)) {
             Err(Invalid::new("1 to the allowed number of printable characters", "Le texte n'est pas valide."))
         } else {
             Ok(t.to_owned())

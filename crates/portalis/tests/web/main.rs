@@ -6,6 +6,7 @@ mod support;
 
 mod attach;
 mod cases;
+mod hardening;
 mod hostile;
 mod interop;
 mod notifications;
