@@ -81,31 +81,59 @@ fn dev_routes(demo: bool) -> Router<WebState> {
     }
 }
 
+/// How a route may change state. The security tests go through this table:
+/// a route cannot be added without saying which it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads only.
+    Reads,
+    /// A form that changes state: POST with a CSRF token.
+    Form,
+    /// A GET that records a fact of its own: the OpenID callback (opens the
+    /// session), the first consultation of a case or a document (a legal
+    /// record), the logout return (an audit entry).
+    Records,
+}
+
+/// Every page route: path, methods, effect, handler.
+pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::routing::MethodRouter<WebState>)> {
+    use Effect::{Form, Reads, Records};
+    vec![
+        ("/", &["GET"], Reads, get(pages::home::show)),
+        ("/connexion", &["GET"], Reads, get(pages::login::show)),
+        ("/connexion/franceconnect", &["POST"], Form, post(auth::start::start)),
+        (CALLBACK_PATH, &["GET"], Records, get(auth::callback::callback)),
+        ("/deconnexion", &["POST"], Form, post(auth::logout::logout)),
+        (LOGOUT_CALLBACK_PATH, &["GET"], Records, get(auth::logout::returned)),
+        ("/mon-espace", &["GET"], Reads, get(pages::space::show)),
+        ("/mon-espace/ajouter", &["GET", "POST"], Form, get(pages::attach::show).post(pages::attach::submit)),
+        ("/mon-espace/export.csv", &["GET"], Reads, get(pages::exports::csv)),
+        ("/mon-espace/preferences", &["GET", "POST"], Form, get(pages::preferences::show).post(pages::preferences::save)),
+        ("/mon-espace/agenda.ics", &["GET"], Reads, get(pages::exports::agenda)),
+        ("/dossiers/{case}", &["GET"], Records, get(pages::case::show)),
+        ("/dossiers/{case}/agenda/{event}", &["GET"], Reads, get(pages::exports::hearing)),
+        ("/dossiers/{case}/documents/{document}", &["GET"], Records, get(pages::download::download)),
+        ("/aide/numero-perdu", &["GET"], Reads, get(pages::lost_number::show)),
+        ("/aide", &["GET"], Reads, get(pages::help::show)),
+        ("/annuaire", &["GET"], Reads, get(pages::directory::show)),
+        ("/annuaire/{code}", &["GET"], Reads, get(pages::directory::court)),
+        ("/cookies", &["GET"], Reads, get(pages::cookies::show)),
+        ("/accessibilite", &["GET"], Reads, get(pages::accessibility::show)),
+        ("/mentions-legales", &["GET"], Reads, get(pages::legal::show)),
+        ("/donnees-personnelles", &["GET"], Reads, get(pages::privacy::show)),
+    ]
+}
+
+/// The route table without its handlers, for tests and documentation.
+pub fn route_table() -> Vec<(&'static str, &'static [&'static str], Effect)> {
+    routes().into_iter().map(|(p, m, e, _)| (p, m, e)).collect()
+}
+
 /// Every page; the fallback is the French "page introuvable".
 pub fn router(state: WebState) -> Router {
-    Router::new()
-        .route("/", get(pages::home::show))
-        .route("/connexion", get(pages::login::show))
-        .route("/connexion/franceconnect", post(auth::start::start))
-        .route(CALLBACK_PATH, get(auth::callback::callback))
-        .route("/deconnexion", post(auth::logout::logout))
-        .route(LOGOUT_CALLBACK_PATH, get(auth::logout::returned))
-        .route("/mon-espace", get(pages::space::show))
-        .route("/mon-espace/ajouter", get(pages::attach::show).post(pages::attach::submit))
-        .route("/mon-espace/export.csv", get(pages::exports::csv))
-        .route("/mon-espace/preferences", get(pages::preferences::show).post(pages::preferences::save))
-        .route("/mon-espace/agenda.ics", get(pages::exports::agenda))
-        .route("/dossiers/{case}", get(pages::case::show))
-        .route("/dossiers/{case}/agenda/{event}", get(pages::exports::hearing))
-        .route("/dossiers/{case}/documents/{document}", get(pages::download::download))
-        .route("/aide/numero-perdu", get(pages::lost_number::show))
-        .route("/aide", get(pages::help::show))
-        .route("/annuaire", get(pages::directory::show))
-        .route("/annuaire/{code}", get(pages::directory::court))
-        .route("/cookies", get(pages::cookies::show))
-        .route("/accessibilite", get(pages::accessibility::show))
-        .route("/mentions-legales", get(pages::legal::show))
-        .route("/donnees-personnelles", get(pages::privacy::show))
+    routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, _, _, handler)| r.route(path, handler))
         .merge(assets::router(state.settings.dsfr_dir.clone()))
         .merge(dev_routes(state.settings.demo))
         .fallback(pages::not_found::show)

@@ -10,6 +10,7 @@ mod hardening;
 mod hostile;
 mod interop;
 mod notifications;
+mod routes;
 mod login;
 mod pages;
 mod sessions;

@@ -1,0 +1,90 @@
+//! Every page route, from the router's own table: forms refuse a POST
+//! without their token, and reading routes change nothing.
+
+use crate::support::{local_links, marie_with_her_cases, Browser, TestApp};
+use portalis_web::Effect;
+
+/// What the database holds, in numbers: rows of every table that keeps
+/// state, and the facts recorded in place.
+async fn state_of(app: &TestApp) -> Vec<(String, i64)> {
+    let mut out = Vec::new();
+    for (name, sql) in [
+        ("courts", "SELECT COUNT(*) FROM courts"),
+        ("cases", "SELECT COUNT(*) FROM cases"),
+        ("parties", "SELECT COUNT(*) FROM parties"),
+        ("consents", "SELECT COUNT(*) FROM parties WHERE consent_source IS NOT NULL"),
+        ("events", "SELECT COUNT(*) FROM events"),
+        ("documents", "SELECT COUNT(*) FROM documents"),
+        ("users", "SELECT COUNT(*) FROM users"),
+        ("sessions", "SELECT COUNT(*) FROM sessions"),
+        ("attachments", "SELECT COUNT(*) FROM attachments"),
+        ("first views", "SELECT COUNT(*) FROM attachments WHERE first_viewed_at IS NOT NULL"),
+        ("receipts", "SELECT COUNT(*) FROM document_receipts"),
+        ("codes", "SELECT COUNT(*) FROM attach_codes"),
+        ("outbox", "SELECT COUNT(*) FROM outbox"),
+        ("login attempts", "SELECT COUNT(*) FROM login_attempts"),
+        ("rate events", "SELECT COUNT(*) FROM rate_events"),
+        ("preferences", "SELECT COUNT(*) FROM users WHERE updates_by_email = 1 AND reminders_by_sms = 1"),
+    ] {
+        let mut conn = app.services.db.read().await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *conn).await.unwrap();
+        out.push((name.to_owned(), n));
+    }
+    out
+}
+
+/// A concrete URL for a route of the table, from Marie's own pages.
+async fn concrete(path: &str, marie: &Browser) -> String {
+    let list = marie.get("/mon-espace").await.text().await.unwrap();
+    let case = local_links(&list).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+    let page = marie.get(&case).await.text().await.unwrap();
+    let links = local_links(&page);
+    match path {
+        "/dossiers/{case}" => case,
+        "/dossiers/{case}/agenda/{event}" => links.into_iter().find(|l| l.contains("/agenda/")).unwrap_or(case),
+        "/dossiers/{case}/documents/{document}" => links.into_iter().find(|l| l.contains("/documents/")).unwrap(),
+        "/annuaire/{code}" => "/annuaire/tj-saint-denis-reunion".into(),
+        p => p.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn every_form_refuses_a_post_without_its_token() {
+    let (app, marie) = marie_with_her_cases().await;
+    let forms: Vec<_> = portalis_web::route_table().into_iter().filter(|(_, m, _)| m.contains(&"POST")).collect();
+    assert!(forms.len() >= 4, "{forms:?}");
+    for (path, _, effect) in forms {
+        assert_eq!(effect, Effect::Form, "{path}: a POST is a form");
+        let before = state_of(&app).await;
+        for token in [None, Some("forged")] {
+            let mut fields = vec![("numero", "PJTK5SY2ZZPJ"), ("action", "code")];
+            if let Some(t) = token {
+                fields.push(("csrf", t));
+            }
+            let r = marie.post(path, &fields).await;
+            assert_eq!(r.status(), 403, "{path} with {token:?}");
+        }
+        assert_eq!(state_of(&app).await, before, "{path}: nothing changed");
+    }
+    let anonymous = Browser::new(&app);
+    anonymous.get("/connexion").await;
+    assert_eq!(anonymous.post("/connexion/franceconnect", &[]).await.status(), 403);
+}
+
+#[tokio::test]
+async fn no_reading_route_changes_state() {
+    let (app, marie) = marie_with_her_cases().await;
+    // Open every case once first: the first consultation is a fact of its own.
+    for path in ["/dossiers/{case}", "/dossiers/{case}/documents/{document}"] {
+        marie.get(&concrete(path, &marie).await).await;
+    }
+    let reads: Vec<_> = portalis_web::route_table().into_iter().filter(|(_, m, e)| m.contains(&"GET") && *e != Effect::Records).collect();
+    assert!(reads.len() >= 15, "{reads:?}");
+    let before = state_of(&app).await;
+    for (path, _, _) in &reads {
+        let url = concrete(path, &marie).await;
+        let r = marie.get(&url).await;
+        assert!(r.status().is_success() || r.status() == 303, "{url}: {}", r.status());
+    }
+    assert_eq!(state_of(&app).await, before);
+}
