@@ -53,6 +53,8 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     /// 500: a fault of ours, logged; the client is told nothing more.
     Internal(String),
+    /// 503: the database cannot be reached; try again later.
+    Unavailable,
 }
 
 impl ApiError {
@@ -70,12 +72,17 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
 
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "the database is unavailable");
+            return ApiError::Unavailable;
+        }
         ApiError::Internal(e.to_string())
     }
 }
@@ -99,6 +106,7 @@ impl IntoResponse for ApiError {
                 let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 (format!("invalid fields: {}", names.join(", ")), errors)
             }
+            ApiError::Unavailable => ("the service is temporarily unavailable; retry later".to_owned(), vec![]),
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "internal error in the court API");
                 ("an internal error occurred; it has been logged".to_owned(), vec![])
@@ -108,6 +116,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"portalis\""));
         }

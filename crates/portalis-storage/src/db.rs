@@ -6,6 +6,10 @@ use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor};
 use std::time::Duration;
 
+/// How long a request waits for a connection before the database is deemed
+/// unavailable (the request then answers 503).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A connection, inside a transaction or not.
 pub type Conn = AnyConnection;
 /// A transaction; dereferences to [`Conn`].
@@ -39,7 +43,7 @@ impl Db {
                 let url = with_create_mode(url);
                 let options = || {
                     AnyPoolOptions::new()
-                        .acquire_timeout(Duration::from_secs(30))
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
                         .after_connect(|conn, _meta| {
                             Box::pin(async move {
                                 conn.execute(
@@ -58,7 +62,7 @@ impl Db {
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
                     .max_connections(max_connections.max(2))
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect(url)
                     .await?;
                 Ok(Self { backend, read: pool.clone(), write: pool })

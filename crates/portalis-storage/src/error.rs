@@ -14,6 +14,17 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// True when the database cannot be reached (as opposed to a query that
+    /// failed): the caller answers 503 and the pool recovers by itself.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+
     /// True when the database refused a write because of a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
         match self {

@@ -19,6 +19,8 @@ pub enum PageError {
     Forbidden,
     /// 503: FranceConnect cannot be reached.
     ProviderUnavailable,
+    /// 503: the database cannot be reached.
+    Unavailable,
     /// 500: a fault of ours, already logged.
     Internal,
 }
@@ -35,6 +37,10 @@ pub struct ErrorPage {
 
 impl From<StorageError> for PageError {
     fn from(e: StorageError) -> Self {
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "the database is unavailable");
+            return PageError::Unavailable;
+        }
         tracing::error!(error = %e, "database error on a page");
         PageError::Internal
     }
@@ -44,7 +50,7 @@ impl PageError {
     fn status(self) -> StatusCode {
         match self {
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::ProviderUnavailable | PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +67,11 @@ impl PageError {
                 "FranceConnect est momentanément indisponible",
                 "La connexion par FranceConnect ne peut pas aboutir pour le moment. Réessayez dans quelques minutes.",
             ),
+            PageError::Unavailable => (
+                "Service indisponible",
+                "Le service est momentanément indisponible",
+                "Le portail ne peut pas accéder à ses données pour le moment. Réessayez dans quelques minutes : vos dossiers ne sont pas perdus.",
+            ),
             PageError::Internal => (
                 "Erreur du service",
                 "Le service rencontre une difficulté",
@@ -73,6 +84,9 @@ impl PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let mut r = (self.status(), self.texts().2).into_response();
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+        }
         r.extensions_mut().insert(self);
         r
     }
@@ -89,7 +103,11 @@ pub async fn render_errors(State(state): State<WebState>, request: Request, next
             if let Some(r) = &reference {
                 tracing::error!(reference = %r, "a page failed; its reference is shown to the user");
             }
-            (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message, reference }).into_response()
+            let mut page = (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message, reference }).into_response();
+            if let Some(retry) = response.headers().get(axum::http::header::RETRY_AFTER) {
+                page.headers_mut().insert(axum::http::header::RETRY_AFTER, retry.clone());
+            }
+            page
         }
         None => response,
     }

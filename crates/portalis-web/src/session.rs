@@ -75,10 +75,7 @@ impl FromRequestParts<WebState> for Visitor {
             return Ok(Self { session: None, session_hash: None, anonymous });
         };
         let hash = sha256_hex(token.as_bytes());
-        let session = current(state, &hash).await.map_err(|e| {
-            tracing::error!(error = %e, "cannot read the session");
-            crate::error::PageError::Internal.into_response()
-        })?;
+        let session = current(state, &hash).await.map_err(|e| crate::error::PageError::from(e).into_response())?;
         Ok(Self { session, session_hash: Some(hash), anonymous })
     }
 }

@@ -1,0 +1,167 @@
+//! Faults: the database goes away and comes back; the portal is killed in
+//! the middle of a bulk import.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use support::{Browser, TestApp};
+
+/// A TCP proxy in front of PostgreSQL. Cut, it closes every connection and
+/// stops listening (connections are refused, as when a server is down);
+/// restored, it listens on the same port again.
+struct Proxy {
+    port: u16,
+    down: tokio::sync::watch::Sender<bool>,
+    links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Self {
+        let first = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = first.local_addr().unwrap().port();
+        let (down, mut state) = tokio::sync::watch::channel(false);
+        let links: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>> = Arc::default();
+        let l = links.clone();
+        tokio::spawn(async move {
+            let mut listener = Some(first);
+            loop {
+                match &listener {
+                    Some(active) => tokio::select! {
+                        accepted = active.accept() => {
+                            let Ok((mut client, _)) = accepted else { continue };
+                            let upstream = upstream.clone();
+                            l.lock().unwrap().push(tokio::spawn(async move {
+                                if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
+                                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                                }
+                            }));
+                        }
+                        changed = state.changed() => {
+                            if changed.is_err() { return; }
+                            if *state.borrow() { listener = None; }
+                        }
+                    },
+                    None => {
+                        if state.changed().await.is_err() { return; }
+                        if !*state.borrow() {
+                            listener = Some(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap());
+                        }
+                    }
+                }
+            }
+        });
+        Self { port, down, links }
+    }
+
+    fn cut(&self) {
+        self.down.send_replace(true);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.down.send_replace(false);
+    }
+}
+
+#[tokio::test]
+async fn the_database_goes_away_and_comes_back_without_a_restart() {
+    let app = TestApp::spawn().await;
+    let url = app.database.url.clone();
+    if !url.starts_with("postgres") {
+        // With SQLite the database is a file inside the process: it cannot go
+        // away on its own. This fault is exercised in the PostgreSQL pass.
+        return;
+    }
+    // The same database, through the proxy.
+    let rest = url.split_once("://").unwrap().1;
+    let (authority, path) = rest.split_once('/').unwrap();
+    let host = authority.rsplit('@').next().unwrap();
+    let proxy = Proxy::start(host.to_owned()).await;
+    let proxied = url.replace(&format!("{host}/{path}"), &format!("127.0.0.1:{}/{path}", proxy.port));
+    let mut config = (*app.services.config).clone();
+    config.database_url = proxied;
+    let services = portalis::app::Services::open(config, Arc::new(app.clock.clone()), Arc::new(portalis_core::random::SeededRandom::new(3)))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = portalis::app::router(&services, portalis::app::franceconnect(&services.config).unwrap());
+    tokio::spawn(async move { portalis::app::serve(listener, router, std::future::pending()).await.unwrap() });
+    let client = reqwest::Client::new();
+    let get = |p: &str| client.get(format!("{base}{p}")).send();
+
+    assert_eq!(get("/annuaire").await.unwrap().status(), 200);
+    proxy.cut();
+    tokio::task::yield_now().await;
+    let page = get("/annuaire").await.unwrap();
+    assert_eq!(page.status(), 503);
+    assert!(page.headers().contains_key("retry-after"));
+    assert!(page.text().await.unwrap().contains("Le service est momentanément indisponible"));
+    let ready = get("/readyz").await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["database"], "unavailable");
+    let api = client.get(format!("{base}/api/v1/cases/x")).bearer_auth(&app.key).send().await.unwrap();
+    assert_eq!(api.status(), 503);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+
+    proxy.restore();
+    tokio::task::yield_now().await;
+    let mut recovered = false;
+    for _ in 0..3 {
+        if get("/annuaire").await.unwrap().status() == 200 {
+            recovered = true;
+            break;
+        }
+    }
+    assert!(recovered, "the portal recovers without a restart");
+    assert_eq!(get("/readyz").await.unwrap().status(), 200);
+    drop(Browser::new(&app));
+}
+
+#[tokio::test]
+async fn an_import_killed_midway_leaves_nothing_half_written_and_can_be_rerun() {
+    let database = portalis_storage::testing::TestDatabase::new().await;
+    let dir = std::env::temp_dir().join(format!("portalis-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_portalis"));
+        c.args(args).arg("--data-dir").arg(&dir).env("PORTALIS_DATABASE_URL", &database.url).env("PORTALIS_LOG", "warn");
+        c
+    };
+    let courts = dir.join("courts.csv");
+    std::fs::write(&courts, support::COURTS_CSV).unwrap();
+    assert!(run(&["court", "import", courts.to_str().unwrap()]).status().unwrap().success());
+    let mut lines = String::new();
+    let n = 3000;
+    for i in 0..n {
+        let mut case = serde_json::json!({"type": "case", "case_ref": format!("K{i}")});
+        case.as_object_mut().unwrap().extend(support::the_guides_case().as_object().unwrap().clone());
+        lines.push_str(&case.to_string());
+        lines.push('\n');
+    }
+    let file = dir.join("cases.ndjson");
+    std::fs::write(&file, lines).unwrap();
+
+    let mut child = run(&["import", "--court", "tj-paris", file.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let _ = child.kill(); // SIGKILL
+    let status = child.wait().unwrap();
+    let count = || async {
+        let mut conn = database.db.read().await.unwrap();
+        let (c,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(&mut *conn).await.unwrap();
+        c
+    };
+    let after_kill = count().await;
+    if status.success() {
+        assert_eq!(after_kill, n, "the import finished before the kill: all of it");
+    } else {
+        assert_eq!(after_kill, 0, "killed: nothing half-written");
+    }
+    let again = run(&["import", "--court", "tj-paris", file.to_str().unwrap()]).output().unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(count().await, n);
+    let _ = std::fs::remove_dir_all(&dir);
+}
