@@ -163,13 +163,29 @@ async fn the_cookies_page_lists_every_cookie_the_portal_sets() {
 #[tokio::test]
 async fn a_failure_of_ours_shows_a_reference_that_is_in_the_logs() {
     let app = TestApp::spawn().await;
-    app.services.db.close().await;
+    // A row no version of the portal could have written.
+    let mut tx = app.services.db.begin().await.unwrap();
+    sqlx::query("INSERT INTO courts (code, name, kind, time_zone, created_at, updated_at) VALUES ('zz-bad', 'X', 'chateau', 'Europe/Paris', '', '')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    portalis_storage::commit(tx).await.unwrap();
     let r = Browser::new(&app).get("/annuaire").await;
     assert_eq!(r.status(), 500);
     let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let html = r.text().await.unwrap();
     assert!(html.contains("Le service rencontre une difficulté"));
     assert!(html.contains(&format!("indiquez cette référence : <strong>{id}</strong>")));
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_shows_the_503_page() {
+    let app = TestApp::spawn().await;
+    app.services.db.close().await;
+    let r = Browser::new(&app).get("/annuaire").await;
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.text().await.unwrap().contains("Le service est momentanément indisponible"));
 }
 
 #[tokio::test]
