@@ -165,3 +165,67 @@ async fn an_import_killed_midway_leaves_nothing_half_written_and_can_be_rerun() 
     assert_eq!(count().await, n);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_portal_killed_during_an_upload_keeps_no_half_written_document() {
+    use std::io::{BufRead, BufReader};
+    use tokio::io::AsyncWriteExt;
+    let database = portalis_storage::testing::TestDatabase::new().await;
+    let dir = std::env::temp_dir().join(format!("portalis-upload-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cmd = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_portalis"));
+        c.args(args).arg("--data-dir").arg(&dir).env("PORTALIS_DATABASE_URL", &database.url).env("PORTALIS_LOG", "warn");
+        c
+    };
+    let courts = dir.join("courts.csv");
+    std::fs::write(&courts, support::COURTS_CSV).unwrap();
+    assert!(cmd(&["court", "import", courts.to_str().unwrap()]).status().unwrap().success());
+    let key = String::from_utf8(cmd(&["api-key", "create", "--court", "tj-paris"]).output().unwrap().stdout).unwrap().trim().to_owned();
+    let start = || {
+        let mut child = cmd(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        (child, line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_owned())
+    };
+    let (mut portal, base) = start();
+    let client = reqwest::Client::new();
+    let r = client.put(format!("{base}/api/v1/cases/k1")).bearer_auth(&key).json(&support::the_guides_case()).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+
+    // Half a multipart upload, then the portal dies.
+    let boundary = "portalis-boundary";
+    let file = support::pdf(1).repeat(2000);
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n",
+        serde_json::json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"})
+    )
+    .into_bytes();
+    let host = base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let total = body.len() + file.len() + boundary.len() + 8;
+    let head = format!(
+        "PUT /api/v1/cases/k1/documents/d1 HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {key}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {total}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body).await.unwrap();
+    stream.write_all(&file[..file.len() / 2]).await.unwrap();
+    stream.flush().await.unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    portal.kill().unwrap(); // SIGKILL
+    portal.wait().unwrap();
+
+    let (mut portal, base) = start();
+    let r = client.get(format!("{base}/api/v1/cases/k1/documents/d1")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(r.status(), 404, "nothing half-written is visible");
+    let r = client.get(format!("{base}/api/v1/cases/k1")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(r.status(), 200, "the acknowledged write is there");
+    let form = reqwest::multipart::Form::new()
+        .text("metadata", serde_json::json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"}).to_string())
+        .part("file", reqwest::multipart::Part::bytes(file).file_name("a.pdf").mime_str("application/pdf").unwrap());
+    let r = client.put(format!("{base}/api/v1/cases/k1/documents/d1")).bearer_auth(&key).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 201, "the upload can be made again");
+    portal.kill().unwrap();
+    portal.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
