@@ -44,9 +44,10 @@ install_test_tools() {
   # Headless Chromium for the browser tests (test tools cannot download one).
   command -v chromium >/dev/null || apt_install chromium
   # Real servers on loopback for the tests: S3 (moto) and SMTP (aiosmtpd).
-  if ! python3 -c "import moto.server, aiosmtpd" 2>/dev/null; then
-    log "installing moto (S3 server) and aiosmtpd (SMTP server) for the tests"
-    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2'
+  # Schemathesis fuzzes the court API from its OpenAPI document.
+  if ! python3 -c "import moto.server, aiosmtpd, schemathesis" 2>/dev/null; then
+    log "installing moto (S3 server), aiosmtpd (SMTP server) and schemathesis (API fuzzing) for the tests"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2' 'schemathesis>=4.30,<5'
   fi
   command -v psql >/dev/null || apt_install postgresql-client
 }

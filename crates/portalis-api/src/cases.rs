@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 
 /// The nature of a case: a NAC code and its label.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Nature {
     #[schema(example = "60A")]
     pub code: String,
@@ -31,6 +32,7 @@ pub struct Nature {
 
 /// The body of `PUT /cases/{case_ref}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CaseBody {
     #[schema(example = "DB3Z-W-B7C-DFW5")]
     pub portalis_number: String,

@@ -26,6 +26,7 @@ use utoipa::ToSchema;
 
 /// The `metadata` part of `PUT …/documents/{document_ref}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentMetadata {
     #[schema(example = "Convocation Marie Delestable")]
     pub title: String,

@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 
 /// The body of `PUT …/events/{event_ref}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventBody {
     /// `saisine`, `audience`, `expertise`, `convocation`, `decision`,
     /// `renvoi` or `cloture`.

@@ -23,7 +23,7 @@ Each API key belongs to one court and sees only that court's cases. Errors are a
         crate::documents::delete_document, crate::documents::get_document_receipts,
     ),
     components(schemas(crate::problem::Problem, crate::problem::FieldError)),
-    modifiers(&CourtKeyScheme),
+    modifiers(&CourtKeyScheme, &CommonProblems),
     tags(
         (name = "cases", description = "Cases (affaires)"),
         (name = "parties", description = "Parties and their identification numbers"),
@@ -47,6 +47,39 @@ impl Modify for CourtKeyScheme {
                     .build(),
             ),
         );
+    }
+}
+
+/// The problems every operation may answer, added to each so that a client
+/// (and schemathesis) knows them: 400 (unreadable body or path), 401 (no
+/// valid key), 422 (a reference in the path that cannot be one), 503, and
+/// for writes 413 (too large) and 415 (wrong content type).
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for (i, op) in ops.into_iter().enumerate() {
+                let Some(op) = op else { continue };
+                let r = &mut op.responses.responses;
+                r.entry("400".into()).or_insert_with(|| problem("The path or the body cannot be read").into());
+                r.entry("401".into()).or_insert_with(|| problem("No valid key").into());
+                r.entry("422".into()).or_insert_with(|| problem("Invalid fields or references").into());
+                if i == 1 {
+                    r.entry("413".into()).or_insert_with(|| problem("The body is too large").into());
+                    r.entry("415".into()).or_insert_with(|| problem("The body's content type is not the one expected").into());
+                }
+                r.entry("503".into()).or_insert_with(|| problem("The service is temporarily unavailable").into());
+            }
+        }
     }
 }
 

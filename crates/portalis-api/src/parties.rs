@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 
 /// The body of `PUT …/parties/{party_ref}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PartyBody {
     /// `person` or `organisation`.
     #[schema(example = "person")]
