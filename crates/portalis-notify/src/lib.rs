@@ -26,3 +26,31 @@ pub enum DeliveryError {
     #[error("permanent failure: {0}")]
     Permanent(String),
 }
+
+/// Runs `pass` every `every` until `stop` turns true (the outbox worker and
+/// the scheduler).
+pub async fn run_every<F, Fut, T, E>(every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>, what: &str, mut pass: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+    E: std::fmt::Display,
+{
+    let mut tick = tokio::time::interval(every);
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Err(e) = pass().await {
+                    tracing::error!(error = %e, "{what} pass failed");
+                }
+            }
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -120,24 +120,7 @@ impl Scheduler {
     }
 
     /// Runs until `stop` turns true, a pass every `every`.
-    pub async fn run(self, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            if *stop.borrow() {
-                return;
-            }
-            tokio::select! {
-                _ = tick.tick() => {
-                    if let Err(e) = self.run_once().await {
-                        tracing::error!(error = %e, "scheduler pass failed");
-                    }
-                }
-                changed = stop.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                }
-            }
-        }
+    pub async fn run(self, every: std::time::Duration, stop: tokio::sync::watch::Receiver<bool>) {
+        crate::run_every(every, stop, "scheduler", || self.run_once()).await;
     }
 }

@@ -109,40 +109,7 @@ impl Worker {
     }
 
     /// Runs until `stop` turns true, a pass every `every`.
-    pub async fn run(self, every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            if *stop.borrow() {
-                return;
-            }
-            tokio::select! {
-                _ = tick.tick() => {
-                    if let Err(e) = self.run_once().await {
-                        tracing::error!(error = %e, "outbox worker pass failed");
-                    }
-                }
-                changed = stop.changed() => {
-                    if changed.is_err() {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn retries_back_off_exponentially_up_to_an_hour_then_give_up() {
-        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        assert_eq!(retry_at(now, 1), Some(now + Duration::seconds(30)));
-        assert_eq!(retry_at(now, 2), Some(now + Duration::seconds(60)));
-        assert_eq!(retry_at(now, 3), Some(now + Duration::seconds(120)));
-        assert_eq!(retry_at(now, 9), Some(now + Duration::hours(1)));
-        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
+    pub async fn run(self, every: std::time::Duration, stop: tokio::sync::watch::Receiver<bool>) {
+        crate::run_every(every, stop, "outbox worker", || self.run_once()).await;
     }
 }

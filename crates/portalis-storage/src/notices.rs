@@ -69,6 +69,17 @@ pub struct Recipient {
     pub reminders_by_sms: bool,
 }
 
+fn recipient(r: &sqlx::any::AnyRow) -> Result<Recipient, StorageError> {
+    Ok(Recipient {
+        party_id: r.try_get("party_id")?,
+        user_id: r.try_get("user_id")?,
+        email: r.try_get("email")?,
+        mobile: r.try_get("mobile")?,
+        updates_by_email: r.try_get::<i64, _>("updates_by_email")? == 1,
+        reminders_by_sms: r.try_get::<i64, _>("reminders_by_sms")? == 1,
+    })
+}
+
 /// The parties of `case_id` attached to an account (withdrawn ones left
 /// out).
 ///
@@ -83,18 +94,7 @@ pub async fn attached_parties(conn: &mut Conn, case_id: i64) -> Result<Vec<Recip
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Recipient {
-                party_id: r.try_get("party_id")?,
-                user_id: r.try_get("user_id")?,
-                email: r.try_get("email")?,
-                mobile: r.try_get("mobile")?,
-                updates_by_email: r.try_get::<i64, _>("updates_by_email")? == 1,
-                reminders_by_sms: r.try_get::<i64, _>("reminders_by_sms")? == 1,
-            })
-        })
-        .collect()
+    rows.iter().map(recipient).collect()
 }
 
 /// Records the avis sent for a publication of a document to a party; false
@@ -232,14 +232,7 @@ pub async fn hearings_between(conn: &mut Conn, from: DateTime<Utc>, until: DateT
                 event_id: r.try_get("event_id")?,
                 case_id: r.try_get("case_id")?,
                 starts_at_utc: parse_instant(&r.try_get::<String, _>("starts_at_utc")?)?,
-                recipient: Recipient {
-                    party_id: r.try_get("party_id")?,
-                    user_id: r.try_get("user_id")?,
-                    email: r.try_get("email")?,
-                    mobile: r.try_get("mobile")?,
-                    updates_by_email: r.try_get::<i64, _>("updates_by_email")? == 1,
-                    reminders_by_sms: r.try_get::<i64, _>("reminders_by_sms")? == 1,
-                },
+                recipient: recipient(r)?,
             })
         })
         .collect()
