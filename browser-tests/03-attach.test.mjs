@@ -11,7 +11,7 @@ after(async () => { await browser.close(); });
 
 async function numberFor(page, caseNumber) {
   const mail = (await outbox(page)).find((m) => m.channel === 'email'
-    && m.to === 'marie.delestable@example.org' && m.body.includes(caseNumber));
+    && m.to === 'marie.delestable@example.org' && m.body.includes(caseNumber) && m.body.includes('Votre numéro d\'identification'));
   assert.ok(mail, `the identification e-mail for ${caseNumber} is in the outbox`);
   return mail.body.match(/Votre numéro d'identification : ([A-Z0-9]{12})/)[1];
 }
@@ -40,7 +40,7 @@ for (const { width, caseNumber, nature } of JOURNEYS) {
     assert.equal(await page.getByLabel('Numéro d\'identification').inputValue(), number);
     await step('03', 'code-envoye');
 
-    const sms = (await outbox(page)).find((m) => m.channel === 'sms');
+    const sms = (await outbox(page)).find((m) => m.channel === 'sms' && /votre code est \d{7}/.test(m.body));
     const code = sms.body.match(/\d{7}/)[0];
     await page.getByLabel('Code', { exact: false }).and(page.locator('#code')).fill(code);
     await page.getByRole('button', { name: 'Ajouter le dossier' }).click();

@@ -11,13 +11,13 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser.close(); });
 
 async function numberFor(page, email, caseNumber) {
-  const mail = (await outbox(page)).find((m) => m.channel === 'email' && m.to === email && m.body.includes(caseNumber));
+  const mail = (await outbox(page)).find((m) => m.channel === 'email' && m.to === email && m.body.includes(caseNumber) && m.body.includes('Votre numéro d\'identification'));
   assert.ok(mail, `the identification e-mail to ${email} for ${caseNumber}`);
   return mail.body.match(/Votre numéro d'identification : ([A-Z0-9]{12})/)[1];
 }
 
 async function lastCode(page) {
-  return (await outbox(page)).find((m) => m.channel === 'sms').body.match(/\d{7}/)[0];
+  return (await outbox(page)).find((m) => m.channel === 'sms' && /votre code est \d{7}/.test(m.body)).body.match(/\d{7}/)[0];
 }
 
 test('the guide with the mouse: Nicolas LARRET, from the home page to logout', async () => {
