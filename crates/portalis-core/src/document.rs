@@ -49,8 +49,8 @@ pub fn check_pdf(bytes: &[u8]) -> Result<(), FileRefusal> {
 /// A document title: 1 to 200 characters once trimmed.
 pub fn parse_title(input: &str) -> Result<String, Invalid> {
     let t = input.trim();
-    if t.is_empty() || t.chars().count() > 200 {
-        Err(Invalid::new("1 to 200 characters", "Le titre doit comporter de 1 à 200 caractères."))
+    if t.is_empty() || t.chars().count() > 200 || t.chars().any(char::is_control) {
+        Err(Invalid::new("1 to 200 printable characters", "Le titre doit comporter de 1 à 200 caractères."))
     } else {
         Ok(t.to_owned())
     }

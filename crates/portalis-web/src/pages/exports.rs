@@ -16,6 +16,16 @@ use portalis_core::ics::{self, IcsEvent};
 use portalis_storage::events::Event;
 use std::collections::HashMap;
 
+/// A cell a spreadsheet will not run as a formula: text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading quote
+/// (OWASP "CSV injection").
+pub fn cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_owned(),
+    }
+}
+
 fn attachment(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
     (
         [
@@ -65,18 +75,19 @@ pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Que
             let parties: Vec<String> = my.parties.iter().map(|p| format!("{} ({})", p.display_name(), p.details.role.label())).collect();
             let me: Vec<&str> = my.mine.iter().map(|p| p.details.role.label()).collect();
             let ids: Vec<&str> = my.mine.iter().map(|p| p.identification_number.as_str()).collect();
-            w.write_record([
-                c.portalis_number.as_str(),
-                &ids.join(", "),
-                &my.court.details.name,
-                &c.nature_label,
-                &c.nature_code,
-                c.status.label(),
-                &me.join(", "),
-                &parties.join(", "),
-                &c.filed_on.format("%d/%m/%Y").to_string(),
-                next.as_deref().unwrap_or(""),
-            ])
+            let record = [
+                c.portalis_number.clone(),
+                ids.join(", "),
+                my.court.details.name.clone(),
+                c.nature_label.clone(),
+                c.nature_code.clone(),
+                c.status.label().to_owned(),
+                me.join(", "),
+                parties.join(", "),
+                c.filed_on.format("%d/%m/%Y").to_string(),
+                next.unwrap_or_default(),
+            ];
+            w.write_record(record.iter().map(|v| cell(v)))
             .map_err(fail)?;
         }
         w.flush().map_err(|e| {
@@ -138,4 +149,17 @@ pub async fn hearing(
     };
     let body = ics::calendar(&[ics_event(&state, &my, e)], state.clock.now());
     Ok(attachment("text/calendar; charset=utf-8", "audience.ics", body.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn no_cell_runs_as_a_formula() {
+        assert_eq!(cell("=HYPERLINK(\"http://evil\")"), "'=HYPERLINK(\"http://evil\")");
+        assert_eq!(cell("+33 6"), "'+33 6");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("Marie DELESTABLE"), "Marie DELESTABLE");
+    }
 }
