@@ -276,9 +276,10 @@ pub async fn get_document(
     Ok(Json(DocumentView::of(&doc)).into_response())
 }
 
-/// The document's file, checked against its checksum before the first byte
-/// leaves, so that a court system gets a clean 500 problem rather than a
-/// truncated file (the litigant's download is streamed instead).
+/// The document's file.
+///
+/// Checked against its checksum before the first byte leaves, so that a
+/// court system gets a clean 500 problem rather than a truncated file.
 #[utoipa::path(
     get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}/file", tag = "documents",
     params(("case_ref" = String, Path), ("document_ref" = String, Path)),
