@@ -75,6 +75,22 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Court>, StorageErr
     row.as_ref().map(from_row).transpose()
 }
 
+/// Courts by id, in one query.
+///
+/// # Errors
+/// Database errors.
+pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Court>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN ({})", crate::placeholders(ids.len()));
+    let mut q = sqlx::query(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+}
+
 /// Every court, by code.
 ///
 /// # Errors

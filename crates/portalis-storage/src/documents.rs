@@ -40,42 +40,60 @@ pub struct Document {
 const COLUMNS: &str = "d.id, d.case_id, d.document_ref, d.title, d.kind, d.issued_on, d.event_id, d.content_type, \
     d.size_bytes, d.sha256, d.storage_key, d.all_parties, d.published_at, d.withdrawn_at, e.event_ref";
 
-async fn from_row(conn: &mut Conn, row: &AnyRow) -> Result<Document, StorageError> {
-    let id: i64 = row.try_get("id")?;
-    let kind: String = row.try_get("kind")?;
-    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
-    let all_parties: i64 = row.try_get("all_parties")?;
-    let addressees: Vec<(i64, String)> = if all_parties == 1 {
-        Vec::new()
-    } else {
-        sqlx::query_as(
-            "SELECT p.id, p.party_ref FROM document_addressees a JOIN parties p ON p.id = a.party_id
-             WHERE a.document_id = $1 ORDER BY p.id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-    };
-    Ok(Document {
-        id,
-        case_id: row.try_get("case_id")?,
-        document_ref: row.try_get("document_ref")?,
-        details: DocumentInput {
-            title: row.try_get("title")?,
-            kind: DocumentKind::parse(&kind).map_err(|_| corrupt(format!("document kind {kind:?}")))?,
-            issued_on: parse_date(&row.try_get::<String, _>("issued_on")?)?,
-            event_id: row.try_get("event_id")?,
-            content_type: row.try_get("content_type")?,
-            size_bytes: row.try_get("size_bytes")?,
-            sha256: row.try_get("sha256")?,
-            storage_key: row.try_get("storage_key")?,
-            addressee_ids: addressees.iter().map(|(id, _)| *id).collect(),
-        },
-        event_ref: row.try_get("event_ref")?,
-        addressee_refs: addressees.into_iter().map(|(_, r)| r).collect(),
-        published_at: parse_instant(&row.try_get::<String, _>("published_at")?)?,
-        withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
-    })
+/// The addressees (id, party_ref) of documents, in one query.
+async fn addressees_of(conn: &mut Conn, document_ids: &[i64]) -> Result<Vec<(i64, i64, String)>, StorageError> {
+    if document_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.document_id, p.id, p.party_ref FROM document_addressees a JOIN parties p ON p.id = a.party_id
+         WHERE a.document_id IN ({}) ORDER BY a.document_id, p.id",
+        crate::placeholders(document_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in document_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Documents from their rows, with their addressees (two queries in all).
+async fn from_rows(conn: &mut Conn, rows: &[AnyRow]) -> Result<Vec<Document>, StorageError> {
+    let mut ids = Vec::new();
+    for r in rows {
+        if r.try_get::<i64, _>("all_parties")? != 1 {
+            ids.push(r.try_get::<i64, _>("id")?);
+        }
+    }
+    let addressees = addressees_of(conn, &ids).await?;
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get("id")?;
+            let mine: Vec<&(i64, i64, String)> = addressees.iter().filter(|(d, _, _)| *d == id).collect();
+            let kind: String = row.try_get("kind")?;
+            let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+            Ok(Document {
+                id,
+                case_id: row.try_get("case_id")?,
+                document_ref: row.try_get("document_ref")?,
+                details: DocumentInput {
+                    title: row.try_get("title")?,
+                    kind: DocumentKind::parse(&kind).map_err(|_| corrupt(format!("document kind {kind:?}")))?,
+                    issued_on: parse_date(&row.try_get::<String, _>("issued_on")?)?,
+                    event_id: row.try_get("event_id")?,
+                    content_type: row.try_get("content_type")?,
+                    size_bytes: row.try_get("size_bytes")?,
+                    sha256: row.try_get("sha256")?,
+                    storage_key: row.try_get("storage_key")?,
+                    addressee_ids: mine.iter().map(|(_, p, _)| *p).collect(),
+                },
+                event_ref: row.try_get("event_ref")?,
+                addressee_refs: mine.iter().map(|(_, _, r)| r.clone()).collect(),
+                published_at: parse_instant(&row.try_get::<String, _>("published_at")?)?,
+                withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
+            })
+        })
+        .collect()
 }
 
 /// # Errors
@@ -90,7 +108,7 @@ pub async fn find(conn: &mut Conn, case_id: i64, document_ref: &str) -> Result<O
     .fetch_optional(&mut *conn)
     .await?;
     match row {
-        Some(r) => Ok(Some(from_row(conn, &r).await?)),
+        Some(r) => Ok(from_rows(conn, &[r]).await?.pop()),
         None => Ok(None),
     }
 }
@@ -107,11 +125,7 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Document>, Sto
     .bind(case_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(from_row(conn, r).await?);
-    }
-    Ok(out)
+    from_rows(conn, &rows).await
 }
 
 /// Creates the document or replaces it; the same metadata and file twice

@@ -84,6 +84,26 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, Storag
     rows.iter().map(from_row).collect()
 }
 
+/// The events of several cases that are not withdrawn, in one query, in
+/// time order.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_cases(conn: &mut Conn, case_ids: &[i64]) -> Result<Vec<Event>, StorageError> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY starts_at_utc, id",
+        crate::placeholders(case_ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in case_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+}
+
 /// # Errors
 /// Database errors, `RowNotFound` when there is no such event.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {

@@ -34,6 +34,11 @@ pub mod users;
 pub use db::{Backend, Conn, Db, Tx};
 pub use error::StorageError;
 
+/// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Commits a transaction.
 ///
 /// # Errors

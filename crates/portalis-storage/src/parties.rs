@@ -102,6 +102,26 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Party>, Storag
     rows.iter().map(from_row).collect()
 }
 
+/// The parties of several cases that are not withdrawn, in one query, in
+/// the order they were published.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_cases(conn: &mut Conn, case_ids: &[i64]) -> Result<Vec<Party>, StorageError> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM parties WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY id",
+        crate::placeholders(case_ids.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for id in case_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+}
+
 /// A party by its identification number (canonical form), not withdrawn.
 ///
 /// # Errors

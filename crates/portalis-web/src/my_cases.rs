@@ -51,34 +51,46 @@ async fn by_case(conn: &mut Conn, user_id: i64) -> Result<BTreeMap<i64, Vec<Atta
     Ok(map)
 }
 
+/// A case of the user from its parts.
+fn assemble(state: &WebState, case: Case, court: Court, parties: Vec<Party>, events: Vec<Event>, attached: Vec<Attached>) -> Option<MyCase> {
+    let mine: Vec<Party> = parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
+    let attached = attached.into_iter().next()?;
+    Some(MyCase { public_id: public_id::of(&state.settings.secret_key, "case", case.id), case, court, mine, parties, events, attached })
+}
+
 async fn load(state: &WebState, conn: &mut Conn, case_id: i64, attached: Vec<Attached>) -> Result<Option<MyCase>, PageError> {
     let Some(case) = cases::by_id(conn, case_id).await? else { return Ok(None) };
     let Some(court) = courts::by_id(conn, case.court_id).await? else { return Ok(None) };
     let parties = parties::of_case(conn, case.id).await?;
-    let mine: Vec<Party> = parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
     let events = events::of_case(conn, case.id).await?;
-    let first = attached.into_iter().next();
-    let Some(attached) = first else { return Ok(None) };
-    Ok(Some(MyCase {
-        public_id: public_id::of(&state.settings.secret_key, "case", case.id),
-        case,
-        court,
-        mine,
-        parties,
-        events,
-        attached,
-    }))
+    Ok(assemble(state, case, court, parties, events, attached))
 }
 
-/// Every case of the user.
+/// Every case of the user, in five queries whatever their number.
 pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
     let mut conn = state.db.read().await?;
-    let mut out = Vec::new();
-    for (case_id, attached) in by_case(&mut conn, user_id).await? {
-        if let Some(c) = load(state, &mut conn, case_id, attached).await? {
+    let mut grouped = by_case(&mut conn, user_id).await?;
+    let ids: Vec<i64> = grouped.keys().copied().collect();
+    let cases = cases::by_ids(&mut conn, &ids).await?;
+    let mut court_ids: Vec<i64> = cases.iter().map(|c| c.court_id).collect();
+    court_ids.sort_unstable();
+    court_ids.dedup();
+    let courts = courts::by_ids(&mut conn, &court_ids).await?;
+    let mut parties = parties::of_cases(&mut conn, &ids).await?;
+    let mut events = events::of_cases(&mut conn, &ids).await?;
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let Some(court) = courts.iter().find(|c| c.id == case.court_id).cloned() else { continue };
+        let (mine, rest): (Vec<Party>, Vec<Party>) = parties.into_iter().partition(|p| p.case_id == case.id);
+        parties = rest;
+        let (its, rest): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.case_id == case.id);
+        events = rest;
+        let attached = grouped.remove(&case.id).unwrap_or_default();
+        if let Some(c) = assemble(state, case, court, mine, its, attached) {
             out.push(c);
         }
     }
+    out.sort_by_key(|c| c.case.id);
     Ok(out)
 }
 
