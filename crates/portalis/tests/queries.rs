@@ -1,0 +1,106 @@
+//! How many queries a page costs, counted from sqlx's own statement events:
+//! the list and the case page cost the same whatever the number of cases
+//! and documents (no N+1).
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use support::{marie_with_her_cases, pdf, Browser, TestApp};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+static QUERIES: AtomicUsize = AtomicUsize::new(0);
+
+struct CountQueries;
+
+impl<S: tracing::Subscriber> Layer<S> for CountQueries {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            QUERIES.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn install() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let subscriber = tracing_subscriber::registry()
+            .with(CountQueries.with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)));
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}
+
+async fn queries_for(browser: &Browser, path: &str) -> usize {
+    QUERIES.store(0, Ordering::SeqCst);
+    let r = browser.get(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap();
+    QUERIES.load(Ordering::SeqCst)
+}
+
+/// Attaches `n` more cases, each with a party for Marie and `docs` documents.
+async fn more_cases(app: &TestApp, browser: &Browser, n: usize, docs: usize) {
+    for i in 0..n {
+        let case_ref = format!("extra-{i}");
+        let mut case = support::the_guides_case();
+        case["portalis_number"] = serde_json::json!(format!("DB3Z-W-B7C-X{i:03}"));
+        assert_eq!(app.put_json(&format!("/api/v1/cases/{case_ref}"), &case).await.status(), 201);
+        let party = serde_json::json!({"kind": "person", "given_names": "Marie", "family_name": "DELESTABLE", "role": "demandeur", "mobile": "0692 00 00 42"});
+        app.put_json(&format!("/api/v1/cases/{case_ref}/parties/marie-{i}"), &party).await;
+        app.put_json(&format!("/api/v1/cases/{case_ref}/events/h"), &support::hearing()).await;
+        for d in 0..docs {
+            app.put_document(
+                &format!("/api/v1/cases/{case_ref}/documents/d{d}"),
+                &serde_json::json!({"title": format!("Avis {d}"), "kind": "avis", "issued_on": "2026-11-20", "addressees": [format!("marie-{i}")]}),
+                pdf(d as u32),
+            )
+            .await;
+        }
+        let number = app.number_of(&format!("marie-{i}")).await;
+        browser.attach_form("code", &number, "").await;
+        let code = app.last_code().await;
+        assert_eq!(browser.attach_form("ajouter", &number, &code).await.0, 303);
+    }
+}
+
+#[tokio::test]
+async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_documents() {
+    install();
+    let (app, marie) = marie_with_her_cases().await;
+    let list_with_3 = queries_for(&marie, "/mon-espace").await;
+    assert!(list_with_3 >= 5, "the queries are counted: {list_with_3}");
+    eprintln!("queries: list {list_with_3}");
+    more_cases(&app, &marie, 5, 0).await;
+    let list_with_8 = queries_for(&marie, "/mon-espace").await;
+    assert_eq!(list_with_8, list_with_3, "the list does not grow with the cases");
+    assert!(list_with_8 <= 10, "{list_with_8} queries for the list");
+
+    // The case page: a case with 1 document, then one with 6.
+    let (app2, browser2) = {
+        let app = TestApp::spawn().await;
+        let browser = Browser::new(&app);
+        browser.login_as(support::MARIE_NIR).await;
+        (app, browser)
+    };
+    more_cases(&app2, &browser2, 2, 1).await;
+    let list = browser2.get("/mon-espace").await.text().await.unwrap();
+    let cases: Vec<String> = support::local_links(&list).into_iter().filter(|l| l.starts_with("/dossiers/")).collect();
+    for c in &cases {
+        browser2.get(c).await; // the first consultation records a fact; count the next ones
+    }
+    let one_doc = queries_for(&browser2, &cases[0]).await;
+    eprintln!("queries: case page {one_doc}");
+    for d in 1..6 {
+        app2.put_document(
+            "/api/v1/cases/extra-0/documents/more".replace("more", &format!("more{d}")).as_str(),
+            &serde_json::json!({"title": format!("Plus {d}"), "kind": "avis", "issued_on": "2026-11-21"}),
+            pdf(100 + d),
+        )
+        .await;
+    }
+    let page_a = queries_for(&browser2, &cases[0]).await;
+    let page_b = queries_for(&browser2, &cases[1]).await;
+    assert_eq!(page_a.max(page_b), one_doc, "the case page does not grow with the documents");
+    assert!(one_doc <= 12, "{one_doc} queries for a case page");
+}
