@@ -31,12 +31,18 @@ fn install() {
     });
 }
 
+/// The queries of a page: the fewest of three loads, so that a connection
+/// the pool happens to open (and its set-up statements) is not counted.
 async fn queries_for(browser: &Browser, path: &str) -> usize {
-    QUERIES.store(0, Ordering::SeqCst);
-    let r = browser.get(path).await;
-    assert_eq!(r.status(), 200, "{path}");
-    r.bytes().await.unwrap();
-    QUERIES.load(Ordering::SeqCst)
+    let mut fewest = usize::MAX;
+    for _ in 0..3 {
+        QUERIES.store(0, Ordering::SeqCst);
+        let r = browser.get(path).await;
+        assert_eq!(r.status(), 200, "{path}");
+        r.bytes().await.unwrap();
+        fewest = fewest.min(QUERIES.load(Ordering::SeqCst));
+    }
+    fewest
 }
 
 /// Attaches `n` more cases, each with a party for Marie and `docs` documents.
