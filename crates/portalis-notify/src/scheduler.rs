@@ -16,12 +16,27 @@ use std::sync::Arc;
 pub const SEND_FROM_HOUR: u32 = 8;
 pub const SEND_UNTIL_HOUR: u32 = 20;
 
+/// How long what is only kept for a while is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    /// Sessions idle longer than this are deleted (the pages already refuse
+    /// them).
+    pub session_idle: Duration,
+    /// Audit entries older than this are deleted.
+    pub audit: Duration,
+}
+
+/// How often housekeeping runs.
+const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
+
 #[derive(Clone)]
 pub struct Scheduler {
     db: Db,
     clock: Arc<dyn Clock>,
     portal_url: String,
     reminder_days: i64,
+    retention: Retention,
+    last_housekeeping: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
 }
 
 /// What one pass queued.
@@ -32,8 +47,31 @@ pub struct Pass {
 }
 
 impl Scheduler {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, portal_url: impl Into<String>, reminder_days: i64) -> Self {
-        Self { db, clock, portal_url: portal_url.into(), reminder_days }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, portal_url: impl Into<String>, reminder_days: i64, retention: Retention) -> Self {
+        Self { db, clock, portal_url: portal_url.into(), reminder_days, retention, last_housekeeping: Arc::default() }
+    }
+
+    /// Deletes what is kept only for a while: expired sessions, abandoned
+    /// logins, old rate-limit events, audit entries past their retention.
+    /// At most once an hour per process.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn housekeeping(&self, now: DateTime<Utc>) -> Result<bool, StorageError> {
+        {
+            let mut last = self.last_housekeeping.lock().expect("housekeeping lock");
+            if last.is_some_and(|t| now - t < HOUSEKEEPING_EVERY) {
+                return Ok(false);
+            }
+            *last = Some(now);
+        }
+        let mut tx = self.db.begin().await?;
+        portalis_storage::sessions::delete_expired(&mut tx, now, now - self.retention.session_idle).await?;
+        portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
+        portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
+        portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
+        portalis_storage::commit(tx).await?;
+        Ok(true)
     }
 
     /// Queues every message that is due.
@@ -42,7 +80,9 @@ impl Scheduler {
     /// Database errors.
     pub async fn run_once(&self) -> Result<Pass, StorageError> {
         let now = self.clock.now();
-        Ok(Pass { updates: self.updates(now).await?, reminders: self.reminders(now).await? })
+        let pass = Pass { updates: self.updates(now).await?, reminders: self.reminders(now).await? };
+        self.housekeeping(now).await?;
+        Ok(pass)
     }
 
     async fn updates(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {

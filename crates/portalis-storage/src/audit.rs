@@ -46,3 +46,12 @@ pub async fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<(String, String, 
         .fetch_all(&mut *conn)
         .await?)
 }
+
+/// Forgets entries older than `before` (the retention period).
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let r = sqlx::query("DELETE FROM audit_log WHERE at < $1").bind(instant(before)).execute(&mut *conn).await?;
+    Ok(r.rows_affected())
+}

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_notifications.sql"),
         postgres: include_str!("../migrations/postgres/0005_notifications.sql"),
     },
+    Migration {
+        version: 6,
+        name: "housekeeping",
+        sqlite: include_str!("../migrations/sqlite/0006_housekeeping.sql"),
+        postgres: include_str!("../migrations/postgres/0006_housekeeping.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -100,6 +100,10 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
         services.clock.clone(),
         public_url(&services.config, ""),
         services.config.reminder_days,
+        portalis_notify::scheduler::Retention {
+            session_idle: chrono::Duration::minutes(services.config.session_idle_minutes),
+            audit: chrono::Duration::days(services.config.audit_retention_days),
+        },
     )
 }
 

@@ -69,6 +69,8 @@ pub struct Config {
     pub delivery: Delivery,
     /// Days before a hearing its reminder SMS is sent.
     pub reminder_days: i64,
+    /// Days the audit log is kept.
+    pub audit_retention_days: i64,
 }
 
 /// How e-mail and SMS leave the portal.
@@ -345,6 +347,7 @@ impl Config {
             client_ip_header: s.get("PORTALIS_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
             delivery,
             reminder_days: minutes("PORTALIS_REMINDER_DAYS", 3, 30)?,
+            audit_retention_days: minutes("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
         })
     }
 }

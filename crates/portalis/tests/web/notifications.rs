@@ -213,3 +213,31 @@ async fn the_court_declares_a_consent_with_its_date() {
     marie["consent_on"] = json!("15/01/2026");
     assert_eq!(app.put_json("/api/v1/cases/2018-01234/parties/marie", &marie).await.status(), 422);
 }
+
+#[tokio::test]
+async fn housekeeping_forgets_what_is_kept_only_for_a_while() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    browser.login_as(crate::support::MARIE_NIR).await;
+    app.publish_the_guides_case().await;
+    browser.attach_form("code", "PJTK5SY2ZZPJ", "").await; // a refusal: a rate event and an audit entry
+    let token = crate::support::form_value(&browser.get("/connexion?retour=/aide").await.text().await.unwrap(), "csrf");
+    assert!(token.is_none(), "signed in: no login form");
+    assert!(app.count("rate_events").await > 0);
+    assert!(app.count("sessions").await == 1);
+    let audited = app.count("audit_log").await;
+
+    // A day later: the idle session and the old logins go; the rest stays.
+    app.clock.advance(Duration::days(1));
+    app.schedule().await;
+    assert_eq!(app.count("sessions").await, 0);
+    assert!(app.count("rate_events").await > 0, "kept two days");
+    assert_eq!(app.count("audit_log").await, audited, "kept a year");
+    // Three days later the rate events go; a year and a day later, the audit.
+    app.clock.advance(Duration::days(2));
+    app.schedule().await;
+    assert_eq!(app.count("rate_events").await, 0);
+    app.clock.advance(Duration::days(364));
+    app.schedule().await;
+    assert_eq!(app.count("audit_log").await, 0);
+}
