@@ -7,7 +7,7 @@ use crate::state::Simulator;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use std::collections::HashMap;
@@ -66,9 +66,36 @@ fn expired() -> Response {
     error(StatusCode::NOT_FOUND, "Cette demande de connexion a expiré. Retournez sur le site du service pour recommencer.")
 }
 
-/// "Je choisis un compte pour me connecter sur : justice.fr".
-pub async fn choose(State(sim): State<Simulator>, Path(id): Path<String>) -> Response {
+/// Cookies of the simulator: the provider remembered ("Se souvenir de mon
+/// choix") and the confirmation page skipped ("Ne plus afficher…").
+const REMEMBERED_PROVIDER: &str = "fcsim-fournisseur";
+const SKIP_CONFIRMATION: &str = "fcsim-sans-confirmation";
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn set_cookie(name: &str, value: &str) -> (header::HeaderName, String) {
+    (header::SET_COOKIE, format!("{name}={value}; Path=/api/v2; HttpOnly; SameSite=Lax; Max-Age=31536000"))
+}
+
+/// "Je choisis un compte pour me connecter sur : justice.fr" — or, when a
+/// provider was remembered, its login form straight away.
+pub async fn choose(State(sim): State<Simulator>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let Some(interaction) = sim.interaction(&id) else { return expired() };
+    if let Some((code, provider)) = cookie(&headers, REMEMBERED_PROVIDER).and_then(|c| PROVIDERS.iter().find(|(p, _)| *p == c).copied()) {
+        if let Some(i) = sim.store().interactions.get_mut(&id) {
+            i.provider = Some(code.to_owned());
+        }
+        return Login { id, provider, ameli: code == "ameli", nir: String::new(), error: false, identities: IDENTITIES }.into_response();
+    }
     let site = sim.client(&interaction.client_id).map(|c| c.site.clone()).unwrap_or_default();
     Choose { id, site, providers: PROVIDERS }.into_response()
 }
@@ -88,11 +115,21 @@ pub async fn choose_provider(
     if let Some(i) = sim.store().interactions.get_mut(&id) {
         i.provider = Some(code.to_owned());
     }
-    Login { id, provider, ameli: code == "ameli", nir: String::new(), error: false, identities: IDENTITIES }.into_response()
+    let page = Login { id, provider, ameli: code == "ameli", nir: String::new(), error: false, identities: IDENTITIES };
+    if f.contains_key("souvenir") {
+        return ([set_cookie(REMEMBERED_PROVIDER, code)], page).into_response();
+    }
+    page.into_response()
 }
 
 /// The provider's login form; wrong credentials get the provider's message.
-pub async fn sign_in(State(sim): State<Simulator>, Path(id): Path<String>, Form(f): Form<HashMap<String, String>>) -> Response {
+/// The confirmation is skipped when the person asked not to see it again.
+pub async fn sign_in(
+    State(sim): State<Simulator>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let Some(interaction) = sim.interaction(&id) else { return expired() };
     let code = interaction.provider.clone().unwrap_or_else(|| "ameli".into());
     let provider = provider_name(&code).unwrap_or("ameli.fr");
@@ -101,6 +138,11 @@ pub async fn sign_in(State(sim): State<Simulator>, Path(id): Path<String>, Form(
         Some(identity) => {
             if let Some(i) = sim.store().interactions.get_mut(&id) {
                 i.identity = Some(identity);
+            }
+            if cookie(&headers, SKIP_CONFIRMATION).is_some() {
+                let mut confirmed = interaction.clone();
+                confirmed.identity = Some(identity);
+                return issue_code(&sim, &id, &confirmed, identity);
             }
             let service_name = sim.client(&interaction.client_id).map(|c| c.service_name.clone()).unwrap_or_default();
             Confirm { id, greeting: IDENTITIES[identity].greeting(), service_name }.into_response()
@@ -113,11 +155,17 @@ pub async fn sign_in(State(sim): State<Simulator>, Path(id): Path<String>, Form(
     }
 }
 
-/// "Continuer sur Ministère de la justice".
-pub async fn confirm(State(sim): State<Simulator>, Path(id): Path<String>) -> Response {
+/// "Continuer sur Ministère de la justice" (and, if ticked, "Ne plus
+/// afficher cette page de confirmation…").
+pub async fn confirm(State(sim): State<Simulator>, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    let plus = url::form_urlencoded::parse(&body).any(|(k, _)| k == "plus");
     let Some(interaction) = sim.interaction(&id) else { return expired() };
     let Some(identity) = interaction.identity else {
         return error(StatusCode::BAD_REQUEST, "Identifiez-vous d'abord auprès d'un fournisseur d'identité.");
     };
-    issue_code(&sim, &id, &interaction, identity)
+    let response = issue_code(&sim, &id, &interaction, identity);
+    if plus {
+        return ([set_cookie(SKIP_CONFIRMATION, "1")], response).into_response();
+    }
+    response
 }

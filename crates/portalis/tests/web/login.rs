@@ -132,3 +132,35 @@ async fn after_login_the_user_returns_only_to_a_local_page() {
     let (return_to,): (String,) = sqlx::query_as("SELECT return_to FROM login_attempts").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(return_to, "/mon-espace");
 }
+
+#[tokio::test]
+async fn the_simulator_remembers_the_provider_and_can_skip_the_confirmation() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let token = browser.login_form_token().await;
+    let choose = browser.follow(browser.post("/connexion/franceconnect", &[("csrf", &token)]).await).await;
+    let interaction = choose.url().clone();
+    let base = format!("http://{}:{}", interaction.host_str().unwrap(), interaction.port().unwrap());
+    let path = interaction.path().to_owned();
+    browser.client.post(format!("{base}{path}/fournisseur")).form(&[("fournisseur", "ameli"), ("souvenir", "1")]).send().await.unwrap();
+    browser.client.post(format!("{base}{path}/connexion")).form(&[("nir", MARIE_NIR), ("code", "123456")]).send().await.unwrap();
+    let back = browser.client.post(format!("{base}{path}/confirmation")).form(&[("plus", "1")]).send().await.unwrap();
+    assert_eq!(browser.follow(back).await.url().path(), "/mon-espace");
+
+    // Next time: straight to ameli's form, and no confirmation page.
+    let space = browser.get("/mon-espace").await.text().await.unwrap();
+    let token = form_value(&space, "csrf").unwrap();
+    let form = browser.follow(browser.post("/connexion/franceconnect", &[("csrf", &token)]).await).await;
+    let interaction = form.url().clone();
+    assert!(form.text().await.unwrap().contains("Mon numéro de sécurité sociale"), "the remembered provider");
+    let back = browser
+        .client
+        .post(format!("{base}{}/connexion", interaction.path()))
+        .form(&[("nir", NICOLAS_NIR), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 303, "no confirmation page");
+    let page = browser.follow(back).await.text().await.unwrap();
+    assert!(page.contains("Nicolas LARRET"));
+}
