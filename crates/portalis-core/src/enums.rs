@@ -34,7 +34,7 @@ macro_rules! french_enum {
                 match code {
                     $($code => Ok($name::$variant),)+
                     _ => Err($crate::Invalid::new(
-                        concat!("must be one of: ", $($code, " "),+),
+                        concat!("the ", $what_en, " must be one of: ", $($code, " "),+),
                         concat!($what_fr, " n'est pas reconnu."),
                     )),
                 }
@@ -44,9 +44,6 @@ macro_rules! french_enum {
             pub fn codes() -> Vec<&'static str> {
                 vec![$($code),+]
             }
-
-            #[allow(dead_code)]
-            const WHAT: &'static str = $what_en;
         }
 
         impl std::fmt::Display for $name {

@@ -54,9 +54,3 @@ pub enum Outcome {
     Updated,
     Unchanged,
 }
-
-impl Outcome {
-    pub fn created(self) -> bool {
-        self == Outcome::Created
-    }
-}
