@@ -11,8 +11,8 @@ mod pages;
 mod protocol;
 mod state;
 
-pub use identities::{TestIdentity, IDENTITIES};
-pub use state::{Client, Simulator};
+pub use identities::{population_nir, Person, TestIdentity, IDENTITIES, MAX_POPULATION, POPULATION_CODE};
+pub use state::{subject, Client, Simulator};
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -1,7 +1,7 @@
 //! The pages a litigant sees at FranceConnect: the choice of an account, the
 //! provider's login form, the confirmation.
 
-use crate::identities::{self, TestIdentity, IDENTITIES};
+use crate::identities::{TestIdentity, IDENTITIES};
 use crate::protocol::issue_code;
 use crate::state::Simulator;
 use askama::Template;
@@ -134,7 +134,7 @@ pub async fn sign_in(
     let code = interaction.provider.clone().unwrap_or_else(|| "ameli".into());
     let provider = provider_name(&code).unwrap_or("ameli.fr");
     let nir = f.get("nir").cloned().unwrap_or_default();
-    match identities::find(&nir, f.get("code").map(String::as_str).unwrap_or("")) {
+    match sim.find(&nir, f.get("code").map(String::as_str).unwrap_or("")) {
         Some(identity) => {
             if let Some(i) = sim.store().interactions.get_mut(&id) {
                 i.identity = Some(identity);
@@ -145,7 +145,8 @@ pub async fn sign_in(
                 return issue_code(&sim, &id, &confirmed, identity);
             }
             let service_name = sim.client(&interaction.client_id).map(|c| c.service_name.clone()).unwrap_or_default();
-            Confirm { id, greeting: IDENTITIES[identity].greeting(), service_name }.into_response()
+            let greeting = sim.person(identity).map(|p| p.greeting()).unwrap_or_default();
+            Confirm { id, greeting, service_name }.into_response()
         }
         None => (
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,6 +1,5 @@
 //! The OpenID Connect endpoints.
 
-use crate::identities::IDENTITIES;
 use crate::pages;
 use crate::state::{AccessToken, Grant, Interaction, Simulator, CODE_SECONDS, TOKEN_SECONDS};
 use axum::extract::{Query, State};
@@ -187,7 +186,9 @@ pub async fn userinfo(State(sim): State<Simulator>, headers: HeaderMap) -> Respo
     let Some(token) = token.filter(|t| t.expires >= now) else {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response();
     };
-    let p = IDENTITIES[token.identity];
+    let Some(p) = sim.person(token.identity) else {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response();
+    };
     let jwt = sim.key.sign(&json!({
         "iss": sim.issuer, "aud": token.client_id, "sub": sim.subject(&token.client_id, token.identity),
         "given_name": p.given_name, "family_name": p.family_name, "birthdate": p.birthdate, "gender": p.gender,

@@ -64,6 +64,8 @@ pub struct Simulator {
     pub(crate) store: Arc<Mutex<Store>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Arc<dyn RandomSource>,
+    /// How many generated people can sign in besides the fixed identities.
+    pub(crate) population: usize,
 }
 
 /// How long a code and an access token live (FranceConnect: 60 s).
@@ -82,7 +84,26 @@ impl Simulator {
             store: Arc::new(Mutex::new(Store::default())),
             clock,
             random,
+            population: 0,
         }
+    }
+
+    /// Lets the first `population` generated people sign in too (load
+    /// benchmarks), at most [`crate::identities::MAX_POPULATION`].
+    #[must_use]
+    pub fn with_population(mut self, population: usize) -> Self {
+        self.population = population.min(crate::identities::MAX_POPULATION);
+        self
+    }
+
+    /// The person with this index.
+    pub(crate) fn person(&self, index: usize) -> Option<crate::identities::Person> {
+        crate::identities::person(index, self.population)
+    }
+
+    /// The index of the person these credentials sign in.
+    pub(crate) fn find(&self, nir: &str, code: &str) -> Option<usize> {
+        crate::identities::find(nir, code, self.population)
     }
 
     pub fn issuer(&self) -> &str {
@@ -116,9 +137,16 @@ impl Simulator {
     /// The pairwise subject of an identity for a client: stable, opaque,
     /// different for each service provider, as FranceConnect's.
     pub(crate) fn subject(&self, client_id: &str, identity: usize) -> String {
-        let nir = crate::identities::IDENTITIES[identity].nir;
-        let digest = ring::digest::digest(&ring::digest::SHA256, format!("{client_id}:{nir}").as_bytes());
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        format!("{hex}v1")
+        let nir = self.person(identity).map(|p| p.nir).unwrap_or_default();
+        subject(client_id, &nir)
     }
+}
+
+/// The pairwise subject the simulator gives the person with this NIR at
+/// this client: what a data generator stores so that generated accounts are
+/// the ones their people sign in to.
+pub fn subject(client_id: &str, nir: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, format!("{client_id}:{nir}").as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}v1")
 }

@@ -17,6 +17,7 @@ pub mod api_keys;
 pub mod attach_codes;
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod cases;
 pub mod courts;
 pub mod document_receipts;

@@ -69,6 +69,20 @@ pub enum Command {
         /// The NDJSON file.
         file: PathBuf,
     },
+    /// Fill an empty database with a generated world for load benchmarks
+    /// (see bench/README.md): 170 courts, the cases asked for, accounts the
+    /// FranceConnect simulator signs in. Not for a real database.
+    BenchData {
+        /// How many cases.
+        #[arg(long, value_name = "N")]
+        cases: u64,
+        /// The seed of the world (the same seed, the same world).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the manifest (JSON) the benchmark reads.
+        #[arg(long, value_name = "FILE")]
+        manifest: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

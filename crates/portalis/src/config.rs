@@ -59,6 +59,9 @@ pub struct Config {
     pub franceconnect: FranceConnectConfig,
     /// Where the demo's FranceConnect simulator listens.
     pub fc_sim_listen: SocketAddr,
+    /// How many generated people the simulator signs in besides its three
+    /// (load benchmarks; 0 otherwise).
+    pub fc_sim_population: usize,
     pub branding: Branding,
     pub session_idle_minutes: i64,
     pub session_lifetime_hours: i64,
@@ -338,6 +341,13 @@ impl Config {
                 scopes: s.get("PORTALIS_FC_SCOPES").unwrap_or(DEFAULT_SCOPES).to_owned(),
             },
             fc_sim_listen,
+            fc_sim_population: match s.get("PORTALIS_FC_SIM_POPULATION") {
+                None => 0,
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n <= portalis_fc_sim::MAX_POPULATION).ok_or(ConfigError::Invalid {
+                    name: "PORTALIS_FC_SIM_POPULATION",
+                    reason: format!("expected a whole number from 0 to {}", portalis_fc_sim::MAX_POPULATION),
+                })?,
+            },
             branding,
             session_idle_minutes,
             session_lifetime_hours,

@@ -3,6 +3,7 @@
 //! bulk import and the demo world. `main.rs` only parses the command line.
 
 pub mod app;
+pub mod bench_data;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,7 +3,7 @@
 use crate::app::{self, Services};
 use crate::cli::{ApiKeyCommand, Cli, Command, CourtCommand};
 use crate::config::{Config, Mode, Sources};
-use crate::{demo, import, telemetry};
+use crate::{bench_data, demo, import, telemetry};
 use anyhow::{bail, Context};
 use portalis_core::clock::SystemClock;
 use portalis_core::random::{OsRandom, RandomSource};
@@ -107,6 +107,14 @@ async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
             println!("records: {summary}");
             Ok(())
         }
+        Command::BenchData { cases, seed, manifest } => {
+            let m = bench_data::run(&services, cases, seed).await?;
+            println!("{} cases and {} accounts in {:.0} s", m.cases, m.users, m.seconds);
+            if let Some(path) = manifest {
+                std::fs::write(&path, serde_json::to_vec_pretty(&m)?).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -139,7 +147,7 @@ fn simulator(
         service_name: if state_service { "Ministère de la justice".into() } else { config.operator_name.clone() },
         site: if state_service { "justice.fr".into() } else { config.public_url.host_str().unwrap_or("").to_owned() },
     };
-    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random)
+    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random).with_population(config.fc_sim_population)
 }
 
 /// `portalis demo`: the portal and the FranceConnect simulator, each on its

@@ -3,7 +3,7 @@
 //! that lists and filters have something to show. Loaded through the same
 //! code as `portalis import`, so loading twice creates nothing new.
 
-mod pdf;
+pub(crate) mod pdf;
 mod world;
 
 use crate::app::Services;

@@ -40,6 +40,13 @@ fn win_ansi(text: &str) -> Vec<u8> {
 
 /// The bytes of a one-page PDF.
 pub fn document(title: &str, lines: &[Line<'_>]) -> Vec<u8> {
+    padded(title, lines, 0)
+}
+
+/// The bytes of a one-page PDF of at least `size` bytes: the page's content
+/// stream carries comment lines until the file is that large (the weight of
+/// scanned or font-embedding documents, for benchmarks).
+pub fn padded(title: &str, lines: &[Line<'_>], size: usize) -> Vec<u8> {
     let mut content = Vec::new();
     let mut y = 790;
     for line in lines {
@@ -48,6 +55,10 @@ pub fn document(title: &str, lines: &[Line<'_>]) -> Vec<u8> {
         content.extend_from_slice(&win_ansi(line.text));
         content.extend_from_slice(b") Tj ET\n");
         y -= line.size as i32 + 10;
+    }
+    const COMMENT: &[u8] = b"% Portalis: contenu de remplissage pour les mesures de performance.\n";
+    while content.len() + 1024 < size {
+        content.extend_from_slice(COMMENT);
     }
     let mut title_bytes = b"(".to_vec();
     title_bytes.extend_from_slice(&win_ansi(title));

@@ -92,7 +92,8 @@ impl TestApp {
             }],
             Arc::new(clock.clone()),
             Arc::new(SeededRandom::new(11)),
-        );
+        )
+        .with_population(config.fc_sim_population);
         let sim_server = tokio::spawn(async move {
             axum::serve(sim_listener, portalis_fc_sim::router(sim)).await.unwrap();
         });

@@ -1,0 +1,399 @@
+#!/usr/bin/env python3
+"""The load benchmark (see bench/README.md).
+
+For each database backend and each world size: generate the world once
+(`portalis bench-data`, kept in bench/work/ for the next run), start the
+FranceConnect simulator and the portal (`portalis serve`, pinned to its own
+core), sign real users in through the simulator, then drive each scenario
+with wrk (pinned to the other core) after a warm-up, and record requests per
+second, latencies, errors and the portal's peak RSS. Writes a dated report
+to bench/results/ and prints a summary with the targets checked.
+
+Only the Python standard library is used.
+"""
+
+import argparse
+import datetime
+import html
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
+CLIENT_ID = "portalis-bench"
+CLIENT_SECRET = "bench-client-secret-0123456789abcdef"
+
+# The targets of issue 9, checked in the summary.
+PAGE_SHARE_OF_HEALTHZ = 0.20
+PAGE_P99_MS = 20.0
+GROWTH_P50 = 1.3
+PEAK_RSS_MB = 150.0
+API_EVENTS_PER_S = 2000.0
+
+SCENARIOS = [
+    # name, label, wrk script, what the requests file holds
+    ("healthz", "/healthz", "pages"),
+    ("home", "Accueil", "pages"),
+    ("my_cases", "Mes dossiers (5 dossiers)", "pages"),
+    ("case_page", "Page d'un dossier (30 évènements, 6 documents)", "pages"),
+    ("download", "Téléchargement (150 Ko)", "pages"),
+    ("api_events", "API : écriture d'évènements", "api_events"),
+]
+
+
+def log(msg):
+    print(f"==> {msg}", file=sys.stderr, flush=True)
+
+
+class Portal:
+    """The simulator and the portal of one world, as child processes."""
+
+    def __init__(self, args, backend, cases, workdir, db_url):
+        self.args, self.backend, self.cases, self.workdir, self.db_url = args, backend, cases, workdir, db_url
+        self.portal_addr = f"127.0.0.1:{args.port}"
+        self.sim_addr = f"127.0.0.1:{args.port + 1}"
+        self.base = f"http://{self.portal_addr}"
+        self.procs = []
+
+    def env(self, population=0):
+        e = dict(os.environ)
+        e.update({
+            "PORTALIS_DATA_DIR": self.workdir,
+            "PORTALIS_DATABASE_URL": self.db_url,
+            "PORTALIS_SECRET_KEY": SECRET_KEY,
+            "PORTALIS_PUBLIC_URL": self.base,
+            "PORTALIS_LISTEN": self.portal_addr,
+            "PORTALIS_FC_SIM_LISTEN": self.sim_addr,
+            "PORTALIS_FC_ISSUER": f"http://{self.sim_addr}/api/v2",
+            "PORTALIS_FC_CLIENT_ID": CLIENT_ID,
+            "PORTALIS_FC_CLIENT_SECRET": CLIENT_SECRET,
+            "PORTALIS_FC_SIM_POPULATION": str(population),
+            "PORTALIS_DELIVERY": "outbox",
+            "PORTALIS_OPERATOR_NAME": "Banc d'essai Portalis",
+            "PORTALIS_CONTACT_EMAIL": "contact@essai.example.org",
+            "PORTALIS_LOG": os.environ.get("PORTALIS_LOG", "info"),
+        })
+        return e
+
+    def run(self, *argv, population=0):
+        out = subprocess.run([self.args.binary, *argv], env=self.env(population), check=True,
+                             capture_output=True, text=True)
+        return out.stdout
+
+    def start(self, manifest):
+        logs = open(os.path.join(self.workdir, "portal.log"), "a")
+        population = manifest["population"]
+        self.sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "fc-sim"],
+                                    env=self.env(population), stdout=logs, stderr=logs, cwd=ROOT)
+        self.procs = [self.sim]
+        self.portal = subprocess.Popen(taskset(self.args.portal_cpus) + [self.args.binary, "serve"],
+                                       env=self.env(), stdout=logs, stderr=logs, cwd=ROOT)
+        self.procs.append(self.portal)
+        wait_http(f"{self.base}/readyz", self.portal)
+        wait_http(f"http://{self.sim_addr}/api/v2/.well-known/openid-configuration", self.sim)
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.procs = []
+
+    def reset_peak_rss(self):
+        # Writing 5 to clear_refs resets VmHWM (Linux >= 4.0).
+        try:
+            with open(f"/proc/{self.portal.pid}/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
+
+    def peak_rss_mb(self):
+        with open(f"/proc/{self.portal.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+        return None
+
+
+def taskset(cpus):
+    return ["taskset", "-c", cpus] if cpus and shutil.which("taskset") else []
+
+
+def wait_http(url, proc, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the process serving {url} exited with {proc.returncode}; see its log")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k):
+        return None
+
+
+def form_value(page, name):
+    m = re.search(r'name="%s"[^>]*value="([^"]*)"' % re.escape(name), page)
+    return html.unescape(m.group(1)) if m else None
+
+
+def sign_in(portal, nir):
+    """The whole FranceConnect journey, as a browser makes it; returns the
+    session cookie header and the "Mes dossiers" page."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{portal.base}/connexion").read().decode()
+    csrf = form_value(page, "csrf")
+    data = urllib.parse.urlencode({"csrf": csrf, "retour": "/mon-espace"}).encode()
+    choose = opener.open(f"{portal.base}/connexion/franceconnect", data)
+    interaction = choose.geturl()
+    opener.open(f"{interaction}/fournisseur", urllib.parse.urlencode({"fournisseur": "ameli"}).encode()).read()
+    opener.open(f"{interaction}/connexion", urllib.parse.urlencode({"nir": nir, "code": "123456"}).encode()).read()
+    landed = opener.open(f"{interaction}/confirmation", b"")
+    space = landed.read().decode()
+    if not landed.geturl().endswith("/mon-espace"):
+        raise SystemExit(f"the sign-in of {nir} landed on {landed.geturl()}")
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar if c.domain.startswith("127.0.0.1") and not c.path.startswith("/api/v2"))
+    return cookies, space, opener
+
+
+def prepare_requests(portal, manifest, workdir, users):
+    """Signs `users` benchmark accounts in; writes the requests files of
+    the scenarios from the links their pages hold."""
+    lines = {name: [] for name, _, _ in SCENARIOS}
+    for nir in manifest["bench_nirs"][:users]:
+        cookie, space, opener = sign_in(portal, nir)
+        cases = sorted(set(re.findall(r'href="(/dossiers/[A-Za-z0-9_-]+)"', space)))
+        if len(cases) != 5:
+            raise SystemExit(f"a benchmark account should see 5 cases, {nir} sees {len(cases)}")
+        lines["my_cases"].append(f"/mon-espace\t{cookie}")
+        for case in cases:
+            page = opener.open(f"{portal.base}{case}").read().decode()
+            lines["case_page"].append(f"{case}\t{cookie}")
+            for link in sorted(set(re.findall(r'href="(%s/documents/[A-Za-z0-9_-]+)"' % re.escape(case), page))):
+                r = opener.open(f"{portal.base}{link}")
+                body = r.read()
+                if 140_000 <= len(body) <= 160_000:
+                    lines["download"].append(f"{link}\t{cookie}")
+    lines["healthz"] = ["/healthz\t"]
+    lines["home"] = ["/\t"]
+    lines["api_events"] = manifest["api_case_refs"]
+    paths = {}
+    for name, values in lines.items():
+        if not values:
+            raise SystemExit(f"no request for the scenario {name}")
+        paths[name] = os.path.join(workdir, f"requests-{name}.txt")
+        with open(paths[name], "w") as f:
+            f.write("\n".join(values) + "\n")
+    return paths
+
+
+def wrk(args, portal, script, requests_file, seconds, env):
+    cmd = taskset(args.load_cpus) + [
+        "wrk", "-t1", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "5s",
+        "-s", os.path.join(BENCH, "wrk", f"{script}.lua"), portal.base, "--", requests_file,
+    ]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    for line in reversed(out.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise SystemExit(f"wrk printed no figures:\n{out}")
+
+
+def measure(args, portal, paths, api_key):
+    env = dict(os.environ, BENCH_API_KEY=api_key)
+    results = {}
+    for name, label, script in SCENARIOS:
+        if args.warmup > 0:
+            wrk(args, portal, script, paths[name], args.warmup, env)
+        portal.reset_peak_rss()
+        r = wrk(args, portal, script, paths[name], args.duration, env)
+        seconds = r["duration_us"] / 1e6
+        errors = sum(r["errors"].values())
+        results[name] = {
+            "label": label,
+            "rps": r["requests"] / seconds,
+            "p50_ms": r["p50_us"] / 1000,
+            "p99_ms": r["p99_us"] / 1000,
+            "p999_ms": r["p999_us"] / 1000,
+            "max_ms": r["max_us"] / 1000,
+            "requests": r["requests"],
+            "errors": errors,
+            "error_detail": r["errors"],
+            "peak_rss_mb": portal.peak_rss_mb(),
+        }
+        log(f"{name}: {results[name]['rps']:.0f} req/s, p50 {results[name]['p50_ms']:.2f} ms, "
+            f"p99 {results[name]['p99_ms']:.2f} ms, errors {errors}")
+    return results
+
+
+def world(args, backend, cases):
+    """The data directory and database of a world, generated when missing."""
+    workdir = os.path.join(args.workdir, f"{backend}-{cases}")
+    manifest_path = os.path.join(workdir, "manifest.json")
+    if backend == "sqlite":
+        db_url = f"sqlite://{workdir}/portalis.db"
+    else:
+        db_name = f"portalis_bench_{cases}"
+        db_url = re.sub(r"/[^/]*$", f"/{db_name}", args.pg_url)
+    portal = Portal(args, backend, cases, workdir, db_url)
+    if os.path.exists(manifest_path) and not args.regenerate:
+        with open(manifest_path) as f:
+            return portal, json.load(f)
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    if backend == "postgres":
+        admin = args.pg_url
+        subprocess.run(["psql", admin, "-q", "-c", f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)",
+                        "-c", f"CREATE DATABASE {db_name}"], check=True, capture_output=True)
+    log(f"generating {cases} cases on {backend}")
+    started = time.time()
+    out = portal.run("bench-data", "--cases", str(cases), "--manifest", manifest_path)
+    sys.stderr.write(out)
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    manifest["generated_in_s"] = time.time() - started
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f)
+    return portal, manifest
+
+
+def check_targets(runs):
+    """The issue's targets, each with its figure and verdict."""
+    checks = []
+    for run in runs:
+        r, where = run["results"], f"{run['backend']}, {run['cases']:,} cases"
+        ceiling = r["healthz"]["rps"]
+        for page in ("my_cases", "case_page"):
+            share = r[page]["rps"] / ceiling
+            checks.append((f"{r[page]['label']} ≥ 20 % of /healthz ({where})", f"{share:.0%}", share >= PAGE_SHARE_OF_HEALTHZ))
+            checks.append((f"{r[page]['label']} p99 < 20 ms ({where})", f"{r[page]['p99_ms']:.1f} ms", r[page]["p99_ms"] < PAGE_P99_MS))
+        errors = sum(x["errors"] for x in r.values())
+        checks.append((f"no errors ({where})", str(errors), errors == 0))
+        checks.append((f"API ≥ 2,000 events/s ({where})", f"{r['api_events']['rps']:.0f}/s", r["api_events"]["rps"] >= API_EVENTS_PER_S))
+        if run["cases"] >= 1_000_000:
+            peak = max(x["peak_rss_mb"] or 0 for x in r.values())
+            checks.append((f"peak RSS < 150 MB ({where})", f"{peak:.0f} MB", peak < PEAK_RSS_MB))
+    by_backend = {}
+    for run in runs:
+        by_backend.setdefault(run["backend"], {})[run["cases"]] = run["results"]
+    for backend, sizes in by_backend.items():
+        if len(sizes) >= 2:
+            small, large = sizes[min(sizes)], sizes[max(sizes)]
+            for page in ("my_cases", "case_page"):
+                ratio = large[page]["p50_ms"] / small[page]["p50_ms"]
+                checks.append((f"{small[page]['label']} p50 at {max(sizes):,} ≤ 1.3 × at {min(sizes):,} ({backend})",
+                               f"{ratio:.2f}×", ratio <= GROWTH_P50))
+    return checks
+
+
+def report(args, runs, checks, started):
+    lines = [f"# Benchmark of {started:%Y-%m-%d %H:%M} UTC", ""]
+    lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk and the simulator on CPU {args.load_cpus}",
+              f"- Load: wrk, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s per scenario",
+              f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`", ""]
+    for run in runs:
+        m = run["manifest"]
+        lines += [f"## {run['backend']}, {run['cases']:,} cases ({m['users']:,} accounts; world generated in {m.get('generated_in_s', m['seconds']):.0f} s)", "",
+                  "| Scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name, _, _ in SCENARIOS:
+            x = run["results"][name]
+            lines.append(f"| {x['label']} | {x['rps']:.0f} | {x['p50_ms']:.2f} | {x['p99_ms']:.2f} | {x['p999_ms']:.2f} | {x['errors']} | {x['peak_rss_mb'] or 0:.0f} |")
+        lines.append("")
+    lines += ["## Targets", "", "| Target | Measured | Met |", "|---|---:|:---:|"]
+    lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in checks]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--cases", default="10000,1000000", help="world sizes, comma-separated")
+    p.add_argument("--backends", default="sqlite,postgres")
+    p.add_argument("--duration", type=int, default=20, help="seconds of measurement per scenario")
+    p.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per scenario")
+    p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--users", type=int, default=64, help="benchmark accounts signed in")
+    p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "portalis"))
+    p.add_argument("--workdir", default=os.path.join(BENCH, "work"))
+    p.add_argument("--results", default=os.path.join(BENCH, "results"), help="where the report goes ('' for none)")
+    p.add_argument("--pg-url", default=os.environ.get("PORTALIS_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    p.add_argument("--port", type=int, default=18080, help="the portal's port; the simulator's is the next one")
+    p.add_argument("--portal-cpus", default="0")
+    p.add_argument("--load-cpus", default="1")
+    p.add_argument("--regenerate", action="store_true", help="generate the worlds again")
+    p.add_argument("--smoke", action="store_true", help="a check that the benchmark runs, not a measurement: targets are not enforced")
+    args = p.parse_args()
+    args.binary = os.path.abspath(args.binary)
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    runs = []
+    for backend in args.backends.split(","):
+        for cases in [int(c) for c in args.cases.split(",")]:
+            portal, manifest = world(args, backend, cases)
+            api_key = portal.run("api-key", "create", "--court", manifest["api_court"]).strip().splitlines()[-1]
+            log(f"starting the portal on {backend} with {cases} cases")
+            try:
+                portal.start(manifest)
+                paths = prepare_requests(portal, manifest, portal.workdir, min(args.users, len(manifest["bench_nirs"])))
+                results = measure(args, portal, paths, api_key)
+            finally:
+                portal.stop()
+            runs.append({"backend": backend, "cases": cases, "manifest": manifest, "results": results})
+
+    checks = check_targets(runs)
+    text = report(args, runs, checks, started)
+    print(text)
+    if args.results:
+        os.makedirs(args.results, exist_ok=True)
+        name = f"{started:%Y-%m-%d-%H%M}-{'smoke' if args.smoke else 'bench'}"
+        with open(os.path.join(args.results, name + ".md"), "w") as f:
+            f.write(text)
+        with open(os.path.join(args.results, name + ".json"), "w") as f:
+            json.dump({"started": started.isoformat(), "runs": runs, "checks": checks}, f, indent=1, default=str)
+    missed = [t for t, _, ok in checks if not ok]
+    if args.smoke:
+        # A smoke run proves the pipeline works end to end: every scenario
+        # answered without error. Figures on a loaded test machine are not
+        # measurements.
+        errors = [(r["backend"], n) for r in runs for n, x in r["results"].items() if x["errors"] or x["requests"] == 0]
+        if errors:
+            raise SystemExit(f"scenarios with errors or no request: {errors}")
+        return
+    if missed:
+        print(f"\n{len(missed)} target(s) missed.", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

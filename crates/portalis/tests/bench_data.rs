@@ -1,0 +1,85 @@
+//! `portalis bench-data`: the generated world has the promised shape, its
+//! benchmark accounts sign in through the FranceConnect simulator and see
+//! their five full cases, and a database with cases is refused.
+
+mod support;
+
+use support::{local_links, Browser, TestApp};
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let mut conn = app.services.db.read().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut *conn).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn the_generated_world_has_its_courts_cases_and_accounts_and_every_id_sequence_moves_on() {
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "1000")]).await;
+    let m = portalis::bench_data::run(&app.services, 500, 3).await.unwrap();
+    assert_eq!(m.cases, 500);
+    assert_eq!(m.bench_nirs.len(), 10, "one benchmark account per 50 cases");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 500);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM courts WHERE code LIKE 'essai-%'").await, 170);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users").await, m.users as i64);
+    let parties = count(&app, "SELECT COUNT(*) FROM parties").await;
+    assert!((1000..=2000).contains(&parties), "2 to 4 parties a case: {parties}");
+    let events = count(&app, "SELECT COUNT(*) FROM events").await;
+    assert!((1500..=15000).contains(&events), "3 to 30 events a case: {events}");
+    assert_eq!(count(&app, "SELECT MAX(c) FROM (SELECT COUNT(*) AS c FROM attachments GROUP BY user_id) t").await, 8);
+    assert_eq!(count(&app, "SELECT MIN(c) FROM (SELECT COUNT(*) AS c FROM attachments GROUP BY user_id) t").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.user_id = u.id)").await, 0);
+
+    // The court API goes on creating cases after the generated ids.
+    let r = app.put_json("/api/v1/cases/after-the-load", &support::the_guides_case()).await;
+    assert_eq!(r.status(), 201);
+    let r = app.put_json("/api/v1/cases/after-the-load/parties/p", &support::marie()).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 501);
+}
+
+#[tokio::test]
+async fn a_benchmark_account_signs_in_through_the_simulator_and_sees_its_five_full_cases() {
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "1000")]).await;
+    let m = portalis::bench_data::run(&app.services, 250, 1).await.unwrap();
+    let browser = Browser::new(&app);
+    let space = browser.login_as(&m.bench_nirs[2]).await.text().await.unwrap();
+    assert!(space.contains("Camille ESSAI-2"), "signed in as the generated person");
+    let mut cases: Vec<String> = local_links(&space).into_iter().filter(|l| l.starts_with("/dossiers/")).collect();
+    cases.dedup();
+    assert_eq!(cases.len(), 5, "{cases:?}");
+    let page = browser.get(&cases[0]).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    let documents = local_links(&page).into_iter().filter(|l| l.contains("/documents/")).count();
+    assert_eq!(documents, 6, "a full case has 6 documents");
+    let download = browser.get(&local_links(&page).into_iter().find(|l| l.contains("/documents/")).unwrap()).await;
+    assert_eq!(download.status(), 200);
+    let bytes = download.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!((140_000..=160_000).contains(&bytes.len()), "the 150 KB file: {}", bytes.len());
+}
+
+#[tokio::test]
+async fn beyond_the_population_nobody_signs_in_and_a_database_with_cases_is_refused() {
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "5")]).await;
+    let m = portalis::bench_data::run(&app.services, 250, 1).await.unwrap();
+    assert!(m.population > 5);
+    let browser = Browser::new(&app);
+    let token = browser.login_form_token().await;
+    let to_fc = browser.post("/connexion/franceconnect", &[("csrf", &token), ("retour", "/mon-espace")]).await;
+    let choose = browser.follow(to_fc).await;
+    let interaction = choose.url().to_string();
+    browser.client.post(format!("{interaction}/fournisseur")).form(&[("fournisseur", "ameli")]).send().await.unwrap();
+    let refused = browser
+        .client
+        .post(format!("{interaction}/connexion"))
+        .form(&[("nir", portalis_fc_sim::population_nir(7).as_str()), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422, "the 8th person is not in a population of 5");
+
+    let again = portalis::bench_data::run(&app.services, 250, 1).await.unwrap_err();
+    assert!(again.to_string().contains("holds cases already"), "{again}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 250);
+}
