@@ -50,6 +50,8 @@ install_test_tools() {
     python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2' 'schemathesis>=4.30,<5'
   fi
   command -v psql >/dev/null || apt_install postgresql-client
+  # The load generator of the benchmark (its smoke run is part of the tests).
+  command -v wrk >/dev/null || apt_install wrk
 }
 
 # The PostgreSQL server the suite also runs on; started if it is installed

@@ -21,6 +21,8 @@ pub struct MyCase {
     /// The user's own parties in this case (usually one).
     pub mine: Vec<Party>,
     pub parties: Vec<Party>,
+    /// Every event for a case's own page ([`find`]); for the lists
+    /// ([`all`]), only those that may still be to come.
     pub events: Vec<Event>,
     pub attached: Attached,
 }
@@ -66,7 +68,13 @@ async fn load(state: &WebState, conn: &mut Conn, case_id: i64, attached: Vec<Att
     Ok(assemble(state, case, court, parties, events, attached))
 }
 
-/// Every case of the user, in five queries whatever their number.
+/// How far back the lists look for events "to come": an event dated today
+/// in the court's time zone starts at the court's midnight, at most a day
+/// (and a daylight-saving hour) before now, wherever the court is.
+const TODAY_ANYWHERE: chrono::Duration = chrono::Duration::hours(26);
+
+/// Every case of the user, in five queries whatever their number, with
+/// the events that may still be to come (see [`MyCase::events`]).
 pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
     let mut conn = state.db.read().await?;
     let mut grouped = by_case(&mut conn, user_id).await?;
@@ -77,7 +85,8 @@ pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageErro
     court_ids.dedup();
     let courts = courts::by_ids(&mut conn, &court_ids).await?;
     let mut parties = parties::of_cases(&mut conn, &ids).await?;
-    let mut events = events::of_cases(&mut conn, &ids).await?;
+    let since = state.clock.now() - TODAY_ANYWHERE;
+    let mut events = events::of_cases_since(&mut conn, &ids, since).await?;
     let mut out = Vec::with_capacity(cases.len());
     for case in cases {
         let Some(court) = courts.iter().find(|c| c.id == case.court_id).cloned() else { continue };
