@@ -1,10 +1,10 @@
 //! Attachments: a party's identification number attached to an account.
 
+use crate::read::Reads;
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
 use crate::Conn;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 /// The account a party is attached to, if any.
 ///
@@ -42,27 +42,21 @@ pub struct Attached {
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_user(conn: &mut Conn, user_id: i64) -> Result<Vec<Attached>, StorageError> {
-    let rows = sqlx::query(
-        "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at
+pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<Vec<Attached>, StorageError> {
+    let sql = "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at
          FROM attachments a JOIN parties p ON p.id = a.party_id
-         WHERE a.user_id = $1 AND p.withdrawn_at IS NULL ORDER BY a.attached_at DESC, a.id DESC",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let viewed: Option<String> = r.try_get("first_viewed_at")?;
-            Ok(Attached {
-                party_id: r.try_get("party_id")?,
-                case_id: r.try_get("case_id")?,
-                identification_number: r.try_get("identification_number")?,
-                attached_at: parse_instant(&r.try_get::<String, _>("attached_at")?)?,
-                first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
-            })
+         WHERE a.user_id = $1 AND p.withdrawn_at IS NULL ORDER BY a.attached_at DESC, a.id DESC";
+    conn.rows(sql, vec![user_id.into()], |r| {
+        let viewed = r.opt_text("first_viewed_at")?;
+        Ok(Attached {
+            party_id: r.int("party_id")?,
+            case_id: r.int("case_id")?,
+            identification_number: r.text("identification_number")?,
+            attached_at: parse_instant(&r.text("attached_at")?)?,
+            first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
         })
-        .collect()
+    })
+    .await
 }
 
 /// Records the user's first opening of a case (the card stops saying it was

@@ -1,12 +1,11 @@
 //! Cases, as their court publishes them.
 
+use crate::read::{self, Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::case::CaseStatus;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// What the court says of a case (the body of `PUT /cases/{case_ref}`), parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,23 +32,23 @@ pub struct Case {
 const COLUMNS: &str = "id, court_id, case_ref, portalis_number, rg_number, nature_code, nature_label, status, \
                        filed_on, chamber, created_at, updated_at";
 
-fn from_row(row: &AnyRow) -> Result<Case, StorageError> {
-    let status: String = row.try_get("status")?;
+fn from_row(row: &dyn Cells) -> Result<Case, StorageError> {
+    let status: String = row.text("status")?;
     Ok(Case {
-        id: row.try_get("id")?,
-        court_id: row.try_get("court_id")?,
-        case_ref: row.try_get("case_ref")?,
+        id: row.int("id")?,
+        court_id: row.int("court_id")?,
+        case_ref: row.text("case_ref")?,
         details: CaseInput {
-            portalis_number: row.try_get("portalis_number")?,
-            rg_number: row.try_get("rg_number")?,
-            nature_code: row.try_get("nature_code")?,
-            nature_label: row.try_get("nature_label")?,
+            portalis_number: row.text("portalis_number")?,
+            rg_number: row.opt_text("rg_number")?,
+            nature_code: row.text("nature_code")?,
+            nature_label: row.text("nature_label")?,
             status: CaseStatus::parse(&status).map_err(|_| corrupt(format!("case status {status:?}")))?,
-            filed_on: parse_date(&row.try_get::<String, _>("filed_on")?)?,
-            chamber: row.try_get("chamber")?,
+            filed_on: parse_date(&row.text("filed_on")?)?,
+            chamber: row.opt_text("chamber")?,
         },
-        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
-        updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
+        created_at: parse_instant(&row.text("created_at")?)?,
+        updated_at: parse_instant(&row.text("updated_at")?)?,
     })
 }
 
@@ -63,33 +62,25 @@ pub async fn find(conn: &mut Conn, court_id: i64, case_ref: &str) -> Result<Opti
         .bind(case_ref)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }
 
 /// # Errors
 /// Database errors.
-pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Case>, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM cases WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Case>, StorageError> {
+    read::optional(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id = $1"), vec![id.into()], from_row).await
 }
 
 /// Cases by id, in one query.
 ///
 /// # Errors
 /// Database errors.
-pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Case>, StorageError> {
+pub async fn by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<Case>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!("SELECT {COLUMNS} FROM cases WHERE id IN ({})", crate::placeholders(ids.len()));
-    let mut q = sqlx::query(&sql);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
 }
 
 /// How many cases a court has published.
@@ -134,7 +125,7 @@ pub async fn put(
             .bind(c.id)
             .fetch_one(&mut *conn)
             .await?;
-            let id: i64 = row.try_get("id")?;
+            let id: i64 = row.int("id")?;
             Ok((by_id(conn, id).await?.ok_or_else(|| corrupt("updated case vanished"))?, Outcome::Updated))
         }
         None => {
@@ -146,7 +137,7 @@ pub async fn put(
             .bind(case_ref.to_owned())
             .fetch_one(&mut *conn)
             .await?;
-            let id: i64 = row.try_get("id")?;
+            let id: i64 = row.int("id")?;
             Ok((by_id(conn, id).await?.ok_or_else(|| corrupt("inserted case vanished"))?, Outcome::Created))
         }
     }

@@ -1,13 +1,12 @@
 //! Courts: the directory, and the owner of cases and API keys.
 
+use crate::read::{self, Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::instant;
 use crate::{Conn, Outcome};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::court::{CourtCode, CourtKind};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// What a court system or the directory import says of a court.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,23 +32,23 @@ pub struct Court {
 
 const COLUMNS: &str = "id, code, name, kind, address, postcode, city, department, phone, email, sauj_hours, time_zone";
 
-fn from_row(row: &AnyRow) -> Result<Court, StorageError> {
-    let code: String = row.try_get("code")?;
-    let kind: String = row.try_get("kind")?;
-    let tz: String = row.try_get("time_zone")?;
+fn from_row(row: &dyn Cells) -> Result<Court, StorageError> {
+    let code: String = row.text("code")?;
+    let kind: String = row.text("kind")?;
+    let tz: String = row.text("time_zone")?;
     Ok(Court {
-        id: row.try_get("id")?,
+        id: row.int("id")?,
         details: CourtInput {
             code: CourtCode::parse(&code).map_err(|_| corrupt(format!("court code {code:?}")))?,
-            name: row.try_get("name")?,
+            name: row.text("name")?,
             kind: CourtKind::parse(&kind).map_err(|_| corrupt(format!("court kind {kind:?}")))?,
-            address: row.try_get("address")?,
-            postcode: row.try_get("postcode")?,
-            city: row.try_get("city")?,
-            department: row.try_get("department")?,
-            phone: row.try_get("phone")?,
-            email: row.try_get("email")?,
-            sauj_hours: row.try_get("sauj_hours")?,
+            address: row.text("address")?,
+            postcode: row.text("postcode")?,
+            city: row.text("city")?,
+            department: row.text("department")?,
+            phone: row.opt_text("phone")?,
+            email: row.opt_text("email")?,
+            sauj_hours: row.opt_text("sauj_hours")?,
             time_zone: tz.parse().map_err(|_| corrupt(format!("time zone {tz:?}")))?,
         },
     })
@@ -62,33 +61,25 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Court>, Stora
         .bind(code)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }
 
 /// # Errors
 /// Database errors.
-pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Court>, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM courts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
+pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Court>, StorageError> {
+    read::optional(conn, &format!("SELECT {COLUMNS} FROM courts WHERE id = $1"), vec![id.into()], from_row).await
 }
 
 /// Courts by id, in one query.
 ///
 /// # Errors
 /// Database errors.
-pub async fn by_ids(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Court>, StorageError> {
+pub async fn by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<Court>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN ({})", crate::placeholders(ids.len()));
-    let mut q = sqlx::query(&sql);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
 }
 
 /// Every court, by code.
@@ -99,7 +90,7 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<Court>, StorageError> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM courts ORDER BY code"))
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter().map(|r| from_row(r)).collect()
 }
 
 /// Creates the court or replaces what is known of it.

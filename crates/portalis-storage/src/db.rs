@@ -1,6 +1,8 @@
 //! Connecting to SQLite or PostgreSQL, chosen by URL.
 
 use crate::error::StorageError;
+use crate::read::{PageConn, SqliteReadPool};
+use std::sync::Arc;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor};
@@ -30,6 +32,8 @@ pub struct Db {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// SQLite only: the pages' read-only connections (see `read.rs`).
+    pages: Option<Arc<SqliteReadPool>>,
 }
 
 impl Db {
@@ -57,7 +61,8 @@ impl Db {
                 };
                 let write = options().max_connections(1).connect(&url).await?;
                 let read = options().max_connections(max_connections.max(1)).connect(&url).await?;
-                Ok(Self { backend, read, write })
+                let pages = Some(Arc::new(SqliteReadPool::new(crate::read::sqlite_path(&url))));
+                Ok(Self { backend, read, write, pages })
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -65,7 +70,7 @@ impl Db {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect(url)
                     .await?;
-                Ok(Self { backend, read: pool.clone(), write: pool })
+                Ok(Self { backend, read: pool.clone(), write: pool, pages: None })
             }
         }
     }
@@ -82,6 +87,15 @@ impl Db {
     /// A connection for reading.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>, StorageError> {
         Ok(self.read.acquire().await?)
+    }
+
+    /// A connection for the reads of a page (see `read.rs`): in place on
+    /// SQLite, from the pool on PostgreSQL.
+    pub async fn pages(&self) -> Result<PageConn, StorageError> {
+        match &self.pages {
+            Some(pool) => crate::read::take(pool),
+            None => Ok(PageConn::Any(self.read.acquire().await?)),
+        }
     }
 
     /// Starts a transaction for a change.

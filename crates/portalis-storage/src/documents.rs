@@ -1,12 +1,11 @@
 //! Documents made available on a case, and to whom.
 
+use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::document::DocumentKind;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// What the court says of a document, with the stored file's facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,8 +39,9 @@ pub struct Document {
 const COLUMNS: &str = "d.id, d.case_id, d.document_ref, d.title, d.kind, d.issued_on, d.event_id, d.content_type, \
     d.size_bytes, d.sha256, d.storage_key, d.all_parties, d.published_at, d.withdrawn_at, e.event_ref";
 
-/// The addressees (id, party_ref) of documents, in one query.
-async fn addressees_of(conn: &mut Conn, document_ids: &[i64]) -> Result<Vec<(i64, i64, String)>, StorageError> {
+/// The addressees (document id, party id, party_ref) of documents, in one
+/// query.
+async fn addressees_of(conn: &mut impl Reads, document_ids: &[i64]) -> Result<Vec<(i64, i64, String)>, StorageError> {
     if document_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -50,82 +50,77 @@ async fn addressees_of(conn: &mut Conn, document_ids: &[i64]) -> Result<Vec<(i64
          WHERE a.document_id IN ({}) ORDER BY a.document_id, p.id",
         crate::placeholders(document_ids.len())
     );
-    let mut q = sqlx::query_as(&sql);
-    for id in document_ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
+    let params = document_ids.iter().map(|i| Param::Int(*i)).collect();
+    conn.rows(&sql, params, |r| Ok((r.int("document_id")?, r.int("id")?, r.text("party_ref")?))).await
 }
 
-/// Documents from their rows, with their addressees (two queries in all).
-async fn from_rows(conn: &mut Conn, rows: &[AnyRow]) -> Result<Vec<Document>, StorageError> {
-    let mut ids = Vec::new();
-    for r in rows {
-        if r.try_get::<i64, _>("all_parties")? != 1 {
-            ids.push(r.try_get::<i64, _>("id")?);
-        }
-    }
+/// A document from its row, and whether it is for all parties; its
+/// addressees are filled in by [`with_addressees`].
+fn from_row(row: &dyn Cells) -> Result<(Document, bool), StorageError> {
+    let kind = row.text("kind")?;
+    let withdrawn = row.opt_text("withdrawn_at")?;
+    let document = Document {
+        id: row.int("id")?,
+        case_id: row.int("case_id")?,
+        document_ref: row.text("document_ref")?,
+        details: DocumentInput {
+            title: row.text("title")?,
+            kind: DocumentKind::parse(&kind).map_err(|_| corrupt(format!("document kind {kind:?}")))?,
+            issued_on: parse_date(&row.text("issued_on")?)?,
+            event_id: row.opt_int("event_id")?,
+            content_type: row.text("content_type")?,
+            size_bytes: row.int("size_bytes")?,
+            sha256: row.text("sha256")?,
+            storage_key: row.text("storage_key")?,
+            addressee_ids: Vec::new(),
+        },
+        event_ref: row.opt_text("event_ref")?,
+        addressee_refs: Vec::new(),
+        published_at: parse_instant(&row.text("published_at")?)?,
+        withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
+    };
+    Ok((document, row.int("all_parties")? == 1))
+}
+
+/// Documents with their addressees (one more query, for those not
+/// addressed to all parties).
+async fn with_addressees(conn: &mut impl Reads, rows: Vec<(Document, bool)>) -> Result<Vec<Document>, StorageError> {
+    let ids: Vec<i64> = rows.iter().filter(|(_, all)| !all).map(|(d, _)| d.id).collect();
     let addressees = addressees_of(conn, &ids).await?;
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get("id")?;
-            let mine: Vec<&(i64, i64, String)> = addressees.iter().filter(|(d, _, _)| *d == id).collect();
-            let kind: String = row.try_get("kind")?;
-            let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
-            Ok(Document {
-                id,
-                case_id: row.try_get("case_id")?,
-                document_ref: row.try_get("document_ref")?,
-                details: DocumentInput {
-                    title: row.try_get("title")?,
-                    kind: DocumentKind::parse(&kind).map_err(|_| corrupt(format!("document kind {kind:?}")))?,
-                    issued_on: parse_date(&row.try_get::<String, _>("issued_on")?)?,
-                    event_id: row.try_get("event_id")?,
-                    content_type: row.try_get("content_type")?,
-                    size_bytes: row.try_get("size_bytes")?,
-                    sha256: row.try_get("sha256")?,
-                    storage_key: row.try_get("storage_key")?,
-                    addressee_ids: mine.iter().map(|(_, p, _)| *p).collect(),
-                },
-                event_ref: row.try_get("event_ref")?,
-                addressee_refs: mine.iter().map(|(_, _, r)| r.clone()).collect(),
-                published_at: parse_instant(&row.try_get::<String, _>("published_at")?)?,
-                withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(mut d, _)| {
+            for (_, party_id, party_ref) in addressees.iter().filter(|(doc, _, _)| *doc == d.id) {
+                d.details.addressee_ids.push(*party_id);
+                d.addressee_refs.push(party_ref.clone());
+            }
+            d
         })
-        .collect()
+        .collect())
 }
 
 /// # Errors
 /// Database errors.
-pub async fn find(conn: &mut Conn, case_id: i64, document_ref: &str) -> Result<Option<Document>, StorageError> {
-    let row = sqlx::query(&format!(
+pub async fn find(conn: &mut impl Reads, case_id: i64, document_ref: &str) -> Result<Option<Document>, StorageError> {
+    let sql = format!(
         "SELECT {COLUMNS} FROM documents d LEFT JOIN events e ON e.id = d.event_id
          WHERE d.case_id = $1 AND d.document_ref = $2"
-    ))
-    .bind(case_id)
-    .bind(document_ref)
-    .fetch_optional(&mut *conn)
-    .await?;
-    match row {
-        Some(r) => Ok(from_rows(conn, &[r]).await?.pop()),
-        None => Ok(None),
-    }
+    );
+    let rows = conn.rows(&sql, vec![case_id.into(), document_ref.into()], from_row).await?;
+    Ok(with_addressees(conn, rows).await?.pop())
 }
 
 /// The documents of a case that are not withdrawn, newest first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Document>, StorageError> {
-    let rows = sqlx::query(&format!(
+pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Document>, StorageError> {
+    let sql = format!(
         "SELECT {COLUMNS} FROM documents d LEFT JOIN events e ON e.id = d.event_id
          WHERE d.case_id = $1 AND d.withdrawn_at IS NULL ORDER BY d.issued_on DESC, d.id DESC"
-    ))
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    from_rows(conn, &rows).await
+    );
+    let rows = conn.rows(&sql, vec![case_id.into()], from_row).await?;
+    with_addressees(conn, rows).await
 }
 
 /// Creates the document or replaces it; the same metadata and file twice
@@ -197,7 +192,7 @@ pub async fn put(
             .bind(&now_s)
             .fetch_one(&mut *conn)
             .await?;
-            (row.try_get::<i64, _>("id")?, Outcome::Created)
+            (row.int("id")?, Outcome::Created)
         }
     };
     for party_id in &input.addressee_ids {

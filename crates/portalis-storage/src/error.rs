@@ -9,6 +9,8 @@ pub enum StorageError {
     UnsupportedUrl,
     #[error("stored value does not parse: {0}")]
     Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration {version} failed: {source}")]
     Migration { version: i64, source: sqlx::Error },
 }
@@ -17,6 +19,10 @@ impl StorageError {
     /// True when the database cannot be reached (as opposed to a query that
     /// failed): the caller answers 503 and the pool recovers by itself.
     pub fn is_unavailable(&self) -> bool {
+        if let StorageError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) = self {
+            use rusqlite::ErrorCode::{CannotOpen, DatabaseBusy, DatabaseLocked, SystemIoFailure};
+            return matches!(e.code, CannotOpen | DatabaseBusy | DatabaseLocked | SystemIoFailure);
+        }
         matches!(
             self,
             StorageError::Database(

@@ -1,12 +1,11 @@
 //! Events of a case ("Vie du dossier"), in the court's local time.
 
+use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
 use crate::{Conn, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::event::{EventKind, EventStatus, EventTime};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// What the court says of an event, parsed. `starts_at_utc` is `starts_at`
 /// read in the court's time zone, kept for ordering and reminders.
@@ -33,25 +32,25 @@ pub struct Event {
 const COLUMNS: &str =
     "id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on, withdrawn_at";
 
-fn from_row(row: &AnyRow) -> Result<Event, StorageError> {
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
-    let time: Option<String> = row.try_get("starts_time")?;
-    let approved: Option<String> = row.try_get("approved_on")?;
-    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+fn from_row(row: &dyn Cells) -> Result<Event, StorageError> {
+    let kind: String = row.text("kind")?;
+    let status: String = row.text("status")?;
+    let time: Option<String> = row.opt_text("starts_time")?;
+    let approved: Option<String> = row.opt_text("approved_on")?;
+    let withdrawn: Option<String> = row.opt_text("withdrawn_at")?;
     Ok(Event {
-        id: row.try_get("id")?,
-        case_id: row.try_get("case_id")?,
-        event_ref: row.try_get("event_ref")?,
+        id: row.int("id")?,
+        case_id: row.int("case_id")?,
+        event_ref: row.text("event_ref")?,
         details: EventInput {
             kind: EventKind::parse(&kind).map_err(|_| corrupt(format!("event kind {kind:?}")))?,
             starts_at: EventTime::from_parts(
-                parse_date(&row.try_get::<String, _>("starts_on")?)?,
+                parse_date(&row.text("starts_on")?)?,
                 time.as_deref().map(parse_time_of_day).transpose()?,
             ),
-            starts_at_utc: parse_instant(&row.try_get::<String, _>("starts_at_utc")?)?,
-            label: row.try_get("label")?,
-            room: row.try_get("room")?,
+            starts_at_utc: parse_instant(&row.text("starts_at_utc")?)?,
+            label: row.opt_text("label")?,
+            room: row.opt_text("room")?,
             status: EventStatus::parse(&status).map_err(|_| corrupt(format!("event status {status:?}")))?,
             approved_on: approved.as_deref().map(parse_date).transpose()?,
         },
@@ -67,21 +66,16 @@ pub async fn find(conn: &mut Conn, case_id: i64, event_ref: &str) -> Result<Opti
         .bind(event_ref)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }
 
 /// The events of a case that are not withdrawn, in time order.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, StorageError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM events WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY starts_at_utc, id"
-    ))
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
+pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Event>, StorageError> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY starts_at_utc, id");
+    conn.rows(&sql, vec![case_id.into()], from_row).await
 }
 
 /// The events of several cases that are not withdrawn and start at or after
@@ -90,7 +84,7 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Event>, Storag
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_cases_since(conn: &mut Conn, case_ids: &[i64], since: DateTime<Utc>) -> Result<Vec<Event>, StorageError> {
+pub async fn of_cases_since(conn: &mut impl Reads, case_ids: &[i64], since: DateTime<Utc>) -> Result<Vec<Event>, StorageError> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -100,12 +94,9 @@ pub async fn of_cases_since(conn: &mut Conn, case_ids: &[i64], since: DateTime<U
         crate::placeholders(case_ids.len()),
         case_ids.len() + 1
     );
-    let mut q = sqlx::query(&sql);
-    for id in case_ids {
-        q = q.bind(*id);
-    }
-    q = q.bind(instant(since));
-    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+    let mut params: Vec<Param> = case_ids.iter().map(|i| Param::Int(*i)).collect();
+    params.push(instant(since).into());
+    conn.rows(&sql, params, from_row).await
 }
 
 /// # Errors
@@ -165,7 +156,7 @@ pub async fn put(
             .bind(event_ref.to_owned())
             .fetch_one(&mut *conn)
             .await?;
-            let id: i64 = row.try_get("id")?;
+            let id: i64 = row.int("id")?;
             Ok((by_id(conn, id).await?, Outcome::Created))
         }
     }

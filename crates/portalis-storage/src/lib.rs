@@ -28,6 +28,7 @@ pub mod parties;
 pub mod login_attempts;
 pub mod outbox;
 pub mod rate_events;
+pub mod read;
 pub mod sessions;
 pub mod testing;
 pub mod users;

@@ -1,5 +1,6 @@
 //! Parties of a case, each with its numéro d'identification.
 
+use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{instant, parse_instant};
 use crate::{Conn, Outcome};
@@ -7,8 +8,6 @@ use chrono::{DateTime, Utc};
 use portalis_core::identification_number::IdentificationNumber;
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::random::RandomSource;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// What the court says of a party, parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,26 +49,26 @@ impl Party {
 const COLUMNS: &str = "id, case_id, party_ref, kind, given_names, family_name, organisation_name, role, email, mobile, \
                        lawyer, identification_number, number_issued_at, withdrawn_at";
 
-fn from_row(row: &AnyRow) -> Result<Party, StorageError> {
-    let kind: String = row.try_get("kind")?;
-    let role: String = row.try_get("role")?;
-    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+fn from_row(row: &dyn Cells) -> Result<Party, StorageError> {
+    let kind: String = row.text("kind")?;
+    let role: String = row.text("role")?;
+    let withdrawn: Option<String> = row.opt_text("withdrawn_at")?;
     Ok(Party {
-        id: row.try_get("id")?,
-        case_id: row.try_get("case_id")?,
-        party_ref: row.try_get("party_ref")?,
+        id: row.int("id")?,
+        case_id: row.int("case_id")?,
+        party_ref: row.text("party_ref")?,
         details: PartyInput {
             kind: PartyKind::parse(&kind).map_err(|_| corrupt(format!("party kind {kind:?}")))?,
-            given_names: row.try_get("given_names")?,
-            family_name: row.try_get("family_name")?,
-            organisation_name: row.try_get("organisation_name")?,
+            given_names: row.opt_text("given_names")?,
+            family_name: row.opt_text("family_name")?,
+            organisation_name: row.opt_text("organisation_name")?,
             role: Role::parse(&role).map_err(|_| corrupt(format!("role {role:?}")))?,
-            email: row.try_get("email")?,
-            mobile: row.try_get("mobile")?,
-            lawyer: row.try_get("lawyer")?,
+            email: row.opt_text("email")?,
+            mobile: row.opt_text("mobile")?,
+            lawyer: row.opt_text("lawyer")?,
         },
-        identification_number: row.try_get("identification_number")?,
-        number_issued_at: parse_instant(&row.try_get::<String, _>("number_issued_at")?)?,
+        identification_number: row.text("identification_number")?,
+        number_issued_at: parse_instant(&row.text("number_issued_at")?)?,
         withdrawn_at: withdrawn.as_deref().map(parse_instant).transpose()?,
     })
 }
@@ -84,7 +83,7 @@ pub async fn find(conn: &mut Conn, case_id: i64, party_ref: &str) -> Result<Opti
         .bind(party_ref)
         .fetch_optional(&mut *conn)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }
 
 /// The parties of a case that are not withdrawn, in the order they were
@@ -92,14 +91,9 @@ pub async fn find(conn: &mut Conn, case_id: i64, party_ref: &str) -> Result<Opti
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Party>, StorageError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM parties WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY id"
-    ))
-    .bind(case_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(from_row).collect()
+pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Party>, StorageError> {
+    let sql = format!("SELECT {COLUMNS} FROM parties WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY id");
+    conn.rows(&sql, vec![case_id.into()], from_row).await
 }
 
 /// The parties of several cases that are not withdrawn, in one query, in
@@ -107,7 +101,7 @@ pub async fn of_case(conn: &mut Conn, case_id: i64) -> Result<Vec<Party>, Storag
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_cases(conn: &mut Conn, case_ids: &[i64]) -> Result<Vec<Party>, StorageError> {
+pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Party>, StorageError> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -115,11 +109,7 @@ pub async fn of_cases(conn: &mut Conn, case_ids: &[i64]) -> Result<Vec<Party>, S
         "SELECT {COLUMNS} FROM parties WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY id",
         crate::placeholders(case_ids.len())
     );
-    let mut q = sqlx::query(&sql);
-    for id in case_ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(&mut *conn).await?.iter().map(from_row).collect()
+    conn.rows(&sql, case_ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
 }
 
 /// A party by its identification number (canonical form), not withdrawn.
@@ -133,7 +123,7 @@ pub async fn by_identification_number(conn: &mut Conn, number: &IdentificationNu
     .bind(number.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }
 
 /// # Errors
@@ -213,7 +203,7 @@ pub async fn put(
             .bind(number.as_str().to_owned())
             .fetch_one(&mut *conn)
             .await?;
-            let id: i64 = row.try_get("id")?;
+            let id: i64 = row.int("id")?;
             Ok((by_id(conn, id).await?, Outcome::Created))
         }
     }

@@ -4,9 +4,9 @@
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
 use crate::users::{self, User};
+use crate::read::{self, Reads};
 use crate::Conn;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -45,24 +45,21 @@ pub async fn create(
 ///
 /// # Errors
 /// Database errors.
-pub async fn find(conn: &mut Conn, token_hash: &str) -> Result<Option<Session>, StorageError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, id_token, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let user_id: i64 = row.try_get("user_id")?;
-    let Some(user) = users::by_id(conn, user_id).await? else { return Ok(None) };
-    Ok(Some(Session {
-        id: row.try_get("id")?,
-        user,
-        id_token: row.try_get("id_token")?,
-        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
-        last_seen_at: parse_instant(&row.try_get::<String, _>("last_seen_at")?)?,
-        expires_at: parse_instant(&row.try_get::<String, _>("expires_at")?)?,
-    }))
+pub async fn find(conn: &mut impl Reads, token_hash: &str) -> Result<Option<Session>, StorageError> {
+    let sql = "SELECT s.id AS session_id, s.id_token, s.created_at, s.last_seen_at, s.expires_at,
+                u.id, u.issuer, u.subject, u.given_name, u.family_name, u.preferred_username, u.birthdate, u.email
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+    read::optional(conn, sql, vec![token_hash.into()], |r| {
+        Ok(Session {
+            id: r.int("session_id")?,
+            user: users::from_row(r)?,
+            id_token: r.text("id_token")?,
+            created_at: parse_instant(&r.text("created_at")?)?,
+            last_seen_at: parse_instant(&r.text("last_seen_at")?)?,
+            expires_at: parse_instant(&r.text("expires_at")?)?,
+        })
+    })
+    .await
 }
 
 /// Records activity (called only when the last record is old enough).

@@ -1,11 +1,11 @@
 //! Users: FranceConnect identities, keyed by (issuer, subject), their claims
 //! refreshed at each login.
 
+use crate::read::Cells;
 use crate::error::StorageError;
 use crate::time::instant;
 use crate::Conn;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Claims {
@@ -43,17 +43,17 @@ impl User {
 
 const COLUMNS: &str = "id, issuer, subject, given_name, family_name, preferred_username, birthdate, email";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<User, StorageError> {
+pub(crate) fn from_row(row: &dyn Cells) -> Result<User, StorageError> {
     Ok(User {
-        id: row.try_get("id")?,
-        issuer: row.try_get("issuer")?,
-        subject: row.try_get("subject")?,
+        id: row.int("id")?,
+        issuer: row.text("issuer")?,
+        subject: row.text("subject")?,
         claims: Claims {
-            given_name: row.try_get("given_name")?,
-            family_name: row.try_get("family_name")?,
-            preferred_username: row.try_get("preferred_username")?,
-            birthdate: row.try_get("birthdate")?,
-            email: row.try_get("email")?,
+            given_name: row.opt_text("given_name")?,
+            family_name: row.opt_text("family_name")?,
+            preferred_username: row.opt_text("preferred_username")?,
+            birthdate: row.opt_text("birthdate")?,
+            email: row.opt_text("email")?,
         },
     })
 }
@@ -88,5 +88,5 @@ pub async fn upsert(conn: &mut Conn, issuer: &str, subject: &str, claims: &Claim
 /// Database errors.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<User>, StorageError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    row.as_ref().map(|r| from_row(r)).transpose()
 }

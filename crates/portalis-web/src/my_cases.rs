@@ -10,7 +10,7 @@ use portalis_storage::courts::{self, Court};
 use portalis_storage::documents::{self, Document};
 use portalis_storage::events::{self, Event};
 use portalis_storage::parties::{self, Party};
-use portalis_storage::Conn;
+use portalis_storage::read::Reads;
 use std::collections::BTreeMap;
 
 /// One of the user's cases, with everything its pages show.
@@ -45,7 +45,7 @@ impl MyCase {
 }
 
 /// The user's attachments grouped by case: (case id, attachments).
-async fn by_case(conn: &mut Conn, user_id: i64) -> Result<BTreeMap<i64, Vec<Attached>>, PageError> {
+async fn by_case(conn: &mut impl Reads, user_id: i64) -> Result<BTreeMap<i64, Vec<Attached>>, PageError> {
     let mut map: BTreeMap<i64, Vec<Attached>> = BTreeMap::new();
     for a in attachments::of_user(conn, user_id).await? {
         map.entry(a.case_id).or_default().push(a);
@@ -60,7 +60,7 @@ fn assemble(state: &WebState, case: Case, court: Court, parties: Vec<Party>, eve
     Some(MyCase { public_id: public_id::of(&state.settings.secret_key, "case", case.id), case, court, mine, parties, events, attached })
 }
 
-async fn load(state: &WebState, conn: &mut Conn, case_id: i64, attached: Vec<Attached>) -> Result<Option<MyCase>, PageError> {
+async fn load(state: &WebState, conn: &mut impl Reads, case_id: i64, attached: Vec<Attached>) -> Result<Option<MyCase>, PageError> {
     let Some(case) = cases::by_id(conn, case_id).await? else { return Ok(None) };
     let Some(court) = courts::by_id(conn, case.court_id).await? else { return Ok(None) };
     let parties = parties::of_case(conn, case.id).await?;
@@ -76,7 +76,7 @@ const TODAY_ANYWHERE: chrono::Duration = chrono::Duration::hours(26);
 /// Every case of the user, in five queries whatever their number, with
 /// the events that may still be to come (see [`MyCase::events`]).
 pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
-    let mut conn = state.db.read().await?;
+    let mut conn = state.db.pages().await?;
     let mut grouped = by_case(&mut conn, user_id).await?;
     let ids: Vec<i64> = grouped.keys().copied().collect();
     let cases = cases::by_ids(&mut conn, &ids).await?;
@@ -105,7 +105,7 @@ pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageErro
 
 /// The user's case with this public identifier, if he has one.
 pub async fn find(state: &WebState, user_id: i64, public: &str) -> Result<Option<MyCase>, PageError> {
-    let mut conn = state.db.read().await?;
+    let mut conn = state.db.pages().await?;
     for (case_id, attached) in by_case(&mut conn, user_id).await? {
         if public_id::of(&state.settings.secret_key, "case", case_id) == public {
             return load(state, &mut conn, case_id, attached).await;
@@ -116,6 +116,6 @@ pub async fn find(state: &WebState, user_id: i64, public: &str) -> Result<Option
 
 /// The documents of the case the user may read, newest first.
 pub async fn readable_documents(state: &WebState, my: &MyCase) -> Result<Vec<Document>, PageError> {
-    let mut conn = state.db.read().await?;
+    let mut conn = state.db.pages().await?;
     Ok(documents::of_case(&mut conn, my.case.id).await?.into_iter().filter(|d| my.may_read(d)).collect())
 }

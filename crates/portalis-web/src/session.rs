@@ -82,7 +82,7 @@ impl FromRequestParts<WebState> for Visitor {
 
 /// The live session with this hash: expired ones are deleted and ignored.
 async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
-    let mut conn = state.db.reader().acquire().await?;
+    let mut conn = state.db.pages().await?;
     let Some(session) = sessions::find(&mut conn, hash).await? else { return Ok(None) };
     drop(conn);
     let now = state.clock.now();

@@ -39,7 +39,10 @@ pub struct Manifest {
     pub seed: u64,
     /// The NIRs of the benchmark's accounts (5 full cases each).
     pub bench_nirs: Vec<String>,
-    /// The court of the full cases, for the API benchmark, and their refs.
+    /// The court of the full cases, for the API benchmark, and refs of its
+    /// other cases (at most 1,000), which the API benchmark writes into: the
+    /// benchmark accounts' cases stay as generated, whatever was written
+    /// before.
     pub api_court: String,
     pub api_case_refs: Vec<String>,
     pub seconds: f64,
@@ -118,7 +121,11 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
         seed,
         bench_nirs: (0..bench_users as usize).map(portalis_fc_sim::population_nir).collect(),
         api_court,
-        api_case_refs: (0..full_cases.min(1_000)).map(|i| format!("essai-{i:08}")).collect(),
+        api_case_refs: (full_cases..cases)
+            .filter(|i| world::court_of(seed, *i, court_list.len()) == 0)
+            .take(1_000)
+            .map(|i| format!("essai-{i:08}"))
+            .collect(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

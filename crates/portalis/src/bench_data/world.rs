@@ -178,11 +178,18 @@ const LAWYERS: &[&str] = &["Maître DUPONT", "Maître GARNIER", "Maître N'DIAYE
 const ROOMS: &[&str] = &["Salle 1", "Salle 2", "Salle des audiences civiles", "Salle B - 2e étage"];
 const HEARING_LABELS: &[&str] = &["Mise en état", "Audience de plaidoiries", "Audience d'orientation", "Audience de conciliation", "Audience de jugement"];
 
+/// The court (index) of case `i` when it is not a full case: the first draw
+/// of its stream, as [`case`] makes it.
+pub fn court_of(seed: u64, i: u64, courts: usize) -> usize {
+    (Stream::new(seed, i).next_u64() % courts as u64) as usize
+}
+
 /// Generates case number `i` of the world, filed before `today`. A full case
 /// (for the benchmark's pages) has 4 parties, 30 events and 6 documents.
 pub fn case(seed: u64, i: u64, today: NaiveDate, courts: &[Court], full: bool) -> Case {
     let mut r = Stream::new(seed, i);
-    let court = if full { 0 } else { (r.next_u64() % courts.len() as u64) as usize };
+    let drawn = (r.next_u64() % courts.len() as u64) as usize;
+    let court = if full { 0 } else { drawn };
     let c = &courts[court];
     let open = full || r.chance(70);
     let status = if open { CaseStatus::EnCours } else if r.chance(80) { CaseStatus::Cloture } else { CaseStatus::Radie };
@@ -420,6 +427,14 @@ mod tests {
         let (events, documents) = (events as f64 / 2000.0, documents as f64 / 2000.0);
         assert!((7.0..11.0).contains(&events), "mean events {events}");
         assert!((1.5..2.5).contains(&documents), "mean documents {documents}");
+    }
+
+    #[test]
+    fn court_of_tells_the_court_a_case_is_drawn_in() {
+        let courts = courts();
+        for i in 0..500 {
+            assert_eq!(court_of(9, i, courts.len()), case(9, i, today(), &courts, false).court);
+        }
     }
 
     #[test]

@@ -1,0 +1,262 @@
+//! Reading, for the queries the litigant's pages run on every request.
+//!
+//! The SQL is written once, as everywhere in this crate; what runs it
+//! depends on the backend. On PostgreSQL, and inside transactions, it is
+//! sqlx (`Any`). For the pages on SQLite it is a read-only SQLite connection
+//! used in place, on the request's own thread: sqlx's SQLite driver runs
+//! each connection on a thread of its own and hands every statement and
+//! every row across threads, which costs more than the statement itself
+//! (measured: about 150 µs of CPU per query on one core, most of it in
+//! thread switches; see bench/results/). A read from SQLite's page cache
+//! takes microseconds, so running it in place does not hold the request
+//! thread back. Both paths go through [`Reads`], and rows through [`Cells`],
+//! so that each query and each row mapping exists once.
+
+use crate::error::StorageError;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Arguments, Row};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// A value bound to a read query, in the order of its `$n` placeholders.
+#[derive(Debug, Clone)]
+pub enum Param {
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Param {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_owned())
+    }
+}
+
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(v)
+    }
+}
+
+/// The columns of a result row, whatever runs the query.
+pub trait Cells {
+    fn int(&self, column: &str) -> Result<i64, StorageError>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError>;
+    fn text(&self, column: &str) -> Result<String, StorageError>;
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError>;
+}
+
+impl Cells for AnyRow {
+    fn int(&self, column: &str) -> Result<i64, StorageError> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError> {
+        Ok(self.try_get(column)?)
+    }
+    fn text(&self, column: &str) -> Result<String, StorageError> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// A SQLite row with its statement's column names, read once per query
+/// (rusqlite would ask SQLite for every name at every lookup).
+struct NamedRow<'a> {
+    row: &'a rusqlite::Row<'a>,
+    names: &'a [String],
+}
+
+impl NamedRow<'_> {
+    fn index(&self, column: &str) -> Result<usize, StorageError> {
+        self.names
+            .iter()
+            .position(|n| n == column)
+            .ok_or_else(|| StorageError::Sqlite(rusqlite::Error::InvalidColumnName(column.to_owned())))
+    }
+}
+
+impl Cells for NamedRow<'_> {
+    fn int(&self, column: &str) -> Result<i64, StorageError> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+    fn text(&self, column: &str) -> Result<String, StorageError> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.row.get(self.index(column)?)?)
+    }
+}
+
+/// Turns a row into a value.
+pub type MapRow<T> = fn(&dyn Cells) -> Result<T, StorageError>;
+
+/// What can run a read query: a sqlx connection or transaction, or a page
+/// connection ([`PageConn`]).
+pub trait Reads: Send {
+    /// The rows of `sql` with `params` bound to `$1`, `$2`, … (which must
+    /// first appear in that order), each turned into a value by `map`.
+    fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send;
+}
+
+impl Reads for AnyConnection {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        let mut args = AnyArguments::default();
+        for p in params {
+            match p {
+                Param::Int(i) => args.add(i),
+                Param::Text(s) => args.add(s),
+            }
+            .map_err(|e| StorageError::Database(sqlx::Error::Encode(e)))?;
+        }
+        let rows = sqlx::query_with(sql, args).fetch_all(&mut *self).await?;
+        rows.iter().map(|r| map(r)).collect()
+    }
+}
+
+impl Reads for PoolConnection<Any> {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        (**self).rows(sql, params, map).await
+    }
+}
+
+impl Reads for sqlx::Transaction<'_, Any> {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        (**self).rows(sql, params, map).await
+    }
+}
+
+/// The first row, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn optional<T: Send>(conn: &mut impl Reads, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Option<T>, StorageError> {
+    Ok(conn.rows(sql, params, map).await?.into_iter().next())
+}
+
+/// Read-only SQLite connections for the pages, opened on demand and kept.
+#[derive(Debug)]
+pub(crate) struct SqliteReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// How many statements each page connection keeps prepared.
+const PREPARED: usize = 64;
+
+impl SqliteReadPool {
+    pub(crate) fn new(path: PathBuf) -> Self {
+        Self { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn open(&self) -> Result<rusqlite::Connection, StorageError> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(PREPARED);
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -4000;")?;
+        Ok(conn)
+    }
+
+    fn take(self: &Arc<Self>) -> Result<SqliteReads, StorageError> {
+        let idle = self.idle.lock().expect("page connections").pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        Ok(SqliteReads { pool: self.clone(), conn: Some(conn) })
+    }
+}
+
+/// A page connection on SQLite, back to its pool when dropped.
+pub struct SqliteReads {
+    pool: Arc<SqliteReadPool>,
+    conn: Option<rusqlite::Connection>,
+}
+
+impl Drop for SqliteReads {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            self.pool.idle.lock().expect("page connections").push(c);
+        }
+    }
+}
+
+impl SqliteReads {
+    fn run<T>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        tracing::trace!(target: "portalis_storage::read", sql, "page query");
+        let conn = self.conn.as_ref().expect("a connection until dropped");
+        let mut stmt = conn.prepare_cached(sql)?;
+        for (i, p) in params.into_iter().enumerate() {
+            match p {
+                Param::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+                Param::Text(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            }
+        }
+        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(map(&NamedRow { row, names: &names })?);
+        }
+        Ok(out)
+    }
+}
+
+impl Reads for SqliteReads {
+    fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send {
+        std::future::ready(self.run(sql, params, map))
+    }
+}
+
+/// The connection a page reads through: see the module's documentation.
+pub enum PageConn {
+    Sqlite(SqliteReads),
+    Any(PoolConnection<Any>),
+}
+
+impl Reads for PageConn {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        match self {
+            PageConn::Sqlite(c) => c.rows(sql, params, map).await,
+            PageConn::Any(c) => c.rows(sql, params, map).await,
+        }
+    }
+}
+
+pub(crate) fn take(pool: &Arc<SqliteReadPool>) -> Result<PageConn, StorageError> {
+    Ok(PageConn::Sqlite(pool.take()?))
+}
+
+/// The file of a `sqlite:` URL.
+pub(crate) fn sqlite_path(url: &str) -> PathBuf {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    PathBuf::from(rest.split('?').next().unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(sqlite_path("sqlite:///var/lib/portalis/portalis.db?mode=rwc"), PathBuf::from("/var/lib/portalis/portalis.db"));
+        assert_eq!(sqlite_path("sqlite://data/demo/portalis.db"), PathBuf::from("data/demo/portalis.db"));
+        assert_eq!(sqlite_path("sqlite:portalis.db"), PathBuf::from("portalis.db"));
+    }
+}
