@@ -1,5 +1,11 @@
 use clap::Parser;
 
+/// mimalloc rather than the C library's allocator: pages allocate many
+/// small strings, and the C library's allocator took 16 % of a page's CPU
+/// (bench/results/).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = portalis::cli::Cli::parse();
