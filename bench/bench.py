@@ -93,7 +93,7 @@ class Portal:
         return out.stdout
 
     def start(self, manifest):
-        logs = open(os.path.join(self.workdir, "portal.log"), "a")
+        logs = open(os.path.join(self.workdir, "portal.log"), "w")
         population = manifest["population"]
         self.sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "fc-sim"],
                                     env=self.env(population), stdout=logs, stderr=logs, cwd=ROOT)
@@ -122,6 +122,12 @@ class Portal:
                 f.write("5")
         except OSError:
             pass
+
+    def cpu_seconds(self):
+        # utime + stime of the portal, in clock ticks (fields 14 and 15).
+        with open(f"/proc/{self.portal.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self):
         with open(f"/proc/{self.portal.pid}/status") as f:
@@ -240,7 +246,9 @@ def measure(args, portal, paths, api_key):
             perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(portal.portal.pid),
                                      "-o", os.path.join(args.perf, f"{portal.backend}-{portal.cases}-{name}.data")],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cpu_before = portal.cpu_seconds()
         r = wrk(args, portal, script, paths[name], args.duration, env)
+        cpu = portal.cpu_seconds() - cpu_before
         if perf:
             perf.send_signal(signal.SIGINT)
             perf.wait()
@@ -257,9 +265,12 @@ def measure(args, portal, paths, api_key):
             "errors": errors,
             "error_detail": r["errors"],
             "peak_rss_mb": portal.peak_rss_mb(),
+            # How busy the portal's core was: near 100 %, the portal is the
+            # bottleneck; well below, the database or the load generator is.
+            "portal_cpu": cpu / seconds,
         }
         log(f"{name}: {results[name]['rps']:.0f} req/s, p50 {results[name]['p50_ms']:.2f} ms, "
-            f"p99 {results[name]['p99_ms']:.2f} ms, errors {errors}")
+            f"p99 {results[name]['p99_ms']:.2f} ms, errors {errors}, portal CPU {cpu / seconds:.0%}")
     if not args.only or "import_events" in args.only.split(","):
         results["import_events"] = import_events(args, portal, paths["api_events"])
     return results
@@ -362,15 +373,16 @@ def report(args, runs, checks, started):
     for run in runs:
         m = run["manifest"]
         lines += [f"## {run['backend']}, {run['cases']:,} cases ({m['users']:,} accounts; world generated in {m.get('generated_in_s', m['seconds']):.0f} s)", "",
-                  "| Scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
+                  "| Scenario | req/s | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB | portal CPU |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for name in [n for n, _, _ in SCENARIOS] + ["import_events"]:
             x = run["results"].get(name)
             if x is None:
                 continue
             ms = lambda v: "–" if v is None else f"{v:.2f}"
             rss = "–" if x["peak_rss_mb"] is None else f"{x['peak_rss_mb']:.0f}"
-            lines.append(f"| {x['label']} | {x['rps']:.0f} | {ms(x['p50_ms'])} | {ms(x['p99_ms'])} | {ms(x['p999_ms'])} | {x['errors']} | {rss} |")
+            cpu = "–" if x.get("portal_cpu") is None else f"{x['portal_cpu']:.0%}"
+            lines.append(f"| {x['label']} | {x['rps']:.0f} | {ms(x['p50_ms'])} | {ms(x['p99_ms'])} | {ms(x['p999_ms'])} | {x['errors']} | {rss} | {cpu} |")
         lines.append("")
     lines += ["## Targets", "", "| Target | Measured | Met |", "|---|---:|:---:|"]
     lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in checks]

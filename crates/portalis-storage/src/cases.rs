@@ -3,6 +3,7 @@
 use crate::read::{self, Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant};
+use crate::courts::{self, Court};
 use crate::{Conn, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::case::CaseStatus;
@@ -81,6 +82,58 @@ pub async fn by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<Case>, Sto
     }
     let sql = format!("SELECT {COLUMNS} FROM cases WHERE id IN ({})", crate::placeholders(ids.len()));
     conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
+}
+
+/// A case's columns and its court's, in one row (`JOIN courts k`).
+const WITH_COURT: &str = "c.id, c.court_id, c.case_ref, c.portalis_number, c.rg_number, c.nature_code, c.nature_label, \
+    c.status, c.filed_on, c.chamber, c.created_at, c.updated_at, k.code, k.name, k.kind, k.address, k.postcode, k.city, \
+    k.department, k.phone, k.email, k.sauj_hours, k.time_zone";
+
+/// The court's part of a [`WITH_COURT`] row: its id is the case's
+/// `court_id`, every other column has its own name.
+struct CourtPart<'a>(&'a dyn Cells);
+
+impl Cells for CourtPart<'_> {
+    fn int(&self, column: &str) -> Result<i64, StorageError> {
+        self.0.int(if column == "id" { "court_id" } else { column })
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError> {
+        self.0.opt_int(column)
+    }
+    fn text(&self, column: &str) -> Result<String, StorageError> {
+        self.0.text(column)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
+        self.0.opt_text(column)
+    }
+}
+
+fn with_court(row: &dyn Cells) -> Result<(Case, Court), StorageError> {
+    Ok((from_row(row)?, courts::from_row(&CourtPart(row))?))
+}
+
+/// A case and its court, in one query.
+///
+/// # Errors
+/// Database errors.
+pub async fn with_court_by_id(conn: &mut impl Reads, id: i64) -> Result<Option<(Case, Court)>, StorageError> {
+    let sql = format!("SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id = $1");
+    read::optional(conn, &sql, vec![id.into()], with_court).await
+}
+
+/// Cases by id with their courts, in one query.
+///
+/// # Errors
+/// Database errors.
+pub async fn with_courts_by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<(Case, Court)>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id IN ({})",
+        crate::placeholders(ids.len())
+    );
+    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), with_court).await
 }
 
 /// How many cases a court has published.

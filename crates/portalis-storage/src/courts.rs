@@ -32,7 +32,7 @@ pub struct Court {
 
 const COLUMNS: &str = "id, code, name, kind, address, postcode, city, department, phone, email, sauj_hours, time_zone";
 
-fn from_row(row: &dyn Cells) -> Result<Court, StorageError> {
+pub(crate) fn from_row(row: &dyn Cells) -> Result<Court, StorageError> {
     let code: String = row.text("code")?;
     let kind: String = row.text("kind")?;
     let tz: String = row.text("time_zone")?;

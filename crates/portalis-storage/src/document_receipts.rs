@@ -2,6 +2,7 @@
 
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
+use crate::read::Reads;
 use crate::Conn;
 use chrono::{DateTime, Utc};
 
@@ -21,6 +22,22 @@ pub async fn record(conn: &mut Conn, document_id: i64, party_id: i64, user_id: i
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Whether the party's first consultation of the document is recorded
+/// already (a read, so that later downloads need no write).
+///
+/// # Errors
+/// Database errors.
+pub async fn exists(conn: &mut impl Reads, document_id: i64, party_id: i64) -> Result<bool, StorageError> {
+    let found = crate::read::optional(
+        conn,
+        "SELECT id FROM document_receipts WHERE document_id = $1 AND party_id = $2",
+        vec![document_id.into(), party_id.into()],
+        |r| r.int("id"),
+    )
+    .await?;
+    Ok(found.is_some())
 }
 
 /// A document's receipts: the court's party reference and when.

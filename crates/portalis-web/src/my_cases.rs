@@ -6,7 +6,7 @@ use crate::error::PageError;
 use crate::{public_id, WebState};
 use portalis_storage::attachments::{self, Attached};
 use portalis_storage::cases::{self, Case};
-use portalis_storage::courts::{self, Court};
+use portalis_storage::courts::Court;
 use portalis_storage::documents::{self, Document};
 use portalis_storage::events::{self, Event};
 use portalis_storage::parties::{self, Party};
@@ -61,8 +61,7 @@ fn assemble(state: &WebState, case: Case, court: Court, parties: Vec<Party>, eve
 }
 
 async fn load(state: &WebState, conn: &mut impl Reads, case_id: i64, attached: Vec<Attached>) -> Result<Option<MyCase>, PageError> {
-    let Some(case) = cases::by_id(conn, case_id).await? else { return Ok(None) };
-    let Some(court) = courts::by_id(conn, case.court_id).await? else { return Ok(None) };
+    let Some((case, court)) = cases::with_court_by_id(conn, case_id).await? else { return Ok(None) };
     let parties = parties::of_case(conn, case.id).await?;
     let events = events::of_case(conn, case.id).await?;
     Ok(assemble(state, case, court, parties, events, attached))
@@ -73,23 +72,18 @@ async fn load(state: &WebState, conn: &mut impl Reads, case_id: i64, attached: V
 /// (and a daylight-saving hour) before now, wherever the court is.
 const TODAY_ANYWHERE: chrono::Duration = chrono::Duration::hours(26);
 
-/// Every case of the user, in five queries whatever their number, with
+/// Every case of the user, in four queries whatever their number, with
 /// the events that may still be to come (see [`MyCase::events`]).
 pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
     let mut conn = state.db.pages().await?;
     let mut grouped = by_case(&mut conn, user_id).await?;
     let ids: Vec<i64> = grouped.keys().copied().collect();
-    let cases = cases::by_ids(&mut conn, &ids).await?;
-    let mut court_ids: Vec<i64> = cases.iter().map(|c| c.court_id).collect();
-    court_ids.sort_unstable();
-    court_ids.dedup();
-    let courts = courts::by_ids(&mut conn, &court_ids).await?;
+    let cases = cases::with_courts_by_ids(&mut conn, &ids).await?;
     let mut parties = parties::of_cases(&mut conn, &ids).await?;
     let since = state.clock.now() - TODAY_ANYWHERE;
     let mut events = events::of_cases_since(&mut conn, &ids, since).await?;
     let mut out = Vec::with_capacity(cases.len());
-    for case in cases {
-        let Some(court) = courts.iter().find(|c| c.id == case.court_id).cloned() else { continue };
+    for (case, court) in cases {
         let (mine, rest): (Vec<Party>, Vec<Party>) = parties.into_iter().partition(|p| p.case_id == case.id);
         parties = rest;
         let (its, rest): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.case_id == case.id);

@@ -52,7 +52,11 @@ pub async fn download(
         tracing::error!(error = %e, document = doc.id, "cannot read a document");
         PageError::Internal
     })?;
-    if let Some(party) = my.reader_of(doc) {
+    let first = match my.reader_of(doc) {
+        Some(party) => !portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, party.id).await?,
+        None => false,
+    };
+    if let Some(party) = my.reader_of(doc).filter(|_| first) {
         let mut tx = state.db.begin().await?;
         portalis_storage::document_receipts::record(&mut tx, doc.id, party.id, session.user.id, state.clock.now()).await?;
         portalis_storage::commit(tx).await?;

@@ -1,0 +1,92 @@
+//! Every query a signed-in user's pages run searches an index: on SQLite,
+//! the statements the pages ran (captured from `portalis_storage::read`) are
+//! explained, and no plan scans a whole table. (PostgreSQL picks sequential
+//! scans on a test's tiny tables whatever the indexes; its plans at
+//! 1,000,000 cases are in bench/results/.)
+
+mod support;
+
+use portalis_storage::Backend;
+use std::sync::{Mutex, OnceLock};
+use support::marie_with_her_cases;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+struct SqlField(Option<String>);
+
+impl tracing::field::Visit for SqlField {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "sql" {
+            self.0 = Some(value.to_owned());
+        }
+    }
+    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
+        if event.metadata().target() == "portalis_storage::read" {
+            let mut sql = SqlField(None);
+            event.record(&mut sql);
+            if let Some(s) = sql.0 {
+                STATEMENTS.lock().unwrap().push(s);
+            }
+        }
+    }
+}
+
+fn install() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let subscriber = tracing_subscriber::registry().with(
+            Capture.with_filter(tracing_subscriber::filter::Targets::new().with_target("portalis_storage::read", tracing::Level::TRACE)),
+        );
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}
+
+/// The highest `$n` of a statement.
+fn placeholders(sql: &str) -> usize {
+    sql.split('$').skip(1).filter_map(|s| s.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()).max().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn every_query_of_the_pages_searches_an_index() {
+    install();
+    let (app, marie) = marie_with_her_cases().await;
+    if app.services.db.backend() != Backend::Sqlite {
+        return;
+    }
+    let list = marie.get("/mon-espace").await.text().await.unwrap();
+    let cases: Vec<String> = support::local_links(&list).into_iter().filter(|l| l.starts_with("/dossiers/")).collect();
+    assert!(!cases.is_empty());
+    for c in &cases {
+        let page = marie.get(c).await.text().await.unwrap();
+        if let Some(doc) = support::local_links(&page).into_iter().find(|l| l.contains("/documents/")) {
+            assert_eq!(marie.get(&doc).await.status(), 200);
+        }
+    }
+    for path in ["/mon-espace/export.csv", "/mon-espace/agenda.ics", "/mon-espace/preferences"] {
+        assert_eq!(marie.get(path).await.status(), 200, "{path}");
+    }
+
+    let mut statements = STATEMENTS.lock().unwrap().clone();
+    statements.sort();
+    statements.dedup();
+    assert!(statements.len() >= 7, "the pages' statements are captured: {statements:#?}");
+    let mut conn = app.services.db.read().await.unwrap();
+    for sql in &statements {
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+        for _ in 0..placeholders(sql) {
+            q = q.bind(1i64);
+        }
+        let plan: Vec<String> = q.fetch_all(&mut *conn).await.unwrap().into_iter().map(|r| r.3).collect();
+        assert!(plan.iter().all(|step| !step.starts_with("SCAN ")), "a full scan in\n{sql}\n{plan:#?}");
+        assert!(plan.iter().any(|step| step.starts_with("SEARCH ")), "an index search in\n{sql}\n{plan:#?}");
+    }
+}
