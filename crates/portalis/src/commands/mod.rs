@@ -36,7 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         _ => {}
     }
     let config = Config::from_sources(mode, &sources, demo_secret)?;
-    telemetry::init(config.log_format, &config.log_filter);
+    let _logs = telemetry::init(config.log_format, &config.log_filter);
     let clock: Arc<dyn portalis_core::clock::Clock> = Arc::new(SystemClock);
     let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
     match cli.command {
