@@ -437,7 +437,8 @@ def main():
                 results = measure(args, portal, paths, api_key)
             finally:
                 portal.stop()
-            runs.append({"backend": backend, "cases": cases, "manifest": manifest, "results": results})
+            world_summary = {k: v for k, v in manifest.items() if k not in ("bench_nirs", "api_case_refs")}
+            runs.append({"backend": backend, "cases": cases, "manifest": world_summary, "results": results})
 
     if args.generate_only:
         return

@@ -15,7 +15,6 @@ use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber once; later calls do nothing. Keep the
 /// guard until the process ends: dropping it writes what is left.
-#[must_use]
 pub fn init(format: LogFormat, filter: &str) -> WorkerGuard {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let (writer, guard) = NonBlockingBuilder::default()
