@@ -155,6 +155,10 @@ pub(crate) struct SqliteReadPool {
 /// How many statements each page connection keeps prepared.
 const PREPARED: usize = 64;
 
+/// How many page connections are kept open when idle (a request holds one
+/// only while its thread runs its queries, so few are ever in use at once).
+const KEPT: usize = 16;
+
 impl SqliteReadPool {
     pub(crate) fn new(path: PathBuf) -> Self {
         Self { path, idle: Mutex::new(Vec::new()) }
@@ -191,7 +195,10 @@ pub struct SqliteReads {
 impl Drop for SqliteReads {
     fn drop(&mut self) {
         if let Some(c) = self.conn.take() {
-            self.pool.idle.lock().expect("page connections").push(c);
+            let mut idle = self.pool.idle.lock().expect("page connections");
+            if idle.len() < KEPT {
+                idle.push(c);
+            }
         }
     }
 }
