@@ -209,6 +209,12 @@ impl SqliteReads {
         let conn = self.conn.as_ref().expect("a connection until dropped");
         let mut stmt = conn.prepare_cached(sql)?;
         for (i, p) in params.into_iter().enumerate() {
+            // SQLite numbers `$n` parameters in the order they first appear;
+            // binding by position is right only if that order is 1, 2, …
+            debug_assert!(
+                stmt.parameter_name(i + 1).is_none_or(|name| name == format!("${}", i + 1)),
+                "parameters must first appear in order: {sql}"
+            );
             match p {
                 Param::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
                 Param::Text(v) => stmt.raw_bind_parameter(i + 1, v)?,
