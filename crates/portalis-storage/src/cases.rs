@@ -72,18 +72,6 @@ pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Case>, Stora
     read::optional(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id = $1"), vec![id.into()], from_row).await
 }
 
-/// Cases by id, in one query.
-///
-/// # Errors
-/// Database errors.
-pub async fn by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<Case>, StorageError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!("SELECT {COLUMNS} FROM cases WHERE id IN ({})", crate::placeholders(ids.len()));
-    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
-}
-
 /// A case's columns and its court's, in one row (`JOIN courts k`).
 const WITH_COURT: &str = "c.id, c.court_id, c.case_ref, c.portalis_number, c.rg_number, c.nature_code, c.nature_label, \
     c.status, c.filed_on, c.chamber, c.created_at, c.updated_at, k.code, k.name, k.kind, k.address, k.postcode, k.city, \

@@ -1,6 +1,6 @@
 //! Courts: the directory, and the owner of cases and API keys.
 
-use crate::read::{self, Cells, Param, Reads};
+use crate::read::{self, Cells, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::instant;
 use crate::{Conn, Outcome};
@@ -68,18 +68,6 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Court>, Stora
 /// Database errors.
 pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Court>, StorageError> {
     read::optional(conn, &format!("SELECT {COLUMNS} FROM courts WHERE id = $1"), vec![id.into()], from_row).await
-}
-
-/// Courts by id, in one query.
-///
-/// # Errors
-/// Database errors.
-pub async fn by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<Court>, StorageError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN ({})", crate::placeholders(ids.len()));
-    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
 }
 
 /// Every court, by code.

@@ -84,9 +84,3 @@ pub async fn upsert(conn: &mut Conn, issuer: &str, subject: &str, claims: &Claim
     from_row(&row)
 }
 
-/// # Errors
-/// Database errors.
-pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<User>, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(|r| from_row(r)).transpose()
-}

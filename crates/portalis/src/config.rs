@@ -213,11 +213,12 @@ impl Config {
                 name: "PORTALIS_DATABASE_MAX_CONNECTIONS",
                 reason: "expected a number from 1 to 1000".into(),
             })?,
-            // Each SQLite connection is a thread that competes with the
+            // Each sqlx SQLite connection is a thread that competes with the
             // request threads for the cores: four per core is enough
-            // (measured on one core: 4 connections answer 10 % more pages
-            // than 16, and 2 half as many). PostgreSQL connections wait on
-            // the network: 16.
+            // (measured on one core, when pages still read through this
+            // pool: 4 connections answered 10 % more pages than 16, and 2
+            // half as many; pages now read in place, see read.rs).
+            // PostgreSQL connections wait on the network: 16.
             None if database_url.starts_with("sqlite:") => {
                 std::thread::available_parallelism().map_or(4, |n| 4 * n.get() as u32).clamp(4, 16)
             }

@@ -52,14 +52,14 @@ pub async fn download(
         tracing::error!(error = %e, document = doc.id, "cannot read a document");
         PageError::Internal
     })?;
-    let first = match my.reader_of(doc) {
-        Some(party) => !portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, party.id).await?,
-        None => false,
-    };
-    if let Some(party) = my.reader_of(doc).filter(|_| first) {
-        let mut tx = state.db.begin().await?;
-        portalis_storage::document_receipts::record(&mut tx, doc.id, party.id, session.user.id, state.clock.now()).await?;
-        portalis_storage::commit(tx).await?;
+    if let Some(party) = my.reader_of(doc) {
+        // Recorded once: later downloads only read that it is.
+        let recorded = portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, party.id).await?;
+        if !recorded {
+            let mut tx = state.db.begin().await?;
+            portalis_storage::document_receipts::record(&mut tx, doc.id, party.id, session.user.id, state.clock.now()).await?;
+            portalis_storage::commit(tx).await?;
+        }
     }
     let mut r = Body::from_stream(stream).into_response();
     let h = r.headers_mut();

@@ -51,9 +51,10 @@ pub struct Manifest {
 /// The three shared files: (storage key, sha256, size).
 struct Files([(String, String, i64); 3]);
 
-/// Fills the database; `issuer` and `client_id` are those the portal will
-/// use with the simulator, so that the accounts are the ones its people
-/// sign in to.
+/// Fills the database. The accounts belong to the configured FranceConnect
+/// issuer and client (`PORTALIS_FC_ISSUER`, `PORTALIS_FC_CLIENT_ID`), the ones
+/// the portal will use with the simulator, so that they are the accounts its
+/// people sign in to.
 pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<Manifest> {
     let started = Instant::now();
     if cases < 5 {
