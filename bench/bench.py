@@ -85,6 +85,8 @@ class Portal:
             "PORTALIS_CONTACT_EMAIL": "contact@essai.example.org",
             "PORTALIS_LOG": os.environ.get("PORTALIS_LOG", "info"),
         })
+        if self.args.page_cache_mb is not None:
+            e["PORTALIS_PAGE_CACHE_MB"] = str(self.args.page_cache_mb)
         return e
 
     def run(self, *argv, population=0):
@@ -369,7 +371,9 @@ def report(args, runs, checks, started):
                   "and the targets are not enforced.", ""]
     lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk and the simulator on CPU {args.load_cpus}",
               f"- Load: wrk, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s per scenario",
-              f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`", ""]
+              f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`",
+              "- Page cache: " + ("the portal's default (64 MiB)" if args.page_cache_mb is None
+                                  else "off" if args.page_cache_mb == 0 else f"{args.page_cache_mb} MiB"), ""]
     for run in runs:
         m = run["manifest"]
         lines += [f"## {run['backend']}, {run['cases']:,} cases ({m['users']:,} accounts; world generated in {m.get('generated_in_s', m['seconds']):.0f} s)", "",
@@ -414,6 +418,8 @@ def main():
     p.add_argument("--portal-cpus", default="0")
     p.add_argument("--load-cpus", default="1")
     p.add_argument("--regenerate", action="store_true", help="generate the worlds again")
+    p.add_argument("--page-cache-mb", type=int, default=None,
+                   help="the portal's page cache (PORTALIS_PAGE_CACHE_MB; 0 measures every page read afresh)")
     p.add_argument("--only", default="", help="scenarios to run, comma-separated (default: all)")
     p.add_argument("--perf", default="", help="record a perf profile of each scenario into this directory")
     p.add_argument("--generate-only", action="store_true", help="generate the worlds missing, measure nothing")

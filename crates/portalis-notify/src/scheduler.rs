@@ -82,6 +82,10 @@ impl Scheduler {
         let now = self.clock.now();
         let pass = Pass { updates: self.updates(now).await?, reminders: self.reminders(now).await? };
         self.housekeeping(now).await?;
+        // The change feed grows with every write: pruned at each pass.
+        let mut tx = self.db.begin().await?;
+        portalis_storage::changes::prune(&mut tx).await?;
+        portalis_storage::commit(tx).await?;
         Ok(pass)
     }
 

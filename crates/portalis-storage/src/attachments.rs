@@ -3,7 +3,8 @@
 use crate::read::Reads;
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
-use crate::Conn;
+use crate::changes::{self, Tag};
+use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 
 /// The account a party is attached to, if any.
@@ -18,14 +19,14 @@ pub async fn owner(conn: &mut Conn, party_id: i64) -> Result<Option<i64>, Storag
 
 /// # Errors
 /// Database errors, a unique violation if the party is attached already.
-pub async fn create(conn: &mut Conn, user_id: i64, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn create(tx: &mut Tx, user_id: i64, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     sqlx::query("INSERT INTO attachments (user_id, party_id, attached_at) VALUES ($1, $2, $3)")
         .bind(user_id)
         .bind(party_id)
         .bind(instant(now))
-        .execute(&mut *conn)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    changes::record(tx, Tag::User(user_id)).await
 }
 
 /// A user's attached party, with its case and court.
@@ -64,7 +65,7 @@ pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<Vec<Attached
 ///
 /// # Errors
 /// Database errors.
-pub async fn mark_first_viewed(conn: &mut Conn, user_id: i64, case_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn mark_first_viewed(tx: &mut Tx, user_id: i64, case_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     sqlx::query(
         "UPDATE attachments SET first_viewed_at = $1
          WHERE user_id = $2 AND first_viewed_at IS NULL AND party_id IN (SELECT id FROM parties WHERE case_id = $3)",
@@ -72,7 +73,7 @@ pub async fn mark_first_viewed(conn: &mut Conn, user_id: i64, case_id: i64, now:
     .bind(instant(now))
     .bind(user_id)
     .bind(case_id)
-    .execute(&mut *conn)
+    .execute(&mut **tx)
     .await?;
-    Ok(())
+    changes::record(tx, Tag::User(user_id)).await
 }

@@ -4,7 +4,8 @@ use crate::read::{self, Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant};
 use crate::courts::{self, Court};
-use crate::{Conn, Outcome};
+use crate::changes::{self, Tag};
+use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::case::CaseStatus;
 
@@ -138,12 +139,13 @@ pub async fn count(conn: &mut Conn) -> Result<i64, StorageError> {
 /// # Errors
 /// Database errors.
 pub async fn put(
-    conn: &mut Conn,
+    tx: &mut Tx,
     court_id: i64,
     case_ref: &str,
     input: &CaseInput,
     now: DateTime<Utc>,
 ) -> Result<(Case, Outcome), StorageError> {
+    let conn: &mut Conn = tx;
     let existing = find(conn, court_id, case_ref).await?;
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
@@ -167,7 +169,9 @@ pub async fn put(
             .fetch_one(&mut *conn)
             .await?;
             let id: i64 = row.int("id")?;
-            Ok((by_id(conn, id).await?.ok_or_else(|| corrupt("updated case vanished"))?, Outcome::Updated))
+            let case = by_id(conn, id).await?.ok_or_else(|| corrupt("updated case vanished"))?;
+            changes::record(tx, Tag::Case(id)).await?;
+            Ok((case, Outcome::Updated))
         }
         None => {
             let row = bind_details(sqlx::query(

@@ -3,7 +3,8 @@
 use crate::read::{self, Cells, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::instant;
-use crate::{Conn, Outcome};
+use crate::changes::{self, Tag};
+use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::court::{CourtCode, CourtKind};
@@ -85,7 +86,8 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<Court>, StorageError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn put(conn: &mut Conn, input: &CourtInput, now: DateTime<Utc>) -> Result<(Court, Outcome), StorageError> {
+pub async fn put(tx: &mut Tx, input: &CourtInput, now: DateTime<Utc>) -> Result<(Court, Outcome), StorageError> {
+    let conn: &mut Conn = tx;
     let existing = by_code(conn, input.code.as_str()).await?;
     let outcome = match &existing {
         Some(c) if c.details == *input => return Ok((c.clone(), Outcome::Unchanged)),
@@ -115,5 +117,7 @@ pub async fn put(conn: &mut Conn, input: &CourtInput, now: DateTime<Utc>) -> Res
     .bind(&now)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((from_row(&row)?, outcome))
+    let court = from_row(&row)?;
+    changes::record(tx, Tag::Court(court.id)).await?;
+    Ok((court, outcome))
 }

@@ -1,8 +1,12 @@
 //! Connecting to SQLite or PostgreSQL, chosen by URL.
 
+use crate::changes::{Feed, SqliteFeed, Tag};
 use crate::error::StorageError;
+use crate::page_cache::PageCache;
 use crate::read::{PageConn, SqliteReadPool};
-use std::sync::Arc;
+use portalis_core::clock::Clock;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, OnceLock};
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyConnection;
 use sqlx::{Any, AnyPool, Executor};
@@ -14,8 +18,59 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A connection, inside a transaction or not.
 pub type Conn = AnyConnection;
-/// A transaction; dereferences to [`Conn`].
-pub type Tx = sqlx::Transaction<'static, Any>;
+/// A transaction for a change; dereferences to [`Conn`]. It carries the
+/// things it changed (`changes::record`), which this process's page cache
+/// forgets when it commits.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    pub(crate) backend: Backend,
+    pub(crate) changed: Vec<Tag>,
+    cache: Arc<PageCache>,
+}
+
+impl Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
+
+impl Tx {
+    /// Commits, then forgets what the transaction changed.
+    ///
+    /// # Errors
+    /// Database errors (nothing was changed then).
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let Tx { inner, changed, cache, .. } = self;
+        inner.commit().await?;
+        cache.forget(&changed);
+        Ok(())
+    }
+
+    /// # Errors
+    /// Database errors.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+/// Stops the PostgreSQL change listener with the last `Db` handle.
+#[derive(Debug, Default)]
+struct Listener(OnceLock<tokio::task::AbortHandle>);
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.get() {
+            h.abort();
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -34,6 +89,11 @@ pub struct Db {
     write: AnyPool,
     /// SQLite only: the pages' read-only connections (see `read.rs`).
     pages: Option<Arc<SqliteReadPool>>,
+    /// What pages read most, kept true by the change feed (`changes.rs`).
+    cache: Arc<PageCache>,
+    feed: Arc<OnceLock<Feed>>,
+    listener: Arc<Listener>,
+    url: Arc<str>,
 }
 
 impl Db {
@@ -62,7 +122,7 @@ impl Db {
                 let write = options().max_connections(1).connect(&url).await?;
                 let read = options().max_connections(max_connections.max(1)).connect(&url).await?;
                 let pages = Some(Arc::new(SqliteReadPool::new(crate::read::sqlite_path(&url))));
-                Ok(Self { backend, read, write, pages })
+                Ok(Self::assemble(backend, read, write, pages, &url))
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -70,9 +130,55 @@ impl Db {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect(url)
                     .await?;
-                Ok(Self { backend, read: pool.clone(), write: pool, pages: None })
+                Ok(Self::assemble(backend, pool.clone(), pool, None, url))
             }
         }
+    }
+
+    fn assemble(backend: Backend, read: AnyPool, write: AnyPool, pages: Option<Arc<SqliteReadPool>>, url: &str) -> Self {
+        Self {
+            backend,
+            read,
+            write,
+            pages,
+            cache: Arc::new(PageCache::off()),
+            feed: Arc::new(OnceLock::new()),
+            listener: Arc::new(Listener::default()),
+            url: url.into(),
+        }
+    }
+
+    /// Turns the page cache on, `capacity_bytes` large (0 leaves it off),
+    /// once the database is migrated.
+    ///
+    /// # Errors
+    /// Database errors (SQLite: the change feed cannot be read).
+    pub fn start_page_cache(&self, capacity_bytes: usize, clock: Arc<dyn Clock>) -> Result<(), StorageError> {
+        if capacity_bytes == 0 || self.feed.get().is_some() {
+            return Ok(());
+        }
+        self.cache.start(capacity_bytes, clock);
+        match self.backend {
+            Backend::Sqlite => {
+                let feed = SqliteFeed::open(&crate::read::sqlite_path(&self.url))?;
+                let _ = self.feed.set(Feed::Sqlite(std::sync::Mutex::new(feed)));
+                self.cache.set_live(true);
+            }
+            Backend::Postgres => {
+                let _ = self.feed.set(Feed::Postgres);
+                let handle = crate::changes::listen(self.url.to_string(), Arc::downgrade(&self.cache));
+                let _ = self.listener.0.set(handle);
+            }
+        }
+        Ok(())
+    }
+
+    /// The page cache, up to date with what other processes committed.
+    pub fn page_cache(&self) -> &PageCache {
+        if let Some(feed) = self.feed.get() {
+            feed.catch_up(&self.cache);
+        }
+        &self.cache
     }
 
     pub fn backend(&self) -> Backend {
@@ -100,7 +206,7 @@ impl Db {
 
     /// Starts a transaction for a change.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
-        Ok(self.write.begin().await?)
+        Ok(Tx { inner: self.write.begin().await?, backend: self.backend, changed: Vec::new(), cache: self.cache.clone() })
     }
 
     /// Applies the migrations that have not been applied yet.
@@ -119,6 +225,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(h) = self.listener.0.get() {
+            h.abort();
+        }
         self.read.close().await;
         self.write.close().await;
     }

@@ -3,7 +3,8 @@
 use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant};
-use crate::{Conn, Outcome};
+use crate::changes::{self, Tag};
+use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::document::DocumentKind;
 
@@ -129,13 +130,17 @@ pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Document
 /// # Errors
 /// Database errors.
 pub async fn put(
-    conn: &mut Conn,
+    tx: &mut Tx,
     case_id: i64,
     document_ref: &str,
     input: &DocumentInput,
     now: DateTime<Utc>,
 ) -> Result<(Document, Outcome), StorageError> {
-    let existing = find(conn, case_id, document_ref).await?;
+    let existing = find(&mut **tx, case_id, document_ref).await?;
+    if !matches!(&existing, Some(d) if d.details == *input && d.withdrawn_at.is_none()) {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
+    let conn: &mut Conn = tx;
     let now_s = instant(now);
     let all_parties: i64 = if input.addressee_ids.is_empty() { 1 } else { 0 };
     let (id, outcome) = match existing {
@@ -208,12 +213,16 @@ pub async fn put(
 
 /// # Errors
 /// Database errors.
-pub async fn withdraw(conn: &mut Conn, document_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn withdraw(tx: &mut Tx, document_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    sqlx::query("UPDATE documents SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
-        .bind(&now)
-        .bind(document_id)
-        .execute(&mut *conn)
-        .await?;
+    let case_id: Option<(i64,)> =
+        sqlx::query_as("UPDATE documents SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
+            .bind(&now)
+            .bind(document_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((case_id,)) = case_id {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
     Ok(())
 }

@@ -3,7 +3,8 @@
 use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
-use crate::{Conn, Outcome};
+use crate::changes::{self, Tag};
+use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 
@@ -78,25 +79,20 @@ pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Event>, 
     conn.rows(&sql, vec![case_id.into()], from_row).await
 }
 
-/// The events of several cases that are not withdrawn and start at or after
-/// `since`, in one query, in time order (the index on case and start
-/// serves it).
+/// The events of several cases that are not withdrawn, in one query, in
+/// time order.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_cases_since(conn: &mut impl Reads, case_ids: &[i64], since: DateTime<Utc>) -> Result<Vec<Event>, StorageError> {
+pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Event>, StorageError> {
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE case_id IN ({}) AND starts_at_utc >= ${} AND withdrawn_at IS NULL
-         ORDER BY starts_at_utc, id",
-        crate::placeholders(case_ids.len()),
-        case_ids.len() + 1
+        "SELECT {COLUMNS} FROM events WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY starts_at_utc, id",
+        crate::placeholders(case_ids.len())
     );
-    let mut params: Vec<Param> = case_ids.iter().map(|i| Param::Int(*i)).collect();
-    params.push(instant(since).into());
-    conn.rows(&sql, params, from_row).await
+    conn.rows(&sql, case_ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
 }
 
 /// # Errors
@@ -114,13 +110,17 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
 /// # Errors
 /// Database errors.
 pub async fn put(
-    conn: &mut Conn,
+    tx: &mut Tx,
     case_id: i64,
     event_ref: &str,
     input: &EventInput,
     now: DateTime<Utc>,
 ) -> Result<(Event, Outcome), StorageError> {
-    let existing = find(conn, case_id, event_ref).await?;
+    let existing = find(tx, case_id, event_ref).await?;
+    if !matches!(&existing, Some(e) if e.details == *input && e.withdrawn_at.is_none()) {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
+    let conn: &mut Conn = tx;
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
@@ -164,12 +164,15 @@ pub async fn put(
 
 /// # Errors
 /// Database errors.
-pub async fn withdraw(conn: &mut Conn, event_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn withdraw(tx: &mut Tx, event_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    sqlx::query("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+    let case_id: Option<(i64,)> = sqlx::query_as("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
         .bind(&now)
         .bind(event_id)
-        .execute(&mut *conn)
+        .fetch_optional(&mut **tx)
         .await?;
+    if let Some((case_id,)) = case_id {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
     Ok(())
 }

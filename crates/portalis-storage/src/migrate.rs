@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_housekeeping.sql"),
         postgres: include_str!("../migrations/postgres/0006_housekeeping.sql"),
     },
+    Migration {
+        version: 7,
+        name: "changes",
+        sqlite: include_str!("../migrations/sqlite/0007_changes.sql"),
+        postgres: include_str!("../migrations/postgres/0007_changes.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

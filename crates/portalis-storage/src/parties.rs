@@ -3,7 +3,8 @@
 use crate::read::{Cells, Param, Reads};
 use crate::error::{corrupt, StorageError};
 use crate::time::{instant, parse_instant};
-use crate::{Conn, Outcome};
+use crate::changes::{self, Tag};
+use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
 use portalis_core::identification_number::IdentificationNumber;
 use portalis_core::party::{PartyKind, Role};
@@ -158,14 +159,18 @@ async fn fresh_number(conn: &mut Conn, random: &dyn RandomSource) -> Result<Iden
 /// # Errors
 /// Database errors.
 pub async fn put(
-    conn: &mut Conn,
+    tx: &mut Tx,
     case_id: i64,
     party_ref: &str,
     input: &PartyInput,
     random: &dyn RandomSource,
     now: DateTime<Utc>,
 ) -> Result<(Party, Outcome), StorageError> {
-    let existing = find(conn, case_id, party_ref).await?;
+    let existing = find(tx, case_id, party_ref).await?;
+    if !matches!(&existing, Some(p) if p.details == *input && p.withdrawn_at.is_none()) {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
+    let conn: &mut Conn = tx;
     let now_s = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
@@ -214,32 +219,38 @@ pub async fn put(
 /// # Errors
 /// Database errors.
 pub async fn reissue_number(
-    conn: &mut Conn,
+    tx: &mut Tx,
     party_id: i64,
     random: &dyn RandomSource,
     now: DateTime<Utc>,
 ) -> Result<Party, StorageError> {
-    let number = fresh_number(conn, random).await?;
+    let number = fresh_number(tx, random).await?;
     let now = instant(now);
-    sqlx::query("UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3")
-        .bind(number.as_str())
-        .bind(&now)
-        .bind(party_id)
-        .execute(&mut *conn)
-        .await?;
-    by_id(conn, party_id).await
+    let case_id: (i64,) = sqlx::query_as(
+        "UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3 RETURNING case_id",
+    )
+    .bind(number.as_str())
+    .bind(&now)
+    .bind(party_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    changes::record(tx, Tag::Case(case_id.0)).await?;
+    by_id(tx, party_id).await
 }
 
 /// Withdraws a party: it disappears from the case, its number stops working.
 ///
 /// # Errors
 /// Database errors.
-pub async fn withdraw(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn withdraw(tx: &mut Tx, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    sqlx::query("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+    let case_id: Option<(i64,)> = sqlx::query_as("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
         .bind(&now)
         .bind(party_id)
-        .execute(&mut *conn)
+        .fetch_optional(&mut **tx)
         .await?;
+    if let Some((case_id,)) = case_id {
+        changes::record(tx, Tag::Case(case_id)).await?;
+    }
     Ok(())
 }

@@ -137,6 +137,12 @@ impl Reads for sqlx::Transaction<'_, Any> {
     }
 }
 
+impl Reads for crate::Tx {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        (**self).rows(sql, params, map).await
+    }
+}
+
 /// The first row, if any.
 ///
 /// # Errors

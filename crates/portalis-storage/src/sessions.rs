@@ -5,7 +5,8 @@ use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
 use crate::users::{self, User};
 use crate::read::{self, Reads};
-use crate::Conn;
+use crate::changes::{self, Tag};
+use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone)]
@@ -66,27 +67,30 @@ pub async fn find(conn: &mut impl Reads, token_hash: &str) -> Result<Option<Sess
 ///
 /// # Errors
 /// Database errors.
-pub async fn touch(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(instant(now)).bind(id).execute(&mut *conn).await?;
-    Ok(())
+pub async fn touch(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(instant(now)).bind(id).execute(&mut **tx).await?;
+    changes::record(tx, Tag::Session(id)).await
 }
 
 /// # Errors
 /// Database errors.
-pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *conn).await?;
-    Ok(())
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StorageError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    changes::record(tx, Tag::Session(id)).await
 }
 
 /// Removes sessions past their absolute lifetime or idle since `idle_before`.
 ///
 /// # Errors
 /// Database errors.
-pub async fn delete_expired(conn: &mut Conn, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64, StorageError> {
-    let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let deleted: Vec<(i64,)> = sqlx::query_as("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id")
         .bind(instant(now))
         .bind(instant(idle_before))
-        .execute(&mut *conn)
+        .fetch_all(&mut **tx)
         .await?;
-    Ok(r.rows_affected())
+    for (id,) in &deleted {
+        changes::record(tx, Tag::Session(*id)).await?;
+    }
+    Ok(deleted.len() as u64)
 }

@@ -4,7 +4,8 @@
 use crate::read::Cells;
 use crate::error::StorageError;
 use crate::time::instant;
-use crate::Conn;
+use crate::changes::{self, Tag};
+use crate::Tx;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -62,7 +63,7 @@ pub(crate) fn from_row(row: &dyn Cells) -> Result<User, StorageError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn upsert(conn: &mut Conn, issuer: &str, subject: &str, claims: &Claims, now: DateTime<Utc>) -> Result<User, StorageError> {
+pub async fn upsert(tx: &mut Tx, issuer: &str, subject: &str, claims: &Claims, now: DateTime<Utc>) -> Result<User, StorageError> {
     let row = sqlx::query(&format!(
         "INSERT INTO users (issuer, subject, given_name, family_name, preferred_username, birthdate, email, created_at, last_login_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
@@ -79,8 +80,10 @@ pub async fn upsert(conn: &mut Conn, issuer: &str, subject: &str, claims: &Claim
     .bind(&claims.birthdate)
     .bind(&claims.email)
     .bind(instant(now))
-    .fetch_one(&mut *conn)
+    .fetch_one(&mut **tx)
     .await?;
-    from_row(&row)
+    let user = from_row(&row)?;
+    changes::record(tx, Tag::User(user.id)).await?;
+    Ok(user)
 }
 

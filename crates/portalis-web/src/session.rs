@@ -82,9 +82,7 @@ impl FromRequestParts<WebState> for Visitor {
 
 /// The live session with this hash: expired ones are deleted and ignored.
 async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
-    let mut conn = state.db.pages().await?;
-    let Some(session) = sessions::find(&mut conn, hash).await? else { return Ok(None) };
-    drop(conn);
+    let Some(session) = portalis_storage::cached::session(&state.db, hash).await? else { return Ok(None) };
     let now = state.clock.now();
     let idle_limit = session.last_seen_at + state.settings.session_idle;
     if now >= session.expires_at || now >= idle_limit {

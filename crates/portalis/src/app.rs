@@ -57,6 +57,9 @@ impl Services {
             .await
             .context("cannot connect to the database (PORTALIS_DATABASE_URL)")?;
         db.migrate().await.context("cannot migrate the database")?;
+        if config.mode != Mode::Tool {
+            db.start_page_cache(config.page_cache_mb << 20, clock.clone()).context("cannot start the page cache")?;
+        }
         let documents = DocumentStore::open(&config.documents_url, &config.s3)
             .context("cannot open the document store (PORTALIS_DOCUMENTS_URL)")?;
         Ok(Self { config: Arc::new(config), db, documents, clock, random })

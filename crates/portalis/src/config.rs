@@ -51,6 +51,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub database_max_connections: u32,
+    /// The page cache's size in MiB (0: no cache).
+    pub page_cache_mb: usize,
     pub documents_url: String,
     pub s3: S3Settings,
     pub secret_key: Secret,
@@ -224,6 +226,13 @@ impl Config {
             }
             None => 16,
         };
+        let page_cache_mb = match s.get("PORTALIS_PAGE_CACHE_MB") {
+            None => 64,
+            Some(v) => v.parse::<usize>().ok().filter(|n| *n <= 65_536).ok_or(ConfigError::Invalid {
+                name: "PORTALIS_PAGE_CACHE_MB",
+                reason: "expected a whole number from 0 (no cache) to 65536".into(),
+            })?,
+        };
         let documents_url = match s.get("PORTALIS_DOCUMENTS_URL") {
             Some(u) => u.to_owned(),
             None => {
@@ -338,6 +347,7 @@ impl Config {
             data_dir,
             database_url,
             database_max_connections,
+            page_cache_mb,
             documents_url,
             s3,
             secret_key,

@@ -14,7 +14,7 @@ use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::{Court, CourtInput};
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
-use portalis_storage::{audit, cases, courts, documents, events, parties, Conn, Outcome};
+use portalis_storage::{audit, cases, courts, documents, events, parties, Conn, Outcome, Tx};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -127,39 +127,39 @@ async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str) -> Result<i64, 
 }
 
 /// Writes one record, as the API would, in the caller's transaction.
-pub async fn apply(conn: &mut Conn, services: &Services, court: &Court, record: &Record) -> Result<Outcome, String> {
+pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Record) -> Result<Outcome, String> {
     let now = services.clock.now();
     let random = services.random.as_ref();
     let outcome = match record {
-        Record::Case { case_ref, input } => cases::put(conn, court.id, case_ref, input, now).await.map(|r| r.1),
+        Record::Case { case_ref, input } => cases::put(tx, court.id, case_ref, input, now).await.map(|r| r.1),
         Record::Party { case_ref, party_ref, input, consent_on } => {
-            let case_id = case_id(conn, court, case_ref).await?;
-            let (party, outcome) = parties::put(conn, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
+            let case_id = case_id(tx, court, case_ref).await?;
+            let (party, outcome) = parties::put(tx, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
             if let Some(on) = consent_on {
-                portalis_storage::notices::record_court_consent(conn, party.id, *on).await.map_err(|e| e.to_string())?;
+                portalis_storage::notices::record_court_consent(tx, party.id, *on).await.map_err(|e| e.to_string())?;
             }
             if outcome == Outcome::Created {
-                let case = cases::by_id(conn, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
+                let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::identification_number(conn, court, &case, &party, &url, false, now)
+                portalis_api::notifications::identification_number(tx, court, &case, &party, &url, false, now)
                     .await
                     .map_err(|e| e.to_string())?;
             }
             Ok(outcome)
         }
         Record::Event { case_ref, event_ref, input } => {
-            let case_id = case_id(conn, court, case_ref).await?;
-            events::put(conn, case_id, event_ref, input, now).await.map(|r| r.1)
+            let case_id = case_id(tx, court, case_ref).await?;
+            events::put(tx, case_id, event_ref, input, now).await.map(|r| r.1)
         }
         Record::Document { case_ref, document_ref, meta, file } => {
-            let case_id = case_id(conn, court, case_ref).await?;
+            let case_id = case_id(tx, court, case_ref).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
-            let input = portalis_api::documents::document_input(conn, case_id, meta, stored).await.map_err(describe)?;
-            let (doc, outcome) = documents::put(conn, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
+            let input = portalis_api::documents::document_input(tx, case_id, meta, stored).await.map_err(describe)?;
+            let (doc, outcome) = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
             if doc.published_at == now {
-                let case = cases::by_id(conn, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
+                let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::avis(conn, court, &case, &doc, &url).await.map_err(|e| e.to_string())?;
+                portalis_api::notifications::avis(tx, court, &case, &doc, &url).await.map_err(|e| e.to_string())?;
             }
             Ok(outcome)
         }

@@ -154,7 +154,7 @@ async fn migrate_brings_the_database_up_to_date() {
     let cli = Cli::new().await;
     let o = cli.run(&["migrate"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(cli.count("portalis_migrations").await, 6);
+    assert_eq!(cli.count("portalis_migrations").await, 7);
 }
 
 #[test]

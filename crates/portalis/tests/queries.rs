@@ -1,7 +1,8 @@
 //! How many queries a page costs, counted from sqlx's own statement events
 //! and from those of the pages' SQLite reads (`portalis_storage::read`):
-//! the list and the case page cost the same whatever the number of cases
-//! and documents (no N+1).
+//! the list and the case page, read afresh, cost the same whatever the
+//! number of cases and documents (no N+1); seen again, they cost none (the
+//! page cache answers).
 
 mod support;
 
@@ -36,11 +37,13 @@ fn install() {
     });
 }
 
-/// The queries of a page: the fewest of three loads, so that a connection
-/// the pool happens to open (and its set-up statements) is not counted.
-async fn queries_for(browser: &Browser, path: &str) -> usize {
+/// The queries of a page read afresh (the page cache emptied first): the
+/// fewest of three loads, so that a connection the pool happens to open
+/// (and its set-up statements) is not counted.
+async fn queries_for(app: &TestApp, browser: &Browser, path: &str) -> usize {
     let mut fewest = usize::MAX;
     for _ in 0..3 {
+        app.services.db.page_cache().clear();
         QUERIES.store(0, Ordering::SeqCst);
         let r = browser.get(path).await;
         assert_eq!(r.status(), 200, "{path}");
@@ -48,6 +51,16 @@ async fn queries_for(browser: &Browser, path: &str) -> usize {
         fewest = fewest.min(QUERIES.load(Ordering::SeqCst));
     }
     fewest
+}
+
+/// The queries of a page loaded twice in a row, the second time.
+async fn queries_when_seen_again(browser: &Browser, path: &str) -> usize {
+    assert_eq!(browser.get(path).await.status(), 200, "{path}");
+    QUERIES.store(0, Ordering::SeqCst);
+    let r = browser.get(path).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap();
+    QUERIES.load(Ordering::SeqCst)
 }
 
 /// Attaches `n` more cases, each with a party for Marie and `docs` documents.
@@ -79,13 +92,14 @@ async fn more_cases(app: &TestApp, browser: &Browser, n: usize, docs: usize) {
 async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_documents() {
     install();
     let (app, marie) = marie_with_her_cases().await;
-    let list_with_3 = queries_for(&marie, "/mon-espace").await;
+    let list_with_3 = queries_for(&app, &marie, "/mon-espace").await;
     assert!(list_with_3 >= 5, "the queries are counted: {list_with_3}");
     eprintln!("queries: list {list_with_3}");
     more_cases(&app, &marie, 5, 0).await;
-    let list_with_8 = queries_for(&marie, "/mon-espace").await;
+    let list_with_8 = queries_for(&app, &marie, "/mon-espace").await;
     assert_eq!(list_with_8, list_with_3, "the list does not grow with the cases");
     assert!(list_with_8 <= 5, "{list_with_8} queries for the list");
+    assert_eq!(queries_when_seen_again(&marie, "/mon-espace").await, 0, "the list seen again");
 
     // The case page: a case with 1 document, then one with 6.
     let (app2, browser2) = {
@@ -100,7 +114,7 @@ async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_
     for c in &cases {
         browser2.get(c).await; // the first consultation records a fact; count the next ones
     }
-    let one_doc = queries_for(&browser2, &cases[0]).await;
+    let one_doc = queries_for(&app2, &browser2, &cases[0]).await;
     eprintln!("queries: case page {one_doc}");
     for d in 1..6 {
         app2.put_document(
@@ -110,8 +124,9 @@ async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_
         )
         .await;
     }
-    let page_a = queries_for(&browser2, &cases[0]).await;
-    let page_b = queries_for(&browser2, &cases[1]).await;
+    let page_a = queries_for(&app2, &browser2, &cases[0]).await;
+    let page_b = queries_for(&app2, &browser2, &cases[1]).await;
     assert_eq!(page_a.max(page_b), one_doc, "the case page does not grow with the documents");
     assert!(one_doc <= 7, "{one_doc} queries for a case page");
+    assert_eq!(queries_when_seen_again(&browser2, &cases[1]).await, 0, "the case page seen again");
 }

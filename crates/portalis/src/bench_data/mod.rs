@@ -108,6 +108,11 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
         }
     }
     drop(conn);
+    // The bulk rows recorded no change one by one: a portal already running
+    // on this database forgets what its page cache holds.
+    let mut tx = services.db.begin().await?;
+    portalis_storage::changes::everything_changed(&mut tx).await?;
+    portalis_storage::commit(tx).await?;
     bulk::finish(
         &services.db,
         &["courts", "cases", "parties", "events", "documents", "users", "attachments"],

@@ -1,0 +1,240 @@
+//! The change feed that keeps every process's page cache (`page_cache.rs`)
+//! true: a write that changes what a page reads records a [`Tag`] in its
+//! transaction, and every process forgets what it read from that thing.
+//!
+//! - SQLite: the tag is a row of `changes`, numbered in commit order (one
+//!   writer at a time). Before each use of the cache, a process asks SQLite
+//!   whether anything was committed since it last looked (`PRAGMA
+//!   data_version`, answered from shared memory) and, if so, reads the new
+//!   rows. Old rows are pruned by housekeeping; a process that fell behind
+//!   the pruning forgets everything.
+//! - PostgreSQL: the tag is a `NOTIFY` on `portalis_changes`, delivered at
+//!   commit to every process's listener. A lost listener connection turns
+//!   the cache off until it is back, and then everything is forgotten.
+
+use crate::error::StorageError;
+use crate::page_cache::PageCache;
+use crate::{Backend, Tx};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A thing pages read, as changes name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Tag {
+    Session(i64),
+    User(i64),
+    Case(i64),
+    Court(i64),
+    /// Anything (after a bulk load).
+    Everything,
+}
+
+impl Tag {
+    fn text(&self) -> String {
+        match self {
+            Tag::Session(id) => format!("s:{id}"),
+            Tag::User(id) => format!("u:{id}"),
+            Tag::Case(id) => format!("c:{id}"),
+            Tag::Court(id) => format!("k:{id}"),
+            Tag::Everything => "*".into(),
+        }
+    }
+
+    /// An unknown tag (from a newer version of the portal) is read as
+    /// "anything": forgetting too much is safe.
+    fn parse(text: &str) -> Tag {
+        let id = |s: &str| s.parse::<i64>().ok();
+        match text.split_once(':') {
+            Some(("s", n)) => id(n).map_or(Tag::Everything, Tag::Session),
+            Some(("u", n)) => id(n).map_or(Tag::Everything, Tag::User),
+            Some(("c", n)) => id(n).map_or(Tag::Everything, Tag::Case),
+            Some(("k", n)) => id(n).map_or(Tag::Everything, Tag::Court),
+            _ => Tag::Everything,
+        }
+    }
+}
+
+/// The PostgreSQL channel.
+const CHANNEL: &str = "portalis_changes";
+
+/// How many rows of `changes` housekeeping keeps: a process that has not
+/// looked for longer than it takes to write them forgets everything.
+const KEPT: i64 = 100_000;
+
+/// Records, in the transaction, that `tag` changed (once per transaction).
+///
+/// # Errors
+/// Database errors.
+pub(crate) async fn record(tx: &mut Tx, tag: Tag) -> Result<(), StorageError> {
+    if tx.changed.contains(&tag) {
+        return Ok(());
+    }
+    match tx.backend {
+        Backend::Sqlite => {
+            sqlx::query("INSERT INTO changes (tag) VALUES ($1)").bind(tag.text()).execute(&mut **tx).await?;
+        }
+        Backend::Postgres => {
+            // `pg_notify` returns `void`, which the portable layer cannot read.
+            sqlx::query("SELECT count(*) FROM (SELECT pg_notify($1, $2)) AS sent")
+                .bind(CHANNEL)
+                .bind(tag.text())
+                .fetch_one(&mut **tx)
+                .await?;
+        }
+    }
+    tx.changed.push(tag);
+    Ok(())
+}
+
+/// Tells every process that anything may have changed (after a bulk load
+/// that recorded nothing row by row).
+///
+/// # Errors
+/// Database errors.
+pub async fn everything_changed(tx: &mut Tx) -> Result<(), StorageError> {
+    record(tx, Tag::Everything).await
+}
+
+/// Deletes the oldest rows of `changes` (SQLite; nothing to do on
+/// PostgreSQL). Returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn prune(tx: &mut Tx) -> Result<u64, StorageError> {
+    if tx.backend != Backend::Sqlite {
+        return Ok(0);
+    }
+    let r = sqlx::query("DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - $1")
+        .bind(KEPT)
+        .execute(&mut **tx)
+        .await?;
+    Ok(r.rows_affected())
+}
+
+/// SQLite: what this process has read of the feed.
+pub(crate) struct SqliteFeed {
+    conn: rusqlite::Connection,
+    data_version: i64,
+    last_seq: i64,
+}
+
+impl SqliteFeed {
+    /// Starts reading the feed at its current end.
+    pub(crate) fn open(path: &std::path::Path) -> Result<Self, StorageError> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let last_seq = conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
+        Ok(Self { conn, data_version, last_seq })
+    }
+
+    /// Applies to `cache` what was committed since the last look.
+    fn catch_up(&mut self, cache: &PageCache) -> Result<(), StorageError> {
+        let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+        if version == self.data_version {
+            return Ok(());
+        }
+        let sql = "SELECT seq, tag FROM changes WHERE seq > $1 ORDER BY seq";
+        tracing::trace!(target: "portalis_storage::read", sql, "page query");
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows: Vec<(i64, String)> =
+            stmt.query_map([self.last_seq], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        match rows.first() {
+            Some((first, _)) if *first != self.last_seq + 1 => cache.clear(),
+            _ => {
+                let tags: Vec<Tag> = rows.iter().map(|(_, t)| Tag::parse(t)).collect();
+                cache.forget(&tags);
+            }
+        }
+        if let Some((last, _)) = rows.last() {
+            self.last_seq = *last;
+        }
+        self.data_version = version;
+        Ok(())
+    }
+}
+
+/// How the cache hears of other processes' changes.
+pub(crate) enum Feed {
+    Sqlite(Mutex<SqliteFeed>),
+    Postgres,
+}
+
+impl std::fmt::Debug for Feed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Feed::Sqlite(_) => "Feed::Sqlite",
+            Feed::Postgres => "Feed::Postgres",
+        })
+    }
+}
+
+impl Feed {
+    /// Brings `cache` up to date before it is used (SQLite; PostgreSQL's
+    /// listener does it as notices come). On an error the cache is cleared
+    /// and the caller reads the database.
+    pub(crate) fn catch_up(&self, cache: &PageCache) {
+        if let Feed::Sqlite(feed) = self {
+            let mut feed = feed.lock().expect("change feed");
+            if let Err(e) = feed.catch_up(cache) {
+                tracing::warn!(error = %e, "cannot read the change feed: the page cache is cleared");
+                cache.clear();
+            }
+        }
+    }
+}
+
+/// PostgreSQL: listens for changes, turning the cache off while the
+/// connection is lost. The task ends when the returned handle is aborted
+/// (the `Db` is dropped or closed).
+pub(crate) fn listen(url: String, cache: std::sync::Weak<PageCache>) -> tokio::task::AbortHandle {
+    let task = tokio::spawn(async move {
+        loop {
+            match sqlx::postgres::PgListener::connect(&url).await {
+                Ok(mut listener) => match listener.listen(CHANNEL).await {
+                    Ok(()) => {
+                        let Some(c) = cache.upgrade() else { return };
+                        c.set_live(true);
+                        drop(c);
+                        loop {
+                            let next = listener.try_recv().await;
+                            let Some(c) = cache.upgrade() else { return };
+                            match next {
+                                Ok(Some(n)) => c.forget(&[Tag::parse(n.payload())]),
+                                // Lost and reconnected: notices may have been missed.
+                                Ok(None) => c.clear(),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "the change listener failed: the page cache is off until it is back");
+                                    c.set_live(false);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot listen for changes: the page cache is off"),
+                },
+                Err(e) => tracing::warn!(error = %e, "cannot connect the change listener: the page cache is off"),
+            }
+            if cache.strong_count() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    task.abort_handle()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tag;
+
+    #[test]
+    fn tags_read_back_as_written_and_unknown_ones_as_anything() {
+        for t in [Tag::Session(1), Tag::User(22), Tag::Case(333), Tag::Court(4), Tag::Everything] {
+            assert_eq!(Tag::parse(&t.text()), t);
+        }
+        assert_eq!(Tag::parse("z:1"), Tag::Everything);
+        assert_eq!(Tag::parse("c:x"), Tag::Everything);
+    }
+}
