@@ -3,11 +3,12 @@
 //! transaction, and every process forgets what it read from that thing.
 //!
 //! - SQLite: the tag is a row of `changes`, numbered in commit order (one
-//!   writer at a time). Before each use of the cache, a process asks SQLite
+//!   writer at a time). Before using the cache, a process asks SQLite
 //!   whether anything was committed since it last looked (`PRAGMA
-//!   data_version`, answered from shared memory) and, if so, reads the new
-//!   rows. Old rows are pruned by housekeeping; a process that fell behind
-//!   the pruning forgets everything.
+//!   data_version`) and, if so, reads the new rows; it asks at most once
+//!   every [`LOOK_EVERY`] (a page uses the cache several times in a row,
+//!   and each question takes file locks). Old rows are pruned by the
+//!   scheduler; a process that fell behind the pruning forgets everything.
 //! - PostgreSQL: the tag is a `NOTIFY` on `portalis_changes`, delivered at
 //!   commit to every process's listener. A lost listener connection turns
 //!   the cache off until it is back, and then everything is forgotten.
@@ -111,11 +112,17 @@ pub async fn prune(tx: &mut Tx) -> Result<u64, StorageError> {
     Ok(r.rows_affected())
 }
 
+/// How long another process's commit may go unseen by this process's
+/// cache on SQLite (this process's own commits are forgotten at once).
+pub const LOOK_EVERY: Duration = Duration::from_millis(2);
+
 /// SQLite: what this process has read of the feed.
 pub(crate) struct SqliteFeed {
     conn: rusqlite::Connection,
     data_version: i64,
     last_seq: i64,
+    /// Monotonic, not the portal's clock: it paces a check, it dates nothing.
+    looked_at: std::time::Instant,
 }
 
 impl SqliteFeed {
@@ -126,11 +133,15 @@ impl SqliteFeed {
         conn.busy_timeout(Duration::from_secs(5))?;
         let data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let last_seq = conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
-        Ok(Self { conn, data_version, last_seq })
+        Ok(Self { conn, data_version, last_seq, looked_at: std::time::Instant::now() })
     }
 
     /// Applies to `cache` what was committed since the last look.
     fn catch_up(&mut self, cache: &PageCache) -> Result<(), StorageError> {
+        if self.looked_at.elapsed() < LOOK_EVERY {
+            return Ok(());
+        }
+        self.looked_at = std::time::Instant::now();
         let version: i64 = self.conn.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
         if version == self.data_version {
             return Ok(());
