@@ -6,10 +6,21 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Threads for blocking work (file reads of documents and assets, a few
+/// kilobytes each): tokio's default of 512 let a burst of downloads start
+/// dozens, each keeping allocator memory of its own.
+const BLOCKING_THREADS: usize = 16;
+
+fn main() -> std::process::ExitCode {
     let cli = portalis::cli::Cli::parse();
-    match portalis::commands::run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("portalis: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(portalis::commands::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portalis: {e:#}");
