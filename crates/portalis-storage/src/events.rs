@@ -137,27 +137,29 @@ pub async fn put(
         Some(e) if e.details == *input && e.withdrawn_at.is_none() => Ok((e, Outcome::Unchanged)),
         Some(e) => {
             let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
-            bind_details(sqlx::query(
+            let row = bind_details(sqlx::query(
                 "UPDATE events SET kind = $1, starts_on = $2, starts_time = $3, starts_at_utc = $4, label = $5, room = $6,
-                 status = $7, approved_on = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10",
+                 status = $7, approved_on = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10
+                 RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
+                 approved_on, withdrawn_at",
             ))
             .bind(e.id)
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
-            Ok((by_id(conn, e.id).await?, outcome))
+            Ok((from_row(&row)?, outcome))
         }
         None => {
             let row = bind_details(sqlx::query(
                 "INSERT INTO events (kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on,
                  updated_at, created_at, case_id, event_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
-                 RETURNING id",
+                 RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
+                 approved_on, withdrawn_at",
             ))
             .bind(case_id)
             .bind(event_ref.to_owned())
             .fetch_one(&mut *conn)
             .await?;
-            let id: i64 = row.int("id")?;
-            Ok((by_id(conn, id).await?, Outcome::Created))
+            Ok((from_row(&row)?, Outcome::Created))
         }
     }
 }

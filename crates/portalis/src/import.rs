@@ -119,21 +119,34 @@ pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
     }
 }
 
-async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str) -> Result<i64, String> {
+/// The cases an import has found or written so far, by reference: a file
+/// of many records about a few cases looks each up once.
+pub type KnownCases = std::collections::HashMap<String, i64>;
+
+async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str, known: &mut KnownCases) -> Result<i64, String> {
+    if let Some(id) = known.get(case_ref) {
+        return Ok(*id);
+    }
     match cases::find(conn, court.id, case_ref).await.map_err(|e| e.to_string())? {
-        Some(c) => Ok(c.id),
+        Some(c) => {
+            known.insert(case_ref.to_owned(), c.id);
+            Ok(c.id)
+        }
         None => Err(format!("case_ref: no case {case_ref:?} in this court (publish the case first)")),
     }
 }
 
 /// Writes one record, as the API would, in the caller's transaction.
-pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Record) -> Result<Outcome, String> {
+pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Record, known: &mut KnownCases) -> Result<Outcome, String> {
     let now = services.clock.now();
     let random = services.random.as_ref();
     let outcome = match record {
-        Record::Case { case_ref, input } => cases::put(tx, court.id, case_ref, input, now).await.map(|r| r.1),
+        Record::Case { case_ref, input } => cases::put(tx, court.id, case_ref, input, now).await.map(|(case, outcome)| {
+            known.insert(case_ref.clone(), case.id);
+            outcome
+        }),
         Record::Party { case_ref, party_ref, input, consent_on } => {
-            let case_id = case_id(tx, court, case_ref).await?;
+            let case_id = case_id(tx, court, case_ref, known).await?;
             let (party, outcome) = parties::put(tx, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
             if let Some(on) = consent_on {
                 portalis_storage::notices::record_court_consent(tx, party.id, *on).await.map_err(|e| e.to_string())?;
@@ -148,11 +161,11 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
             Ok(outcome)
         }
         Record::Event { case_ref, event_ref, input } => {
-            let case_id = case_id(tx, court, case_ref).await?;
+            let case_id = case_id(tx, court, case_ref, known).await?;
             events::put(tx, case_id, event_ref, input, now).await.map(|r| r.1)
         }
         Record::Document { case_ref, document_ref, meta, file } => {
-            let case_id = case_id(tx, court, case_ref).await?;
+            let case_id = case_id(tx, court, case_ref, known).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
             let input = portalis_api::documents::document_input(tx, case_id, meta, stored).await.map_err(describe)?;
             let (doc, outcome) = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
@@ -171,8 +184,9 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
 pub async fn apply_all(services: &Services, court: &Court, records: &[Record], actor: &str) -> anyhow::Result<Summary> {
     let mut tx = services.db.begin().await?;
     let mut summary = Summary::default();
+    let mut known = KnownCases::new();
     for (i, record) in records.iter().enumerate() {
-        let outcome = apply(&mut tx, services, court, record).await.map_err(|e| anyhow::anyhow!("record {}: {e}", i + 1))?;
+        let outcome = apply(&mut tx, services, court, record, &mut known).await.map_err(|e| anyhow::anyhow!("record {}: {e}", i + 1))?;
         summary.add(outcome);
     }
     let detail = summary.to_string();
