@@ -106,6 +106,8 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
 }
 
 /// Creates the event or replaces it; the same input twice changes nothing.
+/// Most events a court sends are new: the insert is tried first (one
+/// statement), and only an existing event is read, compared and updated.
 ///
 /// # Errors
 /// Database errors.
@@ -116,11 +118,6 @@ pub async fn put(
     input: &EventInput,
     now: DateTime<Utc>,
 ) -> Result<(Event, Outcome), StorageError> {
-    let existing = find(tx, case_id, event_ref).await?;
-    if !matches!(&existing, Some(e) if e.details == *input && e.withdrawn_at.is_none()) {
-        changes::record(tx, Tag::Case(case_id)).await?;
-    }
-    let conn: &mut Conn = tx;
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
@@ -133,35 +130,37 @@ pub async fn put(
             .bind(input.approved_on.map(date))
             .bind(now.clone())
     };
-    match existing {
-        Some(e) if e.details == *input && e.withdrawn_at.is_none() => Ok((e, Outcome::Unchanged)),
-        Some(e) => {
-            let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
-            let row = bind_details(sqlx::query(
-                "UPDATE events SET kind = $1, starts_on = $2, starts_time = $3, starts_at_utc = $4, label = $5, room = $6,
-                 status = $7, approved_on = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10
-                 RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
-                 approved_on, withdrawn_at",
-            ))
-            .bind(e.id)
-            .fetch_one(&mut *conn)
-            .await?;
-            Ok((from_row(&row)?, outcome))
-        }
-        None => {
-            let row = bind_details(sqlx::query(
-                "INSERT INTO events (kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on,
-                 updated_at, created_at, case_id, event_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
-                 RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
-                 approved_on, withdrawn_at",
-            ))
-            .bind(case_id)
-            .bind(event_ref.to_owned())
-            .fetch_one(&mut *conn)
-            .await?;
-            Ok((from_row(&row)?, Outcome::Created))
-        }
+    let inserted = bind_details(sqlx::query(
+        "INSERT INTO events (kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on,
+         updated_at, created_at, case_id, event_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+         ON CONFLICT (case_id, event_ref) DO NOTHING
+         RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
+         approved_on, withdrawn_at",
+    ))
+    .bind(case_id)
+    .bind(event_ref.to_owned())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = inserted {
+        changes::record(tx, Tag::Case(case_id)).await?;
+        return Ok((from_row(&row)?, Outcome::Created));
     }
+    let e = find(tx, case_id, event_ref).await?.ok_or_else(|| corrupt("an event in conflict vanished"))?;
+    if e.details == *input && e.withdrawn_at.is_none() {
+        return Ok((e, Outcome::Unchanged));
+    }
+    changes::record(tx, Tag::Case(case_id)).await?;
+    let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
+    let row = bind_details(sqlx::query(
+        "UPDATE events SET kind = $1, starts_on = $2, starts_time = $3, starts_at_utc = $4, label = $5, room = $6,
+         status = $7, approved_on = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10
+         RETURNING id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status,
+         approved_on, withdrawn_at",
+    ))
+    .bind(e.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((from_row(&row)?, outcome))
 }
 
 /// # Errors
