@@ -63,6 +63,8 @@ pub struct WebState {
     pub franceconnect: Arc<FranceConnect>,
     pub documents: portalis_documents::DocumentStore,
     pub settings: Arc<WebSettings>,
+    /// The sessions' activity records in flight (`session.rs`).
+    pub touches: Arc<session::Touches>,
 }
 
 /// The path FranceConnect sends the browser back to after login.

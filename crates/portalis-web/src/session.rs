@@ -80,6 +80,34 @@ impl FromRequestParts<WebState> for Visitor {
     }
 }
 
+/// The activity records this process has started, by session: the
+/// requests of one session that arrive together (a page and its assets, a
+/// user with several tabs) record it once instead of queueing on its row.
+#[derive(Default)]
+pub struct Touches(std::sync::Mutex<std::collections::HashMap<i64, chrono::DateTime<chrono::Utc>>>);
+
+impl Touches {
+    /// Whether this request records the session's activity at `now`: no
+    /// other request of this process did in the last minute.
+    fn claim(&self, session_id: i64, now: chrono::DateTime<chrono::Utc>) -> bool {
+        let recent = |t: &chrono::DateTime<chrono::Utc>| (now - *t).num_seconds() < TOUCH_AFTER_SECONDS;
+        let mut claims = self.0.lock().expect("activity records");
+        if claims.get(&session_id).is_some_and(recent) {
+            return false;
+        }
+        if claims.len() >= 100_000 {
+            claims.retain(|_, t| recent(t));
+        }
+        claims.insert(session_id, now);
+        true
+    }
+
+    /// After a failed record, the next request tries again.
+    fn release(&self, session_id: i64) {
+        self.0.lock().expect("activity records").remove(&session_id);
+    }
+}
+
 /// The live session with this hash: expired ones are deleted and ignored.
 async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
     let Some(session) = portalis_storage::cached::session(&state.db, hash).await? else { return Ok(None) };
@@ -91,10 +119,18 @@ async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portal
         tx.commit().await?;
         return Ok(None);
     }
-    if (now - session.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS {
-        let mut tx = state.db.begin().await?;
-        sessions::touch(&mut tx, session.id, now).await?;
-        tx.commit().await?;
+    if (now - session.last_seen_at).num_seconds() >= TOUCH_AFTER_SECONDS && state.touches.claim(session.id, now) {
+        let recorded = async {
+            let mut tx = state.db.begin().await?;
+            sessions::touch(&mut tx, session.id, now).await?;
+            tx.commit().await?;
+            Ok::<(), portalis_storage::StorageError>(())
+        }
+        .await;
+        if recorded.is_err() {
+            state.touches.release(session.id);
+        }
+        recorded?;
     }
     Ok(Some(session))
 }
@@ -135,7 +171,19 @@ pub fn safe_return_to(candidate: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_return_to;
+    use super::{safe_return_to, Touches};
+
+    #[test]
+    fn a_sessions_activity_is_recorded_by_one_request_a_minute() {
+        let t = Touches::default();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00Z").unwrap().to_utc();
+        assert!(t.claim(1, at));
+        assert!(!t.claim(1, at + chrono::Duration::seconds(59)), "a request arriving meanwhile does not");
+        assert!(t.claim(2, at), "another session does");
+        assert!(t.claim(1, at + chrono::Duration::seconds(60)));
+        t.release(1);
+        assert!(t.claim(1, at + chrono::Duration::seconds(61)), "after a failed record, the next request tries");
+    }
 
     #[test]
     fn only_local_paths_are_returned_to() {

@@ -143,6 +143,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             contact_email: config.contact_email.clone(),
             client_ip_header: config.client_ip_header.clone(),
         }),
+        touches: Default::default(),
     });
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
