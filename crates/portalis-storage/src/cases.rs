@@ -101,15 +101,6 @@ fn with_court(row: &dyn Cells) -> Result<(Case, Court), StorageError> {
     Ok((from_row(row)?, courts::from_row(&CourtPart(row))?))
 }
 
-/// A case and its court, in one query.
-///
-/// # Errors
-/// Database errors.
-pub async fn with_court_by_id(conn: &mut impl Reads, id: i64) -> Result<Option<(Case, Court)>, StorageError> {
-    let sql = format!("SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id = $1");
-    read::optional(conn, &sql, vec![id.into()], with_court).await
-}
-
 /// Cases by id with their courts, in one query.
 ///
 /// # Errors
