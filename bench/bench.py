@@ -40,6 +40,8 @@ PAGE_P99_MS = 20.0
 GROWTH_P50 = 1.3
 PEAK_RSS_MB = 150.0
 API_EVENTS_PER_S = 2000.0
+# Events in each request of the api_batch scenario (bench/wrk/api_batch.lua).
+API_BATCH = 100
 
 # (The NDJSON import of events is measured after these, see import_events.)
 SCENARIOS = [
@@ -50,6 +52,7 @@ SCENARIOS = [
     ("case_page", "Page d'un dossier (30 évènements, 6 documents)", "pages"),
     ("download", "Téléchargement (150 Ko)", "pages"),
     ("api_events", "API : écriture d'évènements", "api_events"),
+    ("api_batch", f"API : lots de {API_BATCH} évènements (req/s = lots/s)", "api_batch"),
 ]
 
 
@@ -209,6 +212,7 @@ def prepare_requests(portal, manifest, workdir, users):
     lines["healthz"] = ["/healthz\t"]
     lines["home"] = ["/\t"]
     lines["api_events"] = manifest["api_case_refs"]
+    lines["api_batch"] = manifest["api_case_refs"]
     paths = {}
     for name, values in lines.items():
         if not values:
@@ -345,9 +349,11 @@ def check_targets(runs):
             checks.append((f"{r[page]['label']} p99 < 20 ms ({where})", f"{r[page]['p99_ms']:.1f} ms", r[page]["p99_ms"] < PAGE_P99_MS))
         errors = sum(x["errors"] for x in r.values())
         checks.append((f"no errors ({where})", str(errors), errors == 0))
-        best = max(r["api_events"]["rps"], r.get("import_events", {"rps": 0})["rps"])
-        checks.append((f"API ≥ 2,000 events/s, one a request or NDJSON import ({where})",
-                       f"{r['api_events']['rps']:.0f}/s; import {r.get('import_events', {'rps': 0})['rps']:.0f}/s", best >= API_EVENTS_PER_S))
+        batched = r["api_batch"]["rps"] * API_BATCH
+        imported = r.get("import_events", {"rps": 0})["rps"]
+        best = max(r["api_events"]["rps"], batched, imported)
+        checks.append((f"API ≥ 2,000 events/s: one a request, in batches of {API_BATCH}, or NDJSON import ({where})",
+                       f"{r['api_events']['rps']:.0f}/s; batches {batched:.0f}/s; import {imported:.0f}/s", best >= API_EVENTS_PER_S))
         if run["cases"] >= 1_000_000:
             peak = max(x["peak_rss_mb"] or 0 for x in r.values())
             checks.append((f"peak RSS < 150 MB ({where})", f"{peak:.0f} MB", peak < PEAK_RSS_MB))

@@ -13,8 +13,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono_tz::Tz;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
-use portalis_storage::events::{self, Event, EventInput};
-use portalis_storage::Outcome;
+use chrono::{DateTime, Utc};
+use portalis_storage::cases::Case;
+use portalis_storage::courts::Court;
+use portalis_storage::events::{self, Event, EventInput, Written};
+use portalis_storage::{Outcome, Tx};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -72,6 +75,14 @@ impl EventView {
 /// court's time zone `tz`.
 pub fn parse_event(body: &[u8], tz: Tz) -> Result<EventInput, ApiError> {
     let mut f = Fields::from_slice(body)?;
+    let input = event_fields(&mut f, tz);
+    f.finish()?;
+    input.ok_or_else(|| ApiError::Internal("event fields parsed without error but incomplete".into()))
+}
+
+/// Reads an event's fields from a body or from an item of a batch; `None`
+/// when one of them is invalid (each named in `f`).
+pub(crate) fn event_fields(f: &mut Fields, tz: Tz) -> Option<EventInput> {
     let kind = f.required("kind", EventKind::parse);
     let starts_at = f.required("starts_at", |s| {
         let t = EventTime::parse(s)?;
@@ -81,13 +92,32 @@ pub fn parse_event(body: &[u8], tz: Tz) -> Result<EventInput, ApiError> {
     let room = f.optional("room", text(100));
     let status = f.required("status", EventStatus::parse);
     let approved_on = f.optional("approved_on", date);
-    f.finish()?;
-    match (kind, starts_at, label, room, status, approved_on) {
-        (Some(kind), Some((starts_at, starts_at_utc)), Some(label), Some(room), Some(status), Some(approved_on)) => {
-            Ok(EventInput { kind, starts_at, starts_at_utc, label, room, status, approved_on })
-        }
-        _ => Err(ApiError::Internal("event fields parsed without error but incomplete".into())),
+    let (starts_at, starts_at_utc) = starts_at?;
+    Some(EventInput { kind: kind?, starts_at, starts_at_utc, label: label?, room: room?, status: status?, approved_on: approved_on? })
+}
+
+/// Writes an event of a case as the court sent it, with what follows from
+/// it in the same transaction: the line of the attached parties' next
+/// update e-mail when a hearing is set, moved or cancelled, and the audit
+/// entry of a change.
+pub(crate) async fn write(
+    tx: &mut Tx,
+    court: &Court,
+    case: &Case,
+    event_ref: &str,
+    input: &EventInput,
+    request_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Written, ApiError> {
+    let written = events::put(tx, case.id, event_ref, input, now).await?;
+    if let Some(line) = crate::notifications::event_change(written.replaced.as_ref(), &written.event) {
+        crate::notifications::case_update(tx, case.id, &line, now).await?;
     }
+    if written.outcome != Outcome::Unchanged {
+        let target = format!("case:{}/event:{event_ref}", case.case_ref);
+        audit(tx, court, "event.put", &target, request_id, now).await?;
+    }
+    Ok(written)
 }
 
 /// Creates or replaces an event.
@@ -116,26 +146,18 @@ pub async fn put_event(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = parse_event(&body, court.details.time_zone)?;
-    let before = events::find(&mut tx, case.id, &event_ref).await?.filter(|e| e.withdrawn_at.is_none());
-    let (event, outcome) = events::put(&mut tx, case.id, &event_ref, &input, now).await?;
-    if let Some(line) = crate::notifications::event_change(before.as_ref(), &event) {
-        crate::notifications::case_update(&mut tx, case.id, &line, now).await?;
-    }
-    if outcome != Outcome::Unchanged {
-        let target = format!("case:{}/event:{event_ref}", case.case_ref);
-        audit(&mut tx, &court, "event.put", &target, request_id(&headers).as_deref(), now).await?;
-    }
+    let written = write(&mut tx, &court, &case, &event_ref, &input, request_id(&headers).as_deref(), now).await?;
     portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/events/{}", segment(&case.case_ref), segment(&event_ref));
-    Ok(respond(outcome, &location, EventView::of(&event)))
+    Ok(respond(written.outcome, &location, EventView::of(&written.event)))
 }
 
 async fn find_event(
     conn: &mut portalis_storage::Conn,
-    court: &portalis_storage::courts::Court,
+    court: &Court,
     case_ref: &str,
     event_ref: &str,
-) -> Result<(portalis_storage::cases::Case, Event), ApiError> {
+) -> Result<(Case, Event), ApiError> {
     let case = find_case_in(conn, court, case_ref).await?;
     let event_ref = parse_ref("event_ref", event_ref)?;
     match events::find(conn, case.id, &event_ref).await? {

@@ -128,6 +128,36 @@ impl Fields {
         }
     }
 
+    /// A list of 1 to `max` objects that must be present; the fields of
+    /// the item at index `i` are named `field[i].sub`. Call
+    /// [`Fields::finish_nested`] on each item afterwards.
+    pub fn objects(&mut self, field: &str, max: usize) -> Option<Vec<Fields>> {
+        let items = match self.take(field) {
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.error(field, "must be a list of objects");
+                return None;
+            }
+            None => {
+                self.error(field, "is required");
+                return None;
+            }
+        };
+        if items.is_empty() || items.len() > max {
+            self.error(field, format!("must hold 1 to {max} items"));
+            return None;
+        }
+        let count = items.len();
+        let mut objects = Vec::with_capacity(count);
+        for (i, item) in items.into_iter().enumerate() {
+            match item {
+                Value::Object(o) => objects.push(Fields::new(format!("{}[{i}].", self.name(field)), o)),
+                _ => self.error(&format!("{field}[{i}]"), "must be an object"),
+            }
+        }
+        if objects.len() == count { Some(objects) } else { None }
+    }
+
     /// Folds a nested object's errors (and unknown fields) into this one.
     pub fn finish_nested(&mut self, nested: Fields) {
         let errors = nested.into_errors();
@@ -209,6 +239,34 @@ mod tests {
         let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(names, ["nature.code", "nature.label"]);
+    }
+
+    #[test]
+    fn the_items_of_a_list_are_named_by_their_index() {
+        let mut f = Fields::from_slice(br#"{"events": [{"kind": "x"}, 3, {"kind": "y", "other": 1}]}"#).unwrap();
+        assert!(f.objects("events", 10).is_none(), "an item that is not an object spoils the list");
+        let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
+        assert_eq!(errors, [FieldError::new("events[1]", "must be an object")]);
+
+        let mut f = Fields::from_slice(br#"{"events": [{"kind": "x"}, {"kind": "y", "other": 1}]}"#).unwrap();
+        for mut item in f.objects("events", 10).unwrap() {
+            let _ = item.required("kind", |s| Ok::<_, Invalid>(s.to_owned()));
+            let _ = item.required("status", |s| Ok::<_, Invalid>(s.to_owned()));
+            f.finish_nested(item);
+        }
+        let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(names, ["events[0].status", "events[1].status", "events[1].other"]);
+    }
+
+    #[test]
+    fn a_list_is_neither_empty_nor_longer_than_allowed() {
+        for body in [&br#"{"events": []}"#[..], br#"{"events": [{}, {}, {}]}"#, br#"{"events": {}}"#, b"{}"] {
+            let mut f = Fields::from_slice(body).unwrap();
+            assert!(f.objects("events", 2).is_none());
+            let Err(ApiError::Invalid(errors)) = f.finish() else { panic!("expected 422") };
+            assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["events"]);
+        }
     }
 
     #[test]

@@ -6,12 +6,14 @@
 //! - [`fields`] parses a JSON body into domain types, collecting every
 //!   invalid field;
 //! - [`problem`] is this edge's one error type (RFC 9457 problem details);
-//! - `cases`, `parties`, `events`, `documents` hold the handlers;
+//! - `cases`, `parties`, `events`, `documents` hold the handlers,
+//!   `event_batch` the one that writes many events at once;
 //! - [`openapi`] is the OpenAPI document, generated from the handlers.
 
 pub mod auth;
 pub mod cases;
 pub mod documents;
+pub mod event_batch;
 pub mod events;
 pub mod fields;
 pub mod notifications;
@@ -56,6 +58,9 @@ pub fn router(state: ApiState) -> Router {
         .route("/cases/{case_ref}/documents/{document_ref}/receipts", get(documents::get_document_receipts))
         // Room for the 20 MB file and the multipart envelope around it.
         .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024 * 1024));
+    let batch = Router::new()
+        .route("/events/batch", post(event_batch::post_batch))
+        .layer(DefaultBodyLimit::max(event_batch::MAX_BATCH_BYTES));
     Router::new()
         .route("/cases/{case_ref}", put(cases::put_case).get(cases::get_case))
         .route(
@@ -72,6 +77,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .merge(documents)
+        .merge(batch)
         .route("/openapi.json", get(openapi::serve))
         .fallback(problem::not_found_fallback)
         .method_not_allowed_fallback(problem::method_not_allowed_fallback)

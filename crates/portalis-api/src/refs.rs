@@ -1,18 +1,24 @@
 //! References that court systems give their own records (`case_ref`,
-//! `party_ref`, …), taken from the path.
+//! `party_ref`, …), taken from the path or, in a batch, from the body.
 
 use crate::problem::ApiError;
+use portalis_core::Invalid;
 
 /// A court's own reference: 1 to 100 printable characters, no spaces.
-pub fn parse_ref(field: &'static str, value: &str) -> Result<String, ApiError> {
+pub fn reference(value: &str) -> Result<String, Invalid> {
     let ok = !value.is_empty()
         && value.chars().count() <= 100
         && value.chars().all(|c| !c.is_control() && !c.is_whitespace());
     if ok {
         Ok(value.to_owned())
     } else {
-        Err(ApiError::invalid(field, "a reference has 1 to 100 printable characters and no spaces"))
+        Err(Invalid::new("a reference has 1 to 100 printable characters and no spaces", "La référence n'est pas valide."))
     }
+}
+
+/// A reference taken from the path, named `field` when it is refused.
+pub fn parse_ref(field: &'static str, value: &str) -> Result<String, ApiError> {
+    reference(value).map_err(|e| ApiError::invalid(field, e.en))
 }
 
 /// The request id set by the request-id middleware, for the audit log.
@@ -49,7 +55,11 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiBody {
         match bytes::Bytes::from_request(req, state).await {
             Ok(b) => Ok(ApiBody(b)),
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::TooLarge(format!("the body may not exceed {} bytes", crate::MAX_JSON_BYTES)))
+                Err(ApiError::TooLarge(format!(
+                "the body may not exceed {} bytes ({} for a batch of events)",
+                crate::MAX_JSON_BYTES,
+                crate::event_batch::MAX_BATCH_BYTES
+            )))
             }
             Err(e) => Err(ApiError::BadRequest(format!("cannot read the body: {e}"))),
         }

@@ -105,19 +105,24 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
     from_row(&row)
 }
 
+/// What [`put`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The event as stored now.
+    pub event: Event,
+    pub outcome: Outcome,
+    /// The version it replaced, when there was one and it was not withdrawn
+    /// (what a litigant saw before).
+    pub replaced: Option<Event>,
+}
+
 /// Creates the event or replaces it; the same input twice changes nothing.
 /// Most events a court sends are new: the insert is tried first (one
 /// statement), and only an existing event is read, compared and updated.
 ///
 /// # Errors
 /// Database errors.
-pub async fn put(
-    tx: &mut Tx,
-    case_id: i64,
-    event_ref: &str,
-    input: &EventInput,
-    now: DateTime<Utc>,
-) -> Result<(Event, Outcome), StorageError> {
+pub async fn put(tx: &mut Tx, case_id: i64, event_ref: &str, input: &EventInput, now: DateTime<Utc>) -> Result<Written, StorageError> {
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
@@ -143,11 +148,11 @@ pub async fn put(
     .await?;
     if let Some(row) = inserted {
         changes::record(tx, Tag::Case(case_id)).await?;
-        return Ok((from_row(&row)?, Outcome::Created));
+        return Ok(Written { event: from_row(&row)?, outcome: Outcome::Created, replaced: None });
     }
     let e = find(tx, case_id, event_ref).await?.ok_or_else(|| corrupt("an event in conflict vanished"))?;
     if e.details == *input && e.withdrawn_at.is_none() {
-        return Ok((e, Outcome::Unchanged));
+        return Ok(Written { event: e.clone(), outcome: Outcome::Unchanged, replaced: Some(e) });
     }
     changes::record(tx, Tag::Case(case_id)).await?;
     let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
@@ -160,7 +165,8 @@ pub async fn put(
     .bind(e.id)
     .fetch_one(&mut **tx)
     .await?;
-    Ok((from_row(&row)?, outcome))
+    let replaced = e.withdrawn_at.is_none().then_some(e);
+    Ok(Written { event: from_row(&row)?, outcome, replaced })
 }
 
 /// # Errors

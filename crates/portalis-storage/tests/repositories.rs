@@ -107,7 +107,7 @@ async fn events_come_back_in_time_order_and_withdrawn_ones_are_gone() {
         }
     };
     events::put(&mut tx, k.id, "E2", &event("2019-06-04T14:00", EventKind::Audience), now).await.unwrap();
-    let (saisine, _) = events::put(&mut tx, k.id, "E1", &event("2018-05-17", EventKind::Saisine), now).await.unwrap();
+    let saisine = events::put(&mut tx, k.id, "E1", &event("2018-05-17", EventKind::Saisine), now).await.unwrap().event;
     let refs: Vec<_> = events::of_case(&mut tx, k.id).await.unwrap().into_iter().map(|e| e.event_ref).collect();
     assert_eq!(refs, ["E1", "E2"]);
     events::withdraw(&mut tx, saisine.id, now).await.unwrap();

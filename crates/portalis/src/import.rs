@@ -162,7 +162,7 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
         }
         Record::Event { case_ref, event_ref, input } => {
             let case_id = case_id(tx, court, case_ref, known).await?;
-            events::put(tx, case_id, event_ref, input, now).await.map(|r| r.1)
+            events::put(tx, case_id, event_ref, input, now).await.map(|w| w.outcome)
         }
         Record::Document { case_ref, document_ref, meta, file } => {
             let case_id = case_id(tx, court, case_ref, known).await?;

@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod cases;
 mod documents;
+mod event_batch;
 mod events;
 mod openapi;
 mod parties;

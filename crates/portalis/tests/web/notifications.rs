@@ -82,6 +82,27 @@ async fn changes_within_five_minutes_make_one_e_mail() {
 }
 
 #[tokio::test]
+async fn a_hearing_moved_in_a_batch_is_told_as_if_sent_alone() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    let batch = json!({"events": [
+        {"case_ref": "2018-01234", "event_ref": "mise-en-etat", "kind": "audience", "starts_at": "2027-01-28T09:30",
+         "label": "Mises en état", "room": "9", "status": "prevu"},
+        {"case_ref": "2018-01234", "event_ref": "plaidoiries", "kind": "audience", "starts_at": "2027-03-04T14:00",
+         "label": "Plaidoiries", "room": "2", "status": "prevu"},
+    ]});
+    let r = app.client.post(app.url("/api/v1/events/batch")).bearer_auth(&key).json(&batch).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    app.clock.advance(Duration::minutes(6));
+    assert_eq!(app.schedule().await.updates, 1);
+    let mails = app.outbox_of_kind("case_update").await;
+    assert_eq!(mails.len(), 1, "one e-mail for the batch's two changes");
+    let body = &mails[0].2;
+    assert!(body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"), "{body}");
+    assert!(body.contains("Audience fixée au jeudi 4 mars 2027 à 14:00"), "{body}");
+}
+
+#[tokio::test]
 async fn a_cancelled_hearing_is_told_and_not_reminded() {
     let (app, _marie) = marie_with_her_cases().await;
     let key = court_key(&app).await;
