@@ -139,10 +139,7 @@ pub async fn put_case(
     let mut tx = state.db.begin().await?;
     let before = cases::find(&mut tx, court.id, &case_ref).await?;
     let (case, outcome) = cases::put(&mut tx, court.id, &case_ref, &input, now).await?;
-    if let Some(b) = before.filter(|b| b.details.status != case.details.status) {
-        let line = format!("Statut du dossier : {} (auparavant : {})", case.details.status.label(), b.details.status.label());
-        crate::notifications::case_update(&mut tx, case.id, &line, now).await?;
-    }
+    crate::notifications::case_written(&mut tx, before.as_ref(), &case, now).await?;
     if outcome != Outcome::Unchanged {
         audit(&mut tx, &court, "case.put", &format!("case:{case_ref}"), request_id(&headers).as_deref(), now).await?;
     }

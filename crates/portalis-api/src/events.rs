@@ -110,9 +110,7 @@ pub(crate) async fn write(
     now: DateTime<Utc>,
 ) -> Result<Written, ApiError> {
     let written = events::put(tx, case.id, event_ref, input, now).await?;
-    if let Some(line) = crate::notifications::event_change(written.replaced.as_ref(), &written.event) {
-        crate::notifications::case_update(tx, case.id, &line, now).await?;
-    }
+    crate::notifications::event_written(tx, case.id, &written, now).await?;
     if written.outcome != Outcome::Unchanged {
         let target = format!("case:{}/event:{event_ref}", case.case_ref);
         audit(tx, court, "event.put", &target, request_id, now).await?;

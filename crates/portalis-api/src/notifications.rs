@@ -5,7 +5,7 @@ use portalis_core::event::{EventKind, EventStatus};
 use portalis_core::french;
 use portalis_core::messages::{Avis, IdentificationEmail};
 use portalis_storage::documents::Document;
-use portalis_storage::events::Event;
+use portalis_storage::events::{Event, Written};
 use portalis_storage::notices;
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
@@ -101,6 +101,32 @@ pub fn event_change(before: Option<&Event>, after: &Event) -> Option<String> {
             Some(format!("{label} du {when} : changement de salle ({})", after.details.room.as_deref().unwrap_or("à préciser")))
         }
         _ => None,
+    }
+}
+
+/// Queues the line an event's write calls for, if any (see
+/// [`event_change`]), for the case's attached parties.
+///
+/// # Errors
+/// Database errors.
+pub async fn event_written(conn: &mut Conn, case_id: i64, written: &Written, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+    match event_change(written.replaced.as_ref(), &written.event) {
+        Some(line) => case_update(conn, case_id, &line, now).await,
+        None => Ok(()),
+    }
+}
+
+/// Queues the line of a case whose status changed, if it did.
+///
+/// # Errors
+/// Database errors.
+pub async fn case_written(conn: &mut Conn, before: Option<&Case>, after: &Case, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+    match before.filter(|b| b.details.status != after.details.status) {
+        Some(b) => {
+            let line = format!("Statut du dossier : {} (auparavant : {})", after.details.status.label(), b.details.status.label());
+            case_update(conn, after.id, &line, now).await
+        }
+        None => Ok(()),
     }
 }
 

@@ -136,7 +136,11 @@ async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str, known: &mut Kno
     }
 }
 
-/// Writes one record, as the API would, in the caller's transaction.
+/// Writes one record, as the API would, in the caller's transaction: parties
+/// get their identification numbers and new documents their avis, but
+/// changed events and case statuses queue no update e-mail (a load is a
+/// court's migration or the demo's daily refresh, not news; court systems
+/// that report changes use the API, `POST /api/v1/events/batch` for many).
 pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Record, known: &mut KnownCases) -> Result<Outcome, String> {
     let now = services.clock.now();
     let random = services.random.as_ref();
