@@ -33,9 +33,27 @@ use portalis_documents::DocumentStore;
 use portalis_storage::Db;
 use std::sync::Arc;
 
-/// What the API's handlers need.
+/// What the API's handlers need, shared by every request (one reference
+/// count to clone for each extractor).
 #[derive(Clone)]
-pub struct ApiState {
+pub struct ApiState(Arc<Shared>);
+
+impl ApiState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for ApiState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The contents of [`ApiState`].
+pub struct Shared {
     pub db: Db,
     pub documents: DocumentStore,
     pub clock: Arc<dyn Clock>,

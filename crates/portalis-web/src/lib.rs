@@ -40,8 +40,11 @@ pub struct WebSettings {
     pub branding: Branding,
     /// https: cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
-    /// Keys the forms' CSRF tokens.
+    /// The portal's secret key (attachment codes' hashes).
     pub secret_key: Vec<u8>,
+    /// The HMAC key derived from it once, for the forms' CSRF tokens and
+    /// the public identifiers in URLs (each with its own message prefix).
+    pub signing_key: ring::hmac::Key,
     pub session_idle: chrono::Duration,
     pub session_absolute: chrono::Duration,
     /// The DSFR's `dist` directory (npm package `@gouvfr/dsfr`).
@@ -54,9 +57,32 @@ pub struct WebSettings {
     pub client_ip_header: Option<String>,
 }
 
-/// What the pages need.
+/// The HMAC key of CSRF tokens and public identifiers for a secret.
+pub fn signing_key(secret: &[u8]) -> ring::hmac::Key {
+    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret)
+}
+
+/// What the pages need, shared by every request: axum clones the state for
+/// each extractor of each request, so it is one reference count.
 #[derive(Clone)]
-pub struct WebState {
+pub struct WebState(Arc<Shared>);
+
+impl WebState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for WebState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The contents of [`WebState`].
+pub struct Shared {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,

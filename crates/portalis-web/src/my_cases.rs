@@ -59,7 +59,7 @@ async fn by_case(state: &WebState, user_id: i64) -> Result<BTreeMap<i64, Vec<Att
 fn assemble(state: &WebState, record: Arc<CaseRecord>, attached: Vec<Attached>) -> Option<MyCase> {
     let mine: Vec<Party> = record.parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
     let attached = attached.into_iter().next()?;
-    Some(MyCase { public_id: public_id::of(&state.settings.secret_key, "case", record.case.id), record, mine, attached })
+    Some(MyCase { public_id: public_id::of(&state.settings.signing_key, "case", record.case.id), record, mine, attached })
 }
 
 /// Every case of the user, in four queries whatever their number (none
@@ -80,7 +80,7 @@ pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageErro
 /// The user's case with this public identifier, if he has one.
 pub async fn find(state: &WebState, user_id: i64, public: &str) -> Result<Option<MyCase>, PageError> {
     for (case_id, attached) in by_case(state, user_id).await? {
-        if public_id::of(&state.settings.secret_key, "case", case_id) == public {
+        if public_id::of(&state.settings.signing_key, "case", case_id) == public {
             let record = cached::cases(&state.db, &[case_id]).await?.into_iter().next();
             return Ok(record.and_then(|r| assemble(state, r, attached)));
         }

@@ -38,12 +38,12 @@ impl Visitor {
     /// an anonymous visitor has none yet.
     pub fn csrf(&self, state: &WebState) -> (String, Option<HeaderValue>) {
         match self.binding() {
-            Some(b) => (csrf::token(&state.settings.secret_key, &b), None),
+            Some(b) => (csrf::token(&state.settings.signing_key, &b), None),
             None => {
                 let value = state.random.hex(16);
                 let secure = state.settings.secure_cookies;
                 let cookie = cookies::set(&cookies::name(ANONYMOUS_COOKIE, secure), &value, None, secure);
-                (csrf::token(&state.settings.secret_key, &format!("anonymous:{value}")), Some(cookie))
+                (csrf::token(&state.settings.signing_key, &format!("anonymous:{value}")), Some(cookie))
             }
         }
     }
@@ -51,7 +51,7 @@ impl Visitor {
     /// Whether a submitted token is this visitor's.
     pub fn csrf_ok(&self, state: &WebState, submitted: Option<&str>) -> bool {
         match (self.binding(), submitted) {
-            (Some(b), Some(t)) => csrf::verify(&state.settings.secret_key, &b, t),
+            (Some(b), Some(t)) => csrf::verify(&state.settings.signing_key, &b, t),
             _ => false,
         }
     }

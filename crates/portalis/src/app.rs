@@ -114,15 +114,15 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
 pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
     let provider_origin = url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
     let csp = content_security_policy(provider_origin.as_deref());
-    let api = portalis_api::router(portalis_api::ApiState {
+    let api = portalis_api::router(portalis_api::ApiState::new(portalis_api::Shared {
         db: services.db.clone(),
         documents: services.documents.clone(),
         clock: services.clock.clone(),
         random: services.random.clone(),
         public_url: public_url(&services.config, ""),
-    });
+    }));
     let config = &services.config;
-    let web = portalis_web::router(portalis_web::WebState {
+    let web = portalis_web::router(portalis_web::WebState::new(portalis_web::Shared {
         db: services.db.clone(),
         clock: services.clock.clone(),
         random: services.random.clone(),
@@ -136,6 +136,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             },
             secure_cookies: config.public_url.scheme() == "https",
             secret_key: config.secret_key.expose().as_bytes().to_vec(),
+            signing_key: portalis_web::signing_key(config.secret_key.expose().as_bytes()),
             session_idle: chrono::Duration::minutes(config.session_idle_minutes),
             session_absolute: chrono::Duration::hours(config.session_lifetime_hours),
             dsfr_dir: dsfr_dir(config),
@@ -144,7 +145,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             client_ip_header: config.client_ip_header.clone(),
         }),
         touches: Default::default(),
-    });
+    }));
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

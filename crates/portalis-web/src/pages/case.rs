@@ -91,7 +91,7 @@ fn doc_line(state: &WebState, my: &MyCase, d: &Document, today: NaiveDate) -> Do
         title: d.details.title.clone(),
         issued: format!("Établi le {}", french::date_in_year_of(today, d.details.issued_on)),
         size: format!("pdf {}", human_size(d.details.size_bytes.max(0) as u64)),
-        url: format!("/dossiers/{}/documents/{}", my.public_id, public_id::of(&state.settings.secret_key, "document", d.id)),
+        url: format!("/dossiers/{}/documents/{}", my.public_id, public_id::of(&state.settings.signing_key, "document", d.id)),
     }
 }
 
@@ -125,7 +125,7 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
                 cancelled,
                 approved: e.details.approved_on.map(|a| format!("Approuvé le {}", french::date(a))),
                 agenda_url: (!cancelled && e.details.kind != EventKind::Saisine).then(|| {
-                    format!("/dossiers/{}/agenda/{}", my.public_id, public_id::of(&state.settings.secret_key, "event", e.id))
+                    format!("/dossiers/{}/agenda/{}", my.public_id, public_id::of(&state.settings.signing_key, "event", e.id))
                 }),
             }
         })

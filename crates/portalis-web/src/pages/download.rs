@@ -45,7 +45,7 @@ pub async fn download(
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     let docs = my_cases::readable_documents(&state, &my).await?;
-    let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.secret_key, "document", d.id) == document) else {
+    let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.signing_key, "document", d.id) == document) else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     let stream = state.documents.stream(&doc.details.storage_key, &doc.details.sha256).await.map_err(|e| {

@@ -109,7 +109,7 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
         None => e.details.kind.label().to_owned(),
     };
     IcsEvent {
-        uid: format!("{}@portalis", public_id::of(&state.settings.secret_key, "event", e.id)),
+        uid: format!("{}@portalis", public_id::of(&state.settings.signing_key, "event", e.id)),
         summary,
         location: match &e.details.room {
             Some(r) => format!("{}, salle {r}", court.name),
@@ -144,7 +144,7 @@ pub async fn hearing(
     let Some(my) = my_cases::find(&state, user_id, &case).await? else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
-    let Some(e) = my.events.iter().find(|e| public_id::of(&state.settings.secret_key, "event", e.id) == event) else {
+    let Some(e) = my.events.iter().find(|e| public_id::of(&state.settings.signing_key, "event", e.id) == event) else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     let body = ics::calendar(&[ics_event(&state, &my, e)], state.clock.now());
