@@ -297,8 +297,10 @@ def import_events(args, portal, case_refs_file):
                                 "room": "Salle 2", "status": "prevu"}) + "\n")
     manifest = json.load(open(os.path.join(portal.workdir, "manifest.json")))
     started = time.time()
-    subprocess.run(taskset(args.load_cpus) + [args.binary, "import", "--court", manifest["api_court"], path],
-                   env=portal.env(), check=True, capture_output=True, cwd=ROOT)
+    done = subprocess.run(taskset(args.load_cpus) + [args.binary, "import", "--court", manifest["api_court"], path],
+                          env=portal.env(), capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"the import failed:\n{done.stderr}")
     seconds = time.time() - started
     result = {"label": f"Import NDJSON ({count} évènements)", "rps": count / seconds, "p50_ms": None, "p99_ms": None,
               "p999_ms": None, "max_ms": None, "requests": count, "errors": 0, "error_detail": {}, "peak_rss_mb": None}

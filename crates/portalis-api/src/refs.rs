@@ -56,10 +56,10 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiBody {
             Ok(b) => Ok(ApiBody(b)),
             Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 Err(ApiError::TooLarge(format!(
-                "the body may not exceed {} bytes ({} for a batch of events)",
-                crate::MAX_JSON_BYTES,
-                crate::event_batch::MAX_BATCH_BYTES
-            )))
+                    "the body may not exceed {} bytes ({} for a batch of events)",
+                    crate::MAX_JSON_BYTES,
+                    crate::event_batch::MAX_BATCH_BYTES
+                )))
             }
             Err(e) => Err(ApiError::BadRequest(format!("cannot read the body: {e}"))),
         }
