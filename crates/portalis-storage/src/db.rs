@@ -206,7 +206,15 @@ impl Db {
 
     /// Starts a transaction for a change.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
-        Ok(Tx { inner: self.write.begin().await?, backend: self.backend, changed: Vec::new(), cache: self.cache.clone() })
+        let inner = match self.backend {
+            // SQLite: the write lock is taken at once. A deferred
+            // transaction that reads, then writes, fails outright (no wait)
+            // when another process — a second portal, `portalis import` —
+            // committed in between; an immediate one waits its turn.
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        };
+        Ok(Tx { inner, backend: self.backend, changed: Vec::new(), cache: self.cache.clone() })
     }
 
     /// Applies the migrations that have not been applied yet.

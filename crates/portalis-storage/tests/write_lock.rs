@@ -1,0 +1,34 @@
+//! Several processes on one SQLite file (a second portal, `portalis import`
+//! while the portal runs): a change takes the write lock when it begins, so
+//! that another process's commit cannot slip between its reads and its
+//! writes — which SQLite answers with an immediate "database is locked",
+//! not a wait. PostgreSQL orders writers by row locks: nothing to check.
+
+use portalis_storage::testing::TestDatabase;
+use portalis_storage::Backend;
+use sqlx::Connection;
+
+/// Whether another process could start writing now, without waiting.
+async fn another_process_can_write(url: &str) -> bool {
+    let mut other = sqlx::sqlite::SqliteConnection::connect(url).await.unwrap();
+    sqlx::query("PRAGMA busy_timeout = 0").execute(&mut other).await.unwrap();
+    let began = sqlx::query("BEGIN IMMEDIATE").execute(&mut other).await.is_ok();
+    if began {
+        sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    }
+    began
+}
+
+#[tokio::test]
+async fn a_change_holds_the_write_lock_from_its_start_to_its_commit() {
+    let t = TestDatabase::new().await;
+    if t.backend() != Backend::Sqlite {
+        return;
+    }
+    assert!(another_process_can_write(&t.url).await, "nothing holds the lock yet");
+    let mut tx = t.db.begin().await.unwrap();
+    let (_,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM courts").fetch_one(&mut *tx).await.unwrap();
+    assert!(!another_process_can_write(&t.url).await, "a change that has only read holds the lock already");
+    tx.commit().await.unwrap();
+    assert!(another_process_can_write(&t.url).await, "and releases it at its commit");
+}
