@@ -1,6 +1,8 @@
 //! A small migration runner: the SQL files of the backend, applied in order,
-//! each in its own transaction, recorded in `portalis_migrations`. On
-//! PostgreSQL an advisory lock keeps two starting processes from racing.
+//! each in its own transaction, recorded in `portalis_migrations`. Two
+//! processes starting together do not race: on PostgreSQL an advisory lock
+//! orders them, on SQLite each migration is checked and applied under the
+//! file's write lock.
 
 use crate::db::{Backend, Db};
 use crate::error::StorageError;
@@ -81,18 +83,20 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize
     .await?;
     let mut applied = 0;
     for m in MIGRATIONS {
+        // On SQLite the write lock, taken at once, keeps two starting
+        // processes from racing (PostgreSQL: the advisory lock of `run`);
+        // whether the migration is done is asked under it.
+        let (sql, mut tx) = match backend {
+            Backend::Sqlite => (m.sqlite, sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?),
+            Backend::Postgres => (m.postgres, conn.begin().await?),
+        };
         let done: Option<(i64,)> = sqlx::query_as("SELECT version FROM portalis_migrations WHERE version = $1")
             .bind(m.version)
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&mut *tx)
             .await?;
         if done.is_some() {
             continue;
         }
-        let sql = match backend {
-            Backend::Sqlite => m.sqlite,
-            Backend::Postgres => m.postgres,
-        };
-        let mut tx = conn.begin().await?;
         sqlx::raw_sql(sql)
             .execute(&mut *tx)
             .await

@@ -2,7 +2,9 @@
 //! while the portal runs): a change takes the write lock when it begins, so
 //! that another process's commit cannot slip between its reads and its
 //! writes — which SQLite answers with an immediate "database is locked",
-//! not a wait. PostgreSQL orders writers by row locks: nothing to check.
+//! not a wait. Migrations likewise, so that processes starting together on a
+//! new file apply each once. PostgreSQL orders writers by row locks (and
+//! migrations by an advisory lock): nothing to check here.
 
 use portalis_storage::testing::TestDatabase;
 use portalis_storage::Backend;
@@ -31,4 +33,24 @@ async fn a_change_holds_the_write_lock_from_its_start_to_its_commit() {
     assert!(!another_process_can_write(&t.url).await, "a change that has only read holds the lock already");
     tx.commit().await.unwrap();
     assert!(another_process_can_write(&t.url).await, "and releases it at its commit");
+}
+
+#[tokio::test]
+async fn processes_that_start_together_on_a_new_file_migrate_it_once() {
+    let t = TestDatabase::new().await;
+    if t.backend() != Backend::Sqlite {
+        return;
+    }
+    let fresh = t.url.replace(".db", "-fresh.db");
+    let start = || async {
+        let db = portalis_storage::Db::connect(&fresh, 1).await.unwrap();
+        db.migrate().await.expect("every process starts")
+    };
+    let (a, b, c, d) = tokio::join!(start(), start(), start(), start());
+    let applied = [a, b, c, d];
+    assert_eq!(applied.iter().sum::<usize>(), 7, "each migration applied by exactly one of them: {applied:?}");
+    let path = fresh.trim_start_matches("sqlite://");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
 }
