@@ -233,8 +233,8 @@ pub async fn put_document(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
-    let (doc, outcome) = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
-    if doc.published_at == now {
+    let documents::Put { document: doc, outcome, published } = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
+    if published {
         crate::notifications::avis(&mut tx, &court, &case, &doc, &state.public_url).await?;
     }
     if outcome != Outcome::Unchanged {

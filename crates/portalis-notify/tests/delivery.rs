@@ -22,7 +22,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 fn clock() -> ManualClock {
-    ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap())
+    // Nanoseconds, as the system clock has them.
+    ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789))
 }
 
 fn free_port() -> u16 {

@@ -124,18 +124,24 @@ pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Document
     with_addressees(conn, rows).await
 }
 
+/// What [`put`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Put {
+    pub document: Document,
+    pub outcome: Outcome,
+    /// Whether this write made the document available anew (a new
+    /// document, a new file, or a withdrawn one back): the event the avis
+    /// de mise à disposition follows. Said by the writer, not inferred
+    /// from `published_at` afterwards.
+    pub published: bool,
+}
+
 /// Creates the document or replaces it; the same metadata and file twice
 /// change nothing. A new file is a new making-available (`published_at`).
 ///
 /// # Errors
 /// Database errors.
-pub async fn put(
-    tx: &mut Tx,
-    case_id: i64,
-    document_ref: &str,
-    input: &DocumentInput,
-    now: DateTime<Utc>,
-) -> Result<(Document, Outcome), StorageError> {
+pub async fn put(tx: &mut Tx, case_id: i64, document_ref: &str, input: &DocumentInput, now: DateTime<Utc>) -> Result<Put, StorageError> {
     let existing = find(&mut **tx, case_id, document_ref).await?;
     if !matches!(&existing, Some(d) if d.details == *input && d.withdrawn_at.is_none()) {
         changes::record(tx, Tag::Case(case_id)).await?;
@@ -143,15 +149,14 @@ pub async fn put(
     let conn: &mut Conn = tx;
     let now_s = instant(now);
     let all_parties: i64 = if input.addressee_ids.is_empty() { 1 } else { 0 };
-    let (id, outcome) = match existing {
-        Some(d) if d.details == *input && d.withdrawn_at.is_none() => return Ok((d, Outcome::Unchanged)),
+    let (id, outcome, published) = match existing {
+        Some(d) if d.details == *input && d.withdrawn_at.is_none() => {
+            return Ok(Put { document: d, outcome: Outcome::Unchanged, published: false });
+        }
         Some(d) => {
             let outcome = if d.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
-            let published = if d.details.sha256 != input.sha256 || d.withdrawn_at.is_some() {
-                now_s.clone()
-            } else {
-                instant(d.published_at)
-            };
+            let republished = d.details.sha256 != input.sha256 || d.withdrawn_at.is_some();
+            let published_at = if republished { now_s.clone() } else { instant(d.published_at) };
             sqlx::query(
                 "UPDATE documents SET title = $1, kind = $2, issued_on = $3, event_id = $4, content_type = $5,
                  size_bytes = $6, sha256 = $7, storage_key = $8, all_parties = $9, published_at = $10, updated_at = $11,
@@ -166,7 +171,7 @@ pub async fn put(
             .bind(&input.sha256)
             .bind(&input.storage_key)
             .bind(all_parties)
-            .bind(&published)
+            .bind(&published_at)
             .bind(&now_s)
             .bind(d.id)
             .execute(&mut *conn)
@@ -175,7 +180,7 @@ pub async fn put(
                 .bind(d.id)
                 .execute(&mut *conn)
                 .await?;
-            (d.id, outcome)
+            (d.id, outcome, republished)
         }
         None => {
             let row = sqlx::query(
@@ -197,7 +202,7 @@ pub async fn put(
             .bind(&now_s)
             .fetch_one(&mut *conn)
             .await?;
-            (row.int("id")?, Outcome::Created)
+            (row.int("id")?, Outcome::Created, true)
         }
     };
     for party_id in &input.addressee_ids {
@@ -207,8 +212,8 @@ pub async fn put(
             .execute(&mut *conn)
             .await?;
     }
-    let doc = find(conn, case_id, document_ref).await?.ok_or_else(|| corrupt("document vanished"))?;
-    Ok((doc, outcome))
+    let document = find(conn, case_id, document_ref).await?.ok_or_else(|| corrupt("document vanished"))?;
+    Ok(Put { document, outcome, published })
 }
 
 /// # Errors

@@ -41,7 +41,7 @@ fn case() -> cases::CaseInput {
 #[tokio::test]
 async fn putting_the_same_court_and_case_twice_changes_nothing_the_second_time() {
     let t = TestDatabase::new().await;
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let mut tx = t.db.begin().await.unwrap();
     let (c, o) = courts::put(&mut tx, &court(), now).await.unwrap();
     assert_eq!(o, Outcome::Created);
@@ -59,7 +59,7 @@ async fn putting_the_same_court_and_case_twice_changes_nothing_the_second_time()
 #[tokio::test]
 async fn a_party_gets_a_number_that_survives_updates_and_a_new_one_on_reissue() {
     let t = TestDatabase::new().await;
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let random = SeededRandom::new(3);
     let mut tx = t.db.begin().await.unwrap();
     let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
@@ -90,7 +90,7 @@ async fn a_party_gets_a_number_that_survives_updates_and_a_new_one_on_reissue() 
 #[tokio::test]
 async fn events_come_back_in_time_order_and_withdrawn_ones_are_gone() {
     let t = TestDatabase::new().await;
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let mut tx = t.db.begin().await.unwrap();
     let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
     let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
@@ -119,7 +119,7 @@ async fn events_come_back_in_time_order_and_withdrawn_ones_are_gone() {
 #[tokio::test]
 async fn data_survives_closing_and_reopening_the_database() {
     let t = TestDatabase::new().await;
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let mut tx = t.db.begin().await.unwrap();
     courts::put(&mut tx, &court(), now).await.unwrap();
     tx.commit().await.unwrap();

@@ -172,13 +172,13 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
             let case_id = case_id(tx, court, case_ref, known).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
             let input = portalis_api::documents::document_input(tx, case_id, meta, stored).await.map_err(describe)?;
-            let (doc, outcome) = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
-            if doc.published_at == now {
+            let put = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
+            if put.published {
                 let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::avis(tx, court, &case, &doc, &url).await.map_err(|e| e.to_string())?;
+                portalis_api::notifications::avis(tx, court, &case, &put.document, &url).await.map_err(|e| e.to_string())?;
             }
-            Ok(outcome)
+            Ok(put.outcome)
         }
     };
     outcome.map_err(|e| e.to_string())

@@ -31,9 +31,17 @@ pub struct TestApp {
     sim_server: Option<tokio::task::JoinHandle<()>>,
 }
 
-/// When every test's clock starts.
+/// When every test's clock starts: not a round instant, but one with
+/// nanoseconds, as the system clock gives (the database keeps
+/// microseconds).
 pub fn test_start() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap()
+    Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789)
+}
+
+/// An instant of the tests' world: the given second, plus the same
+/// sub-microsecond nanoseconds as [`test_start`].
+pub fn moment(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap() + chrono::Duration::nanoseconds(123_456_789)
 }
 
 pub const COURTS_CSV: &str = "\
@@ -68,10 +76,22 @@ impl TestApp {
 
     /// The same, with extra settings (`PORTALIS_BRANDING`, …).
     pub async fn spawn_with(extra: &[(&str, &str)]) -> Self {
+        Self::spawn_full(extra, None).await
+    }
+
+    /// The same, on the system clock, as production runs: for the tests
+    /// of what the manual clock could hide (its `clock` field then moves
+    /// nothing).
+    pub async fn spawn_on_the_system_clock() -> Self {
+        Self::spawn_full(&[], Some(Arc::new(portalis_core::clock::SystemClock))).await
+    }
+
+    async fn spawn_full(extra: &[(&str, &str)], system_clock: Option<Arc<dyn portalis_core::clock::Clock>>) -> Self {
         let database = TestDatabase::new().await;
         let dir = std::env::temp_dir().join(format!("portalis-test-{}", portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)));
         std::fs::create_dir_all(&dir).unwrap();
         let clock = ManualClock::at(test_start());
+        let clock_used: Arc<dyn portalis_core::clock::Clock> = system_clock.unwrap_or_else(|| Arc::new(clock.clone()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let listen = listener.local_addr().unwrap();
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -90,16 +110,14 @@ impl TestApp {
                 service_name: "Ministère de la justice".into(),
                 site: "justice.fr".into(),
             }],
-            Arc::new(clock.clone()),
+            clock_used.clone(),
             Arc::new(SeededRandom::new(11)),
         )
         .with_population(config.fc_sim_population);
         let sim_server = tokio::spawn(async move {
             axum::serve(sim_listener, portalis_fc_sim::router(sim)).await.unwrap();
         });
-        let services = Services::open(config, Arc::new(clock.clone()), Arc::new(SeededRandom::new(7)))
-            .await
-            .expect("services");
+        let services = Services::open(config, clock_used, Arc::new(SeededRandom::new(7))).await.expect("services");
         let courts = portalis::import::parse_courts_csv(COURTS_CSV).unwrap();
         portalis::import::put_courts(&services, &courts, "test").await.unwrap();
         let key = portalis::commands::create_api_key(&services, "tj-saint-denis-reunion").await.unwrap();

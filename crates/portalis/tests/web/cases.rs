@@ -116,7 +116,7 @@ async fn the_countdown_follows_the_courts_calendar() {
     let (app, browser) = marie_with_her_cases().await;
     let url = guide_case_url(&browser).await;
     // 2027-01-20 20:30 UTC is already the 21st at 00:30 in La Réunion.
-    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 20, 20, 30, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 20, 20, 30, 0));
     let fresh = Browser::new(&app);
     fresh.login_as(MARIE_NIR).await;
     let html = fresh.get(&url).await.text().await.unwrap();

@@ -27,6 +27,35 @@ async fn publish(app: &TestApp, key: &str, reference: &str, addressees: Value, n
         .unwrap()
 }
 
+/// What production meets: the system clock, whose instants have
+/// nanoseconds while the database keeps microseconds. A document published
+/// through the API and one through an import (as the demo publishes its
+/// later document) each bring Marie her avis.
+#[tokio::test]
+async fn an_avis_leaves_on_the_system_clock_for_the_api_and_for_an_import() {
+    let app = TestApp::spawn_on_the_system_clock().await;
+    app.publish_the_guides_case().await;
+    let marie = Browser::new(&app);
+    marie.login_as(crate::support::MARIE_NIR).await;
+    app.attach_all(&marie, "marie").await;
+    assert_eq!(app.put_document("/api/v1/cases/2018-01234/documents/convocation", &json!({
+        "title": "Convocation", "kind": "convocation", "issued_on": "2026-11-26", "addressees": ["marie"]
+    }), pdf(1)).await.status(), 201);
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 1, "the API's publication brings an avis");
+
+    let court = {
+        let mut conn = app.services.db.read().await.unwrap();
+        portalis_storage::courts::by_code(&mut conn, "tj-saint-denis-reunion").await.unwrap().unwrap()
+    };
+    let file = app.dir.join("decision.pdf");
+    std::fs::write(&file, pdf(2)).unwrap();
+    let line = json!({"type": "document", "case_ref": "2018-01234", "document_ref": "decision", "file": "decision.pdf",
+        "metadata": {"title": "Décision", "kind": "decision", "issued_on": "2026-11-27", "addressees": []}}).to_string();
+    let record = portalis::import::parse_line(&line, court.details.time_zone, &app.dir).unwrap();
+    portalis::import::apply_all(&app.services, &court, &[record], "test").await.unwrap();
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 2, "the import's publication brings an avis");
+}
+
 #[tokio::test]
 async fn an_avis_goes_to_the_attached_addressee_once_with_the_courts_local_time() {
     let (app, _marie) = marie_with_her_cases().await;
@@ -112,7 +141,7 @@ async fn a_cancelled_hearing_is_told_and_not_reminded() {
     app.schedule().await;
     assert!(app.outbox_of_kind("case_update").await[0].2.contains("Audience annulée : jeudi 21 janvier 2027 à 14:00"));
     // Three days before, at 09:00 in La Réunion: no reminder for it.
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     app.schedule().await;
     assert!(app.outbox_of_kind("hearing_reminder").await.iter().all(|(_, _, b)| !b.contains("21 janvier")));
 }
@@ -122,13 +151,13 @@ async fn a_reminder_goes_three_days_before_at_a_decent_local_hour_once() {
     let (app, _marie) = marie_with_her_cases().await;
     let reminders = || async { app.outbox_of_kind("hearing_reminder").await };
     // 17 January, four days before: too early.
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 17, 6, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 17, 6, 0, 0));
     assert_eq!(app.schedule().await.reminders, 0);
     // 18 January 02:00 UTC is 06:00 in La Réunion: too early in the day.
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 2, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 18, 2, 0, 0));
     assert_eq!(app.schedule().await.reminders, 0);
     // 09:00 in La Réunion.
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1);
     // A restart: a new scheduler finds the reminder sent.
     assert_eq!(portalis::app::scheduler(&app.services).run_once().await.unwrap().reminders, 0);
@@ -147,12 +176,12 @@ async fn a_reminder_goes_three_days_before_at_a_decent_local_hour_once() {
 async fn a_moved_hearing_gets_a_reminder_for_its_new_date() {
     let (app, _marie) = marie_with_her_cases().await;
     let key = court_key(&app).await;
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1);
     let moved = json!({"kind": "audience", "starts_at": "2027-01-25T10:00", "label": "Mises en état", "room": "9", "status": "prevu"});
     app.put_json_with(&key, GUIDE_HEARING, &moved).await;
     assert_eq!(app.schedule().await.reminders, 0, "not yet three days before the new date");
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 22, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 22, 5, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1);
     let sms = app.outbox_of_kind("hearing_reminder").await;
     assert!(sms[1].2.contains("lundi 25 janvier 2027 à 10:00"));
@@ -162,18 +191,18 @@ async fn a_moved_hearing_gets_a_reminder_for_its_new_date() {
 async fn a_missed_window_is_caught_up_but_never_for_a_past_hearing() {
     let (app, _marie) = marie_with_her_cases().await;
     // The portal was down from 17 January: back on 20 January at 10:00 local.
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 20, 6, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 20, 6, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1, "caught up");
     // A hearing already past gets nothing.
     let (late, _m) = marie_with_her_cases().await;
-    late.clock.set(Utc.with_ymd_and_hms(2027, 1, 22, 6, 0, 0).unwrap());
+    late.clock.set(crate::support::moment(2027, 1, 22, 6, 0, 0));
     assert_eq!(late.schedule().await.reminders, 0);
 }
 
 #[tokio::test]
 async fn two_schedulers_at_once_send_each_reminder_once() {
     let (app, _marie) = marie_with_her_cases().await;
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     let (a, b) = (portalis::app::scheduler(&app.services), portalis::app::scheduler(&app.services));
     let (pa, pb) = tokio::join!(a.run_once(), b.run_once());
     let total = pa.map(|p| p.reminders).unwrap_or(0) + pb.map(|p| p.reminders).unwrap_or(0);
@@ -195,7 +224,7 @@ async fn reminders_and_updates_can_be_turned_off_but_not_the_avis() {
     let moved = json!({"kind": "audience", "starts_at": "2027-01-28T09:30", "label": "Mises en état", "room": "9", "status": "prevu"});
     app.put_json_with(&key, GUIDE_HEARING, &moved).await;
     publish(&app, &key, "avis-2", json!([]), 4).await;
-    app.clock.set(Utc.with_ymd_and_hms(2027, 1, 25, 5, 0, 0).unwrap());
+    app.clock.set(crate::support::moment(2027, 1, 25, 5, 0, 0));
     app.schedule().await;
     assert!(app.outbox_of_kind("case_update").await.is_empty());
     assert!(app.outbox_of_kind("hearing_reminder").await.is_empty());
