@@ -2,7 +2,7 @@
 //! avis de mise à disposition, case updates, hearing reminders, consent.
 
 use crate::support::{form_value, marie_with_her_cases, pdf, Browser, TestApp};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use serde_json::{json, Value};
 
 const GUIDE_HEARING: &str = "/api/v1/cases/2018-01234/events/mise-en-etat";
