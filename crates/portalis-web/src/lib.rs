@@ -12,6 +12,7 @@ pub mod csrf;
 mod error;
 mod layout;
 mod my_cases;
+mod navigation;
 pub mod public_id;
 mod pages;
 pub mod session;
@@ -40,6 +41,9 @@ pub struct WebSettings {
     pub branding: Branding,
     /// https: cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// The portal's origin (`https://justice.example`), from its public
+    /// URL: what a navigation of its own comes from.
+    pub origin: String,
     /// The portal's secret key (attachment codes' hashes).
     pub secret_key: Vec<u8>,
     /// The HMAC key derived from it once, for the forms' CSRF tokens and
@@ -119,7 +123,8 @@ pub enum Effect {
     Form,
     /// A GET that records a fact of its own: the OpenID callback (opens the
     /// session), the first consultation of a case or a document (a legal
-    /// record), the logout return (an audit entry).
+    /// record, only for the person's own navigation: `navigation.rs`), the
+    /// logout return.
     Records,
 }
 

@@ -135,6 +135,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
                 Branding::Neutre => portalis_web::Branding::Neutre,
             },
             secure_cookies: config.public_url.scheme() == "https",
+            origin: config.public_url.origin().ascii_serialization(),
             secret_key: config.secret_key.expose().as_bytes().to_vec(),
             signing_key: portalis_web::signing_key(config.secret_key.expose().as_bytes()),
             session_idle: chrono::Duration::minutes(config.session_idle_minutes),

@@ -5,6 +5,7 @@
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::my_cases::{self, MyCase};
+use crate::navigation::Navigation;
 use crate::pages::not_found;
 use crate::pages::space::{court_today, short_number};
 use crate::session::SignedIn;
@@ -170,13 +171,19 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
     (upcoming, dated.into_iter().map(|(_, _, p)| p).collect())
 }
 
-pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn, Path(public): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<WebState>,
+    SignedIn(visitor): SignedIn,
+    navigation: Navigation,
+    Path(public): Path<String>,
+) -> Result<Response, PageError> {
     let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
     let Some(my) = my_cases::find(&state, user_id, &public).await? else {
         return Ok(not_found::denied(&state, &visitor, &format!("/dossiers/{public}")).await);
     };
-    if my.attached.first_viewed_at.is_none() {
-        // The first consultation: a legal fact (CPC 748-2), recorded once.
+    if my.attached.first_viewed_at.is_none() && navigation.is_own() {
+        // The first consultation: a legal fact (CPC 748-2), recorded once,
+        // and only when the person came by himself (`navigation.rs`).
         let now = state.clock.now();
         let mut tx = state.db.begin().await?;
         portalis_storage::attachments::mark_first_viewed(&mut tx, user_id, my.case.id, now).await?;

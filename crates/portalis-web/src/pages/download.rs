@@ -4,6 +4,7 @@
 
 use crate::error::PageError;
 use crate::my_cases;
+use crate::navigation::Navigation;
 use crate::pages::not_found;
 use crate::session::SignedIn;
 use crate::{public_id, WebState};
@@ -37,6 +38,7 @@ pub fn content_disposition(title: &str) -> String {
 pub async fn download(
     State(state): State<WebState>,
     SignedIn(visitor): SignedIn,
+    navigation: Navigation,
     Path((case, document)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let session = visitor.session.as_ref().ok_or(PageError::Forbidden)?;
@@ -52,8 +54,9 @@ pub async fn download(
         tracing::error!(error = %e, document = doc.id, "cannot read a document");
         PageError::Internal
     })?;
-    if let Some(party) = my.reader_of(doc) {
-        // Recorded once: later downloads only read that it is.
+    if let Some(party) = my.reader_of(doc).filter(|_| navigation.is_own()) {
+        // Recorded once, and only when the person came by himself
+        // (`navigation.rs`): later downloads only read that it is.
         let recorded = portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, party.id).await?;
         if !recorded {
             let mut tx = state.db.begin().await?;

@@ -295,6 +295,16 @@ pub struct Browser {
     pub base: String,
 }
 
+/// The Fetch Metadata a browser sends with a top-level navigation that
+/// `site` started.
+fn navigation(request: reqwest::RequestBuilder, site: &str) -> reqwest::RequestBuilder {
+    request
+        .header("sec-fetch-site", site)
+        .header("sec-fetch-mode", "navigate")
+        .header("sec-fetch-dest", "document")
+        .header("sec-fetch-user", "?1")
+}
+
 /// The value of the first `name="<field>" value="…"` in a page.
 pub fn form_value(html: &str, field: &str) -> Option<String> {
     let marker = format!("name=\"{field}\" value=\"");
@@ -317,16 +327,32 @@ impl Browser {
         if url.starts_with("http") { url.to_owned() } else { format!("{}{url}", self.base) }
     }
 
+    /// A click on one of the portal's links: sent as a browser sends it,
+    /// with its Fetch Metadata.
     pub async fn get(&self, url: &str) -> Response {
-        self.client.get(self.absolute(url)).send().await.unwrap()
+        self.get_from(url, "same-origin").await
     }
 
+    /// A navigation that `site` started (`Sec-Fetch-Site`): `none` for an
+    /// address typed by the person, `cross-site` for a link or a script
+    /// on another site.
+    pub async fn get_from(&self, url: &str, site: &str) -> Response {
+        navigation(self.client.get(self.absolute(url)), site).send().await.unwrap()
+    }
+
+    /// A form of the portal's, submitted.
     pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Response {
-        self.client.post(self.absolute(url)).form(form).send().await.unwrap()
+        navigation(self.client.post(self.absolute(url)), "same-origin").form(form).send().await.unwrap()
     }
 
     /// Follows redirects (GET) from `response` to the final page.
+    ///
+    /// Each request says where the chain comes from as a browser does: a
+    /// chain that went through another origin (the identity provider) is
+    /// `same-site` (another port of this host) or `cross-site` from then on.
     pub async fn follow(&self, mut response: Response) -> Response {
+        let portal = url::Url::parse(&self.base).unwrap();
+        let mut site = "same-origin";
         for _ in 0..10 {
             if !response.status().is_redirection() {
                 return response;
@@ -340,7 +366,12 @@ impl Browser {
             } else {
                 panic!("relative redirect {location}")
             };
-            response = self.client.get(next).send().await.unwrap();
+            for hop in [response.url().clone(), url::Url::parse(&next).unwrap()] {
+                if hop.origin() != portal.origin() {
+                    site = if hop.host_str() == portal.host_str() && site != "cross-site" { "same-site" } else { "cross-site" };
+                }
+            }
+            response = navigation(self.client.get(next), site).send().await.unwrap();
         }
         panic!("too many redirects");
     }

@@ -9,6 +9,7 @@ mod cases;
 mod hardening;
 mod hostile;
 mod interop;
+mod legal_acts;
 mod notifications;
 mod routes;
 mod login;
