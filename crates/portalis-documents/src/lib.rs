@@ -27,7 +27,13 @@ pub enum DocumentError {
     Missing { key: String },
     #[error("cannot create the documents directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the document store is closed")]
+    Closed,
 }
+
+/// The memory all reads of files may hold at once.
+pub const READ_BUDGET_BYTES: u64 = 256 << 20;
+const READ_BUDGET_KIB: u32 = (READ_BUDGET_BYTES >> 10) as u32;
 
 /// Settings for S3-compatible storage, beside the usual `AWS_*` variables
 /// (which are read too). Secrets are hidden from `Debug`.
@@ -66,6 +72,8 @@ pub struct DocumentStore {
     inner: Arc<dyn ObjectStore>,
     prefix: Option<Path>,
     description: String,
+    /// Kibibytes of [`READ_BUDGET_BYTES`] not held by a read.
+    budget: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for DocumentStore {
@@ -86,7 +94,7 @@ impl DocumentStore {
                 let dir = parsed.to_file_path().map_err(|_| DocumentError::UnsupportedUrl(url.to_owned()))?;
                 std::fs::create_dir_all(&dir)?;
                 let fs = LocalFileSystem::new_with_prefix(&dir)?;
-                Ok(Self { inner: Arc::new(fs), prefix: None, description: format!("files under {}", dir.display()) })
+                Ok(Self::new(Arc::new(fs), None, format!("files under {}", dir.display())))
             }
             "s3" => {
                 let bucket = parsed.host_str().ok_or_else(|| DocumentError::UnsupportedUrl(url.to_owned()))?;
@@ -107,14 +115,19 @@ impl DocumentStore {
                     builder = builder.with_allow_http(true);
                 }
                 let prefix = parsed.path().trim_matches('/');
-                Ok(Self {
-                    inner: Arc::new(builder.build()?),
-                    prefix: (!prefix.is_empty()).then(|| Path::from(prefix)),
-                    description: format!("S3 bucket {bucket}, prefix {prefix:?}"),
-                })
+                Ok(Self::new(
+                    Arc::new(builder.build()?),
+                    (!prefix.is_empty()).then(|| Path::from(prefix)),
+                    format!("S3 bucket {bucket}, prefix {prefix:?}"),
+                ))
             }
             _ => Err(DocumentError::UnsupportedUrl(url.to_owned())),
         }
+    }
+
+    fn new(inner: Arc<dyn ObjectStore>, prefix: Option<Path>, description: String) -> Self {
+        let budget = Arc::new(tokio::sync::Semaphore::new(READ_BUDGET_KIB as usize));
+        Self { inner, prefix, description, budget }
     }
 
     fn path(&self, key: &str) -> Path {
@@ -143,66 +156,33 @@ impl DocumentStore {
         Ok(StoredFile { key, sha256, size })
     }
 
-    /// Reads a file and checks it against the checksum recorded with it.
+    /// Reads a file whole and checks it against the checksum recorded with
+    /// it, before any byte of it is handed out: a file altered underneath,
+    /// even without changing its length, is never served as complete.
+    ///
+    /// Files wait in memory (20 MB at most each) within a budget of
+    /// [`READ_BUDGET_BYTES`] for all reads at once; a read beyond it waits
+    /// for memory to be freed. The budget is held until the last copy of
+    /// the returned bytes is dropped (the response is sent).
     ///
     /// # Errors
-    /// [`DocumentError::Corrupt`] when the bytes do not match,
-    /// [`DocumentError::Missing`] when the file is gone.
+    /// [`DocumentError::Corrupt`] when the bytes do not match (logged as
+    /// an integrity failure), [`DocumentError::Missing`] when the file is
+    /// gone, storage errors.
     pub async fn get(&self, key: &str, expected_sha256: &str) -> Result<Bytes, DocumentError> {
-        let bytes = match self.inner.get(&self.path(key)).await {
-            Ok(r) => r.bytes().await?,
-            Err(object_store::Error::NotFound { .. }) => return Err(DocumentError::Missing { key: key.to_owned() }),
-            Err(e) => return Err(e.into()),
-        };
-        if sha256_hex(&bytes) != expected_sha256 {
-            tracing::error!(key, "stored document failed its integrity check");
-            return Err(DocumentError::Corrupt { key: key.to_owned() });
-        }
-        Ok(bytes)
-    }
-
-    /// Streams a file without reading it whole into memory, checking it
-    /// against its checksum on the way: a file that does not match ends in
-    /// an error instead of its last chunk, so the download fails rather than
-    /// completing with altered content.
-    ///
-    /// # Errors
-    /// [`DocumentError::Missing`] when the file is gone, storage errors.
-    pub async fn stream(
-        &self,
-        key: &str,
-        expected_sha256: &str,
-    ) -> Result<impl futures::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, DocumentError> {
-        use futures::StreamExt;
-        use sha2::{Digest, Sha256};
         let result = match self.inner.get(&self.path(key)).await {
             Ok(r) => r,
             Err(object_store::Error::NotFound { .. }) => return Err(DocumentError::Missing { key: key.to_owned() }),
             Err(e) => return Err(e.into()),
         };
-        let expected = expected_sha256.to_owned();
-        let key = key.to_owned();
-        let inner = result.into_stream();
-        let state = (inner, Some(Sha256::new()), expected, key);
-        Ok(futures::stream::unfold(state, |(mut inner, hasher, expected, key)| async move {
-            let mut hasher = hasher?;
-            match inner.next().await {
-                Some(Ok(chunk)) => {
-                    hasher.update(&chunk);
-                    Some((Ok(chunk), (inner, Some(hasher), expected, key)))
-                }
-                Some(Err(e)) => Some((Err(std::io::Error::other(e.to_string())), (inner, None, expected, key))),
-                None => {
-                    let got = hex_lower(&hasher.finalize());
-                    if got == expected {
-                        None
-                    } else {
-                        tracing::error!(%key, "stored document failed its integrity check while streaming");
-                        Some((Err(std::io::Error::other("integrity check failed")), (inner, None, expected, key)))
-                    }
-                }
-            }
-        }))
+        let kib = u32::try_from(result.meta.size.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, READ_BUDGET_KIB);
+        let permit = self.budget.clone().acquire_many_owned(kib).await.map_err(|_| DocumentError::Closed)?;
+        let bytes = result.bytes().await?;
+        if sha256_hex(&bytes) != expected_sha256 {
+            tracing::error!(key, integrity_failure = true, "stored document failed its integrity check: not served");
+            return Err(DocumentError::Corrupt { key: key.to_owned() });
+        }
+        Ok(Bytes::from_owner(Budgeted { bytes, _permit: permit }))
     }
 
     /// Overwrites a stored file without changing its key: only for tests
@@ -228,6 +208,14 @@ impl DocumentStore {
     }
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Bytes read, with the part of the budget they hold.
+struct Budgeted {
+    bytes: Bytes,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl AsRef<[u8]> for Budgeted {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes
+    }
 }

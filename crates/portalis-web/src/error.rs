@@ -23,6 +23,9 @@ pub enum PageError {
     Unavailable,
     /// 500: a fault of ours, already logged.
     Internal,
+    /// 500: a document's stored file is missing or does not match its
+    /// checksum (logged as an integrity failure).
+    DocumentUnavailable,
 }
 
 #[derive(Template, WebTemplate)]
@@ -51,7 +54,7 @@ impl PageError {
         match self {
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::ProviderUnavailable | PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Internal | PageError::DocumentUnavailable => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -71,6 +74,11 @@ impl PageError {
                 "Service indisponible",
                 "Le service est momentanément indisponible",
                 "Le portail ne peut pas accéder à ses données pour le moment. Réessayez dans quelques minutes : vos dossiers ne sont pas perdus.",
+            ),
+            PageError::DocumentUnavailable => (
+                "Document indisponible",
+                "Ce document ne peut pas être téléchargé pour le moment",
+                "Une anomalie a été détectée sur ce fichier ; elle a été enregistrée et sera corrigée. Réessayez plus tard ou contactez le greffe du tribunal.",
             ),
             PageError::Internal => (
                 "Erreur du service",

@@ -74,3 +74,31 @@ async fn a_whole_journey_logs_no_secret() {
     let signature = id_token.rsplit('.').next().unwrap();
     assert!(!text.contains(signature));
 }
+
+#[tokio::test]
+async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
+    let logs = capture();
+    let (app, marie) = support::marie_with_her_cases().await;
+    let (key, sha): (String, String) = {
+        let mut conn = app.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT storage_key, sha256 FROM documents LIMIT 1").fetch_one(&mut *conn).await.unwrap()
+    };
+    let mut altered = app.services.documents.get(&key, &sha).await.unwrap().to_vec();
+    altered[10] ^= 0x01;
+    app.services.documents.overwrite_for_tests(&key, bytes::Bytes::from(altered)).await.unwrap();
+    // Downloading every document of every case reaches the altered one.
+    let list = marie.get("/mon-espace").await.text().await.unwrap();
+    let mut refused = 0;
+    for case in support::local_links(&list).into_iter().filter(|l| l.starts_with("/dossiers/")) {
+        let page = marie.get(&case).await.text().await.unwrap();
+        for document in support::local_links(&page).into_iter().filter(|l| l.contains("/documents/")) {
+            if marie.get(&document).await.status() == 500 {
+                refused += 1;
+            }
+        }
+    }
+    assert!(refused > 0, "the altered file was asked for and refused");
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let line = text.lines().find(|l| l.contains(&key) && l.contains("integrity")).expect("an integrity failure naming the file is logged");
+    assert!(line.contains("ERROR"), "{line}");
+}

@@ -1,6 +1,7 @@
 //! "Télécharger": a document, for a user attached to a party it is
-//! addressed to (or to all parties). The file is streamed and checked
-//! against its checksum; the first consultation by each party is recorded.
+//! addressed to (or to all parties). The file is checked against its
+//! checksum before it is sent; its first consultation by each party is
+//! then recorded.
 
 use crate::error::PageError;
 use crate::my_cases;
@@ -12,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use portalis_documents::DocumentError;
 
 /// RFC 6266: an ASCII fallback and the UTF-8 name (accents kept).
 pub fn content_disposition(title: &str) -> String {
@@ -50,9 +52,14 @@ pub async fn download(
     let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.signing_key, "document", d.id) == document) else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
-    let stream = state.documents.stream(&doc.details.storage_key, &doc.details.sha256).await.map_err(|e| {
-        tracing::error!(error = %e, document = doc.id, "cannot read a document");
-        PageError::Internal
+    // Read whole and checked before anything is sent: a file that does not
+    // match its checksum never leaves as a complete download.
+    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256).await.map_err(|e| {
+        tracing::error!(error = %e, document = doc.id, "cannot serve a document");
+        match e {
+            DocumentError::Corrupt { .. } | DocumentError::Missing { .. } => PageError::DocumentUnavailable,
+            _ => PageError::Internal,
+        }
     })?;
     if let Some(party) = my.reader_of(doc).filter(|_| navigation.is_own()) {
         // Recorded once, and only when the person came by himself
@@ -64,10 +71,9 @@ pub async fn download(
             portalis_storage::commit(tx).await?;
         }
     }
-    let mut r = Body::from_stream(stream).into_response();
+    let mut r = Body::from(bytes).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(doc.details.size_bytes.max(0) as u64));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if let Ok(v) = HeaderValue::from_str(&content_disposition(&doc.details.title)) {

@@ -511,7 +511,12 @@ impl TestApp {
 
 /// The demo world, Marie signed in with her three cases attached.
 pub async fn marie_with_her_cases() -> (TestApp, Browser) {
-    let app = TestApp::spawn().await;
+    marie_with_her_cases_with(&[]).await
+}
+
+/// The same, with extra settings (another document store, …).
+pub async fn marie_with_her_cases_with(extra: &[(&str, &str)]) -> (TestApp, Browser) {
+    let app = TestApp::spawn_with(extra).await;
     portalis::demo::load(&app.services).await.unwrap();
     let browser = Browser::new(&app);
     browser.login_as(MARIE_NIR).await;
@@ -533,5 +538,54 @@ impl TestApp {
     /// A scheduler pass, as the portal runs one every few seconds.
     pub async fn schedule(&self) -> portalis_notify::scheduler::Pass {
         portalis::app::scheduler(&self.services).run_once().await.unwrap()
+    }
+}
+
+/// A real S3 endpoint on loopback (moto's server, which the test command
+/// installs), with one bucket; stopped when dropped.
+pub struct S3 {
+    child: std::process::Child,
+    pub endpoint: String,
+}
+
+impl S3 {
+    pub async fn start(bucket: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto must be installed (the test command installs it: pip install 'moto[server]')");
+        let s3 = Self { child, endpoint: format!("http://127.0.0.1:{port}") };
+        let client = Client::new();
+        for _ in 0..400 {
+            if client.get(format!("{}/moto-api/", s3.endpoint)).send().await.is_ok() {
+                let created = client.put(format!("{}/{bucket}", s3.endpoint)).send().await.unwrap();
+                assert!(created.status().is_success(), "bucket creation: {}", created.status());
+                return s3;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("moto did not start on {}", s3.endpoint);
+    }
+
+    /// The settings of a portal whose documents are in `url` (`s3://bucket/prefix`).
+    pub fn settings<'a>(&'a self, url: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("PORTALIS_DOCUMENTS_URL", url),
+            ("PORTALIS_S3_ENDPOINT", self.endpoint.as_str()),
+            ("PORTALIS_S3_REGION", "eu-west-3"),
+            ("PORTALIS_S3_ACCESS_KEY_ID", "test"),
+            ("PORTALIS_S3_SECRET_ACCESS_KEY", "test"),
+            ("PORTALIS_S3_ALLOW_HTTP", "true"),
+        ]
+    }
+}
+
+impl Drop for S3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -8,6 +8,7 @@ mod attach;
 mod cases;
 mod hardening;
 mod hostile;
+mod integrity;
 mod interop;
 mod legal_acts;
 mod notifications;
