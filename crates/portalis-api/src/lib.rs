@@ -24,7 +24,7 @@ mod refs;
 mod reply;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use portalis_core::clock::Clock;
 use portalis_core::document::MAX_DOCUMENT_BYTES;
@@ -89,6 +89,7 @@ pub fn router(state: ApiState) -> Router {
             "/cases/{case_ref}/parties/{party_ref}/identification-number",
             post(parties::reissue_identification_number),
         )
+        .route("/cases/{case_ref}/parties/{party_ref}/attachments", delete(parties::detach_accounts))
         .route(
             "/cases/{case_ref}/events/{event_ref}",
             put(events::put_event).get(events::get_event).delete(events::delete_event),

@@ -17,7 +17,7 @@ Each API key belongs to one court and sees only that court's cases. Errors are a
     paths(
         crate::cases::put_case, crate::cases::get_case,
         crate::parties::put_party, crate::parties::get_party, crate::parties::delete_party,
-        crate::parties::reissue_identification_number,
+        crate::parties::reissue_identification_number, crate::parties::detach_accounts,
         crate::events::put_event, crate::events::get_event, crate::events::delete_event,
         crate::event_batch::post_batch,
         crate::documents::put_document, crate::documents::get_document, crate::documents::get_document_file,

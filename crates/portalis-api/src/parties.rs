@@ -6,7 +6,7 @@ use crate::cases::find_case_in;
 use crate::fields::{require_json, text, Fields};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
-use crate::reply::{audit, respond, rfc3339, segment};
+use crate::reply::{audit, audit_with, respond, rfc3339, segment};
 use crate::ApiState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -16,6 +16,7 @@ use portalis_core::email::Email;
 use portalis_core::mobile::MobileNumber;
 use portalis_core::party::{PartyKind, Role};
 use portalis_storage::parties::{self, Party, PartyInput};
+use portalis_storage::attachments::EndReason;
 use portalis_storage::Outcome;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -81,6 +82,9 @@ pub struct PartyView {
     pub identification_number: String,
     pub identification_number_issued_at: String,
     pub consent: Option<ConsentView>,
+    /// Whether a litigant's account is attached to the party (with its
+    /// current number); `DELETE …/attachments` detaches it.
+    pub attached: bool,
 }
 
 impl PartyView {
@@ -94,6 +98,7 @@ impl PartyView {
         });
         let mut v = Self::of(p);
         v.consent = consent;
+        v.attached = portalis_storage::attachments::owner(conn, p.id).await?.is_some();
         Ok(v)
     }
 
@@ -112,6 +117,7 @@ impl PartyView {
             identification_number: p.identification_number.clone(),
             identification_number_issued_at: rfc3339(p.number_issued_at),
             consent: None,
+            attached: false,
         }
     }
 }
@@ -249,7 +255,9 @@ pub async fn get_party(
     Ok(Json(PartyView::load(&mut conn, &party).await?).into_response())
 }
 
-/// Withdraws a party: it leaves the case and its number stops working.
+/// Withdraws a party: it leaves the case, its number stops working, and
+/// the accounts attached to it lose the case (published again, the party
+/// comes back unattached).
 #[utoipa::path(
     delete, path = "/api/v1/cases/{case_ref}/parties/{party_ref}", tag = "parties",
     params(("case_ref" = String, Path), ("party_ref" = String, Path)),
@@ -275,7 +283,9 @@ pub async fn delete_party(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Issues a new identification number; the old one stops working.
+/// Issues a new identification number; the old one stops working, and the
+/// accounts attached with it lose the case until the person attaches it
+/// again with the new number (e-mailed to the party).
 #[utoipa::path(
     post, path = "/api/v1/cases/{case_ref}/parties/{party_ref}/identification-number", tag = "parties",
     params(("case_ref" = String, Path), ("party_ref" = String, Path)),
@@ -301,4 +311,44 @@ pub async fn reissue_identification_number(
     let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(Json(view).into_response())
+}
+
+/// What `DELETE …/attachments` did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Detached {
+    /// How many litigants' accounts lost the case (0 when none was
+    /// attached).
+    pub detached_accounts: usize,
+}
+
+/// Detaches the litigants' accounts attached to a party: they lose the case
+/// at once. The party and its number are kept; the person may attach again
+/// with the number (re-issue it when it reached the wrong person).
+#[utoipa::path(
+    delete, path = "/api/v1/cases/{case_ref}/parties/{party_ref}/attachments", tag = "parties",
+    params(("case_ref" = String, Path), ("party_ref" = String, Path)),
+    responses(
+        (status = 200, description = "Detached (or nothing was attached)", body = Detached),
+        (status = 404, description = "No such party", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn detach_accounts(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath((case_ref, party_ref)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
+    let users = portalis_storage::attachments::end_for_party(&mut tx, party.id, EndReason::DetachedByCourt, now).await?;
+    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+    let detail = match users.len() {
+        1 => "1 account".to_owned(),
+        n => format!("{n} accounts"),
+    };
+    audit_with(&mut tx, &court, "party.detach", &target, Some(&detail), request_id(&headers).as_deref(), now).await?;
+    portalis_storage::commit(tx).await?;
+    Ok(Json(Detached { detached_accounts: users.len() }).into_response())
 }

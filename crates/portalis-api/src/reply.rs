@@ -32,13 +32,21 @@ pub async fn audit(
     request_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    audit_with(conn, court, action, target, None, request_id, now).await
+}
+
+/// The same, with a detail.
+pub async fn audit_with(
+    conn: &mut Conn,
+    court: &Court,
+    action: &str,
+    target: &str,
+    detail: Option<&str>,
+    request_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let actor = format!("court:{}", court.details.code);
-    audit::record(
-        conn,
-        &audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail: None, request_id },
-        now,
-    )
-    .await?;
+    audit::record(conn, &audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail, request_id }, now).await?;
     Ok(())
 }
 

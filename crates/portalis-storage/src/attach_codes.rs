@@ -47,6 +47,21 @@ pub async fn create(
     Ok(())
 }
 
+/// Voids every code still usable for a party, whoever asked for it (its
+/// number was re-issued, or its accounts detached). `now` is a stored
+/// instant.
+///
+/// # Errors
+/// Database errors.
+pub async fn void_for_party(conn: &mut Conn, party_id: i64, now: &str) -> Result<(), StorageError> {
+    sqlx::query("UPDATE attach_codes SET voided_at = $1 WHERE party_id = $2 AND used_at IS NULL AND voided_at IS NULL")
+        .bind(now)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The code still usable for this user and party: not used, not voided,
 /// not expired.
 ///

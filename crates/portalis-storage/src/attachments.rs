@@ -29,6 +29,55 @@ pub async fn create(tx: &mut Tx, user_id: i64, party_id: i64, now: DateTime<Utc>
     changes::record(tx, Tag::User(user_id)).await
 }
 
+/// Why an attachment ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// The court re-issued the party's number: whoever had the old one
+    /// attaches again with the new one.
+    NumberReissued,
+    /// The court withdrew the party.
+    PartyWithdrawn,
+    /// The court detached the party's accounts.
+    DetachedByCourt,
+}
+
+impl EndReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            EndReason::NumberReissued => "number_reissued",
+            EndReason::PartyWithdrawn => "party_withdrawn",
+            EndReason::DetachedByCourt => "detached_by_court",
+        }
+    }
+}
+
+/// Ends the attachments of a party: the accounts lose the case at once
+/// (their pages are told, in this transaction), the attachments are kept
+/// on record in `ended_attachments`, and codes asked for the party are
+/// void. Returns the users who were attached.
+///
+/// # Errors
+/// Database errors.
+pub async fn end_for_party(tx: &mut Tx, party_id: i64, reason: EndReason, now: DateTime<Utc>) -> Result<Vec<i64>, StorageError> {
+    let now = instant(now);
+    sqlx::query(
+        "INSERT INTO ended_attachments (user_id, party_id, attached_at, first_viewed_at, ended_at, reason)
+         SELECT user_id, party_id, attached_at, first_viewed_at, $2, $3 FROM attachments WHERE party_id = $1",
+    )
+    .bind(party_id)
+    .bind(&now)
+    .bind(reason.code())
+    .execute(&mut **tx)
+    .await?;
+    let users: Vec<(i64,)> =
+        sqlx::query_as("DELETE FROM attachments WHERE party_id = $1 RETURNING user_id").bind(party_id).fetch_all(&mut **tx).await?;
+    crate::attach_codes::void_for_party(tx, party_id, &now).await?;
+    for (user_id,) in &users {
+        changes::record(tx, Tag::User(*user_id)).await?;
+    }
+    Ok(users.into_iter().map(|(u,)| u).collect())
+}
+
 /// A user's attached party, with its case and court.
 #[derive(Debug, Clone)]
 pub struct Attached {
@@ -39,25 +88,32 @@ pub struct Attached {
     pub first_viewed_at: Option<DateTime<Utc>>,
 }
 
-/// What a user has attached, newest first (withdrawn parties excluded).
+/// What a user has attached, newest first, and the cases of every
+/// attachment row read, including those of withdrawn parties left out of
+/// the list (a page that cached the list must forget it when one of them
+/// changes).
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<Vec<Attached>, StorageError> {
-    let sql = "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at
+pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<(Vec<Attached>, Vec<i64>), StorageError> {
+    let sql = "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at, p.withdrawn_at
          FROM attachments a JOIN parties p ON p.id = a.party_id
-         WHERE a.user_id = $1 AND p.withdrawn_at IS NULL ORDER BY a.attached_at DESC, a.id DESC";
-    conn.rows(sql, vec![user_id.into()], |r| {
-        let viewed = r.opt_text("first_viewed_at")?;
-        Ok(Attached {
-            party_id: r.int("party_id")?,
-            case_id: r.int("case_id")?,
-            identification_number: r.text("identification_number")?,
-            attached_at: parse_instant(&r.text("attached_at")?)?,
-            first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
+         WHERE a.user_id = $1 ORDER BY a.attached_at DESC, a.id DESC";
+    let rows = conn
+        .rows(sql, vec![user_id.into()], |r| {
+            let viewed = r.opt_text("first_viewed_at")?;
+            let attached = Attached {
+                party_id: r.int("party_id")?,
+                case_id: r.int("case_id")?,
+                identification_number: r.text("identification_number")?,
+                attached_at: parse_instant(&r.text("attached_at")?)?,
+                first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
+            };
+            Ok((attached, r.opt_text("withdrawn_at")?.is_some()))
         })
-    })
-    .await
+        .await?;
+    let cases = rows.iter().map(|(a, _)| a.case_id).collect();
+    Ok((rows.into_iter().filter(|(_, withdrawn)| !withdrawn).map(|(a, _)| a).collect(), cases))
 }
 
 /// Records the user's first opening of a case (the card stops saying it was

@@ -59,9 +59,10 @@ pub async fn attachments(db: &Db, user_id: i64) -> Result<Arc<Vec<Attached>>, St
         return Ok(a);
     }
     let ticket = cache.ticket();
-    let found = Arc::new(attachments::of_user(&mut db.pages().await?, user_id).await?);
+    let (found, cases) = attachments::of_user(&mut db.pages().await?, user_id).await?;
+    let found = Arc::new(found);
     let mut tags = vec![Tag::User(user_id)];
-    tags.extend(found.iter().map(|a| Tag::Case(a.case_id)));
+    tags.extend(cases.into_iter().map(Tag::Case));
     cache.put(ticket, key, found.clone(), tags, 256 + 192 * found.len());
     Ok(found)
 }

@@ -58,6 +58,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_changes.sql"),
         postgres: include_str!("../migrations/postgres/0007_changes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "ended_attachments",
+        sqlite: include_str!("../migrations/sqlite/0008_ended_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0008_ended_attachments.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -225,6 +225,7 @@ pub async fn reissue_number(
     now: DateTime<Utc>,
 ) -> Result<Party, StorageError> {
     let number = fresh_number(tx, random).await?;
+    let now_t = now;
     let now = instant(now);
     let case_id: (i64,) = sqlx::query_as(
         "UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3 RETURNING case_id",
@@ -235,22 +236,26 @@ pub async fn reissue_number(
     .fetch_one(&mut **tx)
     .await?;
     changes::record(tx, Tag::Case(case_id.0)).await?;
+    // Whoever had the old number loses the case with it.
+    crate::attachments::end_for_party(tx, party_id, crate::attachments::EndReason::NumberReissued, now_t).await?;
     by_id(tx, party_id).await
 }
 
-/// Withdraws a party: it disappears from the case, its number stops working.
+/// Withdraws a party: it disappears from the case, its number stops working
+/// and its attachments end (published again, it comes back unattached).
 ///
 /// # Errors
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
-    let now = instant(now);
+    let at = instant(now);
     let case_id: Option<(i64,)> = sqlx::query_as("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-        .bind(&now)
+        .bind(&at)
         .bind(party_id)
         .fetch_optional(&mut **tx)
         .await?;
     if let Some((case_id,)) = case_id {
         changes::record(tx, Tag::Case(case_id)).await?;
+        crate::attachments::end_for_party(tx, party_id, crate::attachments::EndReason::PartyWithdrawn, now).await?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ mod support;
 
 mod attach;
 mod cases;
+mod detach;
 mod hardening;
 mod hostile;
 mod integrity;
