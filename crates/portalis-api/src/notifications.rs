@@ -45,6 +45,7 @@ pub async fn identification_number(
         subject: Some(mail.subject()),
         body: mail.body(),
         kind: "identification_number".into(),
+        secret: Some(party.identification_number.clone()),
     };
     outbox::enqueue(conn, &message, now).await?;
     Ok(())
@@ -69,7 +70,7 @@ pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, p
             continue;
         }
         let a = Avis { court_name: &court.details.name, case_number: &case.details.portalis_number, made_available: &made_available, portal_url };
-        let m = NewMessage { channel: Channel::Email, recipient: email.to_owned(), subject: Some(a.subject()), body: a.body(), kind: "avis".into() };
+        let m = NewMessage { channel: Channel::Email, recipient: email.to_owned(), subject: Some(a.subject()), body: a.body(), kind: "avis".into(), secret: None };
         let outbox_id = outbox::enqueue(conn, &m, doc.published_at).await?;
         notices::add_notice(conn, doc.id, r.party_id, doc.published_at, outbox_id).await?;
         sent += 1;

@@ -2,7 +2,7 @@
 //! or kept in the development outbox.
 
 use crate::DeliveryError;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, MIME_VERSION_1_0};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
@@ -29,8 +29,8 @@ impl Mail {
         Ok(Mail::Smtp { transport: Box::new(transport), from })
     }
 
-    /// Sends one message. `reference` makes its `Message-ID`, the same at
-    /// every attempt.
+    /// Sends one message. `reference` makes its `Message-ID` (with the
+    /// sender's domain), the same at every attempt.
     pub async fn send(&self, to: &str, subject: &str, body: &str, reference: &str) -> Result<Option<String>, DeliveryError> {
         let (transport, from) = match self {
             Mail::DevOutbox => return Ok(Some("dev-outbox".into())),
@@ -44,6 +44,7 @@ impl Mail {
             .to(to)
             .subject(subject)
             .message_id(Some(message_id.clone()))
+            .header(MIME_VERSION_1_0)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
             .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;

@@ -24,6 +24,10 @@ pub struct Retention {
     pub session_idle: Duration,
     /// Audit entries older than this are deleted.
     pub audit: Duration,
+    /// Messages delivered or given up longer ago than this are deleted
+    /// (the avis de mise à disposition are kept: their sending is part of
+    /// a document's receipts).
+    pub outbox: Duration,
 }
 
 /// How often housekeeping runs.
@@ -52,7 +56,8 @@ impl Scheduler {
     }
 
     /// Deletes what is kept only for a while: expired sessions, abandoned
-    /// logins, old rate-limit events, audit entries past their retention.
+    /// logins, old rate-limit events, audit entries and messages past their
+    /// retention.
     /// At most once an hour per process.
     ///
     /// # Errors
@@ -70,6 +75,7 @@ impl Scheduler {
         portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
+        portalis_storage::outbox::forget_before(&mut tx, now - self.retention.outbox).await?;
         portalis_storage::commit(tx).await?;
         Ok(true)
     }
@@ -111,7 +117,7 @@ impl Scheduler {
                 lines: &lines,
                 portal_url: &self.portal_url,
             };
-            let m = NewMessage { channel: Channel::Email, recipient: email, subject: Some(mail.subject()), body: mail.body(), kind: "case_update".into() };
+            let m = NewMessage { channel: Channel::Email, recipient: email, subject: Some(mail.subject()), body: mail.body(), kind: "case_update".into(), secret: None };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             if notices::claim_update(&mut tx, id, Some(outbox_id)).await? {
                 portalis_storage::commit(tx).await?;
@@ -154,6 +160,7 @@ impl Scheduler {
                 subject: None,
                 body: hearing_reminder_sms(&french::when(event.details.starts_at), &place),
                 kind: "hearing_reminder".into(),
+                secret: None,
             };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             notices::set_reminder_outbox(&mut tx, reminder, outbox_id).await?;

@@ -6,6 +6,7 @@ use crate::sms::Sms;
 use crate::DeliveryError;
 use chrono::{DateTime, Duration, Utc};
 use portalis_core::clock::Clock;
+use portalis_core::random::RandomSource;
 use portalis_storage::outbox::{self, Channel, Message};
 use portalis_storage::{Db, StorageError};
 use std::sync::Arc;
@@ -33,10 +34,19 @@ pub struct Delivery {
     pub sms: Sms,
 }
 
+impl Delivery {
+    /// The development outbox is where the demo's codes and numbers are
+    /// read: its messages keep them.
+    fn keeps_secrets(&self) -> bool {
+        matches!((&self.mail, &self.sms), (Mail::DevOutbox, Sms::DevOutbox))
+    }
+}
+
 #[derive(Clone)]
 pub struct Worker {
     db: Db,
     clock: Arc<dyn Clock>,
+    random: Arc<dyn RandomSource>,
     delivery: Arc<Delivery>,
 }
 
@@ -49,8 +59,8 @@ pub struct Pass {
 }
 
 impl Worker {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, delivery: Delivery) -> Self {
-        Self { db, clock, delivery: Arc::new(delivery) }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, random: Arc<dyn RandomSource>, delivery: Delivery) -> Self {
+        Self { db, clock, random, delivery: Arc::new(delivery) }
     }
 
     /// Delivers every message that is due now.
@@ -63,32 +73,43 @@ impl Worker {
             let now = self.clock.now();
             let mut tx = self.db.begin().await?;
             let claimed = outbox::claim_due(&mut tx, self.db.backend(), now, now + LEASE, BATCH).await?;
+            // Each message's identifier for mail systems and the gateway:
+            // drawn at its first claim, kept for every later attempt.
+            let mut references = Vec::with_capacity(claimed.len());
+            for m in &claimed {
+                references.push(match &m.reference {
+                    Some(r) => r.clone(),
+                    None => outbox::reference(&mut tx, m.id, &format!("portalis-{}", self.random.hex(16))).await?,
+                });
+            }
             portalis_storage::commit(tx).await?;
             if claimed.is_empty() {
                 return Ok(pass);
             }
-            for m in claimed {
-                self.deliver(&m, &mut pass).await?;
+            for (m, reference) in claimed.iter().zip(&references) {
+                self.deliver(m, reference, &mut pass).await?;
             }
         }
     }
 
-    async fn deliver(&self, m: &Message, pass: &mut Pass) -> Result<(), StorageError> {
-        let reference = format!("portalis-outbox-{}", m.id);
+    async fn deliver(&self, m: &Message, reference: &str, pass: &mut Pass) -> Result<(), StorageError> {
         let result = match m.message.channel {
             Channel::Email => {
                 self.delivery
                     .mail
-                    .send(&m.message.recipient, m.message.subject.as_deref().unwrap_or(""), &m.message.body, &reference)
+                    .send(&m.message.recipient, m.message.subject.as_deref().unwrap_or(""), &m.message.body, reference)
                     .await
             }
-            Channel::Sms => self.delivery.sms.send(&m.message.recipient, &m.message.body, &reference).await,
+            Channel::Sms => self.delivery.sms.send(&m.message.recipient, &m.message.body, reference).await,
         };
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         match result {
             Ok(provider_id) => {
                 outbox::mark_sent(&mut tx, m.id, provider_id.as_deref(), now).await?;
+                if !self.delivery.keeps_secrets() {
+                    outbox::forget_secret(&mut tx, m.id).await?;
+                }
                 pass.sent += 1;
             }
             Err(e) => {
@@ -101,6 +122,7 @@ impl Worker {
                 if retry.is_some() {
                     pass.retried += 1;
                 } else {
+                    outbox::forget_secret(&mut tx, m.id).await?;
                     pass.failed += 1;
                 }
             }

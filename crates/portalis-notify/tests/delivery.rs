@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use chrono::{Duration, TimeZone, Utc};
 use portalis_core::clock::{Clock, ManualClock};
+use portalis_core::random::SeededRandom;
 use portalis_notify::mail::Mail;
 use portalis_notify::sms::Sms;
 use portalis_notify::worker::{Delivery, Pass, Worker};
@@ -43,6 +44,7 @@ fn email(n: u32) -> NewMessage {
         subject: Some(format!("Votre numéro d'identification n°{n}")),
         body: "Bonjour Marie DELESTABLE,\n\nVotre numéro d'identification : PJTK5SY2ZZPJ\n".into(),
         kind: "identification_number".into(),
+        secret: Some("PJTK5SY2ZZPJ".into()),
     }
 }
 
@@ -53,6 +55,7 @@ fn sms(n: u32) -> NewMessage {
         subject: None,
         body: format!("Portail du justiciable : votre code est {n:07}. Il est valable 10 minutes."),
         kind: "attach_code".into(),
+        secret: Some(format!("{n:07}")),
     }
 }
 
@@ -121,7 +124,7 @@ async fn an_e_mail_reaches_the_smtp_server_once() {
     let mut sink = SmtpSink::new();
     sink.start();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 1, retried: 0, failed: 0 });
     assert_eq!(worker.run_once().await.unwrap(), Pass::default(), "nothing twice");
     let received = sink.received();
@@ -129,9 +132,105 @@ async fn an_e_mail_reaches_the_smtp_server_once() {
     let m = &received[0];
     assert!(m.contains("To: marie.delestable@example.org"));
     assert!(m.contains("From: \"Portail du justiciable\" <ne-pas-repondre@portalis.example>") || m.contains("From: Portail du justiciable <ne-pas-repondre@portalis.example>"));
-    assert!(m.contains("Message-ID: <portalis-outbox-1@portalis.example>"));
     assert!(m.contains("Subject:"));
+    assert!(m.contains("MIME-Version: 1.0"), "RFC 2045: a message with Content-Type says its MIME version\n{m}");
+    let id = message_id(m);
+    assert!(id.starts_with("<portalis-") && id.ends_with("@portalis.example>") && id.len() == "<portalis-@portalis.example>".len() + 32, "{id}");
     assert_eq!(statuses(&db).await, [("sent".to_owned(), 1)]);
+}
+
+/// The `Message-ID` header of a received message.
+fn message_id(message: &str) -> String {
+    message.lines().find_map(|l| l.strip_prefix("Message-ID: ")).expect("a Message-ID").trim().to_owned()
+}
+
+/// The same message (id 1 of a fresh database) sent by two deployments, or
+/// by one whose database was started afresh, is not a duplicate for mail
+/// systems: its `Message-ID` is drawn at random, once, and kept across
+/// attempts.
+#[tokio::test]
+async fn message_ids_are_unique_across_databases_and_kept_across_attempts() {
+    let mut sink = SmtpSink::new();
+    let clock = clock();
+    let mut ids = Vec::new();
+    for seed in [1, 2] {
+        let db = TestDatabase::new().await;
+        enqueue(&db, email(1), clock.now()).await;
+        let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(seed)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+        if ids.is_empty() {
+            // The server is down at the first attempt: the retry keeps the id.
+            assert_eq!(worker.run_once().await.unwrap().retried, 1);
+            let (first,): (String,) = {
+                let mut conn = db.db.read().await.unwrap();
+                sqlx::query_as("SELECT reference FROM outbox").fetch_one(&mut *conn).await.unwrap()
+            };
+            sink.start();
+            clock.advance(Duration::seconds(31));
+            assert_eq!(worker.run_once().await.unwrap().sent, 1);
+            ids.push(message_id(&sink.received()[0]));
+            assert_eq!(ids[0], format!("<{first}@portalis.example>"), "the id drawn at the first attempt");
+        } else {
+            assert_eq!(worker.run_once().await.unwrap().sent, 1);
+            ids.push(message_id(&sink.received()[1]));
+        }
+    }
+    assert_ne!(ids[0], ids[1], "message 1 of two databases: two ids");
+}
+
+/// What is left of a message's secret in the database once it is delivered
+/// or given up: the body without it.
+async fn stored_bodies(db: &TestDatabase) -> Vec<String> {
+    let mut conn = db.db.read().await.unwrap();
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT body, secret FROM outbox ORDER BY id").fetch_all(&mut *conn).await.unwrap();
+    assert!(rows.iter().all(|(_, secret)| secret.is_none()), "no secret kept beside the body");
+    rows.into_iter().map(|(b, _)| b).collect()
+}
+
+#[tokio::test]
+async fn a_delivered_message_keeps_no_number_and_no_code_in_the_database() {
+    let db = TestDatabase::new().await;
+    let clock = clock();
+    let mut sink = SmtpSink::new();
+    sink.start();
+    let stub = Stub::default();
+    let url = start_stub(stub.clone()).await;
+    enqueue(&db, email(1), clock.now()).await;
+    enqueue(&db, sms(2340978), clock.now()).await;
+    let worker = Worker::new(
+        db.db.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(3)),
+        Delivery { mail: sink.mail(), sms: Sms::brevo(&url, "test-key", "Justice").unwrap() },
+    );
+    assert_eq!(worker.run_once().await.unwrap().sent, 2);
+    assert!(sink.received()[0].contains("PJTK5SY2ZZPJ"), "the person got his number");
+    assert!(stub.received.lock().unwrap()[0]["content"].as_str().unwrap().contains("2340978"), "and his code");
+    let bodies = stored_bodies(&db).await;
+    assert!(!bodies[0].contains("PJTK5SY2ZZPJ") && !bodies[1].contains("2340978"), "{bodies:?}");
+    assert!(bodies[0].contains("Votre numéro d'identification : ") && bodies[1].contains("votre code est "), "the rest is kept: {bodies:?}");
+}
+
+#[tokio::test]
+async fn a_message_given_up_keeps_no_secret_either() {
+    let db = TestDatabase::new().await;
+    let clock = clock();
+    let url = start_stub(Stub { refuse: true, ..Stub::default() }).await;
+    enqueue(&db, sms(2340978), clock.now()).await;
+    let worker = sms_worker(&db, &clock, &url);
+    assert_eq!(worker.run_once().await.unwrap().failed, 1);
+    assert!(!stored_bodies(&db).await[0].contains("2340978"));
+}
+
+#[tokio::test]
+async fn the_development_outbox_keeps_showing_them() {
+    let db = TestDatabase::new().await;
+    let clock = clock();
+    enqueue(&db, sms(2340978), clock.now()).await;
+    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(3)), Delivery { mail: Mail::DevOutbox, sms: Sms::DevOutbox });
+    assert_eq!(worker.run_once().await.unwrap().sent, 1);
+    let mut conn = db.db.read().await.unwrap();
+    let (body,): (String,) = sqlx::query_as("SELECT body FROM outbox").fetch_one(&mut *conn).await.unwrap();
+    assert!(body.contains("2340978"), "the demo's outbox is where its codes are read");
 }
 
 #[tokio::test]
@@ -140,7 +239,7 @@ async fn a_server_that_is_down_and_comes_back_gets_the_message_once() {
     let clock = clock();
     let mut sink = SmtpSink::new();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
 
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retried: 1, failed: 0 }, "the server is down");
     assert_eq!(statuses(&db).await, [("pending".to_owned(), 1)]);
@@ -160,7 +259,7 @@ async fn a_message_that_never_gets_through_is_given_up_with_its_reason() {
     let clock = clock();
     let sink = SmtpSink::new();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
     for _ in 0..10 {
         worker.run_once().await.unwrap();
         clock.advance(Duration::hours(1));
@@ -200,7 +299,8 @@ async fn brevo(State(stub): State<Stub>, headers: HeaderMap, Json(body): Json<Va
     if !body["content"].as_str().unwrap_or("").starts_with("Portail du justiciable") {
         problems.push("content".into());
     }
-    if !body["tag"].as_str().unwrap_or("").starts_with("portalis-outbox-") {
+    let tag = body["tag"].as_str().unwrap_or("");
+    if !(tag.starts_with("portalis-") && tag.len() == "portalis-".len() + 32) {
         problems.push("tag".into());
     }
     stub.problems.lock().unwrap().extend(problems);
@@ -227,10 +327,14 @@ async fn start_stub(stub: Stub) -> String {
     url
 }
 
+/// A worker sending SMS through the stub; each with its own random source,
+/// as each process has.
 fn sms_worker(db: &TestDatabase, clock: &ManualClock, url: &str) -> Worker {
+    static SEEDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(100);
     Worker::new(
         db.db.clone(),
         Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(SEEDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed))),
         Delivery { mail: Mail::DevOutbox, sms: Sms::brevo(url, "test-key", "Justice").unwrap() },
     )
 }

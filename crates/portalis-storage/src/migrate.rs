@@ -64,6 +64,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_ended_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0008_ended_attachments.sql"),
     },
+    Migration {
+        version: 9,
+        name: "outbox_secrets",
+        sqlite: include_str!("../migrations/sqlite/0009_outbox_secrets.sql"),
+        postgres: include_str!("../migrations/postgres/0009_outbox_secrets.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

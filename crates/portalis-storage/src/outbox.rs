@@ -41,7 +41,14 @@ pub struct NewMessage {
     pub body: String,
     /// What the message is about (`identification_number`, `attach_code`).
     pub kind: String,
+    /// The part of the body that must not outlive its delivery (an
+    /// identification number, a code): masked in the stored body once the
+    /// message is delivered or given up ([`forget_secret`]).
+    pub secret: Option<String>,
 }
+
+/// What replaces a message's secret in its stored body.
+pub const MASK: &str = "[masqué après envoi]";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -53,10 +60,13 @@ pub struct Message {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Drawn when a worker first claims it: the message's identifier for
+    /// mail systems and the SMS gateway, the same at every attempt.
+    pub reference: Option<String>,
 }
 
 const COLUMNS: &str =
-    "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+    "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, secret, reference";
 
 fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
     let sent: Option<String> = row.try_get("sent_at")?;
@@ -68,6 +78,7 @@ fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
             subject: row.try_get("subject")?,
             body: row.try_get("body")?,
             kind: row.try_get("kind")?,
+            secret: row.try_get("secret")?,
         },
         status: row.try_get("status")?,
         attempts: row.try_get("attempts")?,
@@ -75,6 +86,7 @@ fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
         last_error: row.try_get("last_error")?,
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
         sent_at: sent.as_deref().map(parse_instant).transpose()?,
+        reference: row.try_get("reference")?,
     })
 }
 
@@ -84,8 +96,8 @@ fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
 /// Database errors.
 pub async fn enqueue(conn: &mut Conn, m: &NewMessage, now: DateTime<Utc>) -> Result<i64, StorageError> {
     let row = sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6) RETURNING id",
+        "INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at, secret)
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7) RETURNING id",
     )
     .bind(m.channel.code())
     .bind(&m.recipient)
@@ -93,6 +105,7 @@ pub async fn enqueue(conn: &mut Conn, m: &NewMessage, now: DateTime<Utc>) -> Res
     .bind(&m.body)
     .bind(&m.kind)
     .bind(instant(now))
+    .bind(&m.secret)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -175,6 +188,66 @@ pub async fn mark_attempt_failed(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The reference of a claimed message: the one it has, or `candidate`
+/// kept as its reference if it has none yet.
+///
+/// # Errors
+/// Database errors.
+pub async fn reference(conn: &mut Conn, id: i64, candidate: &str) -> Result<String, StorageError> {
+    sqlx::query("UPDATE outbox SET reference = $1 WHERE id = $2 AND reference IS NULL").bind(candidate).bind(id).execute(&mut *conn).await?;
+    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM outbox WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+    Ok(reference)
+}
+
+/// Masks the message's secret in its stored body and forgets it: once a
+/// message is delivered or given up, a copy of the database no longer
+/// holds the number or the code it carried.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_secret(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    sqlx::query("UPDATE outbox SET body = REPLACE(body, secret, $1), secret = NULL WHERE id = $2 AND secret IS NOT NULL")
+        .bind(MASK)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the messages delivered or given up before `before`, but the
+/// avis de mise à disposition, whose sending is a legal record of the
+/// document's receipts (`document_notices`), a thousand at a time. Returns
+/// how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    const BATCH: i64 = 1000;
+    let before = instant(before);
+    let mut forgotten = 0;
+    loop {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM outbox o WHERE status IN ('sent', 'failed') AND created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM document_notices n WHERE n.outbox_id = o.id) ORDER BY id LIMIT $2",
+        )
+        .bind(&before)
+        .bind(BATCH)
+        .fetch_all(&mut *conn)
+        .await?;
+        if ids.is_empty() {
+            return Ok(forgotten);
+        }
+        let list = ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(", ");
+        for table in ["hearing_reminders", "case_updates"] {
+            sqlx::query(&format!("UPDATE {table} SET outbox_id = NULL WHERE outbox_id IN ({list})")).execute(&mut *conn).await?;
+        }
+        forgotten += sqlx::query(&format!("DELETE FROM outbox WHERE id IN ({list})")).execute(&mut *conn).await?.rows_affected();
+        if (ids.len() as i64) < BATCH {
+            return Ok(forgotten);
+        }
+    }
 }
 
 /// The latest messages, newest first (the development outbox, tests).

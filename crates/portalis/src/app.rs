@@ -93,7 +93,7 @@ pub fn outbox_worker(services: &Services) -> anyhow::Result<portalis_notify::wor
             sms: Sms::brevo(sms_api_url, sms_api_key.expose(), sms_sender).map_err(|e| anyhow::anyhow!(e))?,
         },
     };
-    Ok(portalis_notify::worker::Worker::new(services.db.clone(), services.clock.clone(), delivery))
+    Ok(portalis_notify::worker::Worker::new(services.db.clone(), services.clock.clone(), services.random.clone(), delivery))
 }
 
 /// The scheduler of updates and reminders.
@@ -106,6 +106,7 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
         portalis_notify::scheduler::Retention {
             session_idle: chrono::Duration::minutes(services.config.session_idle_minutes),
             audit: chrono::Duration::days(services.config.audit_retention_days),
+            outbox: chrono::Duration::days(services.config.outbox_retention_days),
         },
     )
 }

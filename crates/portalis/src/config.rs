@@ -76,6 +76,8 @@ pub struct Config {
     pub reminder_days: i64,
     /// Days the audit log is kept.
     pub audit_retention_days: i64,
+    /// Days a message delivered or given up is kept in the outbox.
+    pub outbox_retention_days: i64,
 }
 
 /// How e-mail and SMS leave the portal.
@@ -377,6 +379,7 @@ impl Config {
             delivery,
             reminder_days: minutes("PORTALIS_REMINDER_DAYS", 3, 30)?,
             audit_retention_days: minutes("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
+            outbox_retention_days: minutes("PORTALIS_OUTBOX_RETENTION_DAYS", 30, 3650)?,
         })
     }
 }

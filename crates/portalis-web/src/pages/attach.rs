@@ -272,6 +272,7 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
         subject: None,
         body: attach_code_sms(&code),
         kind: "attach_code".into(),
+        secret: Some(code.clone()),
     };
     outbox::enqueue(&mut tx, &sms, ctx.now).await?;
     ctx.audit(&mut tx, "attach.code", Some(&target), "ok", "sent").await?;

@@ -291,3 +291,26 @@ async fn housekeeping_forgets_what_is_kept_only_for_a_while() {
     app.schedule().await;
     assert_eq!(app.count("audit_log").await, 0);
 }
+
+/// The outbox keeps a delivered message a month (`PORTALIS_OUTBOX_RETENTION_DAYS`),
+/// then forgets it; the avis stay, being the record of when each party was
+/// told a document was there.
+#[tokio::test]
+async fn housekeeping_forgets_delivered_messages_after_their_retention_but_keeps_the_avis() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    assert_eq!(publish(&app, &key, "avis-1", json!(["marie-delestable"]), 1).await.status(), 201);
+    portalis::app::outbox_worker(&app.services).unwrap().run_once().await.unwrap();
+    let messages = app.count("outbox").await;
+    let avis = app.outbox_of_kind("avis").await.len() as i64;
+    assert!(messages > avis && avis >= 1, "numbers, codes and the avis were delivered");
+
+    app.clock.advance(Duration::days(29));
+    app.schedule().await;
+    assert_eq!(app.count("outbox").await, messages, "kept a month");
+    app.clock.advance(Duration::days(2));
+    app.schedule().await;
+    assert_eq!(app.count("outbox").await, avis, "only the avis are left");
+    let receipts: Value = app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
+    assert_eq!(receipts[0]["avis_sent_at"], "2026-11-26T08:00:00Z", "the court still reads when it was sent");
+}
