@@ -6,7 +6,7 @@
 
 pub mod assets;
 mod auth;
-mod client_ip;
+pub mod client_ip;
 mod cookies;
 pub mod csrf;
 mod error;
@@ -57,8 +57,10 @@ pub struct WebSettings {
     /// accessibility and personal-data requests.
     pub operator_name: String,
     pub contact_email: String,
-    /// The header a reverse proxy puts the client's address in, if any.
-    pub client_ip_header: Option<String>,
+    /// The reverse proxies whose forwarding header is believed
+    /// (`client_ip.rs`), and that header (lower case).
+    pub trusted_proxies: client_ip::TrustedProxies,
+    pub client_ip_header: String,
 }
 
 /// The HMAC key of CSRF tokens and public identifiers for a secret.

@@ -144,6 +144,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             dsfr_dir: dsfr_dir(config),
             operator_name: config.operator_name.clone(),
             contact_email: config.contact_email.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
             client_ip_header: config.client_ip_header.clone(),
         }),
         touches: Default::default(),

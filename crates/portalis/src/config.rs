@@ -70,7 +70,10 @@ pub struct Config {
     pub dsfr_dir: Option<PathBuf>,
     pub operator_name: String,
     pub contact_email: String,
-    pub client_ip_header: Option<String>,
+    /// The reverse proxies whose forwarding header is believed (none by
+    /// default), and that header.
+    pub trusted_proxies: portalis_web::client_ip::TrustedProxies,
+    pub client_ip_header: String,
     pub delivery: Delivery,
     /// Days before a hearing its reminder SMS is sent.
     pub reminder_days: i64,
@@ -342,6 +345,18 @@ impl Config {
                 return Err(ConfigError::Invalid { name: "PORTALIS_DELIVERY", reason: "expected real or outbox".into() });
             }
         };
+        let trusted_proxies = portalis_web::client_ip::TrustedProxies::parse(s.get("PORTALIS_TRUSTED_PROXIES").unwrap_or(""))
+            .map_err(|reason| ConfigError::Invalid { name: "PORTALIS_TRUSTED_PROXIES", reason })?;
+        let client_ip_header = s.get("PORTALIS_CLIENT_IP_HEADER").unwrap_or("x-forwarded-for").trim().to_ascii_lowercase();
+        if axum::http::HeaderName::from_bytes(client_ip_header.as_bytes()).is_err() {
+            return Err(ConfigError::Invalid { name: "PORTALIS_CLIENT_IP_HEADER", reason: "expected a header name".into() });
+        }
+        if s.has("PORTALIS_CLIENT_IP_HEADER") && trusted_proxies.is_empty() {
+            return Err(ConfigError::Invalid {
+                name: "PORTALIS_CLIENT_IP_HEADER",
+                reason: "is read only from trusted proxies: set PORTALIS_TRUSTED_PROXIES too".into(),
+            });
+        }
         Ok(Self {
             mode,
             listen,
@@ -375,7 +390,8 @@ impl Config {
             dsfr_dir: s.get("PORTALIS_DSFR_DIR").map(PathBuf::from),
             operator_name,
             contact_email,
-            client_ip_header: s.get("PORTALIS_CLIENT_IP_HEADER").map(|h| h.to_ascii_lowercase()),
+            trusted_proxies,
+            client_ip_header,
             delivery,
             reminder_days: minutes("PORTALIS_REMINDER_DAYS", 3, 30)?,
             audit_retention_days: minutes("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
@@ -473,6 +489,19 @@ mod tests {
         let s = sources(&[("PORTALIS_SECRET_KEY", "super-secret-value-that-is-long-enough-000")]);
         let c = Config::from_sources(Mode::Demo, &s, |_| unreachable!()).unwrap();
         assert!(!format!("{c:?}").contains("super-secret"));
+    }
+
+    #[test]
+    fn a_forwarding_header_is_read_only_from_trusted_proxies() {
+        let demo = |pairs: &[(&str, &str)]| Config::from_sources(Mode::Demo, &sources(pairs), |_| "g".repeat(64));
+        let c = demo(&[]).unwrap();
+        assert!(c.trusted_proxies.is_empty(), "none by default");
+        let err = demo(&[("PORTALIS_CLIENT_IP_HEADER", "x-real-ip")]).unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_TRUSTED_PROXIES"), "{err}");
+        let c = demo(&[("PORTALIS_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"), ("PORTALIS_CLIENT_IP_HEADER", "X-Real-IP")]).unwrap();
+        assert_eq!(c.client_ip_header, "x-real-ip");
+        let err = demo(&[("PORTALIS_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_TRUSTED_PROXIES"), "{err}");
     }
 
     #[test]

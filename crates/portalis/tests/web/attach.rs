@@ -1,7 +1,7 @@
 //! "Ajouter un dossier": every rule, with the injected clock and random
 //! source.
 
-use crate::support::{marie, the_guides_case, Browser, TestApp, MARIE_NIR, NICOLAS_NIR};
+use crate::support::{form_value, marie, the_guides_case, Browser, TestApp, MARIE_NIR, NICOLAS_NIR};
 use chrono::Duration;
 use serde_json::json;
 
@@ -287,4 +287,48 @@ async fn the_lost_number_page_leads_to_the_directory() {
     let html = Browser::new(&app).get("/aide/numero-perdu").await.text().await.unwrap();
     assert!(html.contains("Vous avez perdu votre numéro d&#39;identification ?") || html.contains("Vous avez perdu votre numéro d'identification ?"));
     assert!(html.contains("href=\"/annuaire\""));
+}
+
+/// Asks for a code with these forwarding header lines, as the portal's
+/// reverse proxy would pass them on; returns the address the limits
+/// counted.
+async fn counted_address(app: &TestApp, browser: &Browser, forwarded: &[&str]) -> String {
+    let page = browser.get("/mon-espace/ajouter").await.text().await.unwrap();
+    let token = form_value(&page, "csrf").unwrap();
+    let mut request = browser.client.post(app.url("/mon-espace/ajouter"));
+    for line in forwarded {
+        request = request.header("x-forwarded-for", *line);
+    }
+    request.form(&[("csrf", token.as_str()), ("numero", "PJTK5SY2ZZPJ"), ("action", "code")]).send().await.unwrap();
+    let mut conn = app.services.db.read().await.unwrap();
+    let (subject,): (String,) = sqlx::query_as("SELECT subject FROM rate_events WHERE action = 'code_request' ORDER BY id DESC LIMIT 1")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    subject
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forwarding_header_is_not_believed() {
+    let (app, browser, _) = marie_signed_in().await;
+    assert_eq!(counted_address(&app, &browser, &["203.0.113.7"]).await, "ip:127.0.0.1");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_right_most_untrusted_address_of_every_line_counts() {
+    let app = TestApp::spawn_with(&[("PORTALIS_TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8")]).await;
+    app.publish_the_guides_case().await;
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    // The proxy adds its own line after the client's (HAProxy does).
+    assert_eq!(counted_address(&app, &browser, &["6.6.6.6", "198.51.100.9"]).await, "ip:198.51.100.9");
+    // A client that forges the start of the list changes nothing.
+    assert_eq!(counted_address(&app, &browser, &["1.1.1.1, 198.51.100.9"]).await, "ip:198.51.100.9");
+    // Through two proxies.
+    assert_eq!(counted_address(&app, &browser, &["7.7.7.7, 198.51.100.9, 10.1.2.3"]).await, "ip:198.51.100.9");
+    // An IPv6 subscriber counts by his /64, whichever address he takes in it.
+    assert_eq!(counted_address(&app, &browser, &["2001:db8:1:2:aaaa::1"]).await, "ip:2001:db8:1:2::/64");
+    assert_eq!(counted_address(&app, &browser, &["2001:db8:1:2:bbbb::2"]).await, "ip:2001:db8:1:2::/64");
+    // What is not an address is not a client: the proxy is counted.
+    assert_eq!(counted_address(&app, &browser, &["198.51.100.9, nonsense"]).await, "ip:127.0.0.1");
 }
