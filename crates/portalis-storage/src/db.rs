@@ -42,6 +42,21 @@ impl DerefMut for Tx {
 }
 
 impl Tx {
+    /// Holds the row `id` of `table` until the transaction ends, so that
+    /// the transactions that check a limit on it and then record against
+    /// it run one after the other. On PostgreSQL a row lock (`FOR UPDATE`);
+    /// on SQLite nothing to do: a change holds the file's write lock from
+    /// its first statement (`BEGIN IMMEDIATE`).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub(crate) async fn lock_row(&mut self, table: &str, id: i64) -> Result<(), StorageError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE")).bind(id).fetch_optional(&mut *self.inner).await?;
+        }
+        Ok(())
+    }
+
     /// Commits, then forgets what the transaction changed.
     ///
     /// # Errors

@@ -137,6 +137,16 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
     from_row(&row)
 }
 
+/// Holds the party until the transaction ends: the limits on the codes
+/// sent for a party, whoever asks, are checked and recorded by one request
+/// at a time. Take the user's lock first ([`crate::users::lock`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn lock(tx: &mut Tx, party_id: i64) -> Result<(), StorageError> {
+    tx.lock_row("parties", party_id).await
+}
+
 /// A number no party has: drawn again in the (astronomically rare) case of a
 /// collision, which the unique index would otherwise refuse.
 async fn fresh_number(conn: &mut Conn, random: &dyn RandomSource) -> Result<IdentificationNumber, StorageError> {

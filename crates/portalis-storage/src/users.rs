@@ -59,6 +59,16 @@ pub(crate) fn from_row(row: &dyn Cells) -> Result<User, StorageError> {
     })
 }
 
+/// Holds the user until the transaction ends: the limits on what a user
+/// asks (codes, attempts) are checked and recorded by one request at a
+/// time.
+///
+/// # Errors
+/// Database errors.
+pub async fn lock(tx: &mut Tx, user_id: i64) -> Result<(), StorageError> {
+    tx.lock_row("users", user_id).await
+}
+
 /// Creates the user at first login, refreshes the claims at the next ones.
 ///
 /// # Errors

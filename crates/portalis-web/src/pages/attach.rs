@@ -22,7 +22,7 @@ use portalis_core::messages::attach_code_sms;
 use portalis_core::mobile::MobileNumber;
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::parties::Party;
-use portalis_storage::{attach_codes, attachments, audit, cases, courts, parties, rate_events, Conn, Tx};
+use portalis_storage::{attach_codes, attachments, audit, cases, courts, parties, rate_events, users, Conn, Tx};
 
 /// The message for an unknown number, a wrong code, and a party attached
 /// to someone else alike.
@@ -213,6 +213,9 @@ async fn lookup(conn: &mut Conn, number: &IdentificationNumber) -> Result<Option
 async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: AttachPage) -> Result<Response, PageError> {
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
+    // The user's requests check and record their limits one at a time
+    // (two POSTs at once must not both see room for a code).
+    users::lock(&mut tx, ctx.user_id).await?;
     let address = ctx.window(&mut tx, &format!("ip:{}", ctx.ip), "code_request", Duration::hours(1)).await?;
     rate_events::record(&mut tx, &format!("ip:{}", ctx.ip), "code_request", ctx.now).await?;
     if let Err(wait) = ctx.attempt_allowed(&mut tx).await? {
@@ -232,6 +235,8 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
         Some(found) => found,
     };
     let target = format!("party:{}", party.id);
+    // The same for the party's codes, whoever asks.
+    parties::lock(&mut tx, party.id).await?;
     match owner {
         Some(u) if u == ctx.user_id => {
             portalis_storage::commit(tx).await?;
@@ -292,6 +297,9 @@ async fn sauj_of(conn: &mut Conn, party: &Party) -> Result<Option<Sauj>, PageErr
 async fn attach_party(ctx: &Ctx<'_>, number: &IdentificationNumber, code: &str, mut page: AttachPage) -> Result<Response, PageError> {
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
+    // A code is the user's: his attempts on it are counted one at a time
+    // (five wrong entries, however they arrive).
+    users::lock(&mut tx, ctx.user_id).await?;
     if let Err(wait) = ctx.attempt_allowed(&mut tx).await? {
         ctx.audit(&mut tx, "attach", None, "refused", wait.reason()).await?;
         portalis_storage::commit(tx).await?;

@@ -332,3 +332,61 @@ async fn behind_a_trusted_proxy_the_right_most_untrusted_address_of_every_line_c
     // What is not an address is not a client: the proxy is counted.
     assert_eq!(counted_address(&app, &browser, &["198.51.100.9, nonsense"]).await, "ip:127.0.0.1");
 }
+
+/// The form's token, then the same POST `n` times at once.
+async fn at_once(browser: &Browser, n: usize, fields: &[(&str, &str)]) {
+    let page = browser.get("/mon-espace/ajouter").await.text().await.unwrap();
+    let token = form_value(&page, "csrf").unwrap();
+    let mut form = vec![("csrf", token.as_str())];
+    form.extend_from_slice(fields);
+    let posts: Vec<_> = (0..n).map(|_| browser.post("/mon-espace/ajouter", &form)).collect();
+    futures::future::join_all(posts).await;
+}
+
+async fn audited(app: &TestApp, action: &str, detail: &str) -> i64 {
+    let mut conn = app.services.db.read().await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND detail = $2")
+        .bind(action)
+        .bind(detail)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    n
+}
+
+#[tokio::test]
+async fn twenty_wrong_codes_posted_at_once_try_the_code_five_times() {
+    let (app, browser, number) = marie_signed_in().await;
+    browser.attach_form("code", &number, "").await;
+    let code = app.last_code().await;
+    let wrong = if code == "0000000" { "1111111" } else { "0000000" };
+    at_once(&browser, 20, &[("numero", &number), ("code", wrong), ("action", "ajouter")]).await;
+    assert_eq!(audited(&app, "attach", "wrong_code").await, 5, "five guesses on one code, however they arrive");
+    let (status, _) = browser.attach_form("ajouter", &number, &code).await;
+    assert_ne!(status, 303, "the code is void");
+    assert_eq!(app.count("attachments").await, 0);
+}
+
+#[tokio::test]
+async fn codes_asked_at_once_send_one_sms_per_user_and_three_per_party() {
+    let (app, marie, number) = marie_signed_in().await;
+    at_once(&marie, 10, &[("numero", &number), ("action", "code")]).await;
+    assert_eq!(app.outbox("sms").await.len(), 1, "a minute between two codes for a user, however they arrive");
+
+    // Six other people at once, each several times: two more codes make
+    // the three a party may get in an hour.
+    let population = portalis_fc_sim::population_nir;
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "6")]).await;
+    app.publish_the_guides_case().await;
+    let number = app.number_of("marie").await;
+    let mut browsers = Vec::new();
+    for k in 0..6 {
+        let b = Browser::new(&app);
+        b.login_as(&population(k)).await;
+        browsers.push(b);
+    }
+    let fields = [("numero", number.as_str()), ("action", "code")];
+    let asks: Vec<_> = browsers.iter().map(|b| at_once(b, 3, &fields)).collect();
+    futures::future::join_all(asks).await;
+    assert_eq!(app.outbox("sms").await.len(), 3, "three codes per party per hour, however they arrive");
+}
