@@ -173,5 +173,26 @@ pub fn router(state: WebState) -> Router {
         .merge(dev_routes(state.settings.demo))
         .fallback(pages::not_found::show)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache_policy))
         .with_state(state)
+}
+
+/// What a browser may keep of a page that says nothing itself: nothing of
+/// a signed-in visitor's pages (after logout on a shared computer, Back
+/// must not show a case), and a public page only to check it again
+/// (`private, no-cache`). Files keep their own.
+async fn cache_policy(
+    axum::extract::State(state): axum::extract::State<WebState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header::CACHE_CONTROL, HeaderValue};
+    let secure = state.settings.secure_cookies;
+    let signed_in = cookies::get(request.headers(), &cookies::name(session::SESSION_COOKIE, secure)).is_some();
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(CACHE_CONTROL) {
+        let policy = if signed_in { "private, no-store" } else { "private, no-cache" };
+        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
 }

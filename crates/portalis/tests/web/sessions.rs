@@ -10,6 +10,27 @@ fn session_cookie(r: &reqwest::Response) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().trim_start_matches("portalis-session=").to_owned())
 }
 
+/// After logout on a shared computer, Back must not show a case: no page
+/// seen signed in is kept by the browser.
+#[tokio::test]
+async fn no_signed_in_page_is_kept_by_the_browser() {
+    let (_app, marie) = crate::support::marie_with_her_cases().await;
+    let list = marie.get("/mon-espace").await;
+    let html_links = crate::support::local_links(&list.text().await.unwrap());
+    let case = html_links.iter().find(|l| l.starts_with("/dossiers/")).unwrap().clone();
+    for path in ["/mon-espace", case.as_str(), "/mon-espace/ajouter", "/mon-espace/preferences", "/aide", "/", "/page-inconnue"] {
+        let r = marie.get(path).await;
+        let cache = r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        assert!(cache.contains("no-store"), "{path}: {cache:?}");
+    }
+    let anonymous = crate::support::Browser::new(&_app);
+    let r = anonymous.get("/aide").await;
+    let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(cache.contains("no-cache") && cache.contains("private"), "a public page is revalidated, never shared: {cache}");
+    let css = anonymous.get("/static/portalis.css").await;
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("max-age"), "assets keep theirs");
+}
+
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site_lax() {
     let app = TestApp::spawn().await;
