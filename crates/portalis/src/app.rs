@@ -184,16 +184,15 @@ fn dsfr_dir(config: &Config) -> Option<std::path::PathBuf> {
     found
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves until `shutdown` resolves, then lets in-flight requests finish
+/// (`server.rs`: header read timeout, connection cap).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
+    limits: &crate::server::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the server failed")
+    crate::server::serve(listener, app, limits, shutdown).await
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -81,6 +81,8 @@ pub struct Config {
     pub audit_retention_days: i64,
     /// Days a message delivered or given up is kept in the outbox.
     pub outbox_retention_days: i64,
+    /// What one client may hold of the server.
+    pub server: crate::server::Limits,
 }
 
 /// How e-mail and SMS leave the portal.
@@ -301,7 +303,7 @@ impl Config {
             Some("neutre") => Branding::Neutre,
             Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_BRANDING", reason: "expected etat or neutre".into() }),
         };
-        let minutes = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+        let whole_number = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
             match s.get(name) {
                 None => Ok(default),
                 Some(v) => v
@@ -311,8 +313,8 @@ impl Config {
                     .ok_or(ConfigError::Invalid { name, reason: format!("expected a whole number from 1 to {max}") }),
             }
         };
-        let session_idle_minutes = minutes("PORTALIS_SESSION_IDLE_MINUTES", 30, 24 * 60)?;
-        let session_lifetime_hours = minutes("PORTALIS_SESSION_LIFETIME_HOURS", 12, 24 * 30)?;
+        let session_idle_minutes = whole_number("PORTALIS_SESSION_IDLE_MINUTES", 30, 24 * 60)?;
+        let session_lifetime_hours = whole_number("PORTALIS_SESSION_LIFETIME_HOURS", 12, 24 * 30)?;
         let operator_name = match (s.get("PORTALIS_OPERATOR_NAME"), demo) {
             (Some(o), _) => o.to_owned(),
             (None, true) => "le projet Portalis (démonstration)".to_owned(),
@@ -393,9 +395,13 @@ impl Config {
             trusted_proxies,
             client_ip_header,
             delivery,
-            reminder_days: minutes("PORTALIS_REMINDER_DAYS", 3, 30)?,
-            audit_retention_days: minutes("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
-            outbox_retention_days: minutes("PORTALIS_OUTBOX_RETENTION_DAYS", 30, 3650)?,
+            reminder_days: whole_number("PORTALIS_REMINDER_DAYS", 3, 30)?,
+            audit_retention_days: whole_number("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
+            outbox_retention_days: whole_number("PORTALIS_OUTBOX_RETENTION_DAYS", 30, 3650)?,
+            server: crate::server::Limits {
+                header_read_timeout: std::time::Duration::from_secs(whole_number("PORTALIS_HEADER_READ_TIMEOUT_SECONDS", 10, 300)? as u64),
+                max_connections: whole_number("PORTALIS_MAX_CONNECTIONS", 1024, 1_000_000)? as usize,
+            },
         })
     }
 }

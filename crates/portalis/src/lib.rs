@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod import;
+pub mod server;
 mod middleware;
 mod ops;
 pub mod telemetry;

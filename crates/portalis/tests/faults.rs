@@ -89,7 +89,7 @@ async fn the_database_goes_away_and_comes_back_without_a_restart() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = portalis::app::router(&services, portalis::app::franceconnect(&services.config).unwrap());
-    tokio::spawn(async move { portalis::app::serve(listener, router, std::future::pending()).await.unwrap() });
+    tokio::spawn(async move { portalis::app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap() });
     let client = reqwest::Client::new();
     let get = |p: &str| client.get(format!("{base}{p}")).send();
 

@@ -21,7 +21,7 @@ async fn second_portal(app: &TestApp) -> String {
     let config = support::config_with(&app.database.url, &dir, &[("PORTALIS_PUBLIC_URL", &app.address), ("PORTALIS_FC_ISSUER", &app.issuer)]);
     let services = Services::open(config, Arc::new(app.clock.clone()), Arc::new(SeededRandom::new(8))).await.unwrap();
     let router = app::router(&services, app::franceconnect(&services.config).unwrap());
-    tokio::spawn(async move { app::serve(listener, router, std::future::pending()).await.unwrap() });
+    tokio::spawn(async move { app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap() });
     address
 }
 

@@ -46,7 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let issuer = format!("http://{}/api/v2", loopback(listener.local_addr()?));
             let sim = simulator(&config, &issuer, clock, random);
             println!("Simulateur FranceConnect : {issuer}");
-            app::serve(listener, portalis_fc_sim::router(sim), app::shutdown_signal()).await
+            app::serve(listener, portalis_fc_sim::router(sim), &config.server, app::shutdown_signal()).await
         }
         Command::Serve => {
             let franceconnect = app::franceconnect(&config)?;
@@ -56,7 +56,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (stop, stopped) = stop_signal();
             let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stopped.clone()));
             let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stopped.clone()));
-            let result = app::serve(listener, app::router(&services, franceconnect), wait_stop(stopped)).await;
+            let result = app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stopped)).await;
             drop(stop);
             worker.await.context("the outbox worker failed")?;
             scheduler.await.context("the scheduler failed")?;
@@ -198,13 +198,14 @@ async fn demo_mode(
     };
     let sim_task = sim.map(|(l, sim)| {
         let stop = wait_stop(stop_rx.clone());
-        tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), stop).await })
+        let limits = services.config.server;
+        tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), &limits, stop).await })
     });
     if let Some(issuer) = &services.config.franceconnect.issuer {
         tracing::info!(%issuer, "FranceConnect simulator");
     }
     println!("Portalis (démonstration) : {}", services.config.public_url);
-    let result = app::serve(listener, app::router(&services, franceconnect), wait_stop(stop_rx)).await;
+    let result = app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stop_rx)).await;
     if let Some(t) = sim_task {
         t.await.context("the simulator task failed")??;
     }

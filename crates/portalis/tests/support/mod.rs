@@ -143,8 +143,9 @@ impl TestApp {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let franceconnect = app::franceconnect(&self.services.config).unwrap();
         let router = app::router(&self.services, franceconnect);
+        let limits = self.services.config.server;
         self.server = Some(tokio::spawn(async move {
-            app::serve(listener, router, async move {
+            app::serve(listener, router, &limits, async move {
                 let _ = rx.await;
             })
             .await

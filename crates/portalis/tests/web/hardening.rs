@@ -121,3 +121,55 @@ async fn hostile_text_in_names_is_refused_and_nothing_is_written() {
     assert_eq!(app.put_json("/api/v1/cases/k/parties/ok", &party).await.status(), 201);
     assert_eq!(app.count("parties").await, 1);
 }
+
+/// Opens a connection and sends `bytes` (a request cut short, or nothing).
+async fn connection(app: &TestApp, bytes: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    stream
+}
+
+/// What the server sends before it closes, waiting at most `patience`.
+async fn read_until_closed(stream: &mut tokio::net::TcpStream, patience: std::time::Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    match tokio::time::timeout(patience, stream.read_to_end(&mut received)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&received).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test]
+async fn a_client_holding_partial_headers_is_let_go() {
+    let app = TestApp::spawn_with(&[("PORTALIS_HEADER_READ_TIMEOUT_SECONDS", "1")]).await;
+    let mut slow = connection(&app, b"GET /aide HTTP/1.1\r\nHost: portail\r\nX-Slow: ").await;
+    let answer = read_until_closed(&mut slow, std::time::Duration::from_secs(10)).await;
+    assert!(answer.is_some(), "the server closes a connection whose headers do not come");
+    // A client that sends nothing at all is let go too.
+    let mut silent = connection(&app, b"").await;
+    assert!(read_until_closed(&mut silent, std::time::Duration::from_secs(10)).await.is_some());
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_are_answered_busy_and_closed() {
+    let app = TestApp::spawn_with(&[("PORTALIS_MAX_CONNECTIONS", "2")]).await;
+    let held = [connection(&app, b"").await, connection(&app, b"").await];
+    let mut third = connection(&app, b"GET /healthz HTTP/1.1\r\nHost: portail\r\n\r\n").await;
+    let answer = read_until_closed(&mut third, std::time::Duration::from_secs(5)).await.expect("answered at once");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("Retry-After"), "{answer}");
+    drop(held);
+    let mut ok = None;
+    for _ in 0..50 {
+        let r = app.client.get(app.url("/healthz")).header("connection", "close").send().await.unwrap();
+        if r.status() == 200 {
+            ok = Some(r.status());
+            break;
+        }
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(ok.map(|s| s.as_u16()), Some(200), "a freed place serves again");
+}
