@@ -33,6 +33,16 @@ pub async fn create(conn: &mut Conn, token_hash: &str, attempt: &LoginAttempt) -
     Ok(())
 }
 
+/// Whether a login is under way for this cookie (a read: an unsolicited
+/// callback writes nothing).
+///
+/// # Errors
+/// Database errors.
+pub async fn exists(conn: &mut impl crate::read::Reads, token_hash: &str) -> Result<bool, StorageError> {
+    let found = crate::read::optional(conn, "SELECT id FROM login_attempts WHERE token_hash = $1", vec![token_hash.into()], |r| r.int("id")).await?;
+    Ok(found.is_some())
+}
+
 /// Takes the attempt out: a second callback with the same cookie finds
 /// nothing.
 ///

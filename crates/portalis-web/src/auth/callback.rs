@@ -50,10 +50,18 @@ pub async fn callback(
     let secure = state.settings.secure_cookies;
     let login_cookie = cookies::name(LOGIN_COOKIE, secure);
     let now = state.clock.now();
-    let stored = match cookies::get(&headers, &login_cookie) {
-        Some(token) => {
+    // Anyone can GET this address: only a browser whose cookie names a
+    // login under way here makes it write (take the attempt out, audit
+    // the outcome); anything else is answered from a read.
+    let hash = cookies::get(&headers, &login_cookie).map(|token| sha256_hex(token.as_bytes()));
+    let under_way = match &hash {
+        Some(h) => login_attempts::exists(&mut state.db.pages().await?, h).await?,
+        None => false,
+    };
+    let stored = match hash.filter(|_| under_way) {
+        Some(h) => {
             let mut tx = state.db.begin().await?;
-            let a = login_attempts::take(&mut tx, &sha256_hex(token.as_bytes())).await?;
+            let a = login_attempts::take(&mut tx, &h).await?;
             portalis_storage::commit(tx).await?;
             a.filter(|a| (now - a.created_at).num_seconds() <= LOGIN_SECONDS)
         }
@@ -70,7 +78,9 @@ pub async fn callback(
     match result {
         Err(e) => {
             tracing::warn!(reason = %e.reason(), "FranceConnect login refused");
-            audit(&state, "anonymous", "login", "refused", Some(&e.reason())).await?;
+            if under_way {
+                audit(&state, "anonymous", "login", "refused", Some(&e.reason())).await?;
+            }
             let page = LoginFailed { layout: Layout::for_visitor(&state, &visitor, "Connexion interrompue"), message: message(&e) };
             Ok((StatusCode::BAD_REQUEST, [clear_login], page).into_response())
         }

@@ -160,13 +160,28 @@ async fn logout_without_its_token_is_refused() {
     assert_eq!(app.count("sessions").await, 1);
 }
 
+/// The identity provider's return addresses are open to anyone: a GET that
+/// no login or logout of this browser started writes nothing (on SQLite,
+/// every write takes the file's one write lock).
 #[tokio::test]
-async fn a_returned_logout_state_that_does_not_match_is_audited() {
+async fn unsolicited_returns_from_the_provider_write_nothing() {
     let app = TestApp::spawn().await;
     let browser = Browser::new(&app);
-    let r = browser.get("/deconnexion/retour?state=forged").await;
-    assert_eq!(r.status(), 200);
-    let mut conn = app.services.db.read().await.unwrap();
-    let latest = portalis_storage::audit::latest(&mut conn, 1).await.unwrap();
-    assert_eq!((latest[0].1.as_str(), latest[0].3.as_str()), ("logout.return", "refused"));
+    let audited = app.count("audit_log").await;
+    for i in 0..30 {
+        let r = browser.get_from(&format!("/deconnexion/retour?state=forged-{i}"), "cross-site").await;
+        assert_eq!(r.status(), 200);
+        let r = browser.get_from(&format!("/connexion/retour?code=c{i}&state=s{i}"), "cross-site").await;
+        assert_eq!(r.status(), 400);
+        assert!(r.text().await.unwrap().contains("Connexion interrompue"), "a French page says the login was cut short");
+        let forged_cookie = browser
+            .client
+            .get(app.url(&format!("/connexion/retour?code=c{i}&state=s{i}")))
+            .header("cookie", format!("portalis-login=forged-{i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged_cookie.status(), 400);
+    }
+    assert_eq!(app.count("audit_log").await, audited, "no audit row, no write");
 }
