@@ -3,7 +3,7 @@
 //! the common layers, and the server loop with graceful shutdown.
 
 use crate::config::{Branding, Config, Delivery, Mode};
-use crate::middleware::{content_security_policy, security_headers, MakeHexId, REQUEST_ID};
+use crate::middleware::{content_security_policy, security_headers, set_aside_client_request_id, ClientRequestId, MakeHexId, REQUEST_ID};
 use crate::ops;
 use anyhow::Context;
 use axum::routing::get;
@@ -164,10 +164,15 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let span = tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, client_request_id = tracing::field::Empty);
+            if let Some(ClientRequestId(client)) = req.extensions().get::<ClientRequestId>() {
+                span.record("client_request_id", tracing::field::debug(client));
+            }
+            span
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeHexId(services.random.clone())))
+        .layer(axum::middleware::from_fn(set_aside_client_request_id))
 }
 
 /// The DSFR files: `PORTALIS_DSFR_DIR`, or the npm package found from the

@@ -11,6 +11,30 @@ use tower_http::request_id::{MakeRequestId, RequestId};
 
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The request id a client sent, cleaned: kept apart from the portal's own
+/// (which the logs, the answer and the audit carry), for the logs only.
+#[derive(Debug, Clone)]
+pub struct ClientRequestId(pub String);
+
+/// What is kept of a client's request id: 64 characters at most, anything
+/// but letters, digits, `-`, `.` and `:` turned into `_`.
+pub fn clean_request_id(raw: &[u8]) -> String {
+    raw.iter()
+        .take(64)
+        .map(|b| if b.is_ascii_alphanumeric() || b"-.:".contains(b) { char::from(*b) } else { '_' })
+        .collect()
+}
+
+/// Takes a client's `x-request-id` out of the request before the portal
+/// gives it its own: a client's id is never taken as the portal's.
+pub async fn set_aside_client_request_id(mut request: Request, next: Next) -> Response {
+    if let Some(v) = request.headers_mut().remove(&REQUEST_ID) {
+        let cleaned = ClientRequestId(clean_request_id(v.as_bytes()));
+        request.extensions_mut().insert(cleaned);
+    }
+    next.run(request).await
+}
+
 /// Request ids are 16 random hex characters from the injected source.
 #[derive(Clone)]
 pub struct MakeHexId(pub Arc<dyn RandomSource>);

@@ -102,3 +102,15 @@ async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
     let line = text.lines().find(|l| l.contains(&key) && l.contains("integrity")).expect("an integrity failure naming the file is logged");
     assert!(line.contains("ERROR"), "{line}");
 }
+
+#[tokio::test]
+async fn a_clients_request_id_is_logged_apart_and_cleaned() {
+    let logs = capture();
+    let app = TestApp::spawn().await;
+    let r = app.client.get(app.url("/aide")).header("x-request-id", "abc def\" request_id=ffffffffffffffff").send().await.unwrap();
+    let ours = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let line = text.lines().find(|l| l.contains(&format!("request_id={ours}"))).expect("the request is logged with the portal's id");
+    assert!(line.contains("client_request_id=\"abc_def__request_id_ffffffffffffffff\""), "{line}");
+    assert!(!text.contains("request_id=ffffffffffffffff "), "the client cannot forge a field");
+}

@@ -173,3 +173,18 @@ async fn connections_beyond_the_cap_are_answered_busy_and_closed() {
     }
     assert_eq!(ok.map(|s| s.as_u16()), Some(200), "a freed place serves again");
 }
+
+/// The request id in the logs, the answer and the court API's audit is
+/// the portal's own: a client's is kept apart, cleaned, in the logs only.
+#[tokio::test]
+async fn a_clients_request_id_is_never_taken_as_ours() {
+    let app = TestApp::spawn().await;
+    let forged = "forged\" id=\"other";
+    let r = app.client.put(app.url("/api/v1/cases/2018-01234")).bearer_auth(&app.key).header("x-request-id", forged).json(&the_guides_case()).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let ours = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(ours.len() == 16 && ours.bytes().all(|b| b.is_ascii_hexdigit()), "{ours}");
+    let mut conn = app.services.db.read().await.unwrap();
+    let (audited,): (Option<String>,) = sqlx::query_as("SELECT request_id FROM audit_log WHERE action = 'case.put'").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(audited.as_deref(), Some(ours.as_str()), "the audit names the portal's id");
+}
