@@ -344,8 +344,10 @@ pub struct Receipt {
     pub first_consulted_at: Option<String>,
 }
 
-/// The receipts of a document: the avis sent to each party and its first
-/// consultation, legal facts (CPC art. 748-2 and 748-8).
+/// The receipts of a document's current publication (its current file):
+/// the avis sent to each party and its first consultation, legal facts
+/// (CPC art. 748-2 and 748-8). A new file is a new publication, with
+/// receipts of its own.
 #[utoipa::path(
     get, path = "/api/v1/cases/{case_ref}/documents/{document_ref}/receipts", tag = "documents",
     params(("case_ref" = String, Path), ("document_ref" = String, Path)),
@@ -363,13 +365,13 @@ pub async fn get_document_receipts(
     let mut conn = state.db.read().await?;
     let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
     let mut receipts: Vec<Receipt> = Vec::new();
-    for (party_ref, sent) in portalis_storage::notices::notices_of_document(&mut conn, doc.id).await? {
+    for (party_ref, sent) in portalis_storage::notices::notices_of_publication(&mut conn, doc.id, doc.published_at).await? {
         match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
             Some(r) => r.avis_sent_at = sent.map(rfc3339).or(r.avis_sent_at.take()),
             None => receipts.push(Receipt { party_ref, avis_sent_at: sent.map(rfc3339), first_consulted_at: None }),
         }
     }
-    for (party_ref, at) in portalis_storage::document_receipts::of_document(&mut conn, doc.id).await? {
+    for (party_ref, at) in portalis_storage::document_receipts::of_publication(&mut conn, doc.id, doc.published_at).await? {
         match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
             Some(r) => r.first_consulted_at = Some(rfc3339(at)),
             None => receipts.push(Receipt { party_ref, avis_sent_at: None, first_consulted_at: Some(rfc3339(at)) }),

@@ -70,6 +70,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_outbox_secrets.sql"),
         postgres: include_str!("../migrations/postgres/0009_outbox_secrets.sql"),
     },
+    Migration {
+        version: 10,
+        name: "receipts_per_publication",
+        sqlite: include_str!("../migrations/sqlite/0010_receipts_per_publication.sql"),
+        postgres: include_str!("../migrations/postgres/0010_receipts_per_publication.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -126,17 +126,22 @@ pub async fn add_notice(conn: &mut Conn, document_id: i64, party_id: i64, publis
     Ok(())
 }
 
-/// The avis of a document, by party reference: when each was sent (None
-/// while waiting in the outbox).
+/// The avis of a publication of a document, by party reference: when each
+/// was sent (None while waiting in the outbox).
 ///
 /// # Errors
 /// Database errors.
-pub async fn notices_of_document(conn: &mut Conn, document_id: i64) -> Result<Vec<(String, Option<DateTime<Utc>>)>, StorageError> {
+pub async fn notices_of_publication(
+    conn: &mut Conn,
+    document_id: i64,
+    published_at: DateTime<Utc>,
+) -> Result<Vec<(String, Option<DateTime<Utc>>)>, StorageError> {
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT p.party_ref, o.sent_at FROM document_notices n JOIN parties p ON p.id = n.party_id JOIN outbox o ON o.id = n.outbox_id
-         WHERE n.document_id = $1 ORDER BY n.id",
+         WHERE n.document_id = $1 AND n.published_at = $2 ORDER BY n.id",
     )
     .bind(document_id)
+    .bind(instant(published_at))
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter().map(|(p, s)| Ok((p, s.as_deref().map(parse_instant).transpose()?))).collect()

@@ -64,10 +64,10 @@ pub async fn download(
     if let Some(party) = my.reader_of(doc).filter(|_| navigation.is_own()) {
         // Recorded once, and only when the person came by himself
         // (`navigation.rs`): later downloads only read that it is.
-        let recorded = portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, party.id).await?;
+        let recorded = portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, doc.published_at, party.id).await?;
         if !recorded {
             let mut tx = state.db.begin().await?;
-            portalis_storage::document_receipts::record(&mut tx, doc.id, party.id, session.user.id, state.clock.now()).await?;
+            portalis_storage::document_receipts::record(&mut tx, doc.id, doc.published_at, party.id, session.user.id, state.clock.now()).await?;
             portalis_storage::commit(tx).await?;
         }
     }

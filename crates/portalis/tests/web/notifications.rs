@@ -314,3 +314,38 @@ async fn housekeeping_forgets_delivered_messages_after_their_retention_but_keeps
     let receipts: Value = app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
     assert_eq!(receipts[0]["avis_sent_at"], "2026-11-26T08:00:00Z", "the court still reads when it was sent");
 }
+
+/// A receipt belongs to a publication: when the court replaces a document's
+/// file, the party has not consulted the new one until he opens it.
+#[tokio::test]
+async fn a_new_file_needs_its_own_receipt() {
+    let (app, _) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    assert_eq!(publish(&app, &key, "avis-1", json!(["marie-delestable"]), 1).await.status(), 201);
+    let receipts = "/api/v1/cases/2018-01234/documents/avis-1/receipts";
+    // Marie signs in (again: hours pass) and opens the newest document.
+    let open_it = || async {
+        let marie = Browser::new(&app);
+        marie.login_as(crate::support::MARIE_NIR).await;
+        let list = marie.get("/mon-espace").await.text().await.unwrap();
+        let start = list.find("fr-card__title\">Demande en réparation").unwrap();
+        let case = crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+        let page = marie.get(&case).await.text().await.unwrap();
+        // The newest document comes first in the case's past.
+        let document = crate::support::local_links(&page).into_iter().find(|l| l.contains("/documents/")).unwrap();
+        assert_eq!(marie.get(&document).await.status(), 200);
+    };
+    open_it().await;
+    let first: Value = app.get_with(&key, receipts).await.json().await.unwrap();
+    assert_eq!(first[0]["first_consulted_at"], "2026-11-26T08:00:00Z");
+
+    app.clock.advance(Duration::hours(2));
+    assert_eq!(publish(&app, &key, "avis-1", json!(["marie-delestable"]), 2).await.status(), 200);
+    let replaced: Value = app.get_with(&key, receipts).await.json().await.unwrap();
+    assert_eq!(replaced[0]["first_consulted_at"], Value::Null, "the new file is not consulted yet: {replaced}");
+
+    app.clock.advance(Duration::minutes(5));
+    open_it().await;
+    let again: Value = app.get_with(&key, receipts).await.json().await.unwrap();
+    assert_eq!(again[0]["first_consulted_at"], "2026-11-26T10:05:00Z");
+}
