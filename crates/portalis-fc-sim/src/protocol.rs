@@ -193,7 +193,7 @@ pub async fn userinfo(State(sim): State<Simulator>, headers: HeaderMap) -> Respo
         "iss": sim.issuer, "aud": token.client_id, "sub": sim.subject(&token.client_id, token.identity),
         "given_name": p.given_name, "family_name": p.family_name, "birthdate": p.birthdate, "gender": p.gender,
         "birthplace": p.birthplace, "birthcountry": p.birthcountry, "email": p.email, "preferred_username": "",
-        "iat": now,
+        "iat": now, "exp": token.expires,
     }));
     ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response()
 }

@@ -109,11 +109,12 @@ impl FranceConnect {
     /// back.
     pub async fn start(&self, random: &dyn RandomSource) -> Result<(Url, LoginAttempt), LoginError> {
         let m = self.provider.metadata().await?;
-        let attempt = LoginAttempt {
-            state: random_token(random),
-            nonce: random_token(random),
-            pkce_verifier: m.code_challenge_methods_supported.iter().any(|c| c == "S256").then(|| random_token(random)),
-        };
+        // PKCE is required (RFC 9700 2.1.1): a provider that does not
+        // offer S256 is not used, rather than logged into without it.
+        if !m.code_challenge_methods_supported.iter().any(|c| c == "S256") {
+            return Err(LoginError::PkceUnsupported);
+        }
+        let attempt = LoginAttempt { state: random_token(random), nonce: random_token(random), pkce_verifier: Some(random_token(random)) };
         let mut url = Url::parse(&m.authorization_endpoint)
             .map_err(|_| LoginError::Unavailable("authorization endpoint is not a URL".into()))?;
         {
@@ -150,16 +151,15 @@ impl FranceConnect {
         let code = params.get("code").filter(|c| !c.is_empty()).ok_or(LoginError::MissingCode)?;
         let m = self.provider.metadata().await?;
 
-        let mut form = vec![
+        let verifier = attempt.pkce_verifier.as_deref().ok_or(LoginError::PkceUnsupported)?;
+        let form = [
             ("grant_type", "authorization_code"),
             ("code", code.as_str()),
             ("redirect_uri", self.settings.redirect_uri.as_str()),
             ("client_id", self.settings.client_id.as_str()),
             ("client_secret", self.settings.client_secret.as_str()),
+            ("code_verifier", verifier),
         ];
-        if let Some(v) = &attempt.pkce_verifier {
-            form.push(("code_verifier", v.as_str()));
-        }
         let response = self
             .http
             .post(&m.token_endpoint)
@@ -179,7 +179,7 @@ impl FranceConnect {
         self.check_id_token(&claims, attempt, now).map_err(LoginError::IdToken)?;
         let subject = string_claim(&claims, "sub").ok_or(LoginError::IdToken(TokenError::MissingClaim("sub")))?;
 
-        let info = self.user_info(&m.userinfo_endpoint, &access_token).await?;
+        let info = self.user_info(&m.userinfo_endpoint, &access_token, now.timestamp()).await?;
         if string_claim(&info, "sub").as_deref() != Some(subject.as_str()) {
             return Err(LoginError::SubjectMismatch);
         }
@@ -211,16 +211,36 @@ impl FranceConnect {
         if ok { Ok(()) } else { Err(TokenError::WrongAudience) }
     }
 
-    fn check_id_token(&self, claims: &Map<String, Value>, attempt: &LoginAttempt, now: DateTime<Utc>) -> Result<(), TokenError> {
-        if claims.get("iss").and_then(Value::as_str) != Some(self.settings.issuer.as_str()) {
-            return Err(TokenError::WrongIssuer);
+    /// What the ID token and the UserInfo JWT must both say, as
+    /// FranceConnect v2 signs them: the exact issuer, this client as
+    /// audience, an expiry not past, and no `nbf` to come (60 s leeway).
+    fn check_common(&self, claims: &Map<String, Value>, now: i64) -> Result<(), TokenError> {
+        match claims.get("iss") {
+            None => return Err(TokenError::MissingClaim("iss")),
+            Some(iss) if iss.as_str() != Some(self.settings.issuer.as_str()) => return Err(TokenError::WrongIssuer),
+            Some(_) => {}
+        }
+        if !claims.contains_key("aud") {
+            return Err(TokenError::MissingClaim("aud"));
         }
         self.check_audience(claims)?;
-        let now = now.timestamp();
         let exp = claims.get("exp").and_then(Value::as_i64).ok_or(TokenError::MissingClaim("exp"))?;
         if exp + LEEWAY_SECONDS < now {
             return Err(TokenError::Expired);
         }
+        match claims.get("nbf") {
+            None => Ok(()),
+            Some(nbf) => match nbf.as_i64() {
+                Some(nbf) if nbf - LEEWAY_SECONDS <= now => Ok(()),
+                Some(_) => Err(TokenError::NotYetValid),
+                None => Err(TokenError::Malformed),
+            },
+        }
+    }
+
+    fn check_id_token(&self, claims: &Map<String, Value>, attempt: &LoginAttempt, now: DateTime<Utc>) -> Result<(), TokenError> {
+        let now = now.timestamp();
+        self.check_common(claims, now)?;
         let iat = claims.get("iat").and_then(Value::as_i64).ok_or(TokenError::MissingClaim("iat"))?;
         if iat - LEEWAY_SECONDS > now {
             return Err(TokenError::IssuedInFuture);
@@ -236,8 +256,8 @@ impl FranceConnect {
     }
 
     /// UserInfo must come as a signed JWT (`application/jwt`) from the same
-    /// issuer, for this client.
-    async fn user_info(&self, endpoint: &str, access_token: &str) -> Result<Map<String, Value>, LoginError> {
+    /// issuer, for this client, not expired.
+    async fn user_info(&self, endpoint: &str, access_token: &str, now: i64) -> Result<Map<String, Value>, LoginError> {
         let response = self
             .http
             .get(endpoint)
@@ -255,13 +275,7 @@ impl FranceConnect {
         }
         let body = response.text().await.map_err(|e| LoginError::Unavailable(format!("userinfo: {e}")))?;
         let claims = self.provider.verify(body.trim()).await?.map_err(LoginError::UserInfo)?;
-        if let Some(iss) = claims.get("iss")
-            && iss.as_str() != Some(self.settings.issuer.as_str()) {
-                return Err(LoginError::UserInfo(TokenError::WrongIssuer));
-            }
-        if claims.contains_key("aud") {
-            self.check_audience(&claims).map_err(LoginError::UserInfo)?;
-        }
+        self.check_common(&claims, now).map_err(LoginError::UserInfo)?;
         Ok(claims)
     }
 

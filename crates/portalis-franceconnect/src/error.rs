@@ -19,6 +19,8 @@ pub enum TokenError {
     Expired,
     #[error("issued in the future")]
     IssuedInFuture,
+    #[error("not valid yet")]
+    NotYetValid,
     #[error("the nonce does not match")]
     WrongNonce,
     #[error("authentication level below eidas1")]
@@ -43,6 +45,8 @@ pub enum LoginError {
     MissingCode,
     #[error("the provider cannot be reached or answered badly: {0}")]
     Unavailable(String),
+    #[error("the provider does not offer PKCE with S256")]
+    PkceUnsupported,
     #[error("the token endpoint refused the code: {0}")]
     TokenRefused(String),
     #[error("the ID token is refused: {0}")]
@@ -61,6 +65,7 @@ impl LoginError {
             LoginError::StateMismatch => "state_mismatch".into(),
             LoginError::MissingCode => "missing_code".into(),
             LoginError::Unavailable(_) => "provider_unavailable".into(),
+            LoginError::PkceUnsupported => "pkce_unsupported".into(),
             LoginError::TokenRefused(_) => "code_refused".into(),
             LoginError::IdToken(e) => format!("id_token:{}", token_reason(e)),
             LoginError::UserInfo(e) => format!("userinfo:{}", token_reason(e)),
@@ -79,6 +84,7 @@ fn token_reason(e: &TokenError) -> &'static str {
         TokenError::WrongAudience => "wrong_audience",
         TokenError::Expired => "expired",
         TokenError::IssuedInFuture => "issued_in_future",
+        TokenError::NotYetValid => "not_yet_valid",
         TokenError::WrongNonce => "wrong_nonce",
         TokenError::InsufficientAcr => "insufficient_acr",
         TokenError::MissingClaim(_) => "missing_claim",

@@ -26,6 +26,14 @@ enum Fault {
     UnsignedUserInfo,
     UserInfoSubjectDiffers,
     DiscoveryIssuerDiffers,
+    IdTokenNotYetValid,
+    UserInfoWithoutIssuer,
+    UserInfoWithoutAudience,
+    UserInfoForAnotherClient,
+    UserInfoWithoutExpiry,
+    UserInfoExpired,
+    UserInfoNotYetValid,
+    NoPkce,
 }
 
 #[derive(Clone)]
@@ -34,16 +42,23 @@ struct Hostile {
     fault: Fault,
     key: Arc<EsKey>,
     nonce: Arc<Mutex<String>>,
+    /// The client that asked for the token, the audience of UserInfo.
+    client_id: Arc<Mutex<String>>,
     now: i64,
 }
 
 async fn discovery(State(h): State<Hostile>) -> Json<Value> {
     let i = &h.issuer;
     let announced = if h.fault == Fault::DiscoveryIssuerDiffers { format!("{i}/other") } else { i.clone() };
-    Json(json!({
+    let mut metadata = json!({
         "issuer": announced, "authorization_endpoint": format!("{i}/authorize"), "token_endpoint": format!("{i}/token"),
         "userinfo_endpoint": format!("{i}/userinfo"), "jwks_uri": format!("{i}/jwks"), "end_session_endpoint": format!("{i}/session/end"),
-    }))
+        "code_challenge_methods_supported": ["S256"],
+    });
+    if h.fault == Fault::NoPkce {
+        metadata.as_object_mut().unwrap().remove("code_challenge_methods_supported");
+    }
+    Json(metadata)
 }
 
 async fn jwks(State(h): State<Hostile>) -> Json<Value> {
@@ -58,6 +73,7 @@ async fn authorize(State(h): State<Hostile>, Query(q): Query<HashMap<String, Str
 
 async fn token(State(h): State<Hostile>, Form(f): Form<HashMap<String, String>>) -> Json<Value> {
     let nonce = h.nonce.lock().unwrap().clone();
+    *h.client_id.lock().unwrap() = f["client_id"].clone();
     let mut claims = json!({
         "iss": h.issuer, "sub": "marie-sub", "aud": f["client_id"], "exp": h.now + 60, "iat": h.now,
         "nonce": nonce, "acr": "eidas1",
@@ -71,6 +87,7 @@ async fn token(State(h): State<Hostile>, Form(f): Form<HashMap<String, String>>)
             claims["iat"] = json!(h.now - 3660);
         }
         Fault::LowAcr => claims["acr"] = json!("eidas0"),
+        Fault::IdTokenNotYetValid => claims["nbf"] = json!(h.now + 600),
         _ => {}
     }
     let id_token = match h.fault {
@@ -83,7 +100,23 @@ async fn token(State(h): State<Hostile>, Form(f): Form<HashMap<String, String>>)
 }
 
 async fn userinfo(State(h): State<Hostile>) -> Response {
-    let mut claims = json!({"iss": h.issuer, "sub": "marie-sub", "given_name": "Marie", "family_name": "DELESTABLE"});
+    // As FranceConnect v2 signs it: issuer, audience, expiry.
+    let mut claims = json!({
+        "iss": h.issuer, "aud": h.client_id.lock().unwrap().clone(), "exp": h.now + 60, "iat": h.now,
+        "sub": "marie-sub", "given_name": "Marie", "family_name": "DELESTABLE",
+    });
+    let remove = |claims: &mut Value, name: &str| {
+        claims.as_object_mut().unwrap().remove(name);
+    };
+    match h.fault {
+        Fault::UserInfoWithoutIssuer => remove(&mut claims, "iss"),
+        Fault::UserInfoWithoutAudience => remove(&mut claims, "aud"),
+        Fault::UserInfoForAnotherClient => claims["aud"] = json!("another-client"),
+        Fault::UserInfoWithoutExpiry => remove(&mut claims, "exp"),
+        Fault::UserInfoExpired => claims["exp"] = json!(h.now - 3600),
+        Fault::UserInfoNotYetValid => claims["nbf"] = json!(h.now + 600),
+        _ => {}
+    }
     match h.fault {
         Fault::UnsignedUserInfo => Json(claims).into_response(),
         Fault::UserInfoSubjectDiffers => {
@@ -97,7 +130,7 @@ async fn userinfo(State(h): State<Hostile>) -> Response {
 async fn spawn_hostile(fault: Fault, now: i64) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}/api/v2", listener.local_addr().unwrap());
-    let h = Hostile { issuer: issuer.clone(), fault, key: Arc::new(EsKey::generate("k1")), nonce: Arc::default(), now };
+    let h = Hostile { issuer: issuer.clone(), fault, key: Arc::new(EsKey::generate("k1")), nonce: Arc::default(), client_id: Arc::default(), now };
     let app = Router::new()
         .route("/api/v2/.well-known/openid-configuration", get(discovery))
         .route("/api/v2/jwks", get(jwks))
@@ -195,6 +228,55 @@ async fn an_unsigned_userinfo_is_refused() {
 #[tokio::test]
 async fn a_userinfo_about_somebody_else_is_refused() {
     assert_eq!(refused(Fault::UserInfoSubjectDiffers).await, "userinfo:subject_mismatch");
+}
+
+#[tokio::test]
+async fn an_id_token_not_valid_yet_is_refused() {
+    assert_eq!(refused(Fault::IdTokenNotYetValid).await, "id_token:not_yet_valid");
+}
+
+#[tokio::test]
+async fn a_userinfo_without_its_issuer_is_refused() {
+    assert_eq!(refused(Fault::UserInfoWithoutIssuer).await, "userinfo:missing_claim");
+}
+
+#[tokio::test]
+async fn a_userinfo_without_its_audience_is_refused() {
+    assert_eq!(refused(Fault::UserInfoWithoutAudience).await, "userinfo:missing_claim");
+}
+
+#[tokio::test]
+async fn a_userinfo_for_another_client_is_refused() {
+    assert_eq!(refused(Fault::UserInfoForAnotherClient).await, "userinfo:wrong_audience");
+}
+
+#[tokio::test]
+async fn a_userinfo_without_its_expiry_is_refused() {
+    assert_eq!(refused(Fault::UserInfoWithoutExpiry).await, "userinfo:missing_claim");
+}
+
+#[tokio::test]
+async fn an_expired_userinfo_is_refused() {
+    assert_eq!(refused(Fault::UserInfoExpired).await, "userinfo:expired");
+}
+
+#[tokio::test]
+async fn a_userinfo_not_valid_yet_is_refused() {
+    assert_eq!(refused(Fault::UserInfoNotYetValid).await, "userinfo:not_yet_valid");
+}
+
+/// A provider that does not offer PKCE S256 is not used: the browser is
+/// never sent to it (FranceConnect v2 offers it).
+#[tokio::test]
+async fn a_provider_without_pkce_is_not_used() {
+    let issuer = spawn_hostile(Fault::NoPkce, crate::support::test_start().timestamp()).await;
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_ISSUER", &issuer)]).await;
+    let browser = Browser::new(&app);
+    let token = browser.login_form_token().await;
+    let start = browser.post("/connexion/franceconnect", &[("csrf", &token)]).await;
+    assert_eq!(start.status(), 503, "not sent to the provider");
+    assert!(start.text().await.unwrap().contains("FranceConnect est momentanément indisponible"));
+    assert_eq!(app.count("login_attempts").await, 0);
 }
 
 #[tokio::test]
