@@ -196,6 +196,53 @@ impl Feed {
     }
 }
 
+/// What the PostgreSQL listener heard.
+#[derive(Debug)]
+pub(crate) enum Heard<'a> {
+    /// A change's tag.
+    Notice(&'a str),
+    /// The connection was lost (the listener would reconnect by itself,
+    /// but the notices sent meanwhile are gone).
+    Lost,
+    /// The connection failed.
+    Failed(&'a str),
+}
+
+/// Whether to go on listening on this connection.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Listening {
+    GoOn,
+    Reconnect,
+}
+
+/// Applies what the listener heard to the cache. A lost or failed
+/// connection turns the cache off until the listener is back
+/// ([`listening_again`]): notices sent meanwhile are lost, and what is read
+/// meanwhile must not be kept.
+pub(crate) fn heard(cache: &PageCache, what: Heard<'_>) -> Listening {
+    match what {
+        Heard::Notice(tag) => {
+            cache.forget(&[Tag::parse(tag)]);
+            Listening::GoOn
+        }
+        Heard::Lost => {
+            tracing::warn!("the change listener lost its connection: the page cache is off until it is back");
+            cache.set_live(false);
+            Listening::Reconnect
+        }
+        Heard::Failed(e) => {
+            tracing::warn!(error = %e, "the change listener failed: the page cache is off until it is back");
+            cache.set_live(false);
+            Listening::Reconnect
+        }
+    }
+}
+
+/// The listener listens again: the cache starts empty and is used again.
+pub(crate) fn listening_again(cache: &PageCache) {
+    cache.set_live(true);
+}
+
 /// PostgreSQL: listens for changes, turning the cache off while the
 /// connection is lost. The task ends when the returned handle is aborted
 /// (the `Db` is dropped or closed).
@@ -206,20 +253,21 @@ pub(crate) fn listen(url: String, cache: std::sync::Weak<PageCache>) -> tokio::t
                 Ok(mut listener) => match listener.listen(CHANNEL).await {
                     Ok(()) => {
                         let Some(c) = cache.upgrade() else { return };
-                        c.set_live(true);
+                        listening_again(&c);
                         drop(c);
                         loop {
                             let next = listener.try_recv().await;
                             let Some(c) = cache.upgrade() else { return };
-                            match next {
-                                Ok(Some(n)) => c.forget(&[Tag::parse(n.payload())]),
-                                // Lost and reconnected: notices may have been missed.
-                                Ok(None) => c.clear(),
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "the change listener failed: the page cache is off until it is back");
-                                    c.set_live(false);
-                                    break;
-                                }
+                            let what = match &next {
+                                Ok(Some(n)) => Heard::Notice(n.payload()),
+                                Ok(None) => Heard::Lost,
+                                Err(e) => Heard::Failed(&e.to_string()),
+                            };
+                            if heard(&c, what) == Listening::Reconnect {
+                                // Reconnect here rather than let the
+                                // listener do it unseen: the cache is back
+                                // on only once LISTEN is in place again.
+                                break;
                             }
                         }
                     }
@@ -238,7 +286,40 @@ pub(crate) fn listen(url: String, cache: std::sync::Weak<PageCache>) -> tokio::t
 
 #[cfg(test)]
 mod tests {
-    use super::Tag;
+    use super::{heard, listening_again, Heard, Listening, Tag};
+    use crate::page_cache::{Key, PageCache};
+    use std::sync::Arc;
+
+    fn live_cache() -> PageCache {
+        let clock = portalis_core::clock::ManualClock::at(chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00.123456789Z").unwrap().into());
+        let c = PageCache::off();
+        c.start(1 << 20, Arc::new(clock));
+        listening_again(&c);
+        c
+    }
+
+    #[test]
+    fn a_lost_listener_turns_the_cache_off_until_it_listens_again() {
+        let c = live_cache();
+        c.put(c.ticket(), Key::Case(1), Arc::new(1u32), vec![Tag::Case(1)], 10);
+        assert_eq!(heard(&c, Heard::Notice("c:2")), Listening::GoOn);
+        assert!(c.get::<u32>(&Key::Case(1)).is_some(), "another case's notice");
+        assert_eq!(heard(&c, Heard::Notice("c:1")), Listening::GoOn);
+        assert!(c.get::<u32>(&Key::Case(1)).is_none());
+
+        c.put(c.ticket(), Key::Case(1), Arc::new(1u32), vec![Tag::Case(1)], 10);
+        assert_eq!(heard(&c, Heard::Lost), Listening::Reconnect);
+        assert!(!c.is_on(), "off while notices may be missed");
+        // A page read meanwhile is not kept: a change it missed would stay.
+        c.put(c.ticket(), Key::Case(1), Arc::new(1u32), vec![Tag::Case(1)], 10);
+        assert!(c.get::<u32>(&Key::Case(1)).is_none());
+        listening_again(&c);
+        assert!(c.is_on());
+        assert!(c.get::<u32>(&Key::Case(1)).is_none(), "back on, empty");
+
+        assert_eq!(heard(&c, Heard::Failed("connection reset")), Listening::Reconnect);
+        assert!(!c.is_on());
+    }
 
     #[test]
     fn tags_read_back_as_written_and_unknown_ones_as_anything() {
