@@ -76,6 +76,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_receipts_per_publication.sql"),
         postgres: include_str!("../migrations/postgres/0010_receipts_per_publication.sql"),
     },
+    Migration {
+        version: 11,
+        name: "api_key_prefix",
+        sqlite: include_str!("../migrations/sqlite/0011_api_key_prefix.sql"),
+        postgres: include_str!("../migrations/postgres/0011_api_key_prefix.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -105,4 +105,16 @@ pub enum ApiKeyCommand {
         #[arg(long, value_name = "CODE")]
         court: String,
     },
+    /// One key a line: id, court, its first characters, creation, status.
+    List {
+        /// Only this court's keys.
+        #[arg(long, value_name = "CODE")]
+        court: Option<String>,
+    },
+    /// Revoke a key by its id (from `list`): the court system using it is
+    /// refused from its next request.
+    Revoke {
+        /// The key's id.
+        id: i64,
+    },
 }

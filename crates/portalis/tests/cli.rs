@@ -215,3 +215,30 @@ async fn the_demo_serves_the_guides_world_and_stops_cleanly_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful exit on SIGTERM: {status:?}");
 }
+
+#[tokio::test]
+async fn api_keys_are_listed_by_their_first_characters_and_revoked_by_id() {
+    let cli = Cli::new().await;
+    let csv = cli.write("courts.csv", support::COURTS_CSV);
+    assert!(cli.run(&["court", "import", &csv]).status.success());
+    let first = stdout(&cli.run(&["api-key", "create", "--court", "tj-paris"])).trim().to_owned();
+    let second = stdout(&cli.run(&["api-key", "create", "--court", "tj-saint-denis-reunion"])).trim().to_owned();
+    let list = stdout(&cli.run(&["api-key", "list"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(lines[0].starts_with(&format!("1\ttj-paris\t{}…\t", &first[..12])), "{list}");
+    assert!(lines[0].ends_with("\tactive"), "{list}");
+    assert!(!list.contains(&first) && !list.contains(&second), "never the keys themselves");
+    let paris = stdout(&cli.run(&["api-key", "list", "--court", "tj-paris"]));
+    assert_eq!(paris.lines().count(), 1);
+
+    let revoked = cli.run(&["api-key", "revoke", "1"]);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    assert!(stdout(&revoked).contains("\trevoked "), "{}", stdout(&revoked));
+    let list = stdout(&cli.run(&["api-key", "list"]));
+    assert!(list.lines().next().unwrap().contains("\trevoked "), "{list}");
+    assert!(list.lines().nth(1).unwrap().ends_with("\tactive"));
+    let unknown = cli.run(&["api-key", "revoke", "99"]);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("no API key with id 99"), "{}", stderr(&unknown));
+}

@@ -102,6 +102,18 @@ async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
             println!("{key}");
             Ok(())
         }
+        Command::ApiKey { command: ApiKeyCommand::List { court } } => {
+            let mut conn = services.db.reader().acquire().await?;
+            for k in api_keys::list(&mut conn, court.as_deref()).await? {
+                println!("{}", describe_key(&k));
+            }
+            Ok(())
+        }
+        Command::ApiKey { command: ApiKeyCommand::Revoke { id } } => {
+            let key = revoke_api_key(&services, id, "cli").await?;
+            println!("{}", describe_key(&key));
+            Ok(())
+        }
         Command::Import { court, file } => {
             let summary = import::import_ndjson(&services, &court, &file).await?;
             println!("records: {summary}");
@@ -236,6 +248,37 @@ async fn wait_stop(mut rx: tokio::sync::watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
+/// One line of `api-key list`: id, court, the key's first characters,
+/// creation, and whether it is revoked.
+fn describe_key(k: &api_keys::ApiKey) -> String {
+    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let status = match k.revoked_at {
+        Some(t) => format!("revoked {}", at(t)),
+        None => "active".to_owned(),
+    };
+    let prefix = k.prefix.as_deref().map(|p| format!("{p}…")).unwrap_or_else(|| "-".into());
+    format!("{}\t{}\t{prefix}\t{}\t{status}", k.id, k.court_code, at(k.created_at))
+}
+
+/// Revokes an API key by its id: the court system using it is refused
+/// from its next request.
+pub async fn revoke_api_key(services: &Services, id: i64, actor: &str) -> anyhow::Result<api_keys::ApiKey> {
+    let mut tx = services.db.begin().await?;
+    let now = services.clock.now();
+    let (key, revoked_now) =
+        api_keys::revoke(&mut tx, id, now).await?.with_context(|| format!("no API key with id {id} (see `portalis api-key list`)"))?;
+    if revoked_now {
+        audit::record(
+            &mut tx,
+            &audit::Entry { actor, action: "api_key.revoke", target: Some(&format!("court:{}/key:{id}", key.court_code)), outcome: "ok", ..Default::default() },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(key)
+}
+
 /// Creates an API key for a court; only its hash is stored.
 pub async fn create_api_key(services: &Services, court_code: &str) -> anyhow::Result<String> {
     let mut tx = services.db.begin().await?;
@@ -244,7 +287,8 @@ pub async fn create_api_key(services: &Services, court_code: &str) -> anyhow::Re
         .with_context(|| format!("no court with code {court_code:?} (see `portalis court list`)"))?;
     let key = portalis_api::auth::new_key(services.random.as_ref());
     let now = services.clock.now();
-    api_keys::create(&mut tx, court.id, &portalis_api::auth::key_hash(&key), now).await?;
+    let prefix: String = key.chars().take(portalis_api::auth::KEY_PREFIX.len() + 8).collect();
+    api_keys::create(&mut tx, court.id, &portalis_api::auth::key_hash(&key), &prefix, now).await?;
     audit::record(
         &mut tx,
         &audit::Entry {

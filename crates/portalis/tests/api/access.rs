@@ -73,3 +73,17 @@ async fn unknown_routes_and_methods_answer_with_problems() {
     assert_eq!(r.status(), 405);
     problem(r).await;
 }
+
+#[tokio::test]
+async fn a_revoked_key_is_refused_from_its_next_request() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.put_json("/api/v1/cases/2018-01234", &the_guides_case()).await.status(), 201);
+    let id = {
+        let mut conn = app.services.db.read().await.unwrap();
+        portalis_storage::api_keys::list(&mut conn, Some("tj-saint-denis-reunion")).await.unwrap()[0].id
+    };
+    portalis::commands::revoke_api_key(&app.services, id, "test").await.unwrap();
+    let r = app.get("/api/v1/cases/2018-01234").await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(app.last_audit().await.0, "api_key.revoke");
+}
