@@ -210,6 +210,12 @@ impl Config {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or(ConfigError::Invalid { name: "PORTALIS_PUBLIC_URL", reason: "expected an http(s) URL".into() })?;
+        if mode == Mode::Serve && !secure_or_loopback(&public_url) {
+            return Err(ConfigError::Invalid {
+                name: "PORTALIS_PUBLIC_URL",
+                reason: "must be https (plain http only on this machine's loopback, for trials)".into(),
+            });
+        }
         let database_url = match s.get("PORTALIS_DATABASE_URL") {
             Some(u) => u.to_owned(),
             None => format!("sqlite://{}", data_dir.join("portalis.db").display()),
@@ -277,13 +283,19 @@ impl Config {
             .parse()
             .map_err(|_| ConfigError::Invalid { name: "PORTALIS_FC_SIM_LISTEN", reason: "expected host:port".into() })?;
         let issuer = match (s.get("PORTALIS_FC_ISSUER"), demo) {
-            (Some(i), _) => Some(
-                url::Url::parse(i)
+            (Some(i), _) => {
+                let u = url::Url::parse(i)
                     .ok()
                     .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .map(|_| i.trim_end_matches('/').to_owned())
-                    .ok_or(ConfigError::Invalid { name: "PORTALIS_FC_ISSUER", reason: "expected an http(s) URL".into() })?,
-            ),
+                    .ok_or(ConfigError::Invalid { name: "PORTALIS_FC_ISSUER", reason: "expected an http(s) URL".into() })?;
+                if !demo && !secure_or_loopback(&u) {
+                    return Err(ConfigError::Invalid {
+                        name: "PORTALIS_FC_ISSUER",
+                        reason: "must be https (plain http only on this machine's loopback, for trials)".into(),
+                    });
+                }
+                Some(i.trim_end_matches('/').to_owned())
+            }
             (None, true) => None,
             (None, false) => return Err(ConfigError::Missing("PORTALIS_FC_ISSUER")),
         };
@@ -406,6 +418,19 @@ impl Config {
     }
 }
 
+/// An https URL, or an http one that only this machine can reach (the
+/// loopback: trials, the benchmark, tests). Production refuses anything
+/// else: cookies would go without `Secure`, tokens in clear.
+fn secure_or_loopback(u: &url::Url) -> bool {
+    match (u.scheme(), u.host()) {
+        ("https", _) => true,
+        ("http", Some(url::Host::Ipv4(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Ipv6(ip))) => ip.is_loopback(),
+        ("http", Some(url::Host::Domain(d))) => d.eq_ignore_ascii_case("localhost"),
+        _ => false,
+    }
+}
+
 fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
@@ -481,6 +506,36 @@ mod tests {
         let c = Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap();
         assert_eq!(c.franceconnect.scopes, DEFAULT_SCOPES);
         assert!(!format!("{c:?}").contains("\"secret\""));
+    }
+
+    #[test]
+    fn production_refuses_plain_http_but_on_the_loopback() {
+        let base = [
+            ("PORTALIS_SECRET_KEY", "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"),
+            ("PORTALIS_FC_CLIENT_ID", "client"),
+            ("PORTALIS_FC_CLIENT_SECRET", "secret"),
+            ("PORTALIS_OPERATOR_NAME", "Ministère de la justice"),
+            ("PORTALIS_CONTACT_EMAIL", "contact@justice.example"),
+            ("PORTALIS_DELIVERY", "outbox"),
+        ];
+        let serve = |public: &str, issuer: &str| {
+            let mut pairs = base.to_vec();
+            pairs.push(("PORTALIS_PUBLIC_URL", public));
+            pairs.push(("PORTALIS_FC_ISSUER", issuer));
+            Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!())
+        };
+        let fc = "https://oidc.franceconnect.gouv.fr/api/v2";
+        assert!(serve("https://justice.example", fc).is_ok());
+        let err = serve("http://justice.example", fc).unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_PUBLIC_URL") && err.to_string().contains("https"), "{err}");
+        let err = serve("https://justice.example", "http://oidc.franceconnect.gouv.fr/api/v2").unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_FC_ISSUER"), "{err}");
+        assert!(serve("http://127.0.0.1:8080", "http://127.0.0.1:8081/api/v2").is_ok(), "trials on this machine");
+        assert!(serve("http://localhost:8080", "http://[::1]:8081/api/v2").is_ok());
+        assert!(serve("http://10.0.0.5:8080", fc).is_err(), "a private network is a network");
+        // The demo is plain http on the loopback, or wherever it is told.
+        let demo = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_PUBLIC_URL", "http://demo.example")]), |_| "g".repeat(64));
+        assert!(demo.is_ok());
     }
 
     #[test]
