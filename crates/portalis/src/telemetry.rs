@@ -1,5 +1,6 @@
 //! Structured logs: text for people, JSON for log collectors
 //! (`PORTALIS_LOG_FORMAT`), filtered by `PORTALIS_LOG` (`info` by default).
+//! Text is coloured only on a terminal: a file or a pipe gets plain text.
 
 //!
 //! Lines are written to stderr by a thread of their own, through a buffer
@@ -21,7 +22,8 @@ pub fn init(format: LogFormat, filter: &str) -> WorkerGuard {
         .lossy(false)
         .thread_name("portalis-log")
         .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer);
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(std::io::stderr().is_terminal());
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),

@@ -242,3 +242,15 @@ async fn api_keys_are_listed_by_their_first_characters_and_revoked_by_id() {
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("no API key with id 99"), "{}", stderr(&unknown));
 }
+
+/// Logs that go to a file or a pipe are plain text: no terminal colour
+/// codes for a log collector to store.
+#[tokio::test]
+async fn logs_to_a_pipe_carry_no_colour_codes() {
+    let cli = Cli::new().await;
+    let o = cli.command(&["migrate"]).env("PORTALIS_LOG", "debug").output().unwrap();
+    assert!(o.status.success());
+    let logs = stderr(&o);
+    assert!(logs.contains("DEBUG") || logs.contains("INFO"), "something was logged: {logs}");
+    assert!(!logs.contains('\u{1b}'), "no escape sequence: {logs:?}");
+}
