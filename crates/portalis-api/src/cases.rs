@@ -30,24 +30,6 @@ pub struct Nature {
     pub label: String,
 }
 
-/// The body of `PUT /cases/{case_ref}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CaseBody {
-    #[schema(example = "DB3Z-W-B7C-DFW5")]
-    pub portalis_number: String,
-    #[schema(example = "18/01234")]
-    pub rg_number: Option<String>,
-    pub nature: Nature,
-    /// `en_cours`, `cloture` or `radie`.
-    #[schema(example = "en_cours")]
-    pub status: String,
-    /// Date de saisine.
-    #[schema(example = "2018-05-17")]
-    pub filed_on: String,
-    pub chamber: Option<String>,
-}
-
 /// A case as stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
@@ -116,7 +98,7 @@ pub fn parse_case(body: &[u8]) -> Result<CaseInput, ApiError> {
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}", tag = "cases",
     params(("case_ref" = String, Path, description = "The court system's own reference of the case")),
-    request_body(content = CaseBody, content_type = "application/json"),
+    request_body(content = crate::rules::CaseBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = CaseView),
         (status = 200, description = "Replaced, or unchanged", body = CaseView),

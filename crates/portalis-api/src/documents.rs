@@ -9,7 +9,7 @@ use crate::auth::CourtKey;
 use crate::cases::{find_case, find_case_in};
 use crate::fields::{date, Fields};
 use crate::problem::{ApiError, FieldError, Problem};
-use crate::refs::{parse_ref, request_id, ApiPath};
+use crate::refs::{parse_ref, reference, request_id, ApiPath};
 use crate::reply::{audit, respond, rfc3339, segment};
 use crate::ApiState;
 use axum::extract::{FromRequest, Multipart, Request, State};
@@ -23,34 +23,6 @@ use portalis_documents::StoredFile;
 use portalis_storage::{events, parties, Conn, Outcome};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-/// The `metadata` part of `PUT …/documents/{document_ref}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DocumentMetadata {
-    #[schema(example = "Convocation Marie Delestable")]
-    pub title: String,
-    /// `convocation`, `avis`, `recepisse`, `decision` or `autre`.
-    #[schema(example = "convocation")]
-    pub kind: String,
-    #[schema(example = "2018-11-28")]
-    pub issued_on: String,
-    /// The event it belongs to, if any.
-    pub event_ref: Option<String>,
-    /// The parties it is addressed to; empty means all parties.
-    pub addressees: Vec<String>,
-}
-
-/// The multipart body.
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)]
-pub struct DocumentUpload {
-    /// JSON: see `DocumentMetadata`.
-    pub metadata: DocumentMetadata,
-    /// The PDF, at most 20 MB.
-    #[schema(value_type = String, format = Binary)]
-    pub file: Vec<u8>,
-}
 
 /// A document as stored.
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,8 +73,8 @@ pub fn parse_metadata(json: &[u8]) -> Result<Metadata, ApiError> {
     let title = f.required("title", parse_title);
     let kind = f.required("kind", DocumentKind::parse);
     let issued_on = f.required("issued_on", date);
-    let event_ref = f.optional("event_ref", |s| Ok(s.to_owned()));
-    let addressees = f.string_list("addressees");
+    let event_ref = f.optional("event_ref", reference);
+    let addressees = f.list("addressees", reference);
     f.finish()?;
     match (title, kind, issued_on, event_ref, addressees) {
         (Some(title), Some(kind), Some(issued_on), Some(event_ref), Some(addressees)) => {
@@ -206,7 +178,7 @@ pub async fn document_input(conn: &mut Conn, case_id: i64, meta: &Metadata, stor
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
     params(("case_ref" = String, Path), ("document_ref" = String, Path, description = "The court system's reference of the document")),
-    request_body(content = DocumentUpload, content_type = "multipart/form-data"),
+    request_body(content = crate::rules::DocumentUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Created", body = DocumentView),
         (status = 200, description = "Replaced, or unchanged", body = DocumentView),

@@ -6,7 +6,7 @@
 //! writes nothing.
 
 use crate::auth::CourtKey;
-use crate::events::{event_fields, write, EventBody};
+use crate::events::{event_fields, write};
 use crate::fields::{require_json, Fields};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::refs::{reference, request_id, ApiBody};
@@ -28,25 +28,6 @@ pub const MAX_BATCH_EVENTS: usize = 1000;
 
 /// The largest batch body accepted (1,000 events of the longest labels fit).
 pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
-
-/// The body of `POST /api/v1/events/batch`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchBody {
-    /// 1 to 1,000 events, of one or several cases of the court.
-    pub events: Vec<BatchEvent>,
-}
-
-/// One event of a batch: its case, its reference, and the fields of
-/// `PUT …/events/{event_ref}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BatchEvent {
-    #[schema(example = "2018-01234")]
-    pub case_ref: String,
-    #[schema(example = "mise-en-etat-2")]
-    pub event_ref: String,
-    #[serde(flatten)]
-    pub event: EventBody,
-}
 
 /// What a batch did, in total and event by event (in the order sent).
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,7 +86,7 @@ fn parse_batch(body: &[u8], tz: Tz) -> Result<Vec<Item>, ApiError> {
 /// Writes events of several cases at once.
 #[utoipa::path(
     post, path = "/api/v1/events/batch", tag = "events",
-    request_body(content = BatchBody, content_type = "application/json"),
+    request_body(content = crate::rules::BatchBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Every event written (created, replaced or unchanged)", body = BatchView),
         (status = 413, description = "More than 1 MiB", body = Problem, content_type = "application/problem+json"),

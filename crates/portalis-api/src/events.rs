@@ -21,29 +21,6 @@ use portalis_storage::{Outcome, Tx};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The body of `PUT …/events/{event_ref}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EventBody {
-    /// `saisine`, `audience`, `expertise`, `convocation`, `decision`,
-    /// `renvoi` or `cloture`.
-    #[schema(example = "audience")]
-    pub kind: String,
-    /// Local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM`, in the
-    /// court's time zone.
-    #[schema(example = "2019-06-04T14:00")]
-    pub starts_at: String,
-    #[schema(example = "Mises en état")]
-    pub label: Option<String>,
-    #[schema(example = "9")]
-    pub room: Option<String>,
-    /// `prevu`, `annule` or `tenu`.
-    #[schema(example = "prevu")]
-    pub status: String,
-    #[schema(example = "2019-04-11")]
-    pub approved_on: Option<String>,
-}
-
 /// An event as stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
@@ -122,7 +99,7 @@ pub(crate) async fn write(
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
     params(("case_ref" = String, Path), ("event_ref" = String, Path, description = "The court system's reference of the event")),
-    request_body(content = EventBody, content_type = "application/json"),
+    request_body(content = crate::rules::EventBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = EventView),
         (status = 200, description = "Replaced, or unchanged", body = EventView),

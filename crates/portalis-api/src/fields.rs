@@ -93,17 +93,21 @@ impl Fields {
         }
     }
 
-    /// A list of strings (absent or null is an empty list).
-    pub fn string_list(&mut self, field: &str) -> Option<Vec<String>> {
+    /// A list of strings each parsed by `parse` (absent or null is an
+    /// empty list); an invalid item is named `field[i]`.
+    pub fn list<T>(&mut self, field: &str, parse: impl Fn(&str) -> Result<T, Invalid>) -> Option<Vec<T>> {
         match self.take(field) {
             None => Some(Vec::new()),
             Some(Value::Array(items)) => {
-                let strings: Option<Vec<String>> =
-                    items.into_iter().map(|v| v.as_str().map(str::to_owned)).collect();
-                if strings.is_none() {
-                    self.error(field, "must be a list of strings");
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, item) in items.into_iter().enumerate() {
+                    match self.parse_value(&format!("{field}[{i}]"), item, &parse) {
+                        Some(t) => out.push(t),
+                        None => ok = false,
+                    }
                 }
-                strings
+                ok.then_some(out)
             }
             Some(_) => {
                 self.error(field, "must be a list of strings");
@@ -186,32 +190,11 @@ impl Fields {
     }
 }
 
-/// Characters that reorder or hide text (bidirectional controls, zero-width
-/// spaces): in a name they only serve to deceive.
-fn deceptive(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
+/// Free text (`portalis_core::text::free_text`).
+pub use portalis_core::text::free_text as text;
 
-/// Free text: trimmed, 1 to `max` characters, no control characters but
-/// line breaks, no bidirectional controls.
-pub fn text(max: usize) -> impl Fn(&str) -> Result<String, Invalid> {
-    move |s: &str| {
-        let t = s.trim();
-        if t.is_empty() || t.chars().count() > max || t.chars().any(|c| (c.is_control() && c != '\n') || deceptive(c)) {
-            Err(Invalid::new("1 to the allowed number of printable characters", "Le texte n'est pas valide."))
-        } else {
-            Ok(t.to_owned())
-        }
-    }
-}
-
-/// A calendar date `YYYY-MM-DD`.
-pub fn date(s: &str) -> Result<chrono::NaiveDate, Invalid> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.trim().len() == 10)
-        .ok_or(Invalid::new("a date YYYY-MM-DD", "La date doit être au format AAAA-MM-JJ."))
-}
+/// A calendar date `YYYY-MM-DD` (`portalis_core::calendar::parse_date`).
+pub use portalis_core::calendar::parse_date as date;
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod parties;
 pub mod problem;
 mod refs;
+pub mod rules;
 mod reply;
 
 use axum::extract::DefaultBodyLimit;

@@ -23,8 +23,8 @@ Each API key belongs to one court and sees only that court's cases. Errors are a
         crate::documents::put_document, crate::documents::get_document, crate::documents::get_document_file,
         crate::documents::delete_document, crate::documents::get_document_receipts,
     ),
-    components(schemas(crate::problem::Problem, crate::problem::FieldError)),
-    modifiers(&CourtKeyScheme, &CommonProblems),
+    components(schemas(crate::problem::Problem, crate::problem::FieldError, crate::rules::DocumentMetadata)),
+    modifiers(&CourtKeyScheme, &CommonProblems, &PathReferences),
     tags(
         (name = "cases", description = "Cases (affaires)"),
         (name = "parties", description = "Parties and their identification numbers"),
@@ -79,6 +79,29 @@ impl Modify for CommonProblems {
                     r.entry("415".into()).or_insert_with(|| problem("The body's content type is not the one expected").into());
                 }
                 r.entry("503".into()).or_insert_with(|| problem("The service is temporarily unavailable").into());
+            }
+        }
+    }
+}
+
+/// Every reference in a path (`case_ref`, `party_ref`, …) obeys the rule
+/// of references, which the document states on each.
+struct PathReferences;
+
+impl Modify for PathReferences {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        let schema: utoipa::openapi::RefOr<utoipa::openapi::Schema> =
+            serde_json::from_value(crate::rules::reference()).expect("the reference rule is a schema");
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for op in ops.into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    let utoipa::openapi::RefOr::T(p) = p else { continue };
+                    if p.parameter_in == ParameterIn::Path && p.name.ends_with("_ref") {
+                        p.schema = Some(schema.clone());
+                    }
+                }
             }
         }
     }

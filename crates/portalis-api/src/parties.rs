@@ -21,39 +21,6 @@ use portalis_storage::Outcome;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The body of `PUT …/parties/{party_ref}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartyBody {
-    /// `person` or `organisation`.
-    #[schema(example = "person")]
-    pub kind: String,
-    /// A person's given names.
-    #[schema(example = "Marie")]
-    pub given_names: Option<String>,
-    /// A person's family name (required for a person).
-    #[schema(example = "DELESTABLE")]
-    pub family_name: Option<String>,
-    /// An organisation's name (required for an organisation).
-    pub organisation_name: Option<String>,
-    /// `demandeur`, `defendeur`, `intervenant`, `appelant`, `intime`,
-    /// `requerant`, `partie_civile`, `prevenu` or `victime`.
-    #[schema(example = "demandeur")]
-    pub role: String,
-    /// The e-mail address the party declared to the court.
-    #[schema(example = "marie.delestable@example.fr")]
-    pub email: Option<String>,
-    /// The mobile number the party declared to the court.
-    #[schema(example = "0692 12 34 56")]
-    pub mobile: Option<String>,
-    /// The party's lawyer, if any.
-    pub lawyer: Option<String>,
-    /// The date the party consented to electronic communication, if the
-    /// court knows it (CPC art. 748-8).
-    #[schema(example = "2026-01-15")]
-    pub consent_on: Option<String>,
-}
-
 /// A party's consent to electronic communication.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentView {
@@ -183,7 +150,7 @@ fn location(case_ref: &str, party_ref: &str) -> String {
         ("case_ref" = String, Path, description = "The court system's reference of the case"),
         ("party_ref" = String, Path, description = "The court system's reference of the party"),
     ),
-    request_body(content = PartyBody, content_type = "application/json"),
+    request_body(content = crate::rules::PartyBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created, with a new identification number", body = PartyView),
         (status = 200, description = "Replaced, or unchanged; the number is kept", body = PartyView),

@@ -2,19 +2,10 @@
 //! `party_ref`, …), taken from the path or, in a batch, from the body.
 
 use crate::problem::ApiError;
-use portalis_core::Invalid;
 
-/// A court's own reference: 1 to 100 printable characters, no spaces.
-pub fn reference(value: &str) -> Result<String, Invalid> {
-    let ok = !value.is_empty()
-        && value.chars().count() <= 100
-        && value.chars().all(|c| !c.is_control() && !c.is_whitespace());
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(Invalid::new("a reference has 1 to 100 printable characters and no spaces", "La référence n'est pas valide."))
-    }
-}
+/// A court's own reference: 1 to 100 printable characters, no spaces
+/// (`portalis_core::text::reference`).
+pub use portalis_core::text::reference;
 
 /// A reference taken from the path, named `field` when it is refused.
 pub fn parse_ref(field: &'static str, value: &str) -> Result<String, ApiError> {

@@ -46,14 +46,13 @@ pub fn check_pdf(bytes: &[u8]) -> Result<(), FileRefusal> {
     }
 }
 
-/// A document title: 1 to 200 characters once trimmed.
+/// The most characters a document's title holds.
+pub const TITLE_MAX: usize = 200;
+
+/// A document title: one line of 1 to 200 characters once trimmed
+/// ([`crate::text::single_line`]).
 pub fn parse_title(input: &str) -> Result<String, Invalid> {
-    let t = input.trim();
-    if t.is_empty() || t.chars().count() > 200 || t.chars().any(char::is_control) {
-        Err(Invalid::new("1 to 200 printable characters", "Le titre doit comporter de 1 à 200 caractères."))
-    } else {
-        Ok(t.to_owned())
-    }
+    crate::text::single_line(TITLE_MAX)(input).map_err(|_| Invalid::new("1 to 200 printable characters", "Le titre doit comporter de 1 à 200 caractères."))
 }
 
 /// "145 Ko": a size as the guide shows it.

@@ -37,21 +37,33 @@ pub enum EventTime {
 }
 
 impl EventTime {
-    /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+    /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (a day from 1900 to 2999,
+    /// whitespace around allowed).
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s = input.trim();
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            && s.len() == 10 {
-                return Ok(EventTime::Date(d));
-            }
-        if s.len() == 16
-            && let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M") {
-                return Ok(EventTime::DateTime(dt));
-            }
-        Err(Invalid::new(
+        const INVALID: Invalid = Invalid::new(
             "a local date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:MM",
             "La date doit être au format AAAA-MM-JJ ou AAAA-MM-JJTHH:MM.",
-        ))
+        );
+        let s = input.trim();
+        if let Ok(d) = crate::calendar::parse_date(s) {
+            return Ok(EventTime::Date(d));
+        }
+        let (day, time) = s.split_once('T').ok_or(INVALID)?;
+        let d = crate::calendar::parse_date(day).map_err(|_| INVALID)?;
+        let b = time.as_bytes();
+        let two = |i: usize| (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit()).then(|| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0'));
+        if b.len() != 5 || b[2] != b':' {
+            return Err(INVALID);
+        }
+        let t = two(0).zip(two(3)).and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0)).ok_or(INVALID)?;
+        Ok(EventTime::DateTime(d.and_time(t)))
+    }
+
+    /// The pattern of [`EventTime::parse`].
+    pub fn pattern() -> String {
+        use crate::calendar::{DATE, TIME};
+        use crate::text::WHITESPACE;
+        format!("^[{WHITESPACE}]*{DATE}(?:T{TIME})?[{WHITESPACE}]*$")
     }
 
     /// Rebuilds the value from its stored parts.

@@ -25,12 +25,12 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
-/// Upper-cases `input` and drops the spaces, dashes and dots people type
-/// between groups of characters.
+/// What [`compact_upper`] drops, inside a pattern's character class.
+pub(crate) const COMPACT_SEPARATORS: &str = r"\u0020\u0009.\u00A0-";
+
+/// Upper-cases `input` (ASCII letters only: the codes are ASCII) and drops
+/// the spaces, tabs, dashes and dots people type between groups of
+/// characters.
 pub(crate) fn compact_upper(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}' | '\t'))
-        .flat_map(char::to_uppercase)
-        .collect()
+    input.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}' | '\t')).map(|c| c.to_ascii_uppercase()).collect()
 }

@@ -6,6 +6,8 @@ pub mod clock;
 pub mod random;
 pub mod invalid;
 mod enums;
+pub mod text;
+pub mod calendar;
 
 pub mod court;
 pub mod case;

@@ -66,6 +66,28 @@ impl MobileNumber {
         Ok(Self(e164))
     }
 
+    /// The pattern of [`MobileNumber::parse`]: the separators it drops may
+    /// stand anywhere; what is left is a French mobile (national, or
+    /// `+33`/`0033` with or without its 0) or another country's number of 8
+    /// to 15 digits.
+    pub fn pattern() -> String {
+        const S: &str = r"[\u0020.()\u00A0-]*";
+        let digit = |class: &str| format!("{class}{S}");
+        let digits = |n: &str| format!("(?:[0-9]{S}){{{n}}}");
+        let international = format!("(?:\\+{S}|0{S}0{S})");
+        let french_tail = format!("{}{}{}", digit("[67]"), digits("8"), "");
+        let national = format!("0{S}{french_tail}");
+        let france = format!("{international}3{S}3{S}(?:0{S})?{french_tail}");
+        let elsewhere = format!(
+            "{international}(?:{}{}|3{S}{}{})",
+            digit("[0-24-9]"),
+            digits("7,14"),
+            digit("[0-24-9]"),
+            digits("6,13")
+        );
+        format!("^{S}(?:{national}|{france}|{elsewhere})$")
+    }
+
     /// The E.164 form.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -8,7 +8,7 @@ pub struct NacCode(String);
 
 impl NacCode {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s = input.trim().to_uppercase();
+        let s = input.trim().to_ascii_uppercase();
         let b = s.as_bytes();
         let ok = b.len() == 3
             && b[0].is_ascii_digit()
@@ -24,19 +24,24 @@ impl NacCode {
         }
     }
 
+    /// The pattern of [`NacCode::parse`].
+    pub fn pattern() -> String {
+        use crate::text::WHITESPACE;
+        format!("^[{WHITESPACE}]*[0-9][0-9A-Za-z][A-Za-z][{WHITESPACE}]*$")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-/// A nature label: 1 to 300 characters once trimmed.
+/// The most characters a nature's label holds.
+pub const LABEL_MAX: usize = 300;
+
+/// A nature label: free text of 1 to 300 characters
+/// ([`crate::text::free_text`]).
 pub fn parse_label(input: &str) -> Result<String, Invalid> {
-    let t = input.trim();
-    if t.is_empty() || t.chars().count() > 300 {
-        Err(Invalid::new("1 to 300 characters", "Le libellé doit comporter de 1 à 300 caractères."))
-    } else {
-        Ok(t.to_owned())
-    }
+    crate::text::free_text(LABEL_MAX)(input).map_err(|_| Invalid::new("1 to 300 printable characters", "Le libellé doit comporter de 1 à 300 caractères."))
 }
 
 #[cfg(test)]

@@ -24,6 +24,13 @@ impl PortalisNumber {
         Ok(Self(format!("{court}-{letter}-{year}-{increment}")))
     }
 
+    /// The pattern of [`PortalisNumber::parse`]: the separators it drops
+    /// may stand anywhere.
+    pub fn pattern() -> String {
+        let s = format!("[{}]*", crate::invalid::COMPACT_SEPARATORS);
+        format!("^{s}(?:[A-Za-z0-9]{s}){{4}}[A-Za-z]{s}(?:[A-Za-z0-9]{s}){{7,8}}$")
+    }
+
     fn malformed() -> Invalid {
         Invalid::new(
             "a N° Portalis looks like DB3Z-W-B7C-DFW5",

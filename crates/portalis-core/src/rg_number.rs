@@ -8,7 +8,7 @@ pub struct RgNumber(String);
 
 impl RgNumber {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s = input.trim().to_uppercase();
+        let s = input.trim().to_ascii_uppercase();
         let (prefix, number) = match s.split_once(' ') {
             Some((p, n)) => (Some(p.trim()), n.trim()),
             None => (None, s.as_str()),
@@ -34,6 +34,14 @@ impl RgNumber {
                 "Le numéro RG doit ressembler à 22/03700.",
             ))
         }
+    }
+
+    /// The pattern of [`RgNumber::parse`]: a letter and a space before
+    /// the number, or the number alone, whitespace around.
+    pub fn pattern() -> String {
+        use crate::text::WHITESPACE;
+        const BUT_SPACE: &str = r"\u0009-\u000D\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+        format!("^[{WHITESPACE}]*(?:[A-Za-z][{BUT_SPACE}]*\\u0020[{WHITESPACE}]*)?[0-9]{{2}}/[0-9]{{4,6}}[{WHITESPACE}]*$")
     }
 
     pub fn as_str(&self) -> &str {

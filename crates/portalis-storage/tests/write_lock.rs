@@ -48,7 +48,8 @@ async fn processes_that_start_together_on_a_new_file_migrate_it_once() {
     };
     let (a, b, c, d) = tokio::join!(start(), start(), start(), start());
     let applied = [a, b, c, d];
-    assert_eq!(applied.iter().sum::<usize>(), 7, "each migration applied by exactly one of them: {applied:?}");
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    assert_eq!(applied.iter().sum::<usize>(), migrations, "each migration applied by exactly one of them: {applied:?}");
     let path = fresh.trim_start_matches("sqlite://");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));

@@ -333,7 +333,7 @@ impl Config {
             (None, false) => return Err(ConfigError::Missing("PORTALIS_OPERATOR_NAME")),
         };
         let contact_email = match (s.get("PORTALIS_CONTACT_EMAIL"), demo) {
-            (Some(e), _) => portalis_core::email::Email::parse(e)
+            (Some(e), _) => portalis_core::email::Email::parse(e.trim())
                 .map(|e| e.as_str().to_owned())
                 .map_err(|_| ConfigError::Invalid { name: "PORTALIS_CONTACT_EMAIL", reason: "expected an e-mail address".into() })?,
             (None, true) => "contact@portalis.example".to_owned(),
