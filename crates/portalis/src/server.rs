@@ -37,6 +37,7 @@ impl Default for Limits {
 
 /// What a connection beyond the cap reads before it is closed.
 const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 5\r\n\
+Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n\
 Connection: close\r\nContent-Length: 74\r\n\r\nLe service est momentan\xc3\xa9ment satur\xc3\xa9. R\xc3\xa9essayez dans quelques secondes.\n";
 
 /// Serves `app` until `shutdown` resolves, then lets the connections finish
