@@ -106,11 +106,17 @@ pub async fn record_failure(conn: &mut Conn, id: i64, max_failures: i64, now: Da
     Ok(())
 }
 
+/// Uses a code: false when it was used or voided meanwhile.
+///
 /// # Errors
 /// Database errors.
-pub async fn mark_used(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
-    sqlx::query("UPDATE attach_codes SET used_at = $1 WHERE id = $2").bind(instant(now)).bind(id).execute(&mut *conn).await?;
-    Ok(())
+pub async fn mark_used(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    let r = sqlx::query("UPDATE attach_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND voided_at IS NULL")
+        .bind(instant(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// The latest code sent for this user and party, used or not (for the

@@ -59,6 +59,9 @@ impl EndReason {
 /// # Errors
 /// Database errors.
 pub async fn end_for_party(tx: &mut Tx, party_id: i64, reason: EndReason, now: DateTime<Utc>) -> Result<Vec<i64>, StorageError> {
+    // Held, so that an attachment under way (which holds the party too)
+    // either commits before and is ended here, or sees the party changed.
+    tx.lock_row("parties", party_id).await?;
     let now = instant(now);
     sqlx::query(
         "INSERT INTO ended_attachments (user_id, party_id, attached_at, first_viewed_at, ended_at, reason)

@@ -203,10 +203,15 @@ pub async fn submit(
     }
 }
 
-/// The party of this number and who it is attached to, if anyone.
-async fn lookup(conn: &mut Conn, number: &IdentificationNumber) -> Result<Option<(Party, Option<i64>)>, PageError> {
-    let Some(party) = parties::by_identification_number(conn, number).await? else { return Ok(None) };
-    let owner = attachments::owner(conn, party.id).await?;
+/// The party of this number and who it is attached to, if anyone, read
+/// again once the party is held (`parties::lock`): a re-issue, withdrawal
+/// or detachment that committed meanwhile is seen, and one that comes
+/// later waits for this request to end.
+async fn lookup(tx: &mut Tx, number: &IdentificationNumber) -> Result<Option<(Party, Option<i64>)>, PageError> {
+    let Some(found) = parties::by_identification_number(tx, number).await? else { return Ok(None) };
+    parties::lock(tx, found.id).await?;
+    let Some(party) = parties::by_identification_number(tx, number).await?.filter(|p| p.id == found.id) else { return Ok(None) };
+    let owner = attachments::owner(tx, party.id).await?;
     Ok(Some((party, owner)))
 }
 
@@ -214,7 +219,8 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
     // The user's requests check and record their limits one at a time
-    // (two POSTs at once must not both see room for a code).
+    // (two POSTs at once must not both see room for a code), and the
+    // party's codes, whoever asks, once `lookup` holds the party.
     users::lock(&mut tx, ctx.user_id).await?;
     let address = ctx.window(&mut tx, &format!("ip:{}", ctx.ip), "code_request", Duration::hours(1)).await?;
     rate_events::record(&mut tx, &format!("ip:{}", ctx.ip), "code_request", ctx.now).await?;
@@ -235,8 +241,6 @@ async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: At
         Some(found) => found,
     };
     let target = format!("party:{}", party.id);
-    // The same for the party's codes, whoever asks.
-    parties::lock(&mut tx, party.id).await?;
     match owner {
         Some(u) if u == ctx.user_id => {
             portalis_storage::commit(tx).await?;
@@ -298,7 +302,9 @@ async fn attach_party(ctx: &Ctx<'_>, number: &IdentificationNumber, code: &str, 
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
     // A code is the user's: his attempts on it are counted one at a time
-    // (five wrong entries, however they arrive).
+    // (five wrong entries, however they arrive). The party is held too
+    // (`lookup`), so that a re-issue cannot slip between the check of the
+    // code and the attachment.
     users::lock(&mut tx, ctx.user_id).await?;
     if let Err(wait) = ctx.attempt_allowed(&mut tx).await? {
         ctx.audit(&mut tx, "attach", None, "refused", wait.reason()).await?;
@@ -339,7 +345,11 @@ async fn attach_party(ctx: &Ctx<'_>, number: &IdentificationNumber, code: &str, 
             Ok(page.respond())
         }
         Ok((party, code_id, target)) => {
-            attach_codes::mark_used(&mut tx, code_id, ctx.now).await?;
+            if !attach_codes::mark_used(&mut tx, code_id, ctx.now).await? {
+                drop(tx);
+                page.alert = Some(REFUSED.into());
+                return Ok(page.respond());
+            }
             match attachments::create(&mut tx, ctx.user_id, party.id, ctx.now).await {
                 Ok(()) => {}
                 Err(e) if e.is_unique_violation() => {

@@ -102,3 +102,29 @@ async fn a_code_asked_before_a_reissue_attaches_nothing() {
     assert_eq!(status, 422, "the code sent before the re-issue is void");
     assert_eq!(app.count("attachments").await, 0);
 }
+
+/// An attachment and a re-issue at the same moment: whichever commits
+/// first, no account stays attached with the old number (on PostgreSQL,
+/// where both run at once, each holds the party).
+#[tokio::test]
+async fn an_attachment_racing_a_reissue_never_survives_it() {
+    let app = TestApp::spawn().await;
+    app.publish_the_guides_case().await;
+    let marie = Browser::new(&app);
+    marie.login_as(MARIE_NIR).await;
+    for round in 0..8 {
+        app.clock.advance(chrono::Duration::minutes(21));
+        marie.get("/mon-espace").await;
+        let number = app.number_of("marie").await;
+        assert_eq!(marie.attach_form("code", &number, "").await.0, 200, "round {round}");
+        let code = app.last_code().await;
+        let page = marie.get("/mon-espace/ajouter").await.text().await.unwrap();
+        let token = crate::support::form_value(&page, "csrf").unwrap();
+        let form = [("csrf", token.as_str()), ("numero", number.as_str()), ("code", code.as_str()), ("action", "ajouter")];
+        let reissue = format!("{MARIE}/identification-number");
+        let (attached, reissued) = tokio::join!(marie.post("/mon-espace/ajouter", &form), app.post(&reissue));
+        assert_eq!(reissued.status(), 200);
+        let _ = attached.status();
+        assert_eq!(app.count("attachments").await, 0, "round {round}: the re-issue ends whatever the race gave");
+    }
+}
