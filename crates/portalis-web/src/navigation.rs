@@ -10,13 +10,64 @@
 //! only for a navigation from the portal's own pages (`same-origin`) or
 //! one the person started himself — a typed address, a bookmark
 //! (`none`). A browser that sends no Fetch Metadata is believed only when
-//! its `Referer` is the portal's own origin.
+//! its `Referer` is the portal's own origin. A prefetch or a prerender
+//! (`Sec-Purpose`) is never the person's act, whatever it says of itself.
+//!
+//! One more: the person who follows a link to a document while signed out
+//! goes to FranceConnect and comes back, a chain the browser calls
+//! cross-site. The login's callback marks the page it sends him to
+//! ([`arrival_cookie`]: an HMAC of the new session and that path, for two
+//! minutes); that page, in that session, is his own navigation.
 
-use crate::WebState;
+use crate::session::SESSION_COOKIE;
+use crate::{cookies, WebState};
 use axum::extract::FromRequestParts;
 use axum::http::header::REFERER;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use portalis_core::secret::sha256_hex;
+use ring::hmac;
 use std::convert::Infallible;
+
+/// The cookie that marks the page a login sends the person back to.
+pub const ARRIVAL_COOKIE: &str = "arrival";
+/// How long the mark lasts, in seconds.
+const ARRIVAL_SECONDS: i64 = 120;
+
+fn arrival_tag(key: &hmac::Key, session_hash: &str, path: &str) -> hmac::Tag {
+    hmac::sign(key, format!("arrival|{session_hash}|{path}").as_bytes())
+}
+
+/// The cookie the login's callback sets for `path`, the page it sends the
+/// person to, in the session whose cookie value is `session_token`.
+pub fn arrival_cookie(key: &hmac::Key, session_token: &str, path: &str, secure: bool) -> HeaderValue {
+    let tag = arrival_tag(key, &sha256_hex(session_token.as_bytes()), path);
+    cookies::set(&cookies::name(ARRIVAL_COOKIE, secure), &URL_SAFE_NO_PAD.encode(tag.as_ref()), Some(ARRIVAL_SECONDS), secure)
+}
+
+/// Whether the request is the page a login just sent this session to.
+fn arrived(headers: &HeaderMap, path: &str, key: &hmac::Key, secure: bool) -> bool {
+    let (Some(session), Some(mark)) =
+        (cookies::get(headers, &cookies::name(SESSION_COOKIE, secure)), cookies::get(headers, &cookies::name(ARRIVAL_COOKIE, secure)))
+    else {
+        return false;
+    };
+    let Ok(mark) = URL_SAFE_NO_PAD.decode(mark) else { return false };
+    let message = format!("arrival|{}|{path}", sha256_hex(session.as_bytes()));
+    hmac::verify(key, message.as_bytes(), &mark).is_ok()
+}
+
+/// A prefetch or a prerender, which the browser may make on its own.
+fn speculative(headers: &HeaderMap) -> bool {
+    ["sec-purpose", "purpose", "x-purpose", "x-moz"].iter().any(|h| {
+        headers.get_all(*h).iter().any(|v| {
+            let v = String::from_utf8_lossy(v.as_bytes()).to_ascii_lowercase();
+            v.contains("prefetch") || v.contains("prerender") || v.contains("preview")
+        })
+    })
+}
 
 /// How the request came.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +86,10 @@ impl Navigation {
     }
 
     /// Reads the headers; `origin` is the portal's (`https://justice.example`).
-    pub fn of(headers: &axum::http::HeaderMap, origin: &str) -> Self {
+    pub fn of(headers: &HeaderMap, origin: &str) -> Self {
+        if speculative(headers) {
+            return Navigation::Elsewhere;
+        }
         let values: Vec<&str> = headers.get_all("sec-fetch-site").iter().filter_map(|v| v.to_str().ok()).collect();
         match values.as_slice() {
             [] => {
@@ -55,7 +109,12 @@ impl FromRequestParts<WebState> for Navigation {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        Ok(Navigation::of(&parts.headers, &state.settings.origin))
+        let s = &state.settings;
+        let path = parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str());
+        Ok(match Navigation::of(&parts.headers, &s.origin) {
+            Navigation::Elsewhere if !speculative(&parts.headers) && arrived(&parts.headers, path, &s.signing_key, s.secure_cookies) => Navigation::Own,
+            n => n,
+        })
     }
 }
 
@@ -91,5 +150,23 @@ mod tests {
         assert_eq!(with(&[]), Navigation::Elsewhere, "nothing says where it comes from");
         assert_eq!(with(&[("referer", "https://justice.example.evil.example/")]), Navigation::Elsewhere);
         assert_eq!(with(&[("referer", "http://justice.example/")]), Navigation::Elsewhere, "another scheme is another origin");
+        assert_eq!(with(&[("sec-fetch-site", "none"), ("sec-purpose", "prefetch;prerender")]), Navigation::Elsewhere, "a prerender");
+        assert_eq!(with(&[("sec-fetch-site", "same-origin"), ("purpose", "prefetch")]), Navigation::Elsewhere);
+    }
+
+    #[test]
+    fn the_page_a_login_sends_to_is_marked_for_that_session_only() {
+        let key = crate::signing_key(b"key");
+        let cookie = super::arrival_cookie(&key, "token", "/dossiers/a/documents/b", false);
+        let mark = cookie.to_str().unwrap().split(';').next().unwrap().to_owned();
+        let headers = |session: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("cookie", HeaderValue::from_str(&format!("portalis-session={session}; {mark}")).unwrap());
+            h
+        };
+        assert!(super::arrived(&headers("token"), "/dossiers/a/documents/b", &key, false));
+        assert!(!super::arrived(&headers("token"), "/dossiers/a/documents/c", &key, false), "another page");
+        assert!(!super::arrived(&headers("other"), "/dossiers/a/documents/b", &key, false), "another session");
+        assert!(!super::arrived(&headers("token"), "/dossiers/a/documents/b", &crate::signing_key(b"k2"), false));
     }
 }

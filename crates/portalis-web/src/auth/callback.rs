@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use portalis_core::secret::sha256_hex;
 use portalis_franceconnect::{Identity, LoginAttempt, LoginError};
 use portalis_storage::{audit as audit_log, login_attempts, sessions, users};
@@ -87,13 +87,19 @@ pub async fn callback(
         Ok(identity) => {
             let return_to = stored.map(|a| a.return_to).unwrap_or_else(|| "/mon-espace".into());
             let token = open_session(&state, &visitor, &identity).await?;
+            // The page he comes back to is his own navigation, although
+            // the browser will call the chain from FranceConnect cross-site.
+            let arrival = crate::navigation::arrival_cookie(&state.settings.signing_key, &token, &return_to, secure);
+            // Several cookies: appended (an array of headers would keep
+            // the last `Set-Cookie` only).
             Ok((
                 StatusCode::SEE_OTHER,
-                [
-                    (header::LOCATION, return_to.parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?),
+                [(header::LOCATION, return_to.parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
+                AppendHeaders([
                     (header::SET_COOKIE, cookies::set(&cookies::name(SESSION_COOKIE, secure), &token, None, secure)),
-                ],
-                [clear_login],
+                    clear_login,
+                    (header::SET_COOKIE, arrival),
+                ]),
             )
                 .into_response())
         }

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use portalis_storage::sessions;
 use std::collections::HashMap;
 
@@ -42,7 +42,7 @@ pub async fn logout(State(state): State<WebState>, visitor: Visitor, PageForm(fo
         Ok(url) => Ok((
             StatusCode::SEE_OTHER,
             [(header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
-            [clear_session, (header::SET_COOKIE, cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure))],
+            AppendHeaders([clear_session, (header::SET_COOKIE, cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure))]),
         )
             .into_response()),
         Err(e) => {

@@ -393,7 +393,12 @@ impl Browser {
 
     /// The same, with the form token taken elsewhere (a signed-in user's).
     pub async fn through_franceconnect_with(&self, token: &str, nir: &str) -> Response {
-        let to_fc = self.post("/connexion/franceconnect", &[("csrf", token), ("retour", "/mon-espace")]).await;
+        self.through_franceconnect_returning(token, nir, "/mon-espace").await
+    }
+
+    /// The same, from a login page that is to return to `retour`.
+    pub async fn through_franceconnect_returning(&self, token: &str, nir: &str, retour: &str) -> Response {
+        let to_fc = self.post("/connexion/franceconnect", &[("csrf", token), ("retour", retour)]).await;
         assert_eq!(to_fc.status(), 303, "the button sends to FranceConnect");
         let choose = self.follow(to_fc).await;
         assert_eq!(choose.status(), 200);

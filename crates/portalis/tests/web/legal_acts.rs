@@ -73,3 +73,33 @@ async fn a_case_page_opened_from_another_site_records_no_consent_until_the_perso
     assert_eq!(marie.get(&case).await.status(), 200);
     assert_eq!(maries_consent(&app).await["source"], "consultation", "her own click records it");
 }
+
+/// A signed-out person follows a link to a document (from his webmail: a
+/// cross-site navigation), signs in with FranceConnect and lands on it: a
+/// chain the browser calls cross-site, but his own act, which the login
+/// marked for that page and that session.
+#[tokio::test]
+async fn a_document_reached_through_the_login_makes_the_receipt() {
+    let (app, marie) = marie_with_her_cases().await;
+    let (_, document) = guide_case_and_a_document(&app, &marie).await;
+    let later = Browser::new(&app);
+    let to_login = later.get_from(&document, "cross-site").await;
+    assert_eq!(to_login.status(), 303);
+    let login = later.follow(to_login).await;
+    let html = login.text().await.unwrap();
+    let token = crate::support::form_value(&html, "csrf").unwrap();
+    let retour = crate::support::form_value(&html, "retour").unwrap_or_else(|| document.clone());
+    assert_eq!(retour, document, "the login page returns to the document");
+    let back = later.through_franceconnect_returning(&token, crate::support::MARIE_NIR, &retour).await;
+    let landed = later.follow(back).await;
+    assert_eq!(landed.status(), 200);
+    assert!(landed.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert_eq!(app.count("document_receipts").await, 1, "his own act");
+
+    // The mark holds for that page only: another document reached from
+    // another site the same minute makes no receipt.
+    let page = later.get_from(&local_links(&later.get("/mon-espace").await.text().await.unwrap()).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap(), "cross-site").await.text().await.unwrap();
+    let other = local_links(&page).into_iter().filter(|l| l.contains("/documents/")).find(|l| *l != document).unwrap();
+    assert_eq!(later.get_from(&other, "cross-site").await.status(), 200);
+    assert_eq!(app.count("document_receipts").await, 1);
+}

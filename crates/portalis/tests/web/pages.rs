@@ -150,10 +150,20 @@ async fn every_page_is_reachable_from_the_header_or_the_footer() {
 async fn the_cookies_page_lists_every_cookie_the_portal_sets() {
     let app = TestApp::spawn().await;
     let page = Browser::new(&app).get("/cookies").await.text().await.unwrap();
-    // Every cookie name the web crate can set.
-    let sources = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/session.rs")).unwrap()
-        + &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/auth/start.rs")).unwrap()
-        + &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src/auth/logout.rs")).unwrap();
+    // Every cookie name the web crate can set, wherever it is declared.
+    fn sources(dir: &std::path::Path, into: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, into);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                into.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let mut text = String::new();
+    sources(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../portalis-web/src")), &mut text);
+    let sources = text;
     for line in sources.lines().filter(|l| l.contains("_COOKIE: &str = \"")) {
         let name = line.split('"').nth(1).unwrap();
         assert!(page.contains(&format!("portalis-{name}")), "the cookie {name} is declared on the page");

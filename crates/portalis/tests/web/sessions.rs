@@ -185,3 +185,23 @@ async fn unsolicited_returns_from_the_provider_write_nothing() {
     }
     assert_eq!(app.count("audit_log").await, audited, "no audit row, no write");
 }
+
+/// Answers that set several cookies send them all (an array of headers
+/// kept only the last: the session cookie outlived the logout, the login
+/// cookie its callback).
+#[tokio::test]
+async fn logout_and_login_send_every_cookie_they_set() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let back = browser.through_franceconnect(MARIE_NIR).await;
+    let callback = browser.get_from(back.headers()["location"].to_str().unwrap(), "same-site").await;
+    let set: Vec<String> = callback.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(set.iter().any(|c| c.starts_with("portalis-session=")), "{set:?}");
+    assert!(set.iter().any(|c| c.starts_with("portalis-login=;") && c.contains("Max-Age=0")), "the login cookie is cleared: {set:?}");
+    assert!(set.iter().any(|c| c.starts_with("portalis-arrival=")), "{set:?}");
+    let space = browser.get("/mon-espace").await.text().await.unwrap();
+    let out = browser.post("/deconnexion", &[("csrf", &crate::support::form_value(&space, "csrf").unwrap())]).await;
+    let set: Vec<String> = out.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(set.iter().any(|c| c.starts_with("portalis-session=;") && c.contains("Max-Age=0")), "the session cookie is cleared: {set:?}");
+    assert!(set.iter().any(|c| c.starts_with("portalis-logout=")), "{set:?}");
+}
