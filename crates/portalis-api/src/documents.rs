@@ -270,7 +270,7 @@ pub async fn get_document_file(
         let mut conn = state.db.read().await?;
         find_document(&mut conn, &court, &case_ref, &document_ref).await?.1
     };
-    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256).await?;
+    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256, doc.details.size_bytes.max(0) as u64).await?;
     let mut response = bytes.into_response();
     let headers: &mut HeaderMap = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PDF_CONTENT_TYPE));

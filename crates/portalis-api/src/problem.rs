@@ -89,7 +89,10 @@ impl From<StorageError> for ApiError {
 
 impl From<DocumentError> for ApiError {
     fn from(e: DocumentError) -> Self {
-        ApiError::Internal(e.to_string())
+        match e {
+            DocumentError::Busy => ApiError::Unavailable,
+            e => ApiError::Internal(e.to_string()),
+        }
     }
 }
 

@@ -29,7 +29,12 @@ pub enum DocumentError {
     Io(#[from] std::io::Error),
     #[error("the document store is closed")]
     Closed,
+    #[error("too many documents are being read at once")]
+    Busy,
 }
+
+/// How long a read waits for its part of the memory budget.
+pub const READ_BUDGET_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The memory all reads of files may hold at once.
 pub const READ_BUDGET_BYTES: u64 = 256 << 20;
@@ -72,8 +77,11 @@ pub struct DocumentStore {
     inner: Arc<dyn ObjectStore>,
     prefix: Option<Path>,
     description: String,
-    /// Kibibytes of [`READ_BUDGET_BYTES`] not held by a read.
+    /// Kibibytes of the read budget not held by a read, and how long a
+    /// read waits for its part.
     budget: Arc<tokio::sync::Semaphore>,
+    budget_kib: u32,
+    budget_wait: std::time::Duration,
 }
 
 impl std::fmt::Debug for DocumentStore {
@@ -127,7 +135,15 @@ impl DocumentStore {
 
     fn new(inner: Arc<dyn ObjectStore>, prefix: Option<Path>, description: String) -> Self {
         let budget = Arc::new(tokio::sync::Semaphore::new(READ_BUDGET_KIB as usize));
-        Self { inner, prefix, description, budget }
+        Self { inner, prefix, description, budget, budget_kib: READ_BUDGET_KIB, budget_wait: READ_BUDGET_WAIT }
+    }
+
+    /// The same store with another read budget (tests).
+    pub fn with_read_budget(mut self, bytes: u64, wait: std::time::Duration) -> Self {
+        self.budget_kib = u32::try_from(bytes >> 10).unwrap_or(u32::MAX).max(1);
+        self.budget = Arc::new(tokio::sync::Semaphore::new(self.budget_kib as usize));
+        self.budget_wait = wait;
+        self
     }
 
     fn path(&self, key: &str) -> Path {
@@ -160,23 +176,37 @@ impl DocumentStore {
     /// it, before any byte of it is handed out: a file altered underneath,
     /// even without changing its length, is never served as complete.
     ///
-    /// Files wait in memory (20 MB at most each) within a budget of
-    /// [`READ_BUDGET_BYTES`] for all reads at once; a read beyond it waits
-    /// for memory to be freed. The budget is held until the last copy of
-    /// the returned bytes is dropped (the response is sent).
+    /// Files wait in memory within a budget of [`READ_BUDGET_BYTES`] for
+    /// all reads at once, counted from the size recorded with the document
+    /// (`expected_size`) before the store is asked; a read that cannot get
+    /// its part within [`READ_BUDGET_WAIT`] is refused as busy. The budget
+    /// is held until the last copy of the returned bytes is dropped (the
+    /// response is sent). A stored object of another size is refused
+    /// before it is read.
     ///
     /// # Errors
-    /// [`DocumentError::Corrupt`] when the bytes do not match (logged as
-    /// an integrity failure), [`DocumentError::Missing`] when the file is
-    /// gone, storage errors.
-    pub async fn get(&self, key: &str, expected_sha256: &str) -> Result<Bytes, DocumentError> {
+    /// [`DocumentError::Corrupt`] when the size or the bytes do not match
+    /// (logged as an integrity failure), [`DocumentError::Missing`] when
+    /// the file is gone, [`DocumentError::Busy`], storage errors.
+    pub async fn get(&self, key: &str, expected_sha256: &str, expected_size: u64) -> Result<Bytes, DocumentError> {
+        let kib = u32::try_from(expected_size.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.budget_kib);
+        let permit = match tokio::time::timeout(self.budget_wait, self.budget.clone().acquire_many_owned(kib)).await {
+            Ok(Ok(p)) => p,
+            Ok(Err(_)) => return Err(DocumentError::Closed),
+            Err(_) => {
+                tracing::warn!(key, "no memory left for one more document read: refused as busy");
+                return Err(DocumentError::Busy);
+            }
+        };
         let result = match self.inner.get(&self.path(key)).await {
             Ok(r) => r,
             Err(object_store::Error::NotFound { .. }) => return Err(DocumentError::Missing { key: key.to_owned() }),
             Err(e) => return Err(e.into()),
         };
-        let kib = u32::try_from(result.meta.size.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, READ_BUDGET_KIB);
-        let permit = self.budget.clone().acquire_many_owned(kib).await.map_err(|_| DocumentError::Closed)?;
+        if result.meta.size != expected_size {
+            tracing::error!(key, integrity_failure = true, stored = result.meta.size, expected_size, "stored document has another size: not served");
+            return Err(DocumentError::Corrupt { key: key.to_owned() });
+        }
         let bytes = result.bytes().await?;
         if sha256_hex(&bytes) != expected_sha256 {
             tracing::error!(key, integrity_failure = true, "stored document failed its integrity check: not served");

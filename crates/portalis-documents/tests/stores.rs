@@ -14,16 +14,17 @@ async fn stores_a_file_once_and_detects_corruption(store: DocumentStore) {
     let b = store.put(Bytes::from_static(PDF)).await.unwrap();
     assert_eq!(a, b, "the same file has the same key");
     assert_eq!(a.size, PDF.len() as u64);
-    assert_eq!(store.get(&a.key, &a.sha256).await.unwrap(), Bytes::from_static(PDF));
+    assert_eq!(store.get(&a.key, &a.sha256, a.size).await.unwrap(), Bytes::from_static(PDF));
 
     // Altered without changing its length: refused whole, before any byte.
     let mut same_size = PDF.to_vec();
     same_size[PDF.len() / 2] ^= 0x20;
     store.overwrite_for_tests(&a.key, Bytes::from(same_size)).await.unwrap();
-    assert!(matches!(store.get(&a.key, &a.sha256).await, Err(DocumentError::Corrupt { .. })));
+    assert!(matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Corrupt { .. })));
+    // Of another size: refused before it is read.
     store.overwrite_for_tests(&a.key, Bytes::from_static(b"%PDF-1.4 tampered")).await.unwrap();
-    assert!(matches!(store.get(&a.key, &a.sha256).await, Err(DocumentError::Corrupt { .. })));
-    assert!(matches!(store.get("ab/missing.pdf", &a.sha256).await, Err(DocumentError::Missing { .. })));
+    assert!(matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Corrupt { .. })));
+    assert!(matches!(store.get("ab/missing.pdf", &a.sha256, a.size).await, Err(DocumentError::Missing { .. })));
     store.ping().await.unwrap();
 }
 
@@ -87,4 +88,20 @@ fn an_unknown_scheme_is_refused() {
         DocumentStore::open("ftp://host/dir", &S3Settings::default()),
         Err(DocumentError::UnsupportedUrl(_))
     ));
+}
+
+#[tokio::test]
+async fn reads_beyond_the_memory_budget_wait_then_are_refused_as_busy() {
+    let dir = std::env::temp_dir().join(format!("portalis-docs-budget-{}", std::process::id()));
+    let store = DocumentStore::open(&format!("file://{}", dir.display()), &S3Settings::default())
+        .unwrap()
+        .with_read_budget(4096, Duration::from_millis(50));
+    let big = Bytes::from([b"%PDF-1.4\n".as_slice(), &[b'x'; 3000]].concat());
+    let a = store.put(big).await.unwrap();
+    let held = store.get(&a.key, &a.sha256, a.size).await.unwrap();
+    assert!(matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Busy)), "the first read holds most of the budget");
+    drop(held);
+    assert!(store.get(&a.key, &a.sha256, a.size).await.is_ok(), "sent, its memory is free again");
+    assert!(matches!(store.get(&a.key, &a.sha256, a.size + 1).await, Err(DocumentError::Corrupt { .. })), "another size than recorded");
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -79,11 +79,11 @@ async fn a_whole_journey_logs_no_secret() {
 async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
     let logs = capture();
     let (app, marie) = support::marie_with_her_cases().await;
-    let (key, sha): (String, String) = {
+    let (key, sha, size): (String, String, i64) = {
         let mut conn = app.services.db.read().await.unwrap();
-        sqlx::query_as("SELECT storage_key, sha256 FROM documents LIMIT 1").fetch_one(&mut *conn).await.unwrap()
+        sqlx::query_as("SELECT storage_key, sha256, size_bytes FROM documents LIMIT 1").fetch_one(&mut *conn).await.unwrap()
     };
-    let mut altered = app.services.documents.get(&key, &sha).await.unwrap().to_vec();
+    let mut altered = app.services.documents.get(&key, &sha, size as u64).await.unwrap().to_vec();
     altered[10] ^= 0x01;
     app.services.documents.overwrite_for_tests(&key, bytes::Bytes::from(altered)).await.unwrap();
     // Downloading every document of every case reaches the altered one.

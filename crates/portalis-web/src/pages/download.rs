@@ -54,10 +54,12 @@ pub async fn download(
     };
     // Read whole and checked before anything is sent: a file that does not
     // match its checksum never leaves as a complete download.
-    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256).await.map_err(|e| {
+    let size = doc.details.size_bytes.max(0) as u64;
+    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256, size).await.map_err(|e| {
         tracing::error!(error = %e, document = doc.id, "cannot serve a document");
         match e {
             DocumentError::Corrupt { .. } | DocumentError::Missing { .. } => PageError::DocumentUnavailable,
+            DocumentError::Busy => PageError::Unavailable,
             _ => PageError::Internal,
         }
     })?;

@@ -17,12 +17,12 @@ async fn a_document(marie: &Browser) -> String {
 /// Every stored file, altered without changing its length: one byte in
 /// the middle.
 async fn tamper_every_file(app: &TestApp) {
-    let files: Vec<(String, String)> = {
+    let files: Vec<(String, String, i64)> = {
         let mut conn = app.services.db.read().await.unwrap();
-        sqlx::query_as("SELECT DISTINCT storage_key, sha256 FROM documents").fetch_all(&mut *conn).await.unwrap()
+        sqlx::query_as("SELECT DISTINCT storage_key, sha256, size_bytes FROM documents").fetch_all(&mut *conn).await.unwrap()
     };
-    for (key, sha) in files {
-        let mut altered = app.services.documents.get(&key, &sha).await.unwrap().to_vec();
+    for (key, sha, size) in files {
+        let mut altered = app.services.documents.get(&key, &sha, size as u64).await.unwrap().to_vec();
         let middle = altered.len() / 2;
         altered[middle] ^= 0x20;
         app.services.documents.overwrite_for_tests(&key, Bytes::from(altered)).await.unwrap();
