@@ -4,8 +4,11 @@
 //! (`tests/patterns.rs` checks each pair on generated strings).
 //!
 //! Patterns use only what ECMA-262, Python and Rust regular expressions
-//! read alike: anchors, classes of `\uXXXX` code points and ranges,
-//! non-capturing groups, alternation and bounded repetition.
+//! all read: anchors, classes of `\uXXXX` code points and ranges,
+//! non-capturing groups, alternation and bounded repetition. Repetition
+//! counts characters (code points), as JSON Schema validators and the
+//! parsers do; an ECMA-262 engine without its `u` flag would count a
+//! character beyond the BMP (an emoji) twice.
 
 use crate::Invalid;
 

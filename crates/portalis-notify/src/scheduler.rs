@@ -75,8 +75,17 @@ impl Scheduler {
         portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
-        portalis_storage::outbox::forget_before(&mut tx, now - self.retention.outbox).await?;
         portalis_storage::commit(tx).await?;
+        // The outbox may hold many: a thousand a transaction, so that the
+        // write lock is never held long.
+        loop {
+            let mut tx = self.db.begin().await?;
+            let forgotten = portalis_storage::outbox::forget_some_before(&mut tx, now - self.retention.outbox).await?;
+            portalis_storage::commit(tx).await?;
+            if forgotten < portalis_storage::outbox::FORGET_BATCH as u64 {
+                break;
+            }
+        }
         Ok(true)
     }
 

@@ -117,8 +117,13 @@ impl Worker {
                     DeliveryError::Temporary(_) => retry_at(now, m.attempts),
                     DeliveryError::Permanent(_) => None,
                 };
-                tracing::warn!(id = m.id, channel = m.message.channel.code(), attempts = m.attempts, error = %e, "delivery failed");
-                outbox::mark_attempt_failed(&mut tx, m.id, &e.to_string(), retry).await?;
+                // A gateway's or server's answer may quote the message.
+                let error = match &m.message.secret {
+                    Some(secret) => e.to_string().replace(secret.as_str(), outbox::MASK),
+                    None => e.to_string(),
+                };
+                tracing::warn!(id = m.id, channel = m.message.channel.code(), attempts = m.attempts, %error, "delivery failed");
+                outbox::mark_attempt_failed(&mut tx, m.id, &error, retry).await?;
                 if retry.is_some() {
                     pass.retried += 1;
                 } else {

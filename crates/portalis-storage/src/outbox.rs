@@ -202,8 +202,8 @@ pub async fn reference(conn: &mut Conn, id: i64, candidate: &str) -> Result<Stri
 }
 
 /// Masks the message's secret in its stored body and forgets it: once a
-/// message is delivered or given up, a copy of the database no longer
-/// holds the number or the code it carried.
+/// message is delivered or given up, the outbox of a copy of the database
+/// no longer holds the number or the code it carried.
 ///
 /// # Errors
 /// Database errors.
@@ -216,38 +216,35 @@ pub async fn forget_secret(conn: &mut Conn, id: i64) -> Result<(), StorageError>
     Ok(())
 }
 
-/// Deletes the messages delivered or given up before `before`, but the
-/// avis de mise à disposition, whose sending is a legal record of the
-/// document's receipts (`document_notices`), a thousand at a time. Returns
-/// how many.
+/// How many messages [`forget_some_before`] deletes at once.
+pub const FORGET_BATCH: i64 = 1000;
+
+/// Deletes up to [`FORGET_BATCH`] messages delivered or given up before
+/// `before`, but the avis de mise à disposition, whose sending is a legal
+/// record of the document's receipts (`document_notices`); the reminders
+/// and updates that named them keep their rows. Returns how many: call
+/// again, in a new transaction, while it is a whole batch.
 ///
 /// # Errors
 /// Database errors.
-pub async fn forget_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64, StorageError> {
-    const BATCH: i64 = 1000;
-    let before = instant(before);
-    let mut forgotten = 0;
-    loop {
-        let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM outbox o WHERE status IN ('sent', 'failed') AND created_at < $1
-             AND NOT EXISTS (SELECT 1 FROM document_notices n WHERE n.outbox_id = o.id) ORDER BY id LIMIT $2",
-        )
-        .bind(&before)
-        .bind(BATCH)
-        .fetch_all(&mut *conn)
-        .await?;
-        if ids.is_empty() {
-            return Ok(forgotten);
-        }
-        let list = ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(", ");
-        for table in ["hearing_reminders", "case_updates"] {
-            sqlx::query(&format!("UPDATE {table} SET outbox_id = NULL WHERE outbox_id IN ({list})")).execute(&mut *conn).await?;
-        }
-        forgotten += sqlx::query(&format!("DELETE FROM outbox WHERE id IN ({list})")).execute(&mut *conn).await?.rows_affected();
-        if (ids.len() as i64) < BATCH {
-            return Ok(forgotten);
-        }
+pub async fn forget_some_before(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM outbox o WHERE status IN ('sent', 'failed') AND created_at < $1
+         AND NOT EXISTS (SELECT 1 FROM document_notices n WHERE n.outbox_id = o.id) ORDER BY id LIMIT $2",
+    )
+    .bind(instant(before))
+    .bind(FORGET_BATCH)
+    .fetch_all(&mut *conn)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
     }
+    // Ids read from the database: numbers only.
+    let list = ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(", ");
+    for table in ["hearing_reminders", "case_updates"] {
+        sqlx::query(&format!("UPDATE {table} SET outbox_id = NULL WHERE outbox_id IN ({list})")).execute(&mut *conn).await?;
+    }
+    Ok(sqlx::query(&format!("DELETE FROM outbox WHERE id IN ({list})")).execute(&mut *conn).await?.rows_affected())
 }
 
 /// The latest messages, newest first (the development outbox, tests).

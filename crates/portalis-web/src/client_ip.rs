@@ -95,7 +95,10 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, header: &str, trusted: 
     if !trusted.trust(peer) {
         return peer;
     }
-    let hops: Vec<&str> = headers.get_all(header).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    // Every line, even one with bytes that are not visible ASCII (a client
+    // can send those; the proxy appends the real address after them).
+    let lines: Vec<String> = headers.get_all(header).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+    let hops: Vec<&str> = lines.iter().flat_map(|v| v.split(',')).collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
         match parse_hop(hop) {
@@ -167,6 +170,14 @@ mod tests {
         assert_eq!(client("10.0.0.1", &["10.9.9.9, 10.2.3.4"], "10.0.0.0/8"), "10.9.9.9");
         // No header: the proxy itself.
         assert_eq!(client("10.0.0.1", &[], "10.0.0.0/8"), "10.0.0.1");
+    }
+
+    #[test]
+    fn a_line_with_other_bytes_keeps_the_address_the_proxy_appended() {
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", HeaderValue::from_bytes("é, 198.51.100.9".as_bytes()).unwrap());
+        let trusted = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        assert_eq!(client_address(ip("10.0.0.1"), &h, "x-forwarded-for", &trusted).to_string(), "198.51.100.9");
     }
 
     #[test]
