@@ -206,8 +206,10 @@ pub async fn put_document(
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
     let documents::Put { document: doc, outcome, published } = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
-    if published {
-        crate::notifications::avis(&mut tx, &court, &case, &doc, &state.public_url).await?;
+    if outcome != Outcome::Unchanged {
+        // A new publication tells every addressee; a change may add some.
+        let at = if published { doc.published_at } else { now };
+        crate::notifications::avis(&mut tx, &court, &case, &doc, &state.public_url, at).await?;
     }
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/document:{document_ref}", case.case_ref);

@@ -54,13 +54,16 @@ pub async fn identification_number(
 /// Changes within this long make one e-mail.
 pub const UPDATE_WINDOW_MINUTES: i64 = 5;
 
-/// The avis de mise à disposition of a document just made available: to
-/// each addressee attached to an account, once per publication.
+/// The avis de mise à disposition of a document made available: to each
+/// addressee attached to an account who has not had one for this
+/// publication — all of them for a new publication, a party the court has
+/// just added to the addressees otherwise. `at` is when it was made
+/// available to them (the publication, or the change of addressees).
 ///
 /// # Errors
 /// Database errors.
-pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, portal_url: &str) -> Result<usize, StorageError> {
-    let local = doc.published_at.with_timezone(&court.details.time_zone);
+pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, portal_url: &str, at: chrono::DateTime<chrono::Utc>) -> Result<usize, StorageError> {
+    let local = at.with_timezone(&court.details.time_zone);
     let made_available = format!("{} à {}", french::long_date(local.date_naive()), local.format("%H:%M"));
     let mut sent = 0;
     for r in notices::attached_parties(conn, case.id).await? {
@@ -71,7 +74,7 @@ pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, p
         }
         let a = Avis { court_name: &court.details.name, case_number: &case.details.portalis_number, made_available: &made_available, portal_url };
         let m = NewMessage { channel: Channel::Email, recipient: email.to_owned(), subject: Some(a.subject()), body: a.body(), kind: "avis".into(), secret: None };
-        let outbox_id = outbox::enqueue(conn, &m, doc.published_at).await?;
+        let outbox_id = outbox::enqueue(conn, &m, at).await?;
         notices::add_notice(conn, doc.id, r.party_id, doc.published_at, outbox_id).await?;
         sent += 1;
     }

@@ -173,10 +173,12 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
             let input = portalis_api::documents::document_input(tx, case_id, meta, stored).await.map_err(describe)?;
             let put = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
-            if put.published {
+            if put.outcome != Outcome::Unchanged {
+                // A new publication tells every addressee; a change may add some.
+                let at = if put.published { put.document.published_at } else { now };
                 let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::avis(tx, court, &case, &put.document, &url).await.map_err(|e| e.to_string())?;
+                portalis_api::notifications::avis(tx, court, &case, &put.document, &url, at).await.map_err(|e| e.to_string())?;
             }
             Ok(put.outcome)
         }

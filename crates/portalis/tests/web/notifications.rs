@@ -349,3 +349,21 @@ async fn a_new_file_needs_its_own_receipt() {
     let again: Value = app.get_with(&key, receipts).await.json().await.unwrap();
     assert_eq!(again[0]["first_consulted_at"], "2026-11-26T10:05:00Z");
 }
+
+/// A party the court adds to a document's addressees is told, as if it had
+/// just been published for him, and the others are not told again.
+#[tokio::test]
+async fn a_party_added_to_the_addressees_gets_his_avis() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    assert_eq!(publish(&app, &key, "pour-nicolas", json!(["nicolas-larret"]), 1).await.status(), 201);
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 0, "Nicolas is not attached, Marie not addressed");
+    app.clock.advance(Duration::hours(3));
+    assert_eq!(publish(&app, &key, "pour-nicolas", json!(["nicolas-larret", "marie-delestable"]), 1).await.status(), 200);
+    let avis = app.outbox_of_kind("avis").await;
+    assert_eq!(avis.len(), 1);
+    assert_eq!(avis[0].0, "marie.delestable@example.org");
+    assert!(avis[0].2.contains("à 15:00"), "made available to her now, in the court's time: {}", avis[0].2);
+    assert_eq!(publish(&app, &key, "pour-nicolas", json!(["marie-delestable", "nicolas-larret"]), 1).await.status(), 200);
+    assert_eq!(app.outbox_of_kind("avis").await.len(), 1, "once");
+}
