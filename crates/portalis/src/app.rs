@@ -172,7 +172,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeHexId(services.random.clone())))
-        .layer(axum::middleware::from_fn(set_aside_client_request_id))
+        .layer(tower::util::MapRequestLayer::new(set_aside_client_request_id::<axum::body::Body>))
 }
 
 /// The DSFR files: `PORTALIS_DSFR_DIR`, or the npm package found from the
