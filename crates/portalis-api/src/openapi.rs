@@ -112,6 +112,8 @@ pub fn document() -> String {
     ApiDoc::openapi().to_pretty_json().unwrap_or_default()
 }
 
+/// The document, built once (it is the same for every request).
 pub async fn serve() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(ApiDoc::openapi);
+    Json(&*DOCUMENT)
 }

@@ -36,14 +36,16 @@ pub const ARRIVAL_COOKIE: &str = "arrival";
 /// How long the mark lasts, in seconds.
 const ARRIVAL_SECONDS: i64 = 120;
 
-fn arrival_tag(key: &hmac::Key, session_hash: &str, path: &str) -> hmac::Tag {
-    hmac::sign(key, format!("arrival|{session_hash}|{path}").as_bytes())
+/// What the mark signs: the session (by the hash of its cookie) and the
+/// page.
+fn arrival_message(session_token: &str, path: &str) -> String {
+    format!("arrival|{}|{path}", sha256_hex(session_token.as_bytes()))
 }
 
 /// The cookie the login's callback sets for `path`, the page it sends the
 /// person to, in the session whose cookie value is `session_token`.
 pub fn arrival_cookie(key: &hmac::Key, session_token: &str, path: &str, secure: bool) -> HeaderValue {
-    let tag = arrival_tag(key, &sha256_hex(session_token.as_bytes()), path);
+    let tag = hmac::sign(key, arrival_message(session_token, path).as_bytes());
     cookies::set(&cookies::name(ARRIVAL_COOKIE, secure), &URL_SAFE_NO_PAD.encode(tag.as_ref()), Some(ARRIVAL_SECONDS), secure)
 }
 
@@ -55,8 +57,7 @@ fn arrived(headers: &HeaderMap, path: &str, key: &hmac::Key, secure: bool) -> bo
         return false;
     };
     let Ok(mark) = URL_SAFE_NO_PAD.decode(mark) else { return false };
-    let message = format!("arrival|{}|{path}", sha256_hex(session.as_bytes()));
-    hmac::verify(key, message.as_bytes(), &mark).is_ok()
+    hmac::verify(key, arrival_message(&session, path).as_bytes(), &mark).is_ok()
 }
 
 /// A prefetch or a prerender, which the browser may make on its own.

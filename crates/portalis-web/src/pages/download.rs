@@ -56,7 +56,9 @@ pub async fn download(
     // match its checksum never leaves as a complete download.
     let size = doc.details.size_bytes.max(0) as u64;
     let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256, size).await.map_err(|e| {
-        tracing::error!(error = %e, document = doc.id, "cannot serve a document");
+        if !matches!(e, DocumentError::Busy) {
+            tracing::error!(error = %e, document = doc.id, "cannot serve a document");
+        }
         match e {
             DocumentError::Corrupt { .. } | DocumentError::Missing { .. } => PageError::DocumentUnavailable,
             DocumentError::Busy => PageError::Unavailable,
