@@ -16,6 +16,10 @@ pub struct Layout {
     /// Who publishes the portal, and how to reach them (legal pages).
     pub operator: String,
     pub contact_email: String,
+    /// The `<meta name="description">` of a public page (none when empty).
+    pub description: String,
+    /// The stylesheet, the preloaded font and the icons to link to.
+    pub assets: std::sync::Arc<crate::assets::Assets>,
 }
 
 impl Layout {
@@ -28,7 +32,15 @@ impl Layout {
             csrf: String::new(),
             operator: state.settings.operator_name.clone(),
             contact_email: state.settings.contact_email.clone(),
+            description: String::new(),
+            assets: state.assets.clone(),
         }
+    }
+
+    /// The same shell with a description for search engines.
+    pub fn described(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
     }
 
     /// The shell for `visitor`: with his name and the logout form's token

@@ -15,6 +15,7 @@ mod my_cases;
 mod navigation;
 pub mod public_id;
 mod pages;
+mod robots;
 pub mod session;
 
 use axum::routing::{get, post};
@@ -23,7 +24,6 @@ use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
 use portalis_franceconnect::FranceConnect;
 use portalis_storage::Db;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The State brand block ("République française", Marianne) is reserved to
@@ -51,8 +51,6 @@ pub struct WebSettings {
     pub signing_key: ring::hmac::Key,
     pub session_idle: chrono::Duration,
     pub session_absolute: chrono::Duration,
-    /// The DSFR's `dist` directory (npm package `@gouvfr/dsfr`).
-    pub dsfr_dir: Option<PathBuf>,
     /// Who publishes the portal (legal notice) and the address for
     /// accessibility and personal-data requests.
     pub operator_name: String,
@@ -97,6 +95,8 @@ pub struct Shared {
     pub settings: Arc<WebSettings>,
     /// The sessions' activity records in flight (`session.rs`).
     pub touches: Arc<session::Touches>,
+    /// The stylesheet, fonts, icons (`assets/`).
+    pub assets: Arc<assets::Assets>,
 }
 
 /// The path FranceConnect sends the browser back to after login.
@@ -169,11 +169,13 @@ pub fn router(state: WebState) -> Router {
     routes()
         .into_iter()
         .fold(Router::new(), |r, (path, _, _, handler)| r.route(path, handler))
-        .merge(assets::router(state.settings.dsfr_dir.clone()))
+        .merge(assets::router(state.assets.clone()))
+        .merge(robots::router())
         .merge(dev_routes(state.settings.demo))
         .fallback(pages::not_found::show)
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), cache_policy))
+        .layer(axum::middleware::from_fn(robots::not_indexed))
         .with_state(state)
 }
 

@@ -38,12 +38,12 @@ impl Visitor {
     /// an anonymous visitor has none yet.
     pub fn csrf(&self, state: &WebState) -> (String, Option<HeaderValue>) {
         match self.binding() {
-            Some(b) => (csrf::token(&state.settings.signing_key, &b), None),
+            Some(b) => (csrf::token(&state.settings.signing_key, &b, state.random.as_ref()), None),
             None => {
                 let value = state.random.hex(16);
                 let secure = state.settings.secure_cookies;
                 let cookie = cookies::set(&cookies::name(ANONYMOUS_COOKIE, secure), &value, None, secure);
-                (csrf::token(&state.settings.signing_key, &format!("anonymous:{value}")), Some(cookie))
+                (csrf::token(&state.settings.signing_key, &format!("anonymous:{value}"), state.random.as_ref()), Some(cookie))
             }
         }
     }

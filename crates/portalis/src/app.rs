@@ -16,6 +16,7 @@ use portalis_storage::Db;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -141,13 +142,13 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             signing_key: portalis_web::signing_key(config.secret_key.expose().as_bytes()),
             session_idle: chrono::Duration::minutes(config.session_idle_minutes),
             session_absolute: chrono::Duration::hours(config.session_lifetime_hours),
-            dsfr_dir: dsfr_dir(config),
             operator_name: config.operator_name.clone(),
             contact_email: config.contact_email.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             client_ip_header: config.client_ip_header.clone(),
         }),
         touches: Default::default(),
+        assets: portalis_web::assets::Assets::load(dsfr_dir(config).as_deref()),
     }));
     let ops = Router::new()
         .route("/healthz", get(ops::healthz))
@@ -158,6 +159,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         .nest("/api/v1", api)
         .merge(ops)
         .merge(web)
+        .layer(CompressionLayer::new().compress_when(crate::middleware::compressible))
         .layer(axum::middleware::from_fn(move |req, next| security_headers(csp.clone(), hsts, req, next)))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))

@@ -1,5 +1,5 @@
 //! Cross-cutting layers: request ids, request logs, security headers,
-//! timeouts and panics turned into plain 500s.
+//! compression, timeouts and panics turned into plain 500s.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue};
@@ -78,4 +78,19 @@ pub async fn security_headers(csp: HeaderValue, hsts: bool, request: Request, ne
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
+}
+
+/// Whether an answer is worth compressing on the fly: pages, JSON, CSV and
+/// calendars of more than a few hundred bytes. Static files come already
+/// compressed (`Content-Encoding` set: left alone), PDFs and images would
+/// not shrink.
+pub fn compressible(status: axum::http::StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions) -> bool {
+    const TYPES: &[&str] = &["text/html", "application/json", "application/problem+json", "text/csv", "text/calendar", "text/plain"];
+    let small = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n < 512);
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    status != axum::http::StatusCode::NO_CONTENT && !small && TYPES.iter().any(|t| kind.starts_with(t))
 }

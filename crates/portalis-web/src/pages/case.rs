@@ -57,6 +57,8 @@ pub enum Past {
 #[template(path = "pages/case.html")]
 pub struct CasePage {
     pub layout: Layout,
+    /// This page's address (the breadcrumb's current item).
+    pub self_url: String,
     pub identification: String,
     pub court: String,
     pub court_anchor: String,
@@ -204,6 +206,7 @@ pub async fn show(
         .join(", ");
     let page = CasePage {
         layout: Layout::for_visitor(&state, &visitor, &format!("Dossier {}", short_number(&c.portalis_number))),
+        self_url: format!("/dossiers/{}", my.public_id),
         identification: my.mine.iter().map(|p| p.identification_number.clone()).collect::<Vec<_>>().join(", "),
         court: court.name.clone(),
         court_anchor: court.code.to_string(),

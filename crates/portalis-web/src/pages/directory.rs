@@ -115,7 +115,8 @@ pub async fn show(
         .collect();
     let searched = !query.is_empty() || kind.is_some();
     Ok(Directory {
-        layout: Layout::for_visitor(&state, &visitor, "Annuaire des juridictions"),
+        layout: Layout::for_visitor(&state, &visitor, "Annuaire des juridictions")
+            .described("Annuaire des juridictions : adresse, téléphone et horaires du service d'accueil unique du justiciable."),
         count: plural_courts(courts.len()),
         courts,
         query,
@@ -129,7 +130,8 @@ pub async fn court(State(state): State<WebState>, visitor: Visitor, Path(code): 
     match courts::by_code(&mut conn, &code).await? {
         Some(c) => {
             let card = CourtCard::of(c);
-            Ok(CourtPage { layout: Layout::for_visitor(&state, &visitor, &card.name), court: card }.into_response())
+            let description = format!("{} : adresse, téléphone et horaires d'accueil du public.", card.name);
+            Ok(CourtPage { layout: Layout::for_visitor(&state, &visitor, &card.name).described(description), court: card }.into_response())
         }
         None => Ok(not_found::show(State(state), visitor).await.into_response()),
     }

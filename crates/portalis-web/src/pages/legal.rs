@@ -1,2 +1,3 @@
 //! "Mentions légales".
-super::static_page!(Legal, "pages/legal.html", "Mentions légales");
+super::static_page!(Legal, "pages/legal.html", "Mentions légales",
+    "Mentions légales du portail du justiciable : éditeur, hébergement et conditions d'utilisation.");

@@ -24,7 +24,8 @@ pub async fn show(State(state): State<WebState>, visitor: Visitor, Query(q): Que
         return Redirect::to(&return_to).into_response();
     }
     let (csrf, cookie) = visitor.csrf(&state);
-    let page = Login { layout: Layout::for_visitor(&state, &visitor, "Connexion"), csrf, return_to };
+    let page = Login { layout: Layout::for_visitor(&state, &visitor, "Connexion")
+        .described("Connectez-vous au portail du justiciable avec FranceConnect pour suivre vos affaires en ligne."), csrf, return_to };
     match cookie {
         Some(c) => ([(header::SET_COOKIE, c)], page).into_response(),
         None => page.into_response(),

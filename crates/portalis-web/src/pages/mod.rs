@@ -18,9 +18,10 @@ pub mod preferences;
 pub mod privacy;
 pub mod space;
 
-/// Declares a page that shows fixed content inside the shell.
+/// Declares a page that shows fixed content inside the shell, with its
+/// title and its description for search engines.
 macro_rules! static_page {
-    ($name:ident, $template:literal, $title:literal) => {
+    ($name:ident, $template:literal, $title:literal, $description:literal) => {
         #[derive(askama::Template, askama_web::WebTemplate)]
         #[template(path = $template)]
         pub struct $name {
@@ -31,7 +32,7 @@ macro_rules! static_page {
             axum::extract::State(state): axum::extract::State<crate::WebState>,
             visitor: crate::session::Visitor,
         ) -> $name {
-            $name { layout: crate::layout::Layout::for_visitor(&state, &visitor, $title) }
+            $name { layout: crate::layout::Layout::for_visitor(&state, &visitor, $title).described($description) }
         }
     };
 }

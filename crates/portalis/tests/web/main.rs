@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod assets;
 mod attach;
 mod cases;
 mod detach;

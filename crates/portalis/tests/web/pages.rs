@@ -199,19 +199,6 @@ async fn a_database_that_cannot_be_reached_shows_the_503_page() {
 }
 
 #[tokio::test]
-async fn the_dsfr_and_the_portals_stylesheet_are_served_by_the_portal() {
-    let app = TestApp::spawn().await;
-    let browser = Browser::new(&app);
-    let css = browser.get("/static/portalis.css").await;
-    assert_eq!(css.status(), 200);
-    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
-    let dsfr = browser.get("/static/dsfr/dsfr.min.css").await;
-    assert_eq!(dsfr.status(), 200, "npm ci installs @gouvfr/dsfr, the portal serves it");
-    let html = browser.get("/").await.text().await.unwrap();
-    assert!(!html.contains("https://cdn"), "no third-party CDN");
-}
-
-#[tokio::test]
 async fn pages_carry_the_security_headers() {
     let app = TestApp::spawn().await;
     let r = Browser::new(&app).get("/connexion").await;

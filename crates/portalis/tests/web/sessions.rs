@@ -27,8 +27,10 @@ async fn no_signed_in_page_is_kept_by_the_browser() {
     let r = anonymous.get("/aide").await;
     let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
     assert!(cache.contains("no-cache") && cache.contains("private"), "a public page is revalidated, never shared: {cache}");
-    let css = anonymous.get("/static/portalis.css").await;
-    assert!(css.headers()["cache-control"].to_str().unwrap().contains("max-age"), "assets keep theirs");
+    let html = marie.get("/aide").await.text().await.unwrap();
+    let start = html.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
+    let css = marie.get(&html[start..start + html[start..].find('"').unwrap()]).await;
+    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable", "assets keep theirs, signed in too");
 }
 
 #[tokio::test]
