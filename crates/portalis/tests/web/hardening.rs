@@ -22,13 +22,19 @@ async fn every_kind_of_response_carries_the_security_headers() {
     let page = marie.get(&case).await.text().await.unwrap();
     let doc = crate::support::local_links(&page).into_iter().find(|l| l.contains("/documents/")).unwrap();
     let key = app.key_for("tj-saint-denis-reunion").await;
+    let home = marie.get("/").await.text().await.unwrap();
+    let start = home.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
+    let stylesheet = home[start..start + home[start..].find('"').unwrap()].to_owned();
+    assert!(stylesheet.starts_with("/static/"));
     let responses = vec![
         ("page", marie.get("/").await),
         ("case page", marie.get(&case).await),
         ("document", marie.get(&doc).await),
         ("csv", marie.get("/mon-espace/export.csv").await),
         ("ics", marie.get("/mon-espace/agenda.ics").await),
-        ("stylesheet", marie.get("/static/portalis.css").await),
+        ("stylesheet", marie.get(&stylesheet).await),
+        ("favicon", marie.get("/favicon.ico").await),
+        ("robots.txt", marie.get("/robots.txt").await),
         ("404 page", marie.get("/nulle-part").await),
         ("API", app.get_with(&key, "/api/v1/cases/2018-01234").await),
         ("API problem", app.get_with("ptl_nope", "/api/v1/cases/2018-01234").await),
