@@ -16,6 +16,7 @@ const PAGES = {
   accessibilite: '/accessibilite',
   'mentions-legales': '/mentions-legales',
   'donnees-personnelles': '/donnees-personnelles',
+  'plan-du-site': '/plan-du-site',
   'page-introuvable': '/nulle-part',
 };
 

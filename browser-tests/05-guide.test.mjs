@@ -121,7 +121,7 @@ test('the guide with the keyboard alone: Sophie MARTIN attaches and opens her ca
   await page.keyboard.press('Enter');
   await page.getByRole('status').filter({ hasText: 'Un code vous a été envoyé' }).waitFor();
   await step('03', 'code-envoye');
-  await tabTo(page, /^Code Exemple/);
+  await tabTo(page, /^Code reçu par SMS/);
   await page.keyboard.type(await lastCode(page));
   await tabTo(page, 'Ajouter le dossier');
   await page.keyboard.press('Enter');

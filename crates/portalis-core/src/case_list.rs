@@ -94,8 +94,11 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// A date as a date field sends it (`2019-06-04`) or as a person types it
+/// where the browser has no date field (`04/06/2019`).
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).ok()
 }
 
 /// Reads the filters from the query. A value that makes no sense is
@@ -293,5 +296,13 @@ mod tests {
         assert_eq!((page.len(), total, pages), (5, 45, 3));
         let (page, _, _) = apply(&Filters { page: 9, ..Filters::default() }, &many);
         assert_eq!(page.len(), 5, "a page past the end shows the last");
+    }
+
+    #[test]
+    fn a_date_is_read_as_the_date_field_sends_it_or_as_it_is_typed() {
+        assert_eq!(date("2019-06-04"), NaiveDate::from_ymd_opt(2019, 6, 4));
+        assert_eq!(date("04/06/2019"), NaiveDate::from_ymd_opt(2019, 6, 4));
+        assert_eq!(date("31/02/2019"), None);
+        assert_eq!(date("06-04-2019"), None);
     }
 }

@@ -153,6 +153,7 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         ("/annuaire", &["GET"], Reads, get(pages::directory::show)),
         ("/annuaire/{code}", &["GET"], Reads, get(pages::directory::court)),
         ("/cookies", &["GET"], Reads, get(pages::cookies::show)),
+        ("/plan-du-site", &["GET"], Reads, get(pages::site_map::show)),
         ("/accessibilite", &["GET"], Reads, get(pages::accessibility::show)),
         ("/mentions-legales", &["GET"], Reads, get(pages::legal::show)),
         ("/donnees-personnelles", &["GET"], Reads, get(pages::privacy::show)),

@@ -126,7 +126,8 @@ mod tests {
         let mut out = Vec::new();
         brotli::BrotliDecompress(&mut &brotli(text.as_bytes())[..], &mut out).unwrap();
         assert_eq!(out, text.as_bytes());
-        let mut d = flate2::read::GzDecoder::new(&gzip(text.as_bytes())[..]);
+        let gzipped = gzip(text.as_bytes());
+        let mut d = flate2::read::GzDecoder::new(&gzipped[..]);
         let mut s = String::new();
         std::io::Read::read_to_string(&mut d, &mut s).unwrap();
         assert_eq!(s, text);

@@ -16,6 +16,7 @@ pub mod lost_number;
 pub mod not_found;
 pub mod preferences;
 pub mod privacy;
+pub mod site_map;
 pub mod space;
 
 /// Declares a page that shows fixed content inside the shell, with its

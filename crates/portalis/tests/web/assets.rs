@@ -178,7 +178,7 @@ async fn public_pages_are_described_and_private_ones_kept_out_of_search_engines(
     let (app, browser) = marie_with_her_cases().await;
     let visitor = Browser::new(&app);
     let mut descriptions = std::collections::HashSet::new();
-    for path in ["/", "/connexion", "/aide", "/aide/numero-perdu", "/annuaire", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/cookies"] {
+    for path in ["/", "/connexion", "/aide", "/aide/numero-perdu", "/annuaire", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/cookies", "/plan-du-site"] {
         let r = visitor.get(path).await;
         assert!(r.headers().get("x-robots-tag").is_none(), "{path} may be indexed");
         let html = r.text().await.unwrap();

@@ -11,6 +11,7 @@ const PUBLIC_PAGES: &[&str] = &[
     "/mentions-legales",
     "/donnees-personnelles",
     "/cookies",
+    "/plan-du-site",
 ];
 
 fn title(html: &str) -> String {
