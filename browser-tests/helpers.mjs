@@ -51,8 +51,11 @@ function keepDocuments(page) {
 // wider than the window (320 px is the RGAA's smallest width).
 export async function check(page, name) {
   await page.screenshot({ path: `${OUTPUT}/${name}.png`, fullPage: true });
-  const html = page.url().startsWith(BASE) ? await page.lastDocument : null;
-  if (html) writeFileSync(`${HTML_OUTPUT}/${name}.html`, html);
+  if (page.url().startsWith(BASE)) {
+    const html = await page.lastDocument;
+    assert.ok(html, `${name}: the page's HTML was kept for the Nu HTML checker`);
+    writeFileSync(`${HTML_OUTPUT}/${name}.html`, html);
+  }
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const violations = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
   assert.deepEqual(violations, [], `axe-core on ${name} (${page.url()})`);

@@ -22,9 +22,13 @@ fn scan(dir: &Path, classes: &mut std::collections::BTreeSet<String>) {
             scan(&path, classes);
         } else if path.extension().is_some_and(|e| e == "html") {
             let text = std::fs::read_to_string(&path).expect("a template is UTF-8");
-            for attribute in text.split("class=\"").skip(1) {
-                let value = attribute.split('"').next().unwrap_or("");
-                classes.extend(value.split(|c: char| c.is_whitespace() || "{}%".contains(c)).filter(|t| t.starts_with("fr-")).map(str::to_owned));
+            for quote in ['"', '\''] {
+                for attribute in text.split(&format!("class={quote}")).skip(1) {
+                    let value = attribute.split(quote).next().unwrap_or("");
+                    classes.extend(
+                        value.split(|c: char| c.is_whitespace() || "{}%".contains(c)).filter(|t| t.starts_with("fr-")).map(str::to_owned),
+                    );
+                }
             }
         }
     }

@@ -170,7 +170,7 @@ pub fn router(state: WebState) -> Router {
     routes()
         .into_iter()
         .fold(Router::new(), |r, (path, _, _, handler)| r.route(path, handler))
-        .merge(assets::router(state.assets.clone()))
+        .merge(assets::router(state.assets.clone(), state.settings.branding == Branding::Etat))
         .merge(robots::router())
         .merge(dev_routes(state.settings.demo))
         .fallback(pages::not_found::show)

@@ -80,17 +80,27 @@ pub async fn security_headers(csp: HeaderValue, hsts: bool, request: Request, ne
     response
 }
 
-/// Whether an answer is worth compressing on the fly: pages, JSON, CSV and
-/// calendars of more than a few hundred bytes. Static files come already
-/// compressed (`Content-Encoding` set: left alone), PDFs and images would
-/// not shrink.
+/// Whether an answer is worth compressing on the fly, by its type: pages,
+/// JSON, CSV and calendars (with `SizeAbove`, when they are larger than a
+/// few hundred bytes). Static files come already compressed
+/// (`Content-Encoding` set: left alone), PDFs and images would not shrink.
 pub fn compressible(status: axum::http::StatusCode, _: axum::http::Version, headers: &axum::http::HeaderMap, _: &axum::http::Extensions) -> bool {
     const TYPES: &[&str] = &["text/html", "application/json", "application/problem+json", "text/csv", "text/calendar", "text/plain"];
-    let small = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n < 512);
     let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    status != axum::http::StatusCode::NO_CONTENT && !small && TYPES.iter().any(|t| kind.starts_with(t))
+    status != axum::http::StatusCode::NO_CONTENT && TYPES.iter().any(|t| kind.starts_with(t))
+}
+
+/// A signed-in request that another site started (or a browser that does
+/// not say where a request comes from) is answered uncompressed: its page
+/// may show what the other site put in the address next to the person's
+/// data, and compressed sizes would let an observer of the traffic guess
+/// that data (BREACH). The person's own navigation (`Sec-Fetch-Site:
+/// same-origin` or `none`) and every anonymous request are compressed.
+pub fn no_compression_across_sites<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
+    let h = request.headers();
+    let own = matches!(h.get("sec-fetch-site").map(HeaderValue::as_bytes), Some(b"same-origin" | b"none"));
+    if portalis_web::session::carries_session_cookie(h) && !own {
+        request.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
+    request
 }

@@ -63,14 +63,22 @@ fn parse_q(q: &str) -> Option<u16> {
     }
 }
 
-/// The coding to send: brotli, else gzip, whichever the client prefers
-/// (brotli on a tie), identity when it accepts neither.
-pub fn preferred(headers: &HeaderMap) -> Coding {
-    match qualities(headers) {
+/// The coding to send among the forms a file has: brotli or gzip,
+/// whichever the client prefers (brotli on a tie), identity when it
+/// accepts none of those the file has.
+pub fn choose(headers: &HeaderMap, has_brotli: bool, has_gzip: bool) -> Coding {
+    let (br, gzip) = qualities(headers);
+    let (br, gzip) = (if has_brotli { br } else { 0 }, if has_gzip { gzip } else { 0 });
+    match (br, gzip) {
         (0, 0) => Coding::Identity,
         (br, gzip) if br >= gzip => Coding::Brotli,
         _ => Coding::Gzip,
     }
+}
+
+/// The coding to send for a file that has both forms.
+pub fn preferred(headers: &HeaderMap) -> Coding {
+    choose(headers, true, true)
 }
 
 /// `bytes` compressed with brotli at its best quality (files are
@@ -108,6 +116,14 @@ mod tests {
         assert_eq!(preferred(&with(&["gzip, deflate"])), Coding::Gzip);
         assert_eq!(preferred(&with(&[])), Coding::Identity);
         assert_eq!(preferred(&with(&["identity"])), Coding::Identity);
+    }
+
+    #[test]
+    fn a_form_the_client_did_not_ask_for_is_never_sent() {
+        assert_eq!(choose(&with(&["br"]), false, true), Coding::Identity, "gzip was not accepted");
+        assert_eq!(choose(&with(&["gzip, br"]), false, true), Coding::Gzip);
+        assert_eq!(choose(&with(&["gzip, br"]), true, false), Coding::Brotli);
+        assert_eq!(choose(&with(&["gzip"]), true, false), Coding::Identity);
     }
 
     #[test]

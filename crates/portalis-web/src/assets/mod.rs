@@ -32,9 +32,10 @@ const PORTALIS_CSS: &str = include_str!("../../static/portalis.css");
 /// by the build script.
 pub const TEMPLATE_CLASSES: &[&str] = include!(concat!(env!("OUT_DIR"), "/template_classes.rs"));
 
-/// The icons the templates use (`download-line` for `fr-icon-download-line`).
+/// The icons the templates use (`download-line` for `fr-icon-download-line`;
+/// not the size modifiers, `fr-icon--sm`).
 pub fn template_icons() -> Vec<&'static str> {
-    TEMPLATE_CLASSES.iter().filter_map(|c| c.strip_prefix("fr-icon-")).collect()
+    TEMPLATE_CLASSES.iter().filter_map(|c| c.strip_prefix("fr-icon-")).filter(|name| !name.starts_with('-')).collect()
 }
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -59,21 +60,17 @@ impl Asset {
         Self { content_type, identity: Bytes::from(bytes), gzip, brotli }
     }
 
-    /// The file in the coding `coding`, or as it is when it has no such form.
-    fn body(&self, coding: Coding) -> (Coding, &Bytes) {
-        match coding {
-            Coding::Brotli => match (&self.brotli, &self.gzip) {
-                (Some(b), _) => (Coding::Brotli, b),
-                (None, Some(g)) => (Coding::Gzip, g),
-                _ => (Coding::Identity, &self.identity),
-            },
-            Coding::Gzip => self.gzip.as_ref().map_or((Coding::Identity, &self.identity), |g| (Coding::Gzip, g)),
+    /// The form of the file the client accepts best.
+    fn body(&self, request: &HeaderMap) -> (Coding, &Bytes) {
+        match encoding::choose(request, self.brotli.is_some(), self.gzip.is_some()) {
+            Coding::Brotli => (Coding::Brotli, self.brotli.as_ref().unwrap_or(&self.identity)),
+            Coding::Gzip => (Coding::Gzip, self.gzip.as_ref().unwrap_or(&self.identity)),
             Coding::Identity => (Coding::Identity, &self.identity),
         }
     }
 
     fn response(&self, request: &HeaderMap, cache: &'static str) -> Response {
-        let (coding, body) = self.body(encoding::preferred(request));
+        let (coding, body) = self.body(request);
         let mut response = (StatusCode::OK, body.clone()).into_response();
         let h = response.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
@@ -242,28 +239,32 @@ fn content_type(ext: &str) -> &'static str {
     }
 }
 
-/// `/static/{name}` and `/favicon.ico`.
-pub fn router<S: Clone + Send + Sync + 'static>(assets: Arc<Assets>) -> Router<S> {
+/// `/static/{name}`, and `/favicon.ico` when the portal wears the State's
+/// brand (`state_brand`): the DSFR's favicon is Marianne's, and no other
+/// deployment may show it (its pages link no icon either).
+pub fn router<S: Clone + Send + Sync + 'static>(assets: Arc<Assets>, state_brand: bool) -> Router<S> {
     let files = assets.clone();
-    Router::new()
-        .route(
-            "/static/{name}",
-            get(move |UrlPath(name): UrlPath<String>, headers: HeaderMap| async move {
-                match files.files.get(&name) {
-                    Some(asset) => asset.response(&headers, IMMUTABLE),
-                    None => StatusCode::NOT_FOUND.into_response(),
-                }
-            }),
-        )
-        .route(
-            "/favicon.ico",
-            get(move |headers: HeaderMap| async move {
-                match &assets.favicon_ico {
-                    Some(asset) => asset.response(&headers, "public, max-age=86400"),
-                    None => StatusCode::NOT_FOUND.into_response(),
-                }
-            }),
-        )
+    let router = Router::new().route(
+        "/static/{name}",
+        get(move |UrlPath(name): UrlPath<String>, headers: HeaderMap| async move {
+            match files.files.get(&name) {
+                Some(asset) => asset.response(&headers, IMMUTABLE),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }),
+    );
+    if !state_brand {
+        return router;
+    }
+    router.route(
+        "/favicon.ico",
+        get(move |headers: HeaderMap| async move {
+            match &assets.favicon_ico {
+                Some(asset) => asset.response(&headers, "public, max-age=86400"),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }),
+    )
 }
 
 /// Finds the DSFR's `dist` directory: `node_modules/@gouvfr/dsfr/dist` in

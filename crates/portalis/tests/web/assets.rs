@@ -141,7 +141,7 @@ async fn pages_are_compressed_when_the_browser_accepts_it_and_files_are_not_comp
     let plain = browser.get("/aide").await;
     assert!(plain.headers().get("content-encoding").is_none());
     let plain = plain.text().await.unwrap();
-    let br = browser.client.get(app.url("/aide")).header("accept-encoding", "br").send().await.unwrap();
+    let br = browser.client.get(app.url("/aide")).header("accept-encoding", "br").header("sec-fetch-site", "same-origin").send().await.unwrap();
     assert_eq!(br.headers()["content-encoding"], "br");
     let br = br.bytes().await.unwrap();
     assert!(br.len() * 2 < plain.len());
@@ -198,4 +198,53 @@ async fn public_pages_are_described_and_private_ones_kept_out_of_search_engines(
         assert!(robots.lines().any(|l| l == private), "{private}");
     }
     assert!(!robots.lines().any(|l| l == "Disallow: /" || l == "Disallow: /annuaire"));
+}
+
+#[tokio::test]
+async fn a_signed_in_page_another_site_asks_for_is_not_compressed() {
+    let (app, marie) = marie_with_her_cases().await;
+    let fetch = |browser: &Browser, site: Option<&str>| {
+        let mut request = browser.client.get(app.url("/mon-espace?statut=DEVINE")).header("accept-encoding", "gzip, deflate, br");
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site).header("sec-fetch-mode", "navigate");
+        }
+        request.send()
+    };
+    let encoding = |r: &reqwest::Response| r.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_owned());
+    let own = fetch(&marie, Some("same-origin")).await.unwrap();
+    assert_eq!(encoding(&own).as_deref(), Some("br"), "her own navigation is compressed");
+    let typed = fetch(&marie, Some("none")).await.unwrap();
+    assert_eq!(encoding(&typed).as_deref(), Some("br"), "an address she typed too");
+    for site in [Some("cross-site"), Some("same-site"), None] {
+        let r = fetch(&marie, site).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(encoding(&r), None, "{site:?}: what another site put in the address sits next to her data (BREACH)");
+        assert!(r.text().await.unwrap().contains("DEVINE"), "the page is the same, uncompressed");
+    }
+    // Anonymous pages hold no one's data: compressed whoever asks.
+    let visitor = Browser::new(&app);
+    let r = fetch(&visitor, Some("cross-site")).await.unwrap();
+    assert!(r.status().is_redirection());
+    let r = visitor.client.get(app.url("/aide")).header("accept-encoding", "br").header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(encoding(&r).as_deref(), Some("br"));
+}
+
+#[tokio::test]
+async fn a_small_answer_is_not_compressed() {
+    let app = TestApp::spawn().await;
+    let r = app.client.get(app.url("/robots.txt")).header("accept-encoding", "br").send().await.unwrap();
+    assert!(r.headers().get("content-encoding").is_none(), "robots.txt is under 512 bytes");
+    let problem = app.client.get(app.url("/api/v1/cases/x")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(problem.status(), 401);
+    assert!(problem.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn a_neutral_portal_shows_no_state_favicon() {
+    let app = TestApp::spawn_with(&[("PORTALIS_BRANDING", "neutre")]).await;
+    let browser = Browser::new(&app);
+    let html = browser.get("/").await.text().await.unwrap();
+    assert!(html.contains("<link rel=\"icon\" href=\"data:,\">"), "no request for an icon");
+    assert!(!html.contains("apple-touch-icon") && !html.contains("rel=\"manifest\"") && !html.contains("rel=\"preload\""));
+    assert_eq!(browser.client.get(app.url("/favicon.ico")).send().await.unwrap().status(), 404);
 }
