@@ -16,8 +16,6 @@ use portalis_storage::Db;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::predicate::{Predicate, SizeAbove};
-use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -160,8 +158,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         .nest("/api/v1", api)
         .merge(ops)
         .merge(web)
-        .layer(CompressionLayer::new().compress_when(SizeAbove::new(512).and(crate::middleware::compressible)))
-        .layer(tower::util::MapRequestLayer::new(crate::middleware::no_compression_across_sites::<axum::body::Body>))
+        .layer(axum::middleware::from_fn(crate::middleware::compress))
         .layer(axum::middleware::from_fn(move |req, next| security_headers(csp.clone(), hsts, req, next)))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))

@@ -92,7 +92,12 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// `bytes` compressed with gzip at its best level.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
+    gzip_with(bytes, 9)
+}
+
+/// `bytes` compressed with gzip at `level` (1 fastest to 9 smallest).
+pub fn gzip_with(bytes: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
     encoder.write_all(bytes).expect("compressing in memory cannot fail");
     encoder.finish().expect("compressing in memory cannot fail")
 }
