@@ -14,13 +14,13 @@ use portalis_storage::sessions::{self, Session};
 const TOUCH_AFTER_SECONDS: i64 = 60;
 
 pub const SESSION_COOKIE: &str = "session";
+pub const ANONYMOUS_COOKIE: &str = "csrf";
 
 /// Whether a request carries a session cookie (under either of its names),
 /// valid or not.
 pub fn carries_session_cookie(headers: &axum::http::HeaderMap) -> bool {
     [false, true].into_iter().any(|secure| cookies::get(headers, &cookies::name(SESSION_COOKIE, secure)).is_some())
 }
-pub const ANONYMOUS_COOKIE: &str = "csrf";
 
 /// The visitor of a page.
 pub struct Visitor {
