@@ -65,6 +65,24 @@ export async function check(page, name) {
     .slice(0, 5)
     .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`));
   assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the window: ${culprits.join(', ')}`);
+  // WCAG 1.4.12 / RGAA 10.12: with the text spacing a reader may impose,
+  // nothing becomes wider than the window. Set through the CSSOM, which the
+  // Content-Security-Policy allows, and taken off again.
+  const spaced = await page.evaluate(() => {
+    const all = [...document.querySelectorAll('body, body *')];
+    for (const e of all) {
+      e.style.setProperty('line-height', '1.5', 'important');
+      e.style.setProperty('letter-spacing', '0.12em', 'important');
+      e.style.setProperty('word-spacing', '0.16em', 'important');
+      if (e.tagName === 'P') e.style.setProperty('margin-bottom', '2em', 'important');
+    }
+    const wider = document.documentElement.scrollWidth - window.innerWidth;
+    const culprits = wider <= 0 ? [] : all.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+    for (const e of all) e.removeAttribute('style');
+    return { wider, culprits };
+  });
+  assert.ok(spaced.wider <= 0, `${name}: with larger text spacing the page is ${spaced.wider}px wider than the window: ${spaced.culprits.join(', ')}`);
 }
 
 // Logs in as Marie through the simulator; ends in her space.
