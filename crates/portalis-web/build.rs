@@ -26,7 +26,10 @@ fn scan(dir: &Path, classes: &mut std::collections::BTreeSet<String>) {
                 for attribute in text.split(&format!("class={quote}")).skip(1) {
                     let value = attribute.split(quote).next().unwrap_or("");
                     classes.extend(
-                        value.split(|c: char| c.is_whitespace() || "{}%".contains(c)).filter(|t| t.starts_with("fr-")).map(str::to_owned),
+                        value
+                            .split(|c: char| c.is_whitespace() || "{}%".contains(c))
+                            .filter(|t| t.starts_with("fr-"))
+                            .map(str::to_owned),
                     );
                 }
             }

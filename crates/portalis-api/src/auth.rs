@@ -1,11 +1,11 @@
 //! The bearer key names the court: [`CourtKey`] is an extractor that answers
 //! 401 before any handler runs when the key is missing, unknown or revoked.
 
-use crate::problem::ApiError;
 use crate::ApiState;
+use crate::problem::ApiError;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use portalis_core::random::RandomSource;
 use portalis_core::secret::sha256_hex;
 use portalis_storage::courts::Court;

@@ -1,22 +1,22 @@
 //! `PUT` and `GET /api/v1/cases/{case_ref}`.
 
-use crate::auth::CourtKey;
-use crate::fields::{date, require_json, text, Fields};
-use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
-use crate::reply::{audit, respond, rfc3339, segment};
 use crate::ApiState;
+use crate::auth::CourtKey;
+use crate::fields::{Fields, date, require_json, text};
+use crate::problem::{ApiError, Problem};
+use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
+use crate::reply::{audit, respond, rfc3339, segment};
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use portalis_core::case::CaseStatus;
 use portalis_core::nac::NacCode;
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
+use portalis_storage::Outcome;
 use portalis_storage::cases::{self, Case, CaseInput};
 use portalis_storage::courts::Court;
-use portalis_storage::Outcome;
 use serde::Serialize;
 use utoipa::ToSchema;
 

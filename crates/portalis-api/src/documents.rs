@@ -5,22 +5,22 @@
 //! transaction that records the document; a request refused after that leaves
 //! at most an unreferenced file, never a record.
 
+use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::{find_case, find_case_in};
-use crate::fields::{date, Fields};
+use crate::fields::{Fields, date};
 use crate::problem::{ApiError, FieldError, Problem};
-use crate::refs::{parse_ref, reference, request_id, ApiPath};
+use crate::refs::{ApiPath, parse_ref, reference, request_id};
 use crate::reply::{audit, respond, rfc3339, segment};
-use crate::ApiState;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use portalis_core::document::{check_pdf, parse_title, DocumentKind, FileRefusal, PDF_CONTENT_TYPE};
-use portalis_storage::documents::{self, Document, DocumentInput};
+use portalis_core::document::{DocumentKind, FileRefusal, PDF_CONTENT_TYPE, check_pdf, parse_title};
 use portalis_documents::StoredFile;
-use portalis_storage::{events, parties, Conn, Outcome};
+use portalis_storage::documents::{self, Document, DocumentInput};
+use portalis_storage::{Conn, Outcome, events, parties};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -130,7 +130,11 @@ async fn read_upload(request: Request, state: &ApiState) -> Result<(Metadata, By
 
 /// Finds the event and the addressees a document names, by the court's
 /// references, in the case: 422 naming each that does not exist.
-pub async fn resolve_links(conn: &mut Conn, case_id: i64, meta: &Metadata) -> Result<(Option<i64>, Vec<i64>), ApiError> {
+pub async fn resolve_links(
+    conn: &mut Conn,
+    case_id: i64,
+    meta: &Metadata,
+) -> Result<(Option<i64>, Vec<i64>), ApiError> {
     let mut errors = Vec::new();
     let event_id = match &meta.event_ref {
         Some(r) => match events::find(conn, case_id, r).await? {
@@ -159,7 +163,12 @@ pub async fn resolve_links(conn: &mut Conn, case_id: i64, meta: &Metadata) -> Re
 
 /// What storage records of a document: its metadata, with the event and
 /// addressees resolved in the case, and the stored file's facts.
-pub async fn document_input(conn: &mut Conn, case_id: i64, meta: &Metadata, stored: StoredFile) -> Result<DocumentInput, ApiError> {
+pub async fn document_input(
+    conn: &mut Conn,
+    case_id: i64,
+    meta: &Metadata,
+    stored: StoredFile,
+) -> Result<DocumentInput, ApiError> {
     let (event_id, addressee_ids) = resolve_links(conn, case_id, meta).await?;
     Ok(DocumentInput {
         title: meta.title.clone(),
@@ -205,7 +214,8 @@ pub async fn put_document(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
-    let documents::Put { document: doc, outcome, published } = documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
+    let documents::Put { document: doc, outcome, published } =
+        documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
     if outcome != Outcome::Unchanged {
         // A new publication tells every addressee; a change may add some.
         let at = if published { doc.published_at } else { now };
@@ -220,8 +230,12 @@ pub async fn put_document(
     Ok(respond(outcome, &location, DocumentView::of(&doc)))
 }
 
-async fn find_document(conn: &mut Conn, state_court: &portalis_storage::courts::Court, case_ref: &str, document_ref: &str)
-    -> Result<(portalis_storage::cases::Case, Document), ApiError> {
+async fn find_document(
+    conn: &mut Conn,
+    state_court: &portalis_storage::courts::Court,
+    case_ref: &str,
+    document_ref: &str,
+) -> Result<(portalis_storage::cases::Case, Document), ApiError> {
     let case = find_case_in(conn, state_court, case_ref).await?;
     let document_ref = parse_ref("document_ref", document_ref)?;
     match documents::find(conn, case.id, &document_ref).await? {
@@ -272,7 +286,10 @@ pub async fn get_document_file(
         let mut conn = state.db.read().await?;
         find_document(&mut conn, &court, &case_ref, &document_ref).await?.1
     };
-    let bytes = state.documents.get(&doc.details.storage_key, &doc.details.sha256, doc.details.size_bytes.max(0) as u64).await?;
+    let bytes = state
+        .documents
+        .get(&doc.details.storage_key, &doc.details.sha256, doc.details.size_bytes.max(0) as u64)
+        .await?;
     let mut response = bytes.into_response();
     let headers: &mut HeaderMap = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PDF_CONTENT_TYPE));
@@ -339,13 +356,17 @@ pub async fn get_document_receipts(
     let mut conn = state.db.read().await?;
     let (_, doc) = find_document(&mut conn, &court, &case_ref, &document_ref).await?;
     let mut receipts: Vec<Receipt> = Vec::new();
-    for (party_ref, sent) in portalis_storage::notices::notices_of_publication(&mut conn, doc.id, doc.published_at).await? {
+    for (party_ref, sent) in
+        portalis_storage::notices::notices_of_publication(&mut conn, doc.id, doc.published_at).await?
+    {
         match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
             Some(r) => r.avis_sent_at = sent.map(rfc3339).or(r.avis_sent_at.take()),
             None => receipts.push(Receipt { party_ref, avis_sent_at: sent.map(rfc3339), first_consulted_at: None }),
         }
     }
-    for (party_ref, at) in portalis_storage::document_receipts::of_publication(&mut conn, doc.id, doc.published_at).await? {
+    for (party_ref, at) in
+        portalis_storage::document_receipts::of_publication(&mut conn, doc.id, doc.published_at).await?
+    {
         match receipts.iter_mut().find(|r| r.party_ref == party_ref) {
             Some(r) => r.first_consulted_at = Some(rfc3339(at)),
             None => receipts.push(Receipt { party_ref, avis_sent_at: None, first_consulted_at: Some(rfc3339(at)) }),

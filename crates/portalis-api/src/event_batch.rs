@@ -5,20 +5,20 @@
 //! it — update e-mails, audit entries — and a batch with one invalid event
 //! writes nothing.
 
+use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::events::{event_fields, write};
-use crate::fields::{require_json, Fields};
+use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, FieldError, Problem};
-use crate::refs::{reference, request_id, ApiBody};
-use crate::ApiState;
+use crate::refs::{ApiBody, reference, request_id};
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono_tz::Tz;
+use portalis_storage::Outcome;
 use portalis_storage::cases::{self, Case};
 use portalis_storage::events::EventInput;
-use portalis_storage::Outcome;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
@@ -139,7 +139,11 @@ pub async fn post_batch(
                 "unchanged"
             }
         };
-        view.events.push(BatchOutcome { case_ref: item.case_ref.clone(), event_ref: item.event_ref.clone(), outcome: outcome.into() });
+        view.events.push(BatchOutcome {
+            case_ref: item.case_ref.clone(),
+            event_ref: item.event_ref.clone(),
+            outcome: outcome.into(),
+        });
     }
     portalis_storage::commit(tx).await?;
     Ok(Json(view).into_response())
@@ -181,10 +185,16 @@ mod tests {
 
     #[test]
     fn a_valid_batch_keeps_the_order_sent() {
-        let body = format!(r#"{{"events": [{{"case_ref": "b", "event_ref": "2", {HEARING}}}, {{"case_ref": "a", "event_ref": "1", {HEARING}}}]}}"#);
+        let body = format!(
+            r#"{{"events": [{{"case_ref": "b", "event_ref": "2", {HEARING}}}, {{"case_ref": "a", "event_ref": "1", {HEARING}}}]}}"#
+        );
         let items = parse_batch(body.as_bytes(), chrono_tz::Indian::Reunion).unwrap();
         let refs: Vec<(&str, &str)> = items.iter().map(|i| (i.case_ref.as_str(), i.event_ref.as_str())).collect();
         assert_eq!(refs, [("b", "2"), ("a", "1")]);
-        assert_eq!(items[0].input.starts_at_utc.to_rfc3339(), "2027-01-21T10:00:00+00:00", "read in the court's time zone");
+        assert_eq!(
+            items[0].input.starts_at_utc.to_rfc3339(),
+            "2027-01-21T10:00:00+00:00",
+            "read in the court's time zone"
+        );
     }
 }

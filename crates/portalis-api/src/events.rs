@@ -1,19 +1,19 @@
 //! `/api/v1/cases/{case_ref}/events/{event_ref}`.
 
+use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::find_case_in;
-use crate::fields::{date, require_json, text, Fields};
+use crate::fields::{Fields, date, require_json, text};
 use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
+use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
 use crate::reply::{audit, respond, segment};
-use crate::ApiState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
-use chrono::{DateTime, Utc};
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
 use portalis_storage::events::{self, Event, EventInput, Written};
@@ -70,7 +70,15 @@ pub(crate) fn event_fields(f: &mut Fields, tz: Tz) -> Option<EventInput> {
     let status = f.required("status", EventStatus::parse);
     let approved_on = f.optional("approved_on", date);
     let (starts_at, starts_at_utc) = starts_at?;
-    Some(EventInput { kind: kind?, starts_at, starts_at_utc, label: label?, room: room?, status: status?, approved_on: approved_on? })
+    Some(EventInput {
+        kind: kind?,
+        starts_at,
+        starts_at_utc,
+        label: label?,
+        room: room?,
+        status: status?,
+        approved_on: approved_on?,
+    })
 }
 
 /// Writes an event of a case as the court sent it, with what follows from

@@ -2,7 +2,7 @@
 //! invalid field so that the client learns all its mistakes at once.
 
 use crate::problem::{ApiError, FieldError};
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use portalis_core::Invalid;
 use serde_json::{Map, Value};
 
@@ -77,7 +77,12 @@ impl Fields {
         }
     }
 
-    fn parse_value<T>(&mut self, field: &str, value: Value, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+    fn parse_value<T>(
+        &mut self,
+        field: &str,
+        value: Value,
+        parse: impl FnOnce(&str) -> Result<T, Invalid>,
+    ) -> Option<T> {
         match value {
             Value::String(s) => match parse(&s) {
                 Ok(t) => Some(t),
@@ -174,8 +179,7 @@ impl Fields {
     }
 
     fn into_errors(mut self) -> Vec<FieldError> {
-        let unknown: Vec<String> =
-            self.object.keys().filter(|k| !self.seen.contains(k)).cloned().collect();
+        let unknown: Vec<String> = self.object.keys().filter(|k| !self.seen.contains(k)).cloned().collect();
         for k in unknown {
             self.error(&k, "is not a known field");
         }

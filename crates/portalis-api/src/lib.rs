@@ -21,12 +21,12 @@ pub mod openapi;
 pub mod parties;
 pub mod problem;
 mod refs;
-pub mod rules;
 mod reply;
+pub mod rules;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
-use axum::Router;
 use portalis_core::clock::Clock;
 use portalis_core::document::MAX_DOCUMENT_BYTES;
 use portalis_core::random::RandomSource;

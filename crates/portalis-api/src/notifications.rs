@@ -4,11 +4,11 @@
 use portalis_core::event::{EventKind, EventStatus};
 use portalis_core::french;
 use portalis_core::messages::{Avis, IdentificationEmail};
+use portalis_storage::cases::Case;
+use portalis_storage::courts::Court;
 use portalis_storage::documents::Document;
 use portalis_storage::events::{Event, Written};
 use portalis_storage::notices;
-use portalis_storage::cases::Case;
-use portalis_storage::courts::Court;
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::parties::Party;
 use portalis_storage::{Conn, StorageError};
@@ -62,7 +62,14 @@ pub const UPDATE_WINDOW_MINUTES: i64 = 5;
 ///
 /// # Errors
 /// Database errors.
-pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, portal_url: &str, at: chrono::DateTime<chrono::Utc>) -> Result<usize, StorageError> {
+pub async fn avis(
+    conn: &mut Conn,
+    court: &Court,
+    case: &Case,
+    doc: &Document,
+    portal_url: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, StorageError> {
     let local = at.with_timezone(&court.details.time_zone);
     let made_available = format!("{} à {}", french::long_date(local.date_naive()), local.format("%H:%M"));
     let mut sent = 0;
@@ -72,8 +79,20 @@ pub async fn avis(conn: &mut Conn, court: &Court, case: &Case, doc: &Document, p
         if notices::notice_exists(conn, doc.id, r.party_id, doc.published_at).await? {
             continue;
         }
-        let a = Avis { court_name: &court.details.name, case_number: &case.details.portalis_number, made_available: &made_available, portal_url };
-        let m = NewMessage { channel: Channel::Email, recipient: email.to_owned(), subject: Some(a.subject()), body: a.body(), kind: "avis".into(), secret: None };
+        let a = Avis {
+            court_name: &court.details.name,
+            case_number: &case.details.portalis_number,
+            made_available: &made_available,
+            portal_url,
+        };
+        let m = NewMessage {
+            channel: Channel::Email,
+            recipient: email.to_owned(),
+            subject: Some(a.subject()),
+            body: a.body(),
+            kind: "avis".into(),
+            secret: None,
+        };
         let outbox_id = outbox::enqueue(conn, &m, at).await?;
         notices::add_notice(conn, doc.id, r.party_id, doc.published_at, outbox_id).await?;
         sent += 1;
@@ -89,21 +108,26 @@ pub fn event_change(before: Option<&Event>, after: &Event) -> Option<String> {
     let hearing = matches!(kind, EventKind::Audience | EventKind::Expertise | EventKind::Renvoi);
     let label = kind.label();
     match before {
-        _ if after.details.status == EventStatus::Annule && before.is_none_or(|b| b.details.status != EventStatus::Annule) => {
+        _ if after.details.status == EventStatus::Annule
+            && before.is_none_or(|b| b.details.status != EventStatus::Annule) =>
+        {
             Some(format!("{label} annulée : {when}"))
         }
         None => match kind {
             _ if hearing => Some(format!("{label} fixée au {when}")),
-            EventKind::Decision => Some(format!("Décision rendue le {}", french::long_date(after.details.starts_at.date()))),
+            EventKind::Decision => {
+                Some(format!("Décision rendue le {}", french::long_date(after.details.starts_at.date())))
+            }
             EventKind::Cloture => Some("Clôture du dossier".into()),
             _ => None,
         },
         Some(b) if hearing && b.details.starts_at != after.details.starts_at => {
             Some(format!("{label} déplacée au {when} (au lieu du {})", french::when(b.details.starts_at)))
         }
-        Some(b) if hearing && b.details.room != after.details.room => {
-            Some(format!("{label} du {when} : changement de salle ({})", after.details.room.as_deref().unwrap_or("à préciser")))
-        }
+        Some(b) if hearing && b.details.room != after.details.room => Some(format!(
+            "{label} du {when} : changement de salle ({})",
+            after.details.room.as_deref().unwrap_or("à préciser")
+        )),
         _ => None,
     }
 }
@@ -113,7 +137,12 @@ pub fn event_change(before: Option<&Event>, after: &Event) -> Option<String> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn event_written(conn: &mut Conn, case_id: i64, written: &Written, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+pub async fn event_written(
+    conn: &mut Conn,
+    case_id: i64,
+    written: &Written,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StorageError> {
     match event_change(written.replaced.as_ref(), &written.event) {
         Some(line) => case_update(conn, case_id, &line, now).await,
         None => Ok(()),
@@ -124,10 +153,19 @@ pub async fn event_written(conn: &mut Conn, case_id: i64, written: &Written, now
 ///
 /// # Errors
 /// Database errors.
-pub async fn case_written(conn: &mut Conn, before: Option<&Case>, after: &Case, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+pub async fn case_written(
+    conn: &mut Conn,
+    before: Option<&Case>,
+    after: &Case,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StorageError> {
     match before.filter(|b| b.details.status != after.details.status) {
         Some(b) => {
-            let line = format!("Statut du dossier : {} (auparavant : {})", after.details.status.label(), b.details.status.label());
+            let line = format!(
+                "Statut du dossier : {} (auparavant : {})",
+                after.details.status.label(),
+                b.details.status.label()
+            );
             case_update(conn, after.id, &line, now).await
         }
         None => Ok(()),
@@ -139,7 +177,12 @@ pub async fn case_written(conn: &mut Conn, before: Option<&Case>, after: &Case, 
 ///
 /// # Errors
 /// Database errors.
-pub async fn case_update(conn: &mut Conn, case_id: i64, line: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), StorageError> {
+pub async fn case_update(
+    conn: &mut Conn,
+    case_id: i64,
+    line: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StorageError> {
     let due = now + chrono::Duration::minutes(UPDATE_WINDOW_MINUTES);
     for r in notices::attached_parties(conn, case_id).await? {
         if r.updates_by_email && r.email.is_some() {
@@ -148,4 +191,3 @@ pub async fn case_update(conn: &mut Conn, case_id: i64, line: &str, now: chrono:
     }
     Ok(())
 }
-

@@ -1,8 +1,8 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations and
 //! served at `/api/v1/openapi.json`.
 
-use axum::response::IntoResponse;
 use axum::Json;
+use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -63,7 +63,10 @@ impl Modify for CommonProblems {
         let problem = |description: &str| {
             ResponseBuilder::new()
                 .description(description)
-                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
@@ -76,7 +79,8 @@ impl Modify for CommonProblems {
                 r.entry("422".into()).or_insert_with(|| problem("Invalid fields or references").into());
                 if i == 1 {
                     r.entry("413".into()).or_insert_with(|| problem("The body is too large").into());
-                    r.entry("415".into()).or_insert_with(|| problem("The body's content type is not the one expected").into());
+                    r.entry("415".into())
+                        .or_insert_with(|| problem("The body's content type is not the one expected").into());
                 }
                 r.entry("503".into()).or_insert_with(|| problem("The service is temporarily unavailable").into());
             }

@@ -1,23 +1,23 @@
 //! `/api/v1/cases/{case_ref}/parties/{party_ref}` and the re-issue of a
 //! party's identification number.
 
+use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::find_case_in;
-use crate::fields::{require_json, text, Fields};
+use crate::fields::{Fields, require_json, text};
 use crate::problem::{ApiError, Problem};
-use crate::refs::{parse_ref, request_id, ApiBody, ApiPath};
+use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
 use crate::reply::{audit, audit_with, respond, rfc3339, segment};
-use crate::ApiState;
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use portalis_core::email::Email;
 use portalis_core::mobile::MobileNumber;
 use portalis_core::party::{PartyKind, Role};
-use portalis_storage::parties::{self, Party, PartyInput};
-use portalis_storage::attachments::EndReason;
 use portalis_storage::Outcome;
+use portalis_storage::attachments::EndReason;
+use portalis_storage::parties::{self, Party, PartyInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -123,8 +123,18 @@ pub fn parse_party(body: &[u8]) -> Result<(PartyInput, Option<chrono::NaiveDate>
     }
     f.finish()?;
     match (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer, consent_on) {
-        (Some(kind), Some(given_names), Some(family_name), Some(organisation_name), Some(role), Some(email), Some(mobile), Some(lawyer), Some(consent_on)) => {
-            Ok((PartyInput {
+        (
+            Some(kind),
+            Some(given_names),
+            Some(family_name),
+            Some(organisation_name),
+            Some(role),
+            Some(email),
+            Some(mobile),
+            Some(lawyer),
+            Some(consent_on),
+        ) => Ok((
+            PartyInput {
                 kind,
                 given_names,
                 family_name: family_name.map(|n| n.to_uppercase()),
@@ -133,8 +143,9 @@ pub fn parse_party(body: &[u8]) -> Result<(PartyInput, Option<chrono::NaiveDate>
                 email: email.map(|e| e.as_str().to_owned()),
                 mobile: mobile.map(|m| m.as_str().to_owned()),
                 lawyer,
-            }, consent_on))
-        }
+            },
+            consent_on,
+        )),
         _ => Err(ApiError::Internal("party fields parsed without error but incomplete".into())),
     }
 }
@@ -177,7 +188,8 @@ pub async fn put_party(
         portalis_storage::notices::record_court_consent(&mut tx, party.id, on).await?;
     }
     if outcome == Outcome::Created {
-        crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, false, now).await?;
+        crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, false, now)
+            .await?;
     }
     if outcome != Outcome::Unchanged {
         let target = format!("case:{}/party:{party_ref}", case.case_ref);
@@ -309,7 +321,8 @@ pub async fn detach_accounts(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
-    let users = portalis_storage::attachments::end_for_party(&mut tx, party.id, EndReason::DetachedByCourt, now).await?;
+    let users =
+        portalis_storage::attachments::end_for_party(&mut tx, party.id, EndReason::DetachedByCourt, now).await?;
     let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
     let detail = match users.len() {
         1 => "1 account".to_owned(),

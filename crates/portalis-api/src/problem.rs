@@ -2,7 +2,7 @@
 //! (RFC 9457). Each variant says its status; internal errors are logged with
 //! their cause and answered without it.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portalis_documents::DocumentError;
 use portalis_storage::StorageError;

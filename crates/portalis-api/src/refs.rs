@@ -45,13 +45,11 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for ApiBody {
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         match bytes::Bytes::from_request(req, state).await {
             Ok(b) => Ok(ApiBody(b)),
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::TooLarge(format!(
-                    "the body may not exceed {} bytes ({} for a batch of events)",
-                    crate::MAX_JSON_BYTES,
-                    crate::event_batch::MAX_BATCH_BYTES
-                )))
-            }
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::TooLarge(format!(
+                "the body may not exceed {} bytes ({} for a batch of events)",
+                crate::MAX_JSON_BYTES,
+                crate::event_batch::MAX_BATCH_BYTES
+            ))),
             Err(e) => Err(ApiError::BadRequest(format!("cannot read the body: {e}"))),
         }
     }

@@ -2,12 +2,12 @@
 //! `Location` for a creation and 200 otherwise.
 
 use crate::problem::ApiError;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use portalis_storage::courts::Court;
-use portalis_storage::{audit, Conn, Outcome};
+use portalis_storage::{Conn, Outcome, audit};
 use serde::Serialize;
 
 pub fn respond<T: Serialize>(outcome: Outcome, location: &str, body: T) -> Response {
@@ -46,7 +46,12 @@ pub async fn audit_with(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let actor = format!("court:{}", court.details.code);
-    audit::record(conn, &audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail, request_id }, now).await?;
+    audit::record(
+        conn,
+        &audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail, request_id },
+        now,
+    )
+    .await?;
     Ok(())
 }
 

@@ -15,12 +15,12 @@ use portalis_core::document::{DocumentKind, TITLE_MAX};
 use portalis_core::email::Email;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::mobile::MobileNumber;
-use portalis_core::nac::{NacCode, LABEL_MAX};
+use portalis_core::nac::{LABEL_MAX, NacCode};
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
 use portalis_core::text::{blank_pattern, free_text_pattern, reference_pattern, single_line_pattern};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use utoipa::openapi::{RefOr, Schema};
 
 /// A string matching `pattern`.
@@ -57,11 +57,21 @@ fn one_of(codes: Vec<&str>, description: &str) -> Value {
 }
 
 fn text(max: usize, description: &str) -> Value {
-    described(pattern(free_text_pattern(max)), &format!("{description} Free text: 1 to {max} characters once trimmed, no control character but line feeds, no bidirectional control."), None)
+    described(
+        pattern(free_text_pattern(max)),
+        &format!(
+            "{description} Free text: 1 to {max} characters once trimmed, no control character but line feeds, no bidirectional control."
+        ),
+        None,
+    )
 }
 
 fn date(description: &str) -> Value {
-    described(pattern(date_pattern()), &format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999."), Some("2026-11-26"))
+    described(
+        pattern(date_pattern()),
+        &format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999."),
+        Some("2026-11-26"),
+    )
 }
 
 /// A court's own reference of a record.
@@ -111,19 +121,25 @@ fn party(kind: &str, names: Value) -> Value {
 pub fn party_body() -> Value {
     let person = object(
         &["kind", "role", "family_name"],
-        party(PartyKind::Person.code(), json!({
-            "given_names": optional(text(200, "A person's given names.")),
-            "family_name": text(200, "A person's family name (stored in capitals)."),
-            "organisation_name": nothing(),
-        })),
+        party(
+            PartyKind::Person.code(),
+            json!({
+                "given_names": optional(text(200, "A person's given names.")),
+                "family_name": text(200, "A person's family name (stored in capitals)."),
+                "organisation_name": nothing(),
+            }),
+        ),
     );
     let organisation = object(
         &["kind", "role", "organisation_name"],
-        party(PartyKind::Organisation.code(), json!({
-            "given_names": nothing(),
-            "family_name": optional(text(200, "A family name, if the organisation is known by one.")),
-            "organisation_name": text(300, "The organisation's name."),
-        })),
+        party(
+            PartyKind::Organisation.code(),
+            json!({
+                "given_names": nothing(),
+                "family_name": optional(text(200, "A family name, if the organisation is known by one.")),
+                "organisation_name": text(300, "The organisation's name."),
+            }),
+        ),
     );
     json!({"description": "A party: a person (`kind: person`, with a family name) or an organisation (`kind: organisation`, with its name).", "oneOf": [person, organisation]})
 }
@@ -148,8 +164,13 @@ pub fn event_body() -> Value {
 /// The body of `POST /api/v1/events/batch`.
 pub fn batch_body(max: usize) -> Value {
     let mut item = event_properties();
-    item["case_ref"] = described(reference(), "A case of the court (another court's, or none, is refused as this item's `case_ref`).", Some("2018-01234"));
-    item["event_ref"] = described(reference(), "The event's reference; an event appears once in a batch.", Some("mise-en-etat-2"));
+    item["case_ref"] = described(
+        reference(),
+        "A case of the court (another court's, or none, is refused as this item's `case_ref`).",
+        Some("2018-01234"),
+    );
+    item["event_ref"] =
+        described(reference(), "The event's reference; an event appears once in a batch.", Some("mise-en-etat-2"));
     object(
         &["events"],
         json!({"events": {"type": "array", "minItems": 1, "maxItems": max, "items": object(&["case_ref", "event_ref", "kind", "starts_at", "status"], item),

@@ -2,8 +2,8 @@
 //! guessing hopeless. Pure functions: the caller brings the counts and the
 //! clock.
 
-use crate::random::RandomSource;
 use crate::Invalid;
+use crate::random::RandomSource;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -108,9 +108,10 @@ pub fn may_send_code(
         return Err(Wait::Address(t));
     }
     if let Some(last) = last_for_user_and_party
-        && now < last + MIN_GAP {
-            return Err(Wait::Gap(last + MIN_GAP));
-        }
+        && now < last + MIN_GAP
+    {
+        return Err(Wait::Gap(last + MIN_GAP));
+    }
     if let Some(t) = over(party_hour, PER_PARTY_PER_HOUR, Duration::hours(1), now) {
         return Err(Wait::PartyHour(t));
     }
@@ -174,7 +175,10 @@ mod tests {
     fn a_new_code_waits_a_minute_after_the_last() {
         let now = t0();
         let w = Window::default();
-        assert_eq!(may_send_code(now, Some(now - Duration::seconds(30)), w, w, w), Err(Wait::Gap(now + Duration::seconds(30))));
+        assert_eq!(
+            may_send_code(now, Some(now - Duration::seconds(30)), w, w, w),
+            Err(Wait::Gap(now + Duration::seconds(30)))
+        );
         assert_eq!(may_send_code(now, Some(now - Duration::seconds(60)), w, w, w), Ok(()));
     }
 

@@ -14,12 +14,15 @@ pub const DATE: &str = concat!(
 /// A local time of day, `HH:MM`, as the inside of a group.
 pub const TIME: &str = "(?:[01][0-9]|2[0-3]):[0-5][0-9]";
 
-const NOT_A_DATE: Invalid = Invalid::new("a date YYYY-MM-DD from 1900 to 2999", "La date doit être au format AAAA-MM-JJ.");
+const NOT_A_DATE: Invalid =
+    Invalid::new("a date YYYY-MM-DD from 1900 to 2999", "La date doit être au format AAAA-MM-JJ.");
 
 /// Reads `YYYY-MM-DD` (ASCII digits, a real day, 1900 to 2999).
 pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r.clone()].iter().all(u8::is_ascii_digit).then(|| s[r].parse::<u32>().ok()).flatten();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r.clone()].iter().all(u8::is_ascii_digit).then(|| s[r].parse::<u32>().ok()).flatten()
+    };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(NOT_A_DATE);
     }
@@ -43,7 +46,17 @@ mod tests {
     fn only_real_days_are_dates() {
         assert_eq!(parse_date("2019-06-04").unwrap(), NaiveDate::from_ymd_opt(2019, 6, 4).unwrap());
         assert!(parse_date("2024-02-29").is_ok() && parse_date("2000-02-29").is_ok());
-        for bad in ["2023-02-29", "2100-02-29", "2019-6-04", " 2019-06-04", "1899-12-31", "3000-01-01", "2019-06-31", "+201-06-04", "2019/06/04"] {
+        for bad in [
+            "2023-02-29",
+            "2100-02-29",
+            "2019-6-04",
+            " 2019-06-04",
+            "1899-12-31",
+            "3000-01-01",
+            "2019-06-31",
+            "+201-06-04",
+            "2019/06/04",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -117,7 +117,8 @@ pub fn parse(query: &HashMap<String, String>, courts: &[String], natures: &[Stri
         if courts.iter().any(|c| c == v) {
             f.court = Some(v.to_owned());
         } else {
-            ignored.push(format!("La juridiction « {v} » n'est pas l'une de vos juridictions : ce filtre a été ignoré."));
+            ignored
+                .push(format!("La juridiction « {v} » n'est pas l'une de vos juridictions : ce filtre a été ignoré."));
         }
     }
     if let Some(v) = get("role") {
@@ -140,16 +141,19 @@ pub fn parse(query: &HashMap<String, String>, courts: &[String], natures: &[Stri
         if let Some(v) = get(key) {
             match date(v) {
                 Some(d) => *slot = Some(d),
-                None => ignored.push(format!("La date {label} « {v} » n'est pas une date valide : ce filtre a été ignoré.")),
+                None => {
+                    ignored.push(format!("La date {label} « {v} » n'est pas une date valide : ce filtre a été ignoré."))
+                }
             }
         }
     }
     if let (Some(a), Some(b)) = (f.from, f.to)
-        && a > b {
-            ignored.push("La date de début est postérieure à la date de fin : ces deux filtres ont été ignorés.".into());
-            f.from = None;
-            f.to = None;
-        }
+        && a > b
+    {
+        ignored.push("La date de début est postérieure à la date de fin : ces deux filtres ont été ignorés.".into());
+        f.from = None;
+        f.to = None;
+    }
     if let Some(v) = get("tri") {
         match Sort::ALL.iter().find(|(_, c, _)| *c == v) {
             Some((s, _, _)) => f.sort = *s,
@@ -192,13 +196,9 @@ pub fn select(filters: &Filters, items: &[Item]) -> Vec<Item> {
         .collect();
     match filters.sort {
         Sort::Default => kept.sort_by(|a, b| {
-            (!a.status.is_open(), a.next_event.is_none(), a.next_event, std::cmp::Reverse(a.filed_on), a.case_id).cmp(&(
-                !b.status.is_open(),
-                b.next_event.is_none(),
-                b.next_event,
-                std::cmp::Reverse(b.filed_on),
-                b.case_id,
-            ))
+            (!a.status.is_open(), a.next_event.is_none(), a.next_event, std::cmp::Reverse(a.filed_on), a.case_id).cmp(
+                &(!b.status.is_open(), b.next_event.is_none(), b.next_event, std::cmp::Reverse(b.filed_on), b.case_id),
+            )
         }),
         Sort::NextEvent => kept.sort_by_key(|i| (i.next_event.is_none(), i.next_event, i.case_id)),
         Sort::FiledNewest => kept.sort_by_key(|i| (std::cmp::Reverse(i.filed_on), i.case_id)),
@@ -280,7 +280,13 @@ mod tests {
     #[test]
     fn nonsense_is_ignored_with_a_message() {
         let (f, ignored) = parse(
-            &q(&[("statut", "ouvert"), ("juridiction", "tj-atlantide"), ("du", "hier"), ("tri", "hasard"), ("page", "-1")]),
+            &q(&[
+                ("statut", "ouvert"),
+                ("juridiction", "tj-atlantide"),
+                ("du", "hier"),
+                ("tri", "hasard"),
+                ("page", "-1"),
+            ]),
             &[],
             &[],
         );

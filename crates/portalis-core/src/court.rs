@@ -1,7 +1,7 @@
 //! Courts (juridictions): their stable code, their kind and their time zone.
 
-use crate::enums::french_enum;
 use crate::Invalid;
+use crate::enums::french_enum;
 use chrono_tz::Tz;
 
 french_enum! {
@@ -81,10 +81,7 @@ impl std::fmt::Display for CourtCode {
 /// Parses an IANA time zone name (`Europe/Paris`, `Indian/Reunion`).
 pub fn parse_time_zone(input: &str) -> Result<Tz, Invalid> {
     input.trim().parse::<Tz>().map_err(|_| {
-        Invalid::new(
-            "an IANA time zone name such as Europe/Paris",
-            "Le fuseau horaire n'est pas reconnu.",
-        )
+        Invalid::new("an IANA time zone name such as Europe/Paris", "Le fuseau horaire n'est pas reconnu.")
     })
 }
 

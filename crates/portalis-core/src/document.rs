@@ -1,7 +1,7 @@
 //! Documents made available to parties, and what a stored file must be.
 
-use crate::enums::french_enum;
 use crate::Invalid;
+use crate::enums::french_enum;
 
 french_enum! {
     /// What a document is.
@@ -39,11 +39,7 @@ pub fn check_pdf(bytes: &[u8]) -> Result<(), FileRefusal> {
         return Err(FileRefusal::TooLarge);
     }
     let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
-        Ok(())
-    } else {
-        Err(FileRefusal::NotPdf)
-    }
+    if head.windows(5).any(|w| w == b"%PDF-") { Ok(()) } else { Err(FileRefusal::NotPdf) }
 }
 
 /// The most characters a document's title holds.
@@ -52,7 +48,8 @@ pub const TITLE_MAX: usize = 200;
 /// A document title: one line of 1 to 200 characters once trimmed
 /// ([`crate::text::single_line`]).
 pub fn parse_title(input: &str) -> Result<String, Invalid> {
-    crate::text::single_line(TITLE_MAX)(input).map_err(|_| Invalid::new("1 to 200 printable characters", "Le titre doit comporter de 1 à 200 caractères."))
+    crate::text::single_line(TITLE_MAX)(input)
+        .map_err(|_| Invalid::new("1 to 200 printable characters", "Le titre doit comporter de 1 à 200 caractères."))
 }
 
 /// "145 Ko": a size as the guide shows it.

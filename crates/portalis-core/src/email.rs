@@ -26,16 +26,16 @@ impl Email {
         }
         let (local, domain) = s.rsplit_once('@').ok_or(MALFORMED)?;
         let domain = domain.to_ascii_lowercase();
-        let local_ok = !local.is_empty() && local.chars().count() <= Self::LOCAL_MAX && !local.contains(['@', '<', '>', ',', ';']);
+        let local_ok =
+            !local.is_empty() && local.chars().count() <= Self::LOCAL_MAX && !local.contains(['@', '<', '>', ',', ';']);
         let domain_ok = domain.contains('.')
             && domain.split('.').all(|l| {
-                !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
             });
-        if local_ok && domain_ok {
-            Ok(Self(format!("{local}@{domain}")))
-        } else {
-            Err(MALFORMED)
-        }
+        if local_ok && domain_ok { Ok(Self(format!("{local}@{domain}"))) } else { Err(MALFORMED) }
     }
 
     /// The pattern of [`Email::parse`] (with `maxLength` [`Email::MAX`]).
@@ -75,7 +75,18 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for e in ["", "marie", "marie@", "@example.fr", "marie@example", "ma rie@example.fr", "marie@exa..mple.fr", "a@b@c", "marie@exemple.fr-", "marie@é.fr"] {
+        for e in [
+            "",
+            "marie",
+            "marie@",
+            "@example.fr",
+            "marie@example",
+            "ma rie@example.fr",
+            "marie@exa..mple.fr",
+            "a@b@c",
+            "marie@exemple.fr-",
+            "marie@é.fr",
+        ] {
             assert!(Email::parse(e).is_err(), "{e}");
         }
     }

@@ -1,8 +1,8 @@
 //! Events of a case's life ("Vie du dossier") and when they happen, in the
 //! court's local time.
 
-use crate::enums::french_enum;
 use crate::Invalid;
+use crate::enums::french_enum;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -51,7 +51,10 @@ impl EventTime {
         let (day, time) = s.split_once('T').ok_or(INVALID)?;
         let d = crate::calendar::parse_date(day).map_err(|_| INVALID)?;
         let b = time.as_bytes();
-        let two = |i: usize| (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit()).then(|| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0'));
+        let two = |i: usize| {
+            (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit())
+                .then(|| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0'))
+        };
         if b.len() != 5 || b[2] != b':' {
             return Err(INVALID);
         }
@@ -134,10 +137,7 @@ mod tests {
     #[test]
     fn a_reunion_hearing_at_two_pm_is_ten_am_utc() {
         let t = EventTime::parse("2019-06-04T14:00").unwrap();
-        assert_eq!(
-            t.to_utc(chrono_tz::Indian::Reunion).unwrap().to_rfc3339(),
-            "2019-06-04T10:00:00+00:00"
-        );
+        assert_eq!(t.to_utc(chrono_tz::Indian::Reunion).unwrap().to_rfc3339(), "2019-06-04T10:00:00+00:00");
     }
 
     #[test]

@@ -78,7 +78,10 @@ fn vtimezone(out: &mut String, tz: Tz, years: &[i32]) {
         }
     }
     if !any {
-        let off = offset_seconds(tz, NaiveDate::from_ymd_opt(years[0], 1, 1).expect("a year").and_hms_opt(0, 0, 0).expect("midnight"));
+        let off = offset_seconds(
+            tz,
+            NaiveDate::from_ymd_opt(years[0], 1, 1).expect("a year").and_hms_opt(0, 0, 0).expect("midnight"),
+        );
         line(out, "BEGIN:STANDARD");
         line(out, "DTSTART:19700101T000000");
         line(out, &format!("TZOFFSETFROM:{}", fmt_offset(off)));
@@ -115,7 +118,9 @@ pub fn calendar(events: &[IcsEvent], now: DateTime<Utc>) -> String {
         line(&mut out, &format!("DTSTAMP:{stamp}"));
         match e.start {
             EventTime::Date(d) => line(&mut out, &format!("DTSTART;VALUE=DATE:{}", d.format("%Y%m%d"))),
-            EventTime::DateTime(dt) => line(&mut out, &format!("DTSTART;TZID={}:{}", e.tz.name(), dt.format("%Y%m%dT%H%M%S"))),
+            EventTime::DateTime(dt) => {
+                line(&mut out, &format!("DTSTART;TZID={}:{}", e.tz.name(), dt.format("%Y%m%dT%H%M%S")))
+            }
         }
         line(&mut out, &format!("SUMMARY:{}", text(&e.summary)));
         line(&mut out, &format!("LOCATION:{}", text(&e.location)));
@@ -159,8 +164,12 @@ mod tests {
     #[test]
     fn paris_gets_its_summer_and_winter_changes() {
         let ics = calendar(&[hearing(chrono_tz::Europe::Paris, "2027-06-03T09:30")], now());
-        assert!(ics.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"));
-        assert!(ics.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"));
+        assert!(
+            ics.contains("BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n")
+        );
+        assert!(
+            ics.contains("BEGIN:STANDARD\r\nDTSTART:20271031T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n")
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The numéro d'identification: one per party per case, sent by the court to
 //! the party's e-mail address, typed by the litigant to attach his case.
 
+use crate::Invalid;
 use crate::invalid::compact_upper;
 use crate::random::RandomSource;
-use crate::Invalid;
 
 /// The characters a number is drawn from: digits and capitals without the
 /// look-alikes 0/O and 1/I/L (31 symbols, so 12 of them carry 59 bits).
@@ -25,18 +25,12 @@ impl IdentificationNumber {
     /// Accepts lower case, spaces and dashes (`pjtk-5sy2-zzpj`).
     pub fn parse(input: &str) -> Result<Self, Invalid> {
         let s = compact_upper(input);
-        if s.len() == LENGTH && s.bytes().all(|b| ALPHABET.contains(&b)) {
-            Ok(Self(s))
-        } else {
-            Err(MALFORMED)
-        }
+        if s.len() == LENGTH && s.bytes().all(|b| ALPHABET.contains(&b)) { Ok(Self(s)) } else { Err(MALFORMED) }
     }
 
     /// Draws a new number from the random source.
     pub fn generate(random: &dyn RandomSource) -> Self {
-        let s = (0..LENGTH)
-            .map(|_| ALPHABET[random.below(ALPHABET.len() as u32) as usize] as char)
-            .collect();
+        let s = (0..LENGTH).map(|_| ALPHABET[random.below(ALPHABET.len() as u32) as usize] as char).collect();
         Self(s)
     }
 

@@ -78,7 +78,14 @@ mod tests {
             reissued: false,
         };
         let body = e.body();
-        for needle in ["PJTK5SY2ZZPJ", "DB3Z-W-B7C-DFW5", "Saint-Denis-de-La-Réunion", "Ajouter un dossier", "https://www.justice.fr", "SAUJ"] {
+        for needle in [
+            "PJTK5SY2ZZPJ",
+            "DB3Z-W-B7C-DFW5",
+            "Saint-Denis-de-La-Réunion",
+            "Ajouter un dossier",
+            "https://www.justice.fr",
+            "SAUJ",
+        ] {
             assert!(body.contains(needle), "{needle}");
         }
         assert!(e.subject().contains("numéro d'identification"));
@@ -177,8 +184,16 @@ mod snapshot {
             made_available: "jeudi 21 janvier 2027 à 14:00",
             portal_url: "https://www.justice.fr",
         };
-        let lines = vec!["Audience fixée au jeudi 21 janvier 2027 à 14:00".to_owned(), "Audience annulée : mardi 12 janvier 2027".to_owned()];
-        let update = CaseUpdate { court_name: "Tribunal judiciaire de Paris", case_number: "DBPA-W-B7F-C81Q", lines: &lines, portal_url: "https://www.justice.fr" };
+        let lines = vec![
+            "Audience fixée au jeudi 21 janvier 2027 à 14:00".to_owned(),
+            "Audience annulée : mardi 12 janvier 2027".to_owned(),
+        ];
+        let update = CaseUpdate {
+            court_name: "Tribunal judiciaire de Paris",
+            case_number: "DBPA-W-B7F-C81Q",
+            lines: &lines,
+            portal_url: "https://www.justice.fr",
+        };
         [
             format!("== identification_number\n{}\n{}", id.subject(), id.body()),
             format!("== avis\n{}\n{}", avis.subject(), avis.body()),
@@ -186,7 +201,10 @@ mod snapshot {
             format!("== attach_code (sms)\n{}\n", attach_code_sms("2340978")),
             format!(
                 "== hearing_reminder (sms)\n{}\n",
-                hearing_reminder_sms("jeudi 21 janvier 2027 à 14:00", "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9")
+                hearing_reminder_sms(
+                    "jeudi 21 janvier 2027 à 14:00",
+                    "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9"
+                )
             ),
         ]
         .join("\n")
@@ -206,7 +224,10 @@ mod snapshot {
 
     #[test]
     fn the_reminder_fits_in_one_sms_for_the_guides_hearing() {
-        let sms = hearing_reminder_sms("jeudi 21 janvier 2027 à 14:00", "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9");
+        let sms = hearing_reminder_sms(
+            "jeudi 21 janvier 2027 à 14:00",
+            "Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 9",
+        );
         assert!(sms.chars().count() <= 160, "{}", sms.chars().count());
     }
 }

@@ -27,14 +27,8 @@ const NOT_A_MOBILE: Invalid = Invalid::new(
 
 impl MobileNumber {
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let s: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}'))
-            .collect();
-        let international = s
-            .strip_prefix('+')
-            .or_else(|| s.strip_prefix("00"))
-            .map(str::to_owned);
+        let s: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')' | '\u{a0}')).collect();
+        let international = s.strip_prefix('+').or_else(|| s.strip_prefix("00")).map(str::to_owned);
         let e164 = match international {
             Some(digits) => {
                 if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -97,12 +91,9 @@ impl MobileNumber {
     /// E.164 form otherwise.
     pub fn national(&self) -> String {
         match self.french_national_digits() {
-            Some(d) => d
-                .as_bytes()
-                .chunks(2)
-                .map(|c| std::str::from_utf8(c).unwrap_or_default())
-                .collect::<Vec<_>>()
-                .join(" "),
+            Some(d) => {
+                d.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect::<Vec<_>>().join(" ")
+            }
             None => self.0.clone(),
         }
     }

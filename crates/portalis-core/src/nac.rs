@@ -41,7 +41,8 @@ pub const LABEL_MAX: usize = 300;
 /// A nature label: free text of 1 to 300 characters
 /// ([`crate::text::free_text`]).
 pub fn parse_label(input: &str) -> Result<String, Invalid> {
-    crate::text::free_text(LABEL_MAX)(input).map_err(|_| Invalid::new("1 to 300 printable characters", "Le libellé doit comporter de 1 à 300 caractères."))
+    crate::text::free_text(LABEL_MAX)(input)
+        .map_err(|_| Invalid::new("1 to 300 printable characters", "Le libellé doit comporter de 1 à 300 caractères."))
 }
 
 #[cfg(test)]

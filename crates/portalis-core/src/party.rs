@@ -51,10 +51,7 @@ mod tests {
 
     #[test]
     fn a_person_is_named_given_names_then_family_name_in_capitals() {
-        assert_eq!(
-            display_name(PartyKind::Person, Some("Marie"), Some("Delestable"), None),
-            "Marie DELESTABLE"
-        );
+        assert_eq!(display_name(PartyKind::Person, Some("Marie"), Some("Delestable"), None), "Marie DELESTABLE");
     }
 
     #[test]

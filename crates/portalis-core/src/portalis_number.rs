@@ -1,8 +1,8 @@
 //! The N° Portalis: `XXXX-X-XXX-XXXX` — court identifier, one letter for the
 //! civil application, a 3-character year block, an increment of 4 or 5.
 
-use crate::invalid::compact_upper;
 use crate::Invalid;
+use crate::invalid::compact_upper;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PortalisNumber(String);

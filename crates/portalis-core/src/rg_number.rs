@@ -29,10 +29,7 @@ impl RgNumber {
                 None => number.to_owned(),
             }))
         } else {
-            Err(Invalid::new(
-                "a N° RG looks like 22/03700 or F 16/00139",
-                "Le numéro RG doit ressembler à 22/03700.",
-            ))
+            Err(Invalid::new("a N° RG looks like 22/03700 or F 16/00139", "Le numéro RG doit ressembler à 22/03700."))
         }
     }
 
@@ -41,7 +38,9 @@ impl RgNumber {
     pub fn pattern() -> String {
         use crate::text::WHITESPACE;
         const BUT_SPACE: &str = r"\u0009-\u000D\u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
-        format!("^[{WHITESPACE}]*(?:[A-Za-z][{BUT_SPACE}]*\\u0020[{WHITESPACE}]*)?[0-9]{{2}}/[0-9]{{4,6}}[{WHITESPACE}]*$")
+        format!(
+            "^[{WHITESPACE}]*(?:[A-Za-z][{BUT_SPACE}]*\\u0020[{WHITESPACE}]*)?[0-9]{{2}}/[0-9]{{4,6}}[{WHITESPACE}]*$"
+        )
     }
 
     pub fn as_str(&self) -> &str {

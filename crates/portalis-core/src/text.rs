@@ -72,7 +72,10 @@ pub fn single_line(max: usize) -> impl Fn(&str) -> Result<String, Invalid> {
     move |s: &str| {
         let t = s.trim();
         if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() || deceptive(c)) {
-            Err(Invalid::new("1 to the allowed number of printable characters on one line", "Le texte n'est pas valide."))
+            Err(Invalid::new(
+                "1 to the allowed number of printable characters on one line",
+                "Le texte n'est pas valide.",
+            ))
         } else {
             Ok(t.to_owned())
         }
@@ -96,7 +99,10 @@ pub fn reference(value: &str) -> Result<String, Invalid> {
     if ok {
         Ok(value.to_owned())
     } else {
-        Err(Invalid::new("a reference has 1 to 100 printable characters and no spaces", "La référence n'est pas valide."))
+        Err(Invalid::new(
+            "a reference has 1 to 100 printable characters and no spaces",
+            "La référence n'est pas valide.",
+        ))
     }
 }
 

@@ -3,7 +3,7 @@
 //! what the portal generates always parses.
 
 use portalis_core::event::EventTime;
-use portalis_core::identification_number::{IdentificationNumber, ALPHABET};
+use portalis_core::identification_number::{ALPHABET, IdentificationNumber};
 use portalis_core::mobile::MobileNumber;
 use portalis_core::nac::NacCode;
 use portalis_core::portalis_number::PortalisNumber;

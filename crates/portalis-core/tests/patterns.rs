@@ -6,11 +6,11 @@
 //! awkward characters.
 
 use portalis_core::calendar::{date_pattern, parse_date};
-use portalis_core::document::{parse_title, TITLE_MAX};
+use portalis_core::document::{TITLE_MAX, parse_title};
 use portalis_core::email::Email;
 use portalis_core::event::EventTime;
 use portalis_core::mobile::MobileNumber;
-use portalis_core::nac::{parse_label, NacCode, LABEL_MAX};
+use portalis_core::nac::{LABEL_MAX, NacCode, parse_label};
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
 use portalis_core::text::{blank_pattern, free_text, free_text_pattern, reference, reference_pattern};
@@ -19,14 +19,21 @@ use proptest::test_runner::{Config, TestRunner};
 
 /// Characters where rules tend to draw their lines.
 const AWKWARD: &[char] = &[
-    'a', 'Z', 'é', 'ß', 'ſ', 'İ', '0', '1', '2', '3', '6', '7', '9', ' ', '\t', '\n', '\r', '\u{0b}', '\u{85}', '\u{a0}', '\u{1680}',
-    '\u{2000}', '\u{2028}', '\u{3000}', '\u{200b}', '\u{202e}', '\u{2066}', '\u{061c}', '\u{feff}', '\u{0}', '\u{1f}', '\u{7f}',
-    '\u{9f}', '@', '.', '-', '(', ')', '+', '/', ':', 'T', '<', ',', ';', '_', '😀', '\u{ff10}', '٣',
+    'a', 'Z', 'é', 'ß', 'ſ', 'İ', '0', '1', '2', '3', '6', '7', '9', ' ', '\t', '\n', '\r', '\u{0b}', '\u{85}',
+    '\u{a0}', '\u{1680}', '\u{2000}', '\u{2028}', '\u{3000}', '\u{200b}', '\u{202e}', '\u{2066}', '\u{061c}',
+    '\u{feff}', '\u{0}', '\u{1f}', '\u{7f}', '\u{9f}', '@', '.', '-', '(', ')', '+', '/', ':', 'T', '<', ',', ';', '_',
+    '😀', '\u{ff10}', '٣',
 ];
 
 /// Checks that the parser and the schema (`pattern`, and `maxLength` when
 /// there is one) agree on `input`.
-fn agree(name: &str, pattern: &regex::Regex, max_chars: Option<usize>, accepts: &dyn Fn(&str) -> bool, input: &str) -> Result<(), TestCaseError> {
+fn agree(
+    name: &str,
+    pattern: &regex::Regex,
+    max_chars: Option<usize>,
+    accepts: &dyn Fn(&str) -> bool,
+    input: &str,
+) -> Result<(), TestCaseError> {
     let within = max_chars.is_none_or(|m| input.chars().count() <= m);
     let (matched, accepted) = (pattern.is_match(input) && within, accepts(input));
     prop_assert_eq!(matched, accepted, "{}: {:?} (pattern {}, parser {})", name, input, matched, accepted);
@@ -79,13 +86,22 @@ fn check_with(name: &str, pattern: &str, max_chars: Option<usize>, accepts: impl
     let runner = || TestRunner::new(Config { cases: 3000, failure_persistence: None, ..Config::default() });
     runner()
         .run(&drawn(pattern), |s| {
-            prop_assert!(accepts(&s) || max_chars.is_some_and(|m| s.chars().count() > m), "{}: drawn from the pattern but refused: {:?}", name, s);
+            prop_assert!(
+                accepts(&s) || max_chars.is_some_and(|m| s.chars().count() > m),
+                "{}: drawn from the pattern but refused: {:?}",
+                name,
+                s
+            );
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
     let many = || TestRunner::new(Config { cases: 20_000, failure_persistence: None, ..Config::default() });
-    many().run(&drawn_then_altered(pattern), |s| agree(name, &compiled, max_chars, &accepts, &s)).unwrap_or_else(|e| panic!("{e}"));
-    runner().run(&awkward_strings(awkward_len), |s| agree(name, &compiled, max_chars, &accepts, &s)).unwrap_or_else(|e| panic!("{e}"));
+    many()
+        .run(&drawn_then_altered(pattern), |s| agree(name, &compiled, max_chars, &accepts, &s))
+        .unwrap_or_else(|e| panic!("{e}"));
+    runner()
+        .run(&awkward_strings(awkward_len), |s| agree(name, &compiled, max_chars, &accepts, &s))
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]
@@ -147,7 +163,12 @@ fn every_day_from_1890_to_3010_is_a_date_exactly_when_the_pattern_says() {
 fn event_times() {
     check("event time", &EventTime::pattern(), |s| EventTime::parse(s).is_ok(), 12);
     let p = regex::Regex::new(&EventTime::pattern()).unwrap();
-    for (s, ok) in [("2019-06-04T14:00", true), (" 2019-06-04 ", true), ("2019-06-04T24:00", false), ("2019-06-04T14:00:00", false)] {
+    for (s, ok) in [
+        ("2019-06-04T14:00", true),
+        (" 2019-06-04 ", true),
+        ("2019-06-04T24:00", false),
+        ("2019-06-04T14:00:00", false),
+    ] {
         assert_eq!(p.is_match(s), ok, "{s}");
         assert_eq!(EventTime::parse(s).is_ok(), ok, "{s}");
     }

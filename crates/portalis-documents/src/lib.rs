@@ -204,7 +204,13 @@ impl DocumentStore {
             Err(e) => return Err(e.into()),
         };
         if result.meta.size != expected_size {
-            tracing::error!(key, integrity_failure = true, stored = result.meta.size, expected_size, "stored document has another size: not served");
+            tracing::error!(
+                key,
+                integrity_failure = true,
+                stored = result.meta.size,
+                expected_size,
+                "stored document has another size: not served"
+            );
             return Err(DocumentError::Corrupt { key: key.to_owned() });
         }
         let bytes = result.bytes().await?;

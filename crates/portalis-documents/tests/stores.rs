@@ -99,9 +99,15 @@ async fn reads_beyond_the_memory_budget_wait_then_are_refused_as_busy() {
     let big = Bytes::from([b"%PDF-1.4\n".as_slice(), &[b'x'; 3000]].concat());
     let a = store.put(big).await.unwrap();
     let held = store.get(&a.key, &a.sha256, a.size).await.unwrap();
-    assert!(matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Busy)), "the first read holds most of the budget");
+    assert!(
+        matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Busy)),
+        "the first read holds most of the budget"
+    );
     drop(held);
     assert!(store.get(&a.key, &a.sha256, a.size).await.is_ok(), "sent, its memory is free again");
-    assert!(matches!(store.get(&a.key, &a.sha256, a.size + 1).await, Err(DocumentError::Corrupt { .. })), "another size than recorded");
+    assert!(
+        matches!(store.get(&a.key, &a.sha256, a.size + 1).await, Err(DocumentError::Corrupt { .. })),
+        "another size than recorded"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

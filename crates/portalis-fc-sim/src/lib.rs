@@ -11,11 +11,11 @@ mod pages;
 mod protocol;
 mod state;
 
-pub use identities::{population_nir, Person, TestIdentity, IDENTITIES, MAX_POPULATION, POPULATION_CODE};
-pub use state::{subject, Client, Simulator};
+pub use identities::{IDENTITIES, MAX_POPULATION, POPULATION_CODE, Person, TestIdentity, population_nir};
+pub use state::{Client, Simulator, subject};
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 
 /// The simulator's routes; the issuer is `<base URL>/api/v2`.
 pub fn router(sim: Simulator) -> Router {

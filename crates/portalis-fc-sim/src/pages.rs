@@ -1,15 +1,15 @@
 //! The pages a litigant sees at FranceConnect: the choice of an account, the
 //! provider's login form, the confirmation.
 
-use crate::identities::{TestIdentity, IDENTITIES};
+use crate::identities::{IDENTITIES, TestIdentity};
 use crate::protocol::issue_code;
 use crate::state::Simulator;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 /// The identity providers offered, by code and name.
@@ -63,7 +63,10 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
 }
 
 fn expired() -> Response {
-    error(StatusCode::NOT_FOUND, "Cette demande de connexion a expiré. Retournez sur le site du service pour recommencer.")
+    error(
+        StatusCode::NOT_FOUND,
+        "Cette demande de connexion a expiré. Retournez sur le site du service pour recommencer.",
+    )
 }
 
 /// Cookies of the simulator: the provider remembered ("Se souvenir de mon
@@ -90,11 +93,21 @@ fn set_cookie(name: &str, value: &str) -> (header::HeaderName, String) {
 /// provider was remembered, its login form straight away.
 pub async fn choose(State(sim): State<Simulator>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let Some(interaction) = sim.interaction(&id) else { return expired() };
-    if let Some((code, provider)) = cookie(&headers, REMEMBERED_PROVIDER).and_then(|c| PROVIDERS.iter().find(|(p, _)| *p == c).copied()) {
+    if let Some((code, provider)) =
+        cookie(&headers, REMEMBERED_PROVIDER).and_then(|c| PROVIDERS.iter().find(|(p, _)| *p == c).copied())
+    {
         if let Some(i) = sim.store().interactions.get_mut(&id) {
             i.provider = Some(code.to_owned());
         }
-        return Login { id, provider, ameli: code == "ameli", nir: String::new(), error: false, identities: IDENTITIES }.into_response();
+        return Login {
+            id,
+            provider,
+            ameli: code == "ameli",
+            nir: String::new(),
+            error: false,
+            identities: IDENTITIES,
+        }
+        .into_response();
     }
     let site = sim.client(&interaction.client_id).map(|c| c.site.clone()).unwrap_or_default();
     Choose { id, site, providers: PROVIDERS }.into_response()

@@ -1,14 +1,14 @@
 //! The OpenID Connect endpoints.
 
 use crate::pages;
-use crate::state::{AccessToken, Grant, Interaction, Simulator, CODE_SECONDS, TOKEN_SECONDS};
+use crate::state::{AccessToken, CODE_SECONDS, Grant, Interaction, Simulator, TOKEN_SECONDS};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::{json, Value};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use url::Url;
 
@@ -61,7 +61,10 @@ pub async fn authorize(State(sim): State<Simulator>, Query(q): Query<HashMap<Str
     };
     let redirect_uri = get("redirect_uri");
     if !client.redirect_uris.iter().any(|r| r == redirect_uri) {
-        return pages::error(StatusCode::BAD_REQUEST, "L'adresse de retour demandée n'est pas enregistrée pour ce service.");
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
+        );
     }
     let state = get("state");
     let fail = |error: &str, description: &str| {
@@ -151,7 +154,8 @@ pub async fn token(State(sim): State<Simulator>, Form(f): Form<HashMap<String, S
         return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "expired code, or another client's");
     }
     if let Some(challenge) = &grant.code_challenge {
-        let computed = URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, get("code_verifier").as_bytes()));
+        let computed =
+            URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, get("code_verifier").as_bytes()));
         if &computed != challenge {
             return token_error(StatusCode::BAD_REQUEST, "invalid_grant", "PKCE verification failed");
         }
@@ -184,10 +188,12 @@ pub async fn userinfo(State(sim): State<Simulator>, headers: HeaderMap) -> Respo
     let now = sim.now();
     let token = sim.store().tokens.get(bearer).cloned();
     let Some(token) = token.filter(|t| t.expires >= now) else {
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response();
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")])
+            .into_response();
     };
     let Some(p) = sim.person(token.identity) else {
-        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")]).into_response();
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")])
+            .into_response();
     };
     let jwt = sim.key.sign(&json!({
         "iss": sim.issuer, "aud": token.client_id, "sub": sim.subject(&token.client_id, token.identity),
@@ -214,7 +220,10 @@ pub async fn end_session(State(sim): State<Simulator>, Query(q): Query<HashMap<S
     };
     let back = get("post_logout_redirect_uri");
     if !client.post_logout_redirect_uris.iter().any(|u| u == back) {
-        return pages::error(StatusCode::BAD_REQUEST, "L'adresse de retour demandée n'est pas enregistrée pour ce service.");
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
+        );
     }
     redirect_with(back, &[("state", get("state"))])
 }

@@ -76,7 +76,12 @@ pub(crate) const INTERACTION_SECONDS: i64 = 15 * 60;
 
 impl Simulator {
     /// `issuer` is `<base URL>/api/v2`.
-    pub fn new(issuer: impl Into<String>, clients: Vec<Client>, clock: Arc<dyn Clock>, random: Arc<dyn RandomSource>) -> Self {
+    pub fn new(
+        issuer: impl Into<String>,
+        clients: Vec<Client>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn RandomSource>,
+    ) -> Self {
         Self {
             issuer: issuer.into(),
             clients: Arc::new(clients),

@@ -2,8 +2,8 @@
 
 use crate::discovery::Provider;
 use crate::error::{LoginError, TokenError};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use portalis_core::random::RandomSource;
 use serde::Deserialize;
@@ -114,7 +114,11 @@ impl FranceConnect {
         if !m.code_challenge_methods_supported.iter().any(|c| c == "S256") {
             return Err(LoginError::PkceUnsupported);
         }
-        let attempt = LoginAttempt { state: random_token(random), nonce: random_token(random), pkce_verifier: Some(random_token(random)) };
+        let attempt = LoginAttempt {
+            state: random_token(random),
+            nonce: random_token(random),
+            pkce_verifier: Some(random_token(random)),
+        };
         let mut url = Url::parse(&m.authorization_endpoint)
             .map_err(|_| LoginError::Unavailable("authorization endpoint is not a URL".into()))?;
         {
@@ -146,7 +150,10 @@ impl FranceConnect {
             return Err(LoginError::StateMismatch);
         }
         if let Some(error) = params.get("error") {
-            return Err(LoginError::Provider { error: error.clone(), description: params.get("error_description").cloned() });
+            return Err(LoginError::Provider {
+                error: error.clone(),
+                description: params.get("error_description").cloned(),
+            });
         }
         let code = params.get("code").filter(|c| !c.is_empty()).ok_or(LoginError::MissingCode)?;
         let m = self.provider.metadata().await?;
@@ -238,7 +245,12 @@ impl FranceConnect {
         }
     }
 
-    fn check_id_token(&self, claims: &Map<String, Value>, attempt: &LoginAttempt, now: DateTime<Utc>) -> Result<(), TokenError> {
+    fn check_id_token(
+        &self,
+        claims: &Map<String, Value>,
+        attempt: &LoginAttempt,
+        now: DateTime<Utc>,
+    ) -> Result<(), TokenError> {
         let now = now.timestamp();
         self.check_common(claims, now)?;
         let iat = claims.get("iat").and_then(Value::as_i64).ok_or(TokenError::MissingClaim("iat"))?;
@@ -269,7 +281,12 @@ impl FranceConnect {
         if !response.status().is_success() {
             return Err(LoginError::Unavailable(format!("userinfo answered {}", response.status())));
         }
-        let ct = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let ct = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         if !ct.starts_with("application/jwt") {
             return Err(LoginError::UserInfo(TokenError::NotSigned));
         }
@@ -283,7 +300,8 @@ impl FranceConnect {
     pub async fn logout_url(&self, id_token_hint: &str, state: &str) -> Result<Url, LoginError> {
         let m = self.provider.metadata().await?;
         let end = m.end_session_endpoint.as_deref().ok_or(LoginError::Unavailable("no end_session_endpoint".into()))?;
-        let mut url = Url::parse(end).map_err(|_| LoginError::Unavailable("end_session_endpoint is not a URL".into()))?;
+        let mut url =
+            Url::parse(end).map_err(|_| LoginError::Unavailable("end_session_endpoint is not a URL".into()))?;
         url.query_pairs_mut()
             .append_pair("id_token_hint", id_token_hint)
             .append_pair("state", state)
@@ -299,7 +317,10 @@ mod tests {
     #[test]
     fn the_pkce_challenge_is_the_base64url_sha256_of_the_verifier() {
         // Vector computed independently (Python hashlib and base64).
-        assert_eq!(pkce_challenge("dBjftJeZ4CVP-mJ92K7c5ypstZk-yrG9gbYNwbVmhz2"), "asEf0s-upI5DPBWRVPifwo9GCtrTV7eFv8V2fUlNxbk");
+        assert_eq!(
+            pkce_challenge("dBjftJeZ4CVP-mJ92K7c5ypstZk-yrG9gbYNwbVmhz2"),
+            "asEf0s-upI5DPBWRVPifwo9GCtrTV7eFv8V2fUlNxbk"
+        );
     }
 
     #[test]

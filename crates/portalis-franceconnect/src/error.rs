@@ -60,7 +60,10 @@ pub enum LoginError {
 impl LoginError {
     pub fn reason(&self) -> String {
         match self {
-            LoginError::Provider { error, .. } => format!("provider_error:{}", error.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect::<String>()),
+            LoginError::Provider { error, .. } => format!(
+                "provider_error:{}",
+                error.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect::<String>()
+            ),
             LoginError::MissingState => "missing_state".into(),
             LoginError::StateMismatch => "state_mismatch".into(),
             LoginError::MissingCode => "missing_code".into(),

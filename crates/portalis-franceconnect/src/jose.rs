@@ -3,8 +3,8 @@
 //! any key is looked at.
 
 use crate::error::TokenError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -154,8 +154,8 @@ pub mod sign {
     use super::URL_SAFE_NO_PAD;
     use base64::Engine;
     use ring::rand::SystemRandom;
-    use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-    use serde_json::{json, Value};
+    use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+    use serde_json::{Value, json};
 
     /// A P-256 key pair with its key id.
     pub struct EsKey {
@@ -168,8 +168,10 @@ pub mod sign {
         /// A new key from the operating system's CSPRNG.
         pub fn generate(kid: impl Into<String>) -> Self {
             let rng = SystemRandom::new();
-            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
-            let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).expect("P-256 key");
+            let pkcs8 =
+                EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("P-256 key generation");
+            let pair =
+                EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref(), &rng).expect("P-256 key");
             Self { pair, kid: kid.into(), rng }
         }
 
@@ -200,11 +202,8 @@ pub mod sign {
     /// An HMAC-signed or unsigned token, to prove they are refused.
     pub fn with_algorithm(alg: &str, claims: &Value, hmac_key: &[u8]) -> String {
         let header = json!({"alg": alg, "typ": "JWT"});
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let sig = if alg == "none" {
             Vec::new()
         } else {
@@ -217,7 +216,7 @@ pub mod sign {
 
 #[cfg(test)]
 mod tests {
-    use super::sign::{with_algorithm, EsKey};
+    use super::sign::{EsKey, with_algorithm};
     use super::*;
     use serde_json::json;
 
@@ -246,7 +245,8 @@ mod tests {
         let key = EsKey::generate("k1");
         let token = key.sign(&json!({"sub": "abc"}));
         let parts: Vec<&str> = token.split('.').collect();
-        let forged = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(json!({"sub": "mallory"}).to_string()), parts[2]);
+        let forged =
+            format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(json!({"sub": "mallory"}).to_string()), parts[2]);
         assert_eq!(parse(&forged).unwrap().verify(&jwks(&[&key])).unwrap_err(), TokenError::BadSignature);
     }
 

@@ -10,8 +10,8 @@
 //! that the receiving side can tell.
 
 pub mod mail;
-pub mod sms;
 pub mod scheduler;
+pub mod sms;
 pub mod worker;
 
 use thiserror::Error;
@@ -29,8 +29,12 @@ pub enum DeliveryError {
 
 /// Runs `pass` every `every` until `stop` turns true (the outbox worker and
 /// the scheduler).
-pub async fn run_every<F, Fut, T, E>(every: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>, what: &str, mut pass: F)
-where
+pub async fn run_every<F, Fut, T, E>(
+    every: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    what: &str,
+    mut pass: F,
+) where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, E>>,
     E: std::fmt::Display,

@@ -2,15 +2,18 @@
 //! or kept in the development outbox.
 
 use crate::DeliveryError;
-use lettre::message::header::{ContentType, MIME_VERSION_1_0};
 use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, MIME_VERSION_1_0};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
 pub enum Mail {
     /// Demo only: the message stays in the outbox, shown at `/_dev/outbox`.
     DevOutbox,
-    Smtp { transport: Box<AsyncSmtpTransport<Tokio1Executor>>, from: Mailbox },
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
 }
 
 impl Mail {
@@ -31,7 +34,13 @@ impl Mail {
 
     /// Sends one message. `reference` makes its `Message-ID` (with the
     /// sender's domain), the same at every attempt.
-    pub async fn send(&self, to: &str, subject: &str, body: &str, reference: &str) -> Result<Option<String>, DeliveryError> {
+    pub async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        reference: &str,
+    ) -> Result<Option<String>, DeliveryError> {
         let (transport, from) = match self {
             Mail::DevOutbox => return Ok(Some("dev-outbox".into())),
             Mail::Smtp { transport, from } => (transport, from),

@@ -7,9 +7,9 @@
 use chrono::{DateTime, Duration, Timelike, Utc};
 use portalis_core::clock::Clock;
 use portalis_core::french;
-use portalis_core::messages::{hearing_reminder_sms, CaseUpdate};
+use portalis_core::messages::{CaseUpdate, hearing_reminder_sms};
 use portalis_storage::outbox::{self, Channel, NewMessage};
-use portalis_storage::{cases, courts, events, notices, parties, Db, StorageError};
+use portalis_storage::{Db, StorageError, cases, courts, events, notices, parties};
 use std::sync::Arc;
 
 /// Reminders are sent between these local hours of the court.
@@ -51,7 +51,13 @@ pub struct Pass {
 }
 
 impl Scheduler {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, portal_url: impl Into<String>, reminder_days: i64, retention: Retention) -> Self {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        portal_url: impl Into<String>,
+        reminder_days: i64,
+        retention: Retention,
+    ) -> Self {
         Self { db, clock, portal_url: portal_url.into(), reminder_days, retention, last_housekeeping: Arc::default() }
     }
 
@@ -126,7 +132,14 @@ impl Scheduler {
                 lines: &lines,
                 portal_url: &self.portal_url,
             };
-            let m = NewMessage { channel: Channel::Email, recipient: email, subject: Some(mail.subject()), body: mail.body(), kind: "case_update".into(), secret: None };
+            let m = NewMessage {
+                channel: Channel::Email,
+                recipient: email,
+                subject: Some(mail.subject()),
+                body: mail.body(),
+                kind: "case_update".into(),
+                secret: None,
+            };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             if notices::claim_update(&mut tx, id, Some(outbox_id)).await? {
                 portalis_storage::commit(tx).await?;
@@ -155,7 +168,9 @@ impl Scheduler {
             if !in_window || !decent_hour {
                 continue;
             }
-            let Some(reminder) = notices::claim_reminder(&mut tx, h.event_id, h.recipient.party_id, h.starts_at_utc, now).await? else {
+            let Some(reminder) =
+                notices::claim_reminder(&mut tx, h.event_id, h.recipient.party_id, h.starts_at_utc, now).await?
+            else {
                 continue;
             };
             let event = events::by_id(&mut tx, h.event_id).await?;

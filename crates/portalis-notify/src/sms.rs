@@ -8,7 +8,12 @@ use serde_json::json;
 pub enum Sms {
     /// Demo only: the message stays in the outbox, shown at `/_dev/outbox`.
     DevOutbox,
-    Brevo { http: reqwest::Client, base_url: String, api_key: String, sender: String },
+    Brevo {
+        http: reqwest::Client,
+        base_url: String,
+        api_key: String,
+        sender: String,
+    },
 }
 
 impl Sms {

@@ -1,9 +1,9 @@
 //! The outbox worker: claims due messages, delivers them, records what
 //! happened. Several processes may run it at once.
 
+use crate::DeliveryError;
 use crate::mail::Mail;
 use crate::sms::Sms;
-use crate::DeliveryError;
 use chrono::{DateTime, Duration, Utc};
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;

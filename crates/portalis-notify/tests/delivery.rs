@@ -15,7 +15,7 @@ use portalis_notify::sms::Sms;
 use portalis_notify::worker::{Delivery, Pass, Worker};
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::testing::TestDatabase;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -106,7 +106,11 @@ impl SmtpSink {
     }
 
     fn mail(&self) -> Mail {
-        Mail::smtp(&format!("smtp://127.0.0.1:{}", self.port), "Portail du justiciable <ne-pas-repondre@portalis.example>").unwrap()
+        Mail::smtp(
+            &format!("smtp://127.0.0.1:{}", self.port),
+            "Portail du justiciable <ne-pas-repondre@portalis.example>",
+        )
+        .unwrap()
     }
 }
 
@@ -124,18 +128,31 @@ async fn an_e_mail_reaches_the_smtp_server_once() {
     let mut sink = SmtpSink::new();
     sink.start();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(
+        db.db.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(5)),
+        Delivery { mail: sink.mail(), sms: Sms::DevOutbox },
+    );
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 1, retried: 0, failed: 0 });
     assert_eq!(worker.run_once().await.unwrap(), Pass::default(), "nothing twice");
     let received = sink.received();
     assert_eq!(received.len(), 1);
     let m = &received[0];
     assert!(m.contains("To: marie.delestable@example.org"));
-    assert!(m.contains("From: \"Portail du justiciable\" <ne-pas-repondre@portalis.example>") || m.contains("From: Portail du justiciable <ne-pas-repondre@portalis.example>"));
+    assert!(
+        m.contains("From: \"Portail du justiciable\" <ne-pas-repondre@portalis.example>")
+            || m.contains("From: Portail du justiciable <ne-pas-repondre@portalis.example>")
+    );
     assert!(m.contains("Subject:"));
     assert!(m.contains("MIME-Version: 1.0"), "RFC 2045: a message with Content-Type says its MIME version\n{m}");
     let id = message_id(m);
-    assert!(id.starts_with("<portalis-") && id.ends_with("@portalis.example>") && id.len() == "<portalis-@portalis.example>".len() + 32, "{id}");
+    assert!(
+        id.starts_with("<portalis-")
+            && id.ends_with("@portalis.example>")
+            && id.len() == "<portalis-@portalis.example>".len() + 32,
+        "{id}"
+    );
     assert_eq!(statuses(&db).await, [("sent".to_owned(), 1)]);
 }
 
@@ -156,7 +173,12 @@ async fn message_ids_are_unique_across_databases_and_kept_across_attempts() {
     for seed in [1, 2] {
         let db = TestDatabase::new().await;
         enqueue(&db, email(1), clock.now()).await;
-        let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(seed)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+        let worker = Worker::new(
+            db.db.clone(),
+            Arc::new(clock.clone()),
+            Arc::new(SeededRandom::new(seed)),
+            Delivery { mail: sink.mail(), sms: Sms::DevOutbox },
+        );
         if ids.is_empty() {
             // The server is down at the first attempt: the retry keeps the id.
             assert_eq!(worker.run_once().await.unwrap().retried, 1);
@@ -181,7 +203,8 @@ async fn message_ids_are_unique_across_databases_and_kept_across_attempts() {
 /// or given up: the body without it.
 async fn stored_bodies(db: &TestDatabase) -> Vec<String> {
     let mut conn = db.db.read().await.unwrap();
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT body, secret FROM outbox ORDER BY id").fetch_all(&mut *conn).await.unwrap();
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT body, secret FROM outbox ORDER BY id").fetch_all(&mut *conn).await.unwrap();
     assert!(rows.iter().all(|(_, secret)| secret.is_none()), "no secret kept beside the body");
     rows.into_iter().map(|(b, _)| b).collect()
 }
@@ -207,7 +230,10 @@ async fn a_delivered_message_keeps_no_number_and_no_code_in_the_database() {
     assert!(stub.received.lock().unwrap()[0]["content"].as_str().unwrap().contains("2340978"), "and his code");
     let bodies = stored_bodies(&db).await;
     assert!(!bodies[0].contains("PJTK5SY2ZZPJ") && !bodies[1].contains("2340978"), "{bodies:?}");
-    assert!(bodies[0].contains("Votre numéro d'identification : ") && bodies[1].contains("votre code est "), "the rest is kept: {bodies:?}");
+    assert!(
+        bodies[0].contains("Votre numéro d'identification : ") && bodies[1].contains("votre code est "),
+        "the rest is kept: {bodies:?}"
+    );
 }
 
 #[tokio::test]
@@ -226,7 +252,12 @@ async fn the_development_outbox_keeps_showing_them() {
     let db = TestDatabase::new().await;
     let clock = clock();
     enqueue(&db, sms(2340978), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(3)), Delivery { mail: Mail::DevOutbox, sms: Sms::DevOutbox });
+    let worker = Worker::new(
+        db.db.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(3)),
+        Delivery { mail: Mail::DevOutbox, sms: Sms::DevOutbox },
+    );
     assert_eq!(worker.run_once().await.unwrap().sent, 1);
     let mut conn = db.db.read().await.unwrap();
     let (body,): (String,) = sqlx::query_as("SELECT body FROM outbox").fetch_one(&mut *conn).await.unwrap();
@@ -239,7 +270,12 @@ async fn a_server_that_is_down_and_comes_back_gets_the_message_once() {
     let clock = clock();
     let mut sink = SmtpSink::new();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(
+        db.db.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(5)),
+        Delivery { mail: sink.mail(), sms: Sms::DevOutbox },
+    );
 
     assert_eq!(worker.run_once().await.unwrap(), Pass { sent: 0, retried: 1, failed: 0 }, "the server is down");
     assert_eq!(statuses(&db).await, [("pending".to_owned(), 1)]);
@@ -259,7 +295,12 @@ async fn a_message_that_never_gets_through_is_given_up_with_its_reason() {
     let clock = clock();
     let sink = SmtpSink::new();
     enqueue(&db, email(1), clock.now()).await;
-    let worker = Worker::new(db.db.clone(), Arc::new(clock.clone()), Arc::new(SeededRandom::new(5)), Delivery { mail: sink.mail(), sms: Sms::DevOutbox });
+    let worker = Worker::new(
+        db.db.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(SeededRandom::new(5)),
+        Delivery { mail: sink.mail(), sms: Sms::DevOutbox },
+    );
     for _ in 0..10 {
         worker.run_once().await.unwrap();
         clock.advance(Duration::hours(1));

@@ -2,10 +2,10 @@
 //! first characters to tell keys apart: a key is 256 random bits, so the
 //! hash cannot be reversed and needs no salt.
 
+use crate::Conn;
 use crate::courts::{self, Court};
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
-use crate::Conn;
 use chrono::{DateTime, Utc};
 
 /// A key as an operator sees it: never the key itself.
@@ -24,14 +24,22 @@ pub struct ApiKey {
 ///
 /// # Errors
 /// Database errors.
-pub async fn create(conn: &mut Conn, court_id: i64, key_hash: &str, prefix: &str, now: DateTime<Utc>) -> Result<i64, StorageError> {
-    let (id,): (i64,) = sqlx::query_as("INSERT INTO api_keys (court_id, key_hash, key_prefix, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(court_id)
-        .bind(key_hash)
-        .bind(prefix)
-        .bind(instant(now))
-        .fetch_one(&mut *conn)
-        .await?;
+pub async fn create(
+    conn: &mut Conn,
+    court_id: i64,
+    key_hash: &str,
+    prefix: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StorageError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO api_keys (court_id, key_hash, key_prefix, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(court_id)
+    .bind(key_hash)
+    .bind(prefix)
+    .bind(instant(now))
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(id)
 }
 
@@ -64,7 +72,8 @@ fn from_row((id, court_code, prefix, created, revoked): Row) -> Result<ApiKey, S
     })
 }
 
-const SELECT: &str = "SELECT k.id, c.code, k.key_prefix, k.created_at, k.revoked_at FROM api_keys k JOIN courts c ON c.id = k.court_id";
+const SELECT: &str =
+    "SELECT k.id, c.code, k.key_prefix, k.created_at, k.revoked_at FROM api_keys k JOIN courts c ON c.id = k.court_id";
 
 /// Every key, or a court's, oldest first.
 ///
@@ -72,7 +81,12 @@ const SELECT: &str = "SELECT k.id, c.code, k.key_prefix, k.created_at, k.revoked
 /// Database errors.
 pub async fn list(conn: &mut Conn, court_code: Option<&str>) -> Result<Vec<ApiKey>, StorageError> {
     let rows: Vec<Row> = match court_code {
-        Some(code) => sqlx::query_as(&format!("{SELECT} WHERE c.code = $1 ORDER BY k.id")).bind(code).fetch_all(&mut *conn).await?,
+        Some(code) => {
+            sqlx::query_as(&format!("{SELECT} WHERE c.code = $1 ORDER BY k.id"))
+                .bind(code)
+                .fetch_all(&mut *conn)
+                .await?
+        }
         None => sqlx::query_as(&format!("{SELECT} ORDER BY k.id")).fetch_all(&mut *conn).await?,
     };
     rows.into_iter().map(from_row).collect()
@@ -92,6 +106,7 @@ pub async fn revoke(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<Opti
         .await?
         .rows_affected()
         == 1;
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE k.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE k.id = $1")).bind(id).fetch_optional(&mut *conn).await?;
     Ok(row.map(from_row).transpose()?.map(|k| (k, done)))
 }

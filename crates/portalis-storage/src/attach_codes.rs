@@ -1,8 +1,8 @@
 //! Codes sent by SMS to attach a party to an account.
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
-use crate::Conn;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -67,7 +67,12 @@ pub async fn void_for_party(conn: &mut Conn, party_id: i64, now: &str) -> Result
 ///
 /// # Errors
 /// Database errors.
-pub async fn active(conn: &mut Conn, user_id: i64, party_id: i64, now: DateTime<Utc>) -> Result<Option<AttachCode>, StorageError> {
+pub async fn active(
+    conn: &mut Conn,
+    user_id: i64,
+    party_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<AttachCode>, StorageError> {
     let row = sqlx::query(
         "SELECT id, code_hash, created_at, expires_at, failed_attempts FROM attach_codes
          WHERE user_id = $1 AND party_id = $2 AND used_at IS NULL AND voided_at IS NULL AND expires_at > $3
@@ -92,7 +97,12 @@ pub async fn active(conn: &mut Conn, user_id: i64, party_id: i64, now: DateTime<
 ///
 /// # Errors
 /// Database errors.
-pub async fn record_failure(conn: &mut Conn, id: i64, max_failures: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn record_failure(
+    conn: &mut Conn,
+    id: i64,
+    max_failures: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
     sqlx::query(
         "UPDATE attach_codes SET failed_attempts = failed_attempts + 1,
            voided_at = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE voided_at END
@@ -140,7 +150,11 @@ pub async fn latest_sent(conn: &mut Conn, user_id: i64, party_id: i64) -> Result
 ///
 /// # Errors
 /// Database errors.
-pub async fn sent_for_party_since(conn: &mut Conn, party_id: i64, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
+pub async fn sent_for_party_since(
+    conn: &mut Conn,
+    party_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
     count(conn, "party_id", party_id, since).await
 }
 
@@ -148,16 +162,26 @@ pub async fn sent_for_party_since(conn: &mut Conn, party_id: i64, since: DateTim
 ///
 /// # Errors
 /// Database errors.
-pub async fn sent_for_user_since(conn: &mut Conn, user_id: i64, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
+pub async fn sent_for_user_since(
+    conn: &mut Conn,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
     count(conn, "user_id", user_id, since).await
 }
 
-async fn count(conn: &mut Conn, column: &str, id: i64, since: DateTime<Utc>) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
-    let (n, oldest): (i64, Option<String>) =
-        sqlx::query_as(&format!("SELECT COUNT(*), MIN(created_at) FROM attach_codes WHERE {column} = $1 AND created_at > $2"))
-            .bind(id)
-            .bind(instant(since))
-            .fetch_one(&mut *conn)
-            .await?;
+async fn count(
+    conn: &mut Conn,
+    column: &str,
+    id: i64,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
+    let (n, oldest): (i64, Option<String>) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), MIN(created_at) FROM attach_codes WHERE {column} = $1 AND created_at > $2"
+    ))
+    .bind(id)
+    .bind(instant(since))
+    .fetch_one(&mut *conn)
+    .await?;
     Ok((n, oldest.as_deref().map(parse_instant).transpose()?))
 }

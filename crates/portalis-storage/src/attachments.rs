@@ -1,9 +1,9 @@
 //! Attachments: a party's identification number attached to an account.
 
-use crate::read::Reads;
-use crate::error::StorageError;
-use crate::time::{instant, parse_instant};
 use crate::changes::{self, Tag};
+use crate::error::StorageError;
+use crate::read::Reads;
+use crate::time::{instant, parse_instant};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 
@@ -12,8 +12,10 @@ use chrono::{DateTime, Utc};
 /// # Errors
 /// Database errors.
 pub async fn owner(conn: &mut Conn, party_id: i64) -> Result<Option<i64>, StorageError> {
-    let r: Option<(i64,)> =
-        sqlx::query_as("SELECT user_id FROM attachments WHERE party_id = $1").bind(party_id).fetch_optional(&mut *conn).await?;
+    let r: Option<(i64,)> = sqlx::query_as("SELECT user_id FROM attachments WHERE party_id = $1")
+        .bind(party_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(r.map(|(u,)| u))
 }
 
@@ -58,7 +60,12 @@ impl EndReason {
 ///
 /// # Errors
 /// Database errors.
-pub async fn end_for_party(tx: &mut Tx, party_id: i64, reason: EndReason, now: DateTime<Utc>) -> Result<Vec<i64>, StorageError> {
+pub async fn end_for_party(
+    tx: &mut Tx,
+    party_id: i64,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StorageError> {
     // Held, so that an attachment under way (which holds the party too)
     // either commits before and is ended here, or sees the party changed.
     tx.lock_row("parties", party_id).await?;
@@ -72,8 +79,10 @@ pub async fn end_for_party(tx: &mut Tx, party_id: i64, reason: EndReason, now: D
     .bind(reason.code())
     .execute(&mut **tx)
     .await?;
-    let users: Vec<(i64,)> =
-        sqlx::query_as("DELETE FROM attachments WHERE party_id = $1 RETURNING user_id").bind(party_id).fetch_all(&mut **tx).await?;
+    let users: Vec<(i64,)> = sqlx::query_as("DELETE FROM attachments WHERE party_id = $1 RETURNING user_id")
+        .bind(party_id)
+        .fetch_all(&mut **tx)
+        .await?;
     crate::attach_codes::void_for_party(tx, party_id, &now).await?;
     for (user_id,) in &users {
         changes::record(tx, Tag::User(*user_id)).await?;
@@ -124,7 +133,12 @@ pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<(Vec<Attache
 ///
 /// # Errors
 /// Database errors.
-pub async fn mark_first_viewed(tx: &mut Tx, user_id: i64, case_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn mark_first_viewed(
+    tx: &mut Tx,
+    user_id: i64,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
     sqlx::query(
         "UPDATE attachments SET first_viewed_at = $1
          WHERE user_id = $2 AND first_viewed_at IS NULL AND party_id IN (SELECT id FROM parties WHERE case_id = $3)",

@@ -1,8 +1,8 @@
 //! The audit log: who did what, when, with what outcome. Never a secret.
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::time::instant;
-use crate::Conn;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Default)]
@@ -40,7 +40,10 @@ pub async fn record(conn: &mut Conn, entry: &Entry<'_>, now: DateTime<Utc>) -> R
 ///
 /// # Errors
 /// Database errors.
-pub async fn latest(conn: &mut Conn, limit: i64) -> Result<Vec<(String, String, Option<String>, String)>, StorageError> {
+pub async fn latest(
+    conn: &mut Conn,
+    limit: i64,
+) -> Result<Vec<(String, String, Option<String>, String)>, StorageError> {
     Ok(sqlx::query_as("SELECT actor, action, target, outcome FROM audit_log ORDER BY id DESC LIMIT $1")
         .bind(limit)
         .fetch_all(&mut *conn)

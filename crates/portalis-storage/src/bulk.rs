@@ -5,9 +5,9 @@
 //! Table and column names come from the caller's code, never from input;
 //! values are always bound.
 
+use crate::Conn;
 use crate::db::{Backend, Db};
 use crate::error::StorageError;
-use crate::Conn;
 use sqlx::any::AnyArguments;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, Arguments, Executor};

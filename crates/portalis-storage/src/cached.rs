@@ -6,6 +6,7 @@
 //! The weights are rough estimates of the memory an entry holds, enough to
 //! bound the cache.
 
+use crate::Db;
 use crate::attachments::{self, Attached};
 use crate::cases::{self, Case};
 use crate::changes::Tag;
@@ -16,7 +17,6 @@ use crate::events::{self, Event};
 use crate::page_cache::Key;
 use crate::parties::{self, Party};
 use crate::sessions::{self, Session};
-use crate::Db;
 use std::sync::Arc;
 
 /// A case with everything its pages show but the documents.

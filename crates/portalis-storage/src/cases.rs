@@ -1,10 +1,10 @@
 //! Cases, as their court publishes them.
 
-use crate::read::{self, Cells, Param, Reads};
-use crate::error::{corrupt, StorageError};
-use crate::time::{date, instant, parse_date, parse_instant};
-use crate::courts::{self, Court};
 use crate::changes::{self, Tag};
+use crate::courts::{self, Court};
+use crate::error::{StorageError, corrupt};
+use crate::read::{self, Cells, Param, Reads};
+use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::case::CaseStatus;

@@ -129,7 +129,10 @@ impl SqliteFeed {
     /// Starts reading the feed at its current end.
     pub(crate) fn open(path: &std::path::Path) -> Result<Self, StorageError> {
         use rusqlite::OpenFlags;
-        let conn = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.busy_timeout(Duration::from_secs(5))?;
         let data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         let last_seq = conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?;
@@ -286,12 +289,14 @@ pub(crate) fn listen(url: String, cache: std::sync::Weak<PageCache>) -> tokio::t
 
 #[cfg(test)]
 mod tests {
-    use super::{heard, listening_again, Heard, Listening, Tag};
+    use super::{Heard, Listening, Tag, heard, listening_again};
     use crate::page_cache::{Key, PageCache};
     use std::sync::Arc;
 
     fn live_cache() -> PageCache {
-        let clock = portalis_core::clock::ManualClock::at(chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00.123456789Z").unwrap().into());
+        let clock = portalis_core::clock::ManualClock::at(
+            chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00.123456789Z").unwrap().into(),
+        );
         let c = PageCache::off();
         c.start(1 << 20, Arc::new(clock));
         listening_again(&c);

@@ -1,9 +1,9 @@
 //! Courts: the directory, and the owner of cases and API keys.
 
-use crate::read::{self, Cells, Reads};
-use crate::error::{corrupt, StorageError};
-use crate::time::instant;
 use crate::changes::{self, Tag};
+use crate::error::{StorageError, corrupt};
+use crate::read::{self, Cells, Reads};
+use crate::time::instant;
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -76,9 +76,7 @@ pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Court>, Stor
 /// # Errors
 /// Database errors.
 pub async fn list(conn: &mut Conn) -> Result<Vec<Court>, StorageError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM courts ORDER BY code"))
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM courts ORDER BY code")).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| from_row(r)).collect()
 }
 

@@ -5,11 +5,11 @@ use crate::error::StorageError;
 use crate::page_cache::PageCache;
 use crate::read::{PageConn, SqliteReadPool};
 use portalis_core::clock::Clock;
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Executor};
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, OnceLock};
-use sqlx::any::AnyPoolOptions;
-use sqlx::AnyConnection;
-use sqlx::{Any, AnyPool, Executor};
 use std::time::Duration;
 
 /// How long a request waits for a connection before the database is deemed
@@ -52,7 +52,10 @@ impl Tx {
     /// Database errors.
     pub(crate) async fn lock_row(&mut self, table: &str, id: i64) -> Result<(), StorageError> {
         if self.backend == Backend::Postgres {
-            sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE")).bind(id).fetch_optional(&mut *self.inner).await?;
+            sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?;
         }
         Ok(())
     }
@@ -121,18 +124,16 @@ impl Db {
             Backend::Sqlite => {
                 let url = with_create_mode(url);
                 let options = || {
-                    AnyPoolOptions::new()
-                        .acquire_timeout(ACQUIRE_TIMEOUT)
-                        .after_connect(|conn, _meta| {
-                            Box::pin(async move {
-                                conn.execute(
-                                    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                    AnyPoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT).after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                                      PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                                )
-                                .await?;
-                                Ok(())
-                            })
+                            )
+                            .await?;
+                            Ok(())
                         })
+                    })
                 };
                 let write = options().max_connections(1).connect(&url).await?;
                 let read = options().max_connections(max_connections.max(1)).connect(&url).await?;
@@ -150,7 +151,13 @@ impl Db {
         }
     }
 
-    fn assemble(backend: Backend, read: AnyPool, write: AnyPool, pages: Option<Arc<SqliteReadPool>>, url: &str) -> Self {
+    fn assemble(
+        backend: Backend,
+        read: AnyPool,
+        write: AnyPool,
+        pages: Option<Arc<SqliteReadPool>>,
+        url: &str,
+    ) -> Self {
         Self {
             backend,
             read,

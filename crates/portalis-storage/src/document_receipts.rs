@@ -1,10 +1,10 @@
 //! Receipts: when each party first consulted each publication of each
 //! document (a new file is a new publication, consulted anew).
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::read::Reads;
 use crate::time::{instant, parse_instant};
-use crate::Conn;
 use chrono::{DateTime, Utc};
 
 /// Records the first consultation of this publication (`published_at`);
@@ -39,7 +39,12 @@ pub async fn record(
 ///
 /// # Errors
 /// Database errors.
-pub async fn exists(conn: &mut impl Reads, document_id: i64, published_at: DateTime<Utc>, party_id: i64) -> Result<bool, StorageError> {
+pub async fn exists(
+    conn: &mut impl Reads,
+    document_id: i64,
+    published_at: DateTime<Utc>,
+    party_id: i64,
+) -> Result<bool, StorageError> {
     let found = crate::read::optional(
         conn,
         "SELECT id FROM document_receipts WHERE document_id = $1 AND published_at = $2 AND party_id = $3",
@@ -55,7 +60,11 @@ pub async fn exists(conn: &mut impl Reads, document_id: i64, published_at: DateT
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_publication(conn: &mut Conn, document_id: i64, published_at: DateTime<Utc>) -> Result<Vec<(String, DateTime<Utc>)>, StorageError> {
+pub async fn of_publication(
+    conn: &mut Conn,
+    document_id: i64,
+    published_at: DateTime<Utc>,
+) -> Result<Vec<(String, DateTime<Utc>)>, StorageError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT p.party_ref, r.first_consulted_at FROM document_receipts r JOIN parties p ON p.id = r.party_id
          WHERE r.document_id = $1 AND r.published_at = $2 ORDER BY r.first_consulted_at, p.party_ref",

@@ -1,9 +1,9 @@
 //! Documents made available on a case, and to whom.
 
-use crate::read::{Cells, Param, Reads};
-use crate::error::{corrupt, StorageError};
-use crate::time::{date, instant, parse_date, parse_instant};
 use crate::changes::{self, Tag};
+use crate::error::{StorageError, corrupt};
+use crate::read::{Cells, Param, Reads};
+use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::document::DocumentKind;
@@ -141,7 +141,13 @@ pub struct Put {
 ///
 /// # Errors
 /// Database errors.
-pub async fn put(tx: &mut Tx, case_id: i64, document_ref: &str, input: &DocumentInput, now: DateTime<Utc>) -> Result<Put, StorageError> {
+pub async fn put(
+    tx: &mut Tx,
+    case_id: i64,
+    document_ref: &str,
+    input: &DocumentInput,
+    now: DateTime<Utc>,
+) -> Result<Put, StorageError> {
     let existing = find(&mut **tx, case_id, document_ref).await?;
     if !matches!(&existing, Some(d) if d.details == *input && d.withdrawn_at.is_none()) {
         changes::record(tx, Tag::Case(case_id)).await?;

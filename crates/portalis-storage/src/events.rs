@@ -1,9 +1,9 @@
 //! Events of a case ("Vie du dossier"), in the court's local time.
 
-use crate::read::{Cells, Param, Reads};
-use crate::error::{corrupt, StorageError};
-use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
 use crate::changes::{self, Tag};
+use crate::error::{StorageError, corrupt};
+use crate::read::{Cells, Param, Reads};
+use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::event::{EventKind, EventStatus, EventTime};
@@ -30,8 +30,7 @@ pub struct Event {
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str =
-    "id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on, withdrawn_at";
+const COLUMNS: &str = "id, case_id, event_ref, kind, starts_on, starts_time, starts_at_utc, label, room, status, approved_on, withdrawn_at";
 
 fn from_row(row: &dyn Cells) -> Result<Event, StorageError> {
     let kind: String = row.text("kind")?;
@@ -75,7 +74,8 @@ pub async fn find(conn: &mut Conn, case_id: i64, event_ref: &str) -> Result<Opti
 /// # Errors
 /// Database errors.
 pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Event>, StorageError> {
-    let sql = format!("SELECT {COLUMNS} FROM events WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY starts_at_utc, id");
+    let sql =
+        format!("SELECT {COLUMNS} FROM events WHERE case_id = $1 AND withdrawn_at IS NULL ORDER BY starts_at_utc, id");
     conn.rows(&sql, vec![case_id.into()], from_row).await
 }
 
@@ -98,10 +98,8 @@ pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Eve
 /// # Errors
 /// Database errors, `RowNotFound` when there is no such event.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM events WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
     from_row(&row)
 }
 
@@ -122,7 +120,13 @@ pub struct Written {
 ///
 /// # Errors
 /// Database errors.
-pub async fn put(tx: &mut Tx, case_id: i64, event_ref: &str, input: &EventInput, now: DateTime<Utc>) -> Result<Written, StorageError> {
+pub async fn put(
+    tx: &mut Tx,
+    case_id: i64,
+    event_ref: &str,
+    input: &EventInput,
+    now: DateTime<Utc>,
+) -> Result<Written, StorageError> {
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
@@ -173,11 +177,12 @@ pub async fn put(tx: &mut Tx, case_id: i64, event_ref: &str, input: &EventInput,
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, event_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    let case_id: Option<(i64,)> = sqlx::query_as("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-        .bind(&now)
-        .bind(event_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let case_id: Option<(i64,)> =
+        sqlx::query_as("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
+            .bind(&now)
+            .bind(event_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     if let Some((case_id,)) = case_id {
         changes::record(tx, Tag::Case(case_id)).await?;
     }

@@ -1,9 +1,9 @@
 //! Logins under way: state, nonce and PKCE verifier kept until the callback,
 //! bound to the browser by a cookie (only its hash is stored), used once.
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::time::{instant, parse_instant};
-use crate::Conn;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -39,7 +39,13 @@ pub async fn create(conn: &mut Conn, token_hash: &str, attempt: &LoginAttempt) -
 /// # Errors
 /// Database errors.
 pub async fn exists(conn: &mut impl crate::read::Reads, token_hash: &str) -> Result<bool, StorageError> {
-    let found = crate::read::optional(conn, "SELECT id FROM login_attempts WHERE token_hash = $1", vec![token_hash.into()], |r| r.int("id")).await?;
+    let found = crate::read::optional(
+        conn,
+        "SELECT id FROM login_attempts WHERE token_hash = $1",
+        vec![token_hash.into()],
+        |r| r.int("id"),
+    )
+    .await?;
     Ok(found.is_some())
 }
 
@@ -70,6 +76,9 @@ pub async fn take(conn: &mut Conn, token_hash: &str) -> Result<Option<LoginAttem
 /// # Errors
 /// Database errors.
 pub async fn delete_older_than(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64, StorageError> {
-    let r = sqlx::query("DELETE FROM login_attempts WHERE created_at < $1").bind(instant(before)).execute(&mut *conn).await?;
+    let r = sqlx::query("DELETE FROM login_attempts WHERE created_at < $1")
+        .bind(instant(before))
+        .execute(&mut *conn)
+        .await?;
     Ok(r.rows_affected())
 }

@@ -2,9 +2,9 @@
 //! disposition, case updates waiting to be sent, hearing reminders, and the
 //! users' choices about them.
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::time::{date, instant, parse_instant};
-use crate::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -22,7 +22,10 @@ pub struct Consent {
 /// Database errors.
 pub async fn consent(conn: &mut Conn, party_id: i64) -> Result<Option<Consent>, StorageError> {
     let r: Option<(Option<String>, Option<String>)> =
-        sqlx::query_as("SELECT consent_source, consent_at FROM parties WHERE id = $1").bind(party_id).fetch_optional(&mut *conn).await?;
+        sqlx::query_as("SELECT consent_source, consent_at FROM parties WHERE id = $1")
+            .bind(party_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(r.and_then(|(s, a)| Some(Consent { source: s?, at: a? })))
 }
 
@@ -47,7 +50,11 @@ pub async fn record_court_consent(conn: &mut Conn, party_id: i64, on: NaiveDate)
 ///
 /// # Errors
 /// Database errors.
-pub async fn record_consultation_consent(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<bool, StorageError> {
+pub async fn record_consultation_consent(
+    conn: &mut Conn,
+    party_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StorageError> {
     let r = sqlx::query(
         "UPDATE parties SET consent_source = 'consultation', consent_at = $1 WHERE id = $2 AND consent_source IS NULL",
     )
@@ -102,27 +109,41 @@ pub async fn attached_parties(conn: &mut Conn, case_id: i64) -> Result<Vec<Recip
 ///
 /// # Errors
 /// Database errors.
-pub async fn notice_exists(conn: &mut Conn, document_id: i64, party_id: i64, published_at: DateTime<Utc>) -> Result<bool, StorageError> {
-    let r: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM document_notices WHERE document_id = $1 AND party_id = $2 AND published_at = $3")
-            .bind(document_id)
-            .bind(party_id)
-            .bind(instant(published_at))
-            .fetch_optional(&mut *conn)
-            .await?;
+pub async fn notice_exists(
+    conn: &mut Conn,
+    document_id: i64,
+    party_id: i64,
+    published_at: DateTime<Utc>,
+) -> Result<bool, StorageError> {
+    let r: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM document_notices WHERE document_id = $1 AND party_id = $2 AND published_at = $3",
+    )
+    .bind(document_id)
+    .bind(party_id)
+    .bind(instant(published_at))
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(r.is_some())
 }
 
 /// # Errors
 /// Database errors.
-pub async fn add_notice(conn: &mut Conn, document_id: i64, party_id: i64, published_at: DateTime<Utc>, outbox_id: i64) -> Result<(), StorageError> {
-    sqlx::query("INSERT INTO document_notices (document_id, party_id, published_at, outbox_id) VALUES ($1, $2, $3, $4)")
-        .bind(document_id)
-        .bind(party_id)
-        .bind(instant(published_at))
-        .bind(outbox_id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn add_notice(
+    conn: &mut Conn,
+    document_id: i64,
+    party_id: i64,
+    published_at: DateTime<Utc>,
+    outbox_id: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO document_notices (document_id, party_id, published_at, outbox_id) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(document_id)
+    .bind(party_id)
+    .bind(instant(published_at))
+    .bind(outbox_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -152,7 +173,14 @@ pub async fn notices_of_publication(
 ///
 /// # Errors
 /// Database errors.
-pub async fn add_update_line(conn: &mut Conn, case_id: i64, party_id: i64, line: &str, now: DateTime<Utc>, due_at: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn add_update_line(
+    conn: &mut Conn,
+    case_id: i64,
+    party_id: i64,
+    line: &str,
+    now: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+) -> Result<(), StorageError> {
     let open: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, lines FROM case_updates WHERE case_id = $1 AND party_id = $2 AND claimed = 0 ORDER BY id DESC LIMIT 1",
     )
@@ -163,18 +191,24 @@ pub async fn add_update_line(conn: &mut Conn, case_id: i64, party_id: i64, line:
     match open {
         Some((id, lines)) => {
             if !lines.lines().any(|l| l == line) {
-                sqlx::query("UPDATE case_updates SET lines = $1 WHERE id = $2").bind(format!("{lines}\n{line}")).bind(id).execute(&mut *conn).await?;
+                sqlx::query("UPDATE case_updates SET lines = $1 WHERE id = $2")
+                    .bind(format!("{lines}\n{line}"))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
             }
         }
         None => {
-            sqlx::query("INSERT INTO case_updates (case_id, party_id, lines, due_at, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(case_id)
-                .bind(party_id)
-                .bind(line)
-                .bind(instant(due_at))
-                .bind(instant(now))
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "INSERT INTO case_updates (case_id, party_id, lines, due_at, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(case_id)
+            .bind(party_id)
+            .bind(line)
+            .bind(instant(due_at))
+            .bind(instant(now))
+            .execute(&mut *conn)
+            .await?;
         }
     }
     Ok(())
@@ -218,7 +252,11 @@ pub struct HearingToRemind {
 ///
 /// # Errors
 /// Database errors.
-pub async fn hearings_between(conn: &mut Conn, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<HearingToRemind>, StorageError> {
+pub async fn hearings_between(
+    conn: &mut Conn,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<HearingToRemind>, StorageError> {
     let rows = sqlx::query(
         "SELECT e.id AS event_id, e.case_id, e.starts_at_utc, p.id AS party_id, a.user_id, p.email, p.mobile,
                 u.updates_by_email, u.reminders_by_sms
@@ -248,7 +286,13 @@ pub async fn hearings_between(conn: &mut Conn, from: DateTime<Utc>, until: DateT
 ///
 /// # Errors
 /// Database errors.
-pub async fn claim_reminder(conn: &mut Conn, event_id: i64, party_id: i64, starts_at_utc: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<i64>, StorageError> {
+pub async fn claim_reminder(
+    conn: &mut Conn,
+    event_id: i64,
+    party_id: i64,
+    starts_at_utc: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StorageError> {
     let r = sqlx::query(
         "INSERT INTO hearing_reminders (event_id, party_id, starts_at_utc, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (event_id, party_id, starts_at_utc) DO NOTHING RETURNING id",
@@ -265,7 +309,11 @@ pub async fn claim_reminder(conn: &mut Conn, event_id: i64, party_id: i64, start
 /// # Errors
 /// Database errors.
 pub async fn set_reminder_outbox(conn: &mut Conn, reminder_id: i64, outbox_id: i64) -> Result<(), StorageError> {
-    sqlx::query("UPDATE hearing_reminders SET outbox_id = $1 WHERE id = $2").bind(outbox_id).bind(reminder_id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE hearing_reminders SET outbox_id = $1 WHERE id = $2")
+        .bind(outbox_id)
+        .bind(reminder_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -283,7 +331,12 @@ pub async fn preferences(conn: &mut Conn, user_id: i64) -> Result<(bool, bool), 
 
 /// # Errors
 /// Database errors.
-pub async fn set_preferences(conn: &mut Conn, user_id: i64, updates_by_email: bool, reminders_by_sms: bool) -> Result<(), StorageError> {
+pub async fn set_preferences(
+    conn: &mut Conn,
+    user_id: i64,
+    updates_by_email: bool,
+    reminders_by_sms: bool,
+) -> Result<(), StorageError> {
     sqlx::query("UPDATE users SET updates_by_email = $1, reminders_by_sms = $2 WHERE id = $3")
         .bind(i64::from(updates_by_email))
         .bind(i64::from(reminders_by_sms))

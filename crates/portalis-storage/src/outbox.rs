@@ -1,13 +1,13 @@
 //! The outbox: messages written with the change that causes them, delivered
 //! by a worker that claims them with a lease.
 
-use crate::db::Backend;
-use crate::error::{corrupt, StorageError};
-use crate::time::{instant, parse_instant};
 use crate::Conn;
+use crate::db::Backend;
+use crate::error::{StorageError, corrupt};
+use crate::time::{instant, parse_instant};
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
@@ -65,8 +65,7 @@ pub struct Message {
     pub reference: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, secret, reference";
+const COLUMNS: &str = "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, secret, reference";
 
 fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
     let sent: Option<String> = row.try_get("sent_at")?;
@@ -150,7 +149,12 @@ pub async fn claim_due(
 ///
 /// # Errors
 /// Database errors.
-pub async fn mark_sent(conn: &mut Conn, id: i64, provider_id: Option<&str>, now: DateTime<Utc>) -> Result<(), StorageError> {
+pub async fn mark_sent(
+    conn: &mut Conn,
+    id: i64,
+    provider_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, provider_id = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
     )
@@ -196,8 +200,13 @@ pub async fn mark_attempt_failed(
 /// # Errors
 /// Database errors.
 pub async fn reference(conn: &mut Conn, id: i64, candidate: &str) -> Result<String, StorageError> {
-    sqlx::query("UPDATE outbox SET reference = $1 WHERE id = $2 AND reference IS NULL").bind(candidate).bind(id).execute(&mut *conn).await?;
-    let (reference,): (String,) = sqlx::query_as("SELECT reference FROM outbox WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
+    sqlx::query("UPDATE outbox SET reference = $1 WHERE id = $2 AND reference IS NULL")
+        .bind(candidate)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let (reference,): (String,) =
+        sqlx::query_as("SELECT reference FROM outbox WHERE id = $1").bind(id).fetch_one(&mut *conn).await?;
     Ok(reference)
 }
 
@@ -208,11 +217,13 @@ pub async fn reference(conn: &mut Conn, id: i64, candidate: &str) -> Result<Stri
 /// # Errors
 /// Database errors.
 pub async fn forget_secret(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
-    sqlx::query("UPDATE outbox SET body = REPLACE(body, secret, $1), secret = NULL WHERE id = $2 AND secret IS NOT NULL")
-        .bind(MASK)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE outbox SET body = REPLACE(body, secret, $1), secret = NULL WHERE id = $2 AND secret IS NOT NULL",
+    )
+    .bind(MASK)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -242,7 +253,9 @@ pub async fn forget_some_before(conn: &mut Conn, before: DateTime<Utc>) -> Resul
     // Ids read from the database: numbers only.
     let list = ids.iter().map(|(id,)| id.to_string()).collect::<Vec<_>>().join(", ");
     for table in ["hearing_reminders", "case_updates"] {
-        sqlx::query(&format!("UPDATE {table} SET outbox_id = NULL WHERE outbox_id IN ({list})")).execute(&mut *conn).await?;
+        sqlx::query(&format!("UPDATE {table} SET outbox_id = NULL WHERE outbox_id IN ({list})"))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(sqlx::query(&format!("DELETE FROM outbox WHERE id IN ({list})")).execute(&mut *conn).await?.rows_affected())
 }

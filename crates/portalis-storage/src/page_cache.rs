@@ -252,7 +252,8 @@ mod tests {
     use portalis_core::clock::ManualClock;
 
     fn cache(capacity: usize) -> (PageCache, ManualClock) {
-        let clock = ManualClock::at(chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00.123456789Z").unwrap().into());
+        let clock =
+            ManualClock::at(chrono::DateTime::parse_from_rfc3339("2026-11-26T08:00:00.123456789Z").unwrap().into());
         let c = PageCache::off();
         c.start(capacity, Arc::new(clock.clone()));
         c.set_live(true);

@@ -1,9 +1,9 @@
 //! Parties of a case, each with its numéro d'identification.
 
-use crate::read::{Cells, Param, Reads};
-use crate::error::{corrupt, StorageError};
-use crate::time::{instant, parse_instant};
 use crate::changes::{self, Tag};
+use crate::error::{StorageError, corrupt};
+use crate::read::{Cells, Param, Reads};
+use crate::time::{instant, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
 use portalis_core::identification_number::IdentificationNumber;
@@ -117,7 +117,10 @@ pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Par
 ///
 /// # Errors
 /// Database errors.
-pub async fn by_identification_number(conn: &mut Conn, number: &IdentificationNumber) -> Result<Option<Party>, StorageError> {
+pub async fn by_identification_number(
+    conn: &mut Conn,
+    number: &IdentificationNumber,
+) -> Result<Option<Party>, StorageError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM parties WHERE identification_number = $1 AND withdrawn_at IS NULL"
     ))
@@ -130,10 +133,8 @@ pub async fn by_identification_number(conn: &mut Conn, number: &IdentificationNu
 /// # Errors
 /// Database errors, `RowNotFound` when there is no such party.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM parties WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM parties WHERE id = $1")).bind(id).fetch_one(&mut *conn).await?;
     from_row(&row)
 }
 
@@ -258,11 +259,12 @@ pub async fn reissue_number(
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let at = instant(now);
-    let case_id: Option<(i64,)> = sqlx::query_as("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-        .bind(&at)
-        .bind(party_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let case_id: Option<(i64,)> =
+        sqlx::query_as("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
+            .bind(&at)
+            .bind(party_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     if let Some((case_id,)) = case_id {
         changes::record(tx, Tag::Case(case_id)).await?;
         crate::attachments::end_for_party(tx, party_id, crate::attachments::EndReason::PartyWithdrawn, now).await?;

@@ -1,8 +1,8 @@
 //! Events that rate limits count: per address and per user.
 
+use crate::Conn;
 use crate::error::StorageError;
 use crate::time::instant;
-use crate::Conn;
 use chrono::{DateTime, Utc};
 
 /// # Errors

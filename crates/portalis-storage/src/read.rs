@@ -107,7 +107,12 @@ pub type MapRow<T> = fn(&dyn Cells) -> Result<T, StorageError>;
 pub trait Reads: Send {
     /// The rows of `sql` with `params` bound to `$1`, `$2`, … (which must
     /// first appear in that order), each turned into a value by `map`.
-    fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send;
+    fn rows<T: Send>(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+        map: MapRow<T>,
+    ) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send;
 }
 
 impl Reads for AnyConnection {
@@ -147,7 +152,12 @@ impl Reads for crate::Tx {
 ///
 /// # Errors
 /// Database errors.
-pub async fn optional<T: Send>(conn: &mut impl Reads, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Option<T>, StorageError> {
+pub async fn optional<T: Send>(
+    conn: &mut impl Reads,
+    sql: &str,
+    params: Vec<Param>,
+    map: MapRow<T>,
+) -> Result<Option<T>, StorageError> {
     Ok(conn.rows(sql, params, map).await?.into_iter().next())
 }
 
@@ -237,7 +247,12 @@ impl SqliteReads {
 }
 
 impl Reads for SqliteReads {
-    fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send {
+    fn rows<T: Send>(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+        map: MapRow<T>,
+    ) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send {
         std::future::ready(self.run(sql, params, map))
     }
 }
@@ -274,7 +289,10 @@ mod tests {
 
     #[test]
     fn the_file_of_a_sqlite_url() {
-        assert_eq!(sqlite_path("sqlite:///var/lib/portalis/portalis.db?mode=rwc"), PathBuf::from("/var/lib/portalis/portalis.db"));
+        assert_eq!(
+            sqlite_path("sqlite:///var/lib/portalis/portalis.db?mode=rwc"),
+            PathBuf::from("/var/lib/portalis/portalis.db")
+        );
         assert_eq!(sqlite_path("sqlite://data/demo/portalis.db"), PathBuf::from("data/demo/portalis.db"));
         assert_eq!(sqlite_path("sqlite:portalis.db"), PathBuf::from("portalis.db"));
     }

@@ -1,11 +1,11 @@
 //! Server-side sessions. The cookie carries a random token; the table keeps
 //! its SHA-256, so a copy of the database does not yield live sessions.
 
+use crate::changes::{self, Tag};
 use crate::error::StorageError;
+use crate::read::{self, Reads};
 use crate::time::{instant, parse_instant};
 use crate::users::{self, User};
-use crate::read::{self, Reads};
-use crate::changes::{self, Tag};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 
@@ -74,7 +74,11 @@ pub async fn touch(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(), Stora
     if tx.backend == crate::Backend::Postgres {
         sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut **tx).await?;
     }
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2").bind(instant(now)).bind(id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+        .bind(instant(now))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     changes::record(tx, Tag::Session(id)).await
 }
 
@@ -90,11 +94,12 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StorageError> {
 /// # Errors
 /// Database errors.
 pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64, StorageError> {
-    let deleted: Vec<(i64,)> = sqlx::query_as("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id")
-        .bind(instant(now))
-        .bind(instant(idle_before))
-        .fetch_all(&mut **tx)
-        .await?;
+    let deleted: Vec<(i64,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id")
+            .bind(instant(now))
+            .bind(instant(idle_before))
+            .fetch_all(&mut **tx)
+            .await?;
     for (id,) in &deleted {
         changes::record(tx, Tag::Session(*id)).await?;
     }

@@ -1,7 +1,7 @@
 //! How instants and local dates are written in the database: text in one fixed
 //! format, so that text order is time order on both backends.
 
-use crate::error::{corrupt, StorageError};
+use crate::error::{StorageError, corrupt};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 
 const INSTANT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
@@ -42,7 +42,8 @@ fn fast_instant(s: &str) -> Option<DateTime<Utc>> {
     if b.len() != 27 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'.' || b[26] != b'Z' {
         return None;
     }
-    let time = NaiveTime::from_hms_micro_opt(digits(b, 11, 13)?, digits(b, 14, 16)?, digits(b, 17, 19)?, digits(b, 20, 26)?)?;
+    let time =
+        NaiveTime::from_hms_micro_opt(digits(b, 11, 13)?, digits(b, 14, 16)?, digits(b, 17, 19)?, digits(b, 20, 26)?)?;
     Some(fast_date(&b[..10])?.and_time(time).and_utc())
 }
 
@@ -57,10 +58,7 @@ pub fn date(d: NaiveDate) -> String {
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, StorageError> {
-    (s.len() == 10)
-        .then(|| fast_date(s.as_bytes()))
-        .flatten()
-        .ok_or_else(|| corrupt(format!("date {s:?}")))
+    (s.len() == 10).then(|| fast_date(s.as_bytes())).flatten().ok_or_else(|| corrupt(format!("date {s:?}")))
 }
 
 pub fn time_of_day(t: NaiveTime) -> String {

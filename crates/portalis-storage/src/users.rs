@@ -1,11 +1,11 @@
 //! Users: FranceConnect identities, keyed by (issuer, subject), their claims
 //! refreshed at each login.
 
-use crate::read::Cells;
-use crate::error::StorageError;
-use crate::time::instant;
-use crate::changes::{self, Tag};
 use crate::Tx;
+use crate::changes::{self, Tag};
+use crate::error::StorageError;
+use crate::read::Cells;
+use crate::time::instant;
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,7 +73,13 @@ pub async fn lock(tx: &mut Tx, user_id: i64) -> Result<(), StorageError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn upsert(tx: &mut Tx, issuer: &str, subject: &str, claims: &Claims, now: DateTime<Utc>) -> Result<User, StorageError> {
+pub async fn upsert(
+    tx: &mut Tx,
+    issuer: &str,
+    subject: &str,
+    claims: &Claims,
+    now: DateTime<Utc>,
+) -> Result<User, StorageError> {
     let row = sqlx::query(&format!(
         "INSERT INTO users (issuer, subject, given_name, family_name, preferred_username, birthdate, email, created_at, last_login_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
@@ -96,4 +102,3 @@ pub async fn upsert(tx: &mut Tx, issuer: &str, subject: &str, claims: &Claims, n
     changes::record(tx, Tag::User(user.id)).await?;
     Ok(user)
 }
-

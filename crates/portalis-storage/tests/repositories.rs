@@ -8,7 +8,7 @@ use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::random::SeededRandom;
 use portalis_storage::testing::TestDatabase;
-use portalis_storage::{cases, courts, events, parties, Outcome};
+use portalis_storage::{Outcome, cases, courts, events, parties};
 
 fn court() -> courts::CourtInput {
     courts::CourtInput {

@@ -6,8 +6,8 @@
 //! new file apply each once. PostgreSQL orders writers by row locks (and
 //! migrations by an advisory lock): nothing to check here.
 
-use portalis_storage::testing::TestDatabase;
 use portalis_storage::Backend;
+use portalis_storage::testing::TestDatabase;
 use sqlx::Connection;
 
 /// Whether another process could start writing now, without waiting.

@@ -14,8 +14,8 @@
 
 use crate::WebState;
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
@@ -42,14 +42,21 @@ impl Cidr {
         let bits = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => bits,
-            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= bits).ok_or_else(|| format!("{text:?}: the prefix is 0 to {bits}"))?,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= bits)
+                .ok_or_else(|| format!("{text:?}: the prefix is 0 to {bits}"))?,
         };
         Ok(Self { network, prefix })
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, ip.to_canonical()) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => masked(u128::from(u32::from(n)) << 96, self.prefix) == masked(u128::from(u32::from(a)) << 96, self.prefix),
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                masked(u128::from(u32::from(n)) << 96, self.prefix)
+                    == masked(u128::from(u32::from(a)) << 96, self.prefix)
+            }
             (IpAddr::V6(n), IpAddr::V6(a)) => masked(u128::from(n), self.prefix) == masked(u128::from(a), self.prefix),
             _ => false,
         }
@@ -97,7 +104,8 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, header: &str, trusted: 
     }
     // Every line, even one with bytes that are not visible ASCII (a client
     // can send those; the proxy appends the real address after them).
-    let lines: Vec<String> = headers.get_all(header).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
+    let lines: Vec<String> =
+        headers.get_all(header).iter().map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).collect();
     let hops: Vec<&str> = lines.iter().flat_map(|v| v.split(',')).collect();
     let mut client = peer;
     for hop in hops.iter().rev() {
@@ -155,7 +163,11 @@ mod tests {
     #[test]
     fn without_trusted_proxies_no_header_is_believed() {
         assert_eq!(client("198.51.100.9", &["203.0.113.7"], ""), "198.51.100.9");
-        assert_eq!(client("10.0.0.2", &["203.0.113.7"], "10.0.0.1/32"), "10.0.0.2", "a peer that is not a trusted proxy");
+        assert_eq!(
+            client("10.0.0.2", &["203.0.113.7"], "10.0.0.1/32"),
+            "10.0.0.2",
+            "a peer that is not a trusted proxy"
+        );
     }
 
     #[test]

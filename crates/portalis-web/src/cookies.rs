@@ -2,7 +2,7 @@
 //! (so that the browser brings it back from FranceConnect's redirect); on
 //! https they are Secure with the `__Host-` prefix (no Domain, Path=/).
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, header};
 
 /// A cookie's name as sent: `__Host-portalis-<name>` on https.
 pub fn name(base: &str, secure: bool) -> String {

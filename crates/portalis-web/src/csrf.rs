@@ -8,8 +8,8 @@
 //! masked by a random pad drawn for each page (`pad || hmac ⊕ pad`), as
 //! Rails and Django do.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portalis_core::random::RandomSource;
 use ring::hmac;
 

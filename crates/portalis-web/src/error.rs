@@ -3,8 +3,8 @@
 //! (it knows the deployment's branding and demo mode). Internal causes are
 //! logged where they happen, never shown.
 
-use crate::layout::Layout;
 use crate::WebState;
+use crate::layout::Layout;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Request, State};
@@ -111,7 +111,9 @@ pub async fn render_errors(State(state): State<WebState>, request: Request, next
             if let Some(r) = &reference {
                 tracing::error!(reference = %r, "a page failed; its reference is shown to the user");
             }
-            let mut page = (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message, reference }).into_response();
+            let mut page =
+                (e.status(), ErrorPage { layout: Layout::anonymous(&state, title), heading, message, reference })
+                    .into_response();
             if let Some(retry) = response.headers().get(axum::http::header::RETRY_AFTER) {
                 page.headers_mut().insert(axum::http::header::RETRY_AFTER, retry.clone());
             }

@@ -13,13 +13,13 @@ mod error;
 mod layout;
 mod my_cases;
 mod navigation;
-pub mod public_id;
 mod pages;
+pub mod public_id;
 mod robots;
 pub mod session;
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
 use portalis_franceconnect::FranceConnect;
@@ -143,7 +143,12 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         ("/mon-espace", &["GET"], Reads, get(pages::space::show)),
         ("/mon-espace/ajouter", &["GET", "POST"], Form, get(pages::attach::show).post(pages::attach::submit)),
         ("/mon-espace/export.csv", &["GET"], Reads, get(pages::exports::csv)),
-        ("/mon-espace/preferences", &["GET", "POST"], Form, get(pages::preferences::show).post(pages::preferences::save)),
+        (
+            "/mon-espace/preferences",
+            &["GET", "POST"],
+            Form,
+            get(pages::preferences::show).post(pages::preferences::save),
+        ),
         ("/mon-espace/agenda.ics", &["GET"], Reads, get(pages::exports::agenda)),
         ("/dossiers/{case}", &["GET"], Records, get(pages::case::show)),
         ("/dossiers/{case}/agenda/{event}", &["GET"], Reads, get(pages::exports::hearing)),
@@ -189,7 +194,7 @@ async fn cache_policy(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::{header::CACHE_CONTROL, HeaderValue};
+    use axum::http::{HeaderValue, header::CACHE_CONTROL};
     let secure = state.settings.secure_cookies;
     let signed_in = cookies::get(request.headers(), &cookies::name(session::SESSION_COOKIE, secure)).is_some();
     let mut response = next.run(request).await;

@@ -3,7 +3,7 @@
 //! Every page about a case goes through here; anything else is "not found".
 
 use crate::error::PageError;
-use crate::{public_id, WebState};
+use crate::{WebState, public_id};
 use portalis_storage::attachments::Attached;
 use portalis_storage::cached::{self, CaseRecord};
 use portalis_storage::documents::Document;
@@ -57,9 +57,15 @@ async fn by_case(state: &WebState, user_id: i64) -> Result<BTreeMap<i64, Vec<Att
 
 /// A case of the user from its parts.
 fn assemble(state: &WebState, record: Arc<CaseRecord>, attached: Vec<Attached>) -> Option<MyCase> {
-    let mine: Vec<Party> = record.parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
+    let mine: Vec<Party> =
+        record.parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
     let attached = attached.into_iter().next()?;
-    Some(MyCase { public_id: public_id::of(&state.settings.signing_key, "case", record.case.id), record, mine, attached })
+    Some(MyCase {
+        public_id: public_id::of(&state.settings.signing_key, "case", record.case.id),
+        record,
+        mine,
+        attached,
+    })
 }
 
 /// Every case of the user, in four queries whatever their number (none

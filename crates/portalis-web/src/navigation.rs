@@ -20,13 +20,13 @@
 //! minutes); that page, in that session, is his own navigation.
 
 use crate::session::SESSION_COOKIE;
-use crate::{cookies, WebState};
+use crate::{WebState, cookies};
 use axum::extract::FromRequestParts;
 use axum::http::header::REFERER;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use portalis_core::secret::sha256_hex;
 use ring::hmac;
 use std::convert::Infallible;
@@ -46,14 +46,20 @@ fn arrival_message(session_token: &str, path: &str) -> String {
 /// person to, in the session whose cookie value is `session_token`.
 pub fn arrival_cookie(key: &hmac::Key, session_token: &str, path: &str, secure: bool) -> HeaderValue {
     let tag = hmac::sign(key, arrival_message(session_token, path).as_bytes());
-    cookies::set(&cookies::name(ARRIVAL_COOKIE, secure), &URL_SAFE_NO_PAD.encode(tag.as_ref()), Some(ARRIVAL_SECONDS), secure)
+    cookies::set(
+        &cookies::name(ARRIVAL_COOKIE, secure),
+        &URL_SAFE_NO_PAD.encode(tag.as_ref()),
+        Some(ARRIVAL_SECONDS),
+        secure,
+    )
 }
 
 /// Whether the request is the page a login just sent this session to.
 fn arrived(headers: &HeaderMap, path: &str, key: &hmac::Key, secure: bool) -> bool {
-    let (Some(session), Some(mark)) =
-        (cookies::get(headers, &cookies::name(SESSION_COOKIE, secure)), cookies::get(headers, &cookies::name(ARRIVAL_COOKIE, secure)))
-    else {
+    let (Some(session), Some(mark)) = (
+        cookies::get(headers, &cookies::name(SESSION_COOKIE, secure)),
+        cookies::get(headers, &cookies::name(ARRIVAL_COOKIE, secure)),
+    ) else {
         return false;
     };
     let Ok(mark) = URL_SAFE_NO_PAD.decode(mark) else { return false };
@@ -100,7 +106,9 @@ impl Navigation {
                     _ => Navigation::Elsewhere,
                 }
             }
-            [one] if one.trim().eq_ignore_ascii_case("same-origin") || one.trim().eq_ignore_ascii_case("none") => Navigation::Own,
+            [one] if one.trim().eq_ignore_ascii_case("same-origin") || one.trim().eq_ignore_ascii_case("none") => {
+                Navigation::Own
+            }
             _ => Navigation::Elsewhere,
         }
     }
@@ -113,7 +121,11 @@ impl FromRequestParts<WebState> for Navigation {
         let s = &state.settings;
         let path = parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str());
         Ok(match Navigation::of(&parts.headers, &s.origin) {
-            Navigation::Elsewhere if !speculative(&parts.headers) && arrived(&parts.headers, path, &s.signing_key, s.secure_cookies) => Navigation::Own,
+            Navigation::Elsewhere
+                if !speculative(&parts.headers) && arrived(&parts.headers, path, &s.signing_key, s.secure_cookies) =>
+            {
+                Navigation::Own
+            }
             n => n,
         })
     }
@@ -138,20 +150,35 @@ mod tests {
     fn a_navigation_from_the_portal_or_typed_by_the_person_is_his_own() {
         assert_eq!(with(&[("sec-fetch-site", "same-origin")]), Navigation::Own);
         assert_eq!(with(&[("sec-fetch-site", "none")]), Navigation::Own);
-        assert_eq!(with(&[("referer", "https://justice.example/mon-espace")]), Navigation::Own, "an old browser from our page");
+        assert_eq!(
+            with(&[("referer", "https://justice.example/mon-espace")]),
+            Navigation::Own,
+            "an old browser from our page"
+        );
     }
 
     #[test]
     fn a_navigation_from_elsewhere_is_not() {
         assert_eq!(with(&[("sec-fetch-site", "cross-site")]), Navigation::Elsewhere);
         assert_eq!(with(&[("sec-fetch-site", "same-site")]), Navigation::Elsewhere, "another origin of the same site");
-        assert_eq!(with(&[("sec-fetch-site", "cross-site"), ("referer", "https://justice.example/")]), Navigation::Elsewhere);
+        assert_eq!(
+            with(&[("sec-fetch-site", "cross-site"), ("referer", "https://justice.example/")]),
+            Navigation::Elsewhere
+        );
         assert_eq!(with(&[("sec-fetch-site", "same-origin"), ("sec-fetch-site", "cross-site")]), Navigation::Elsewhere);
         assert_eq!(with(&[("sec-fetch-site", "whatever")]), Navigation::Elsewhere);
         assert_eq!(with(&[]), Navigation::Elsewhere, "nothing says where it comes from");
         assert_eq!(with(&[("referer", "https://justice.example.evil.example/")]), Navigation::Elsewhere);
-        assert_eq!(with(&[("referer", "http://justice.example/")]), Navigation::Elsewhere, "another scheme is another origin");
-        assert_eq!(with(&[("sec-fetch-site", "none"), ("sec-purpose", "prefetch;prerender")]), Navigation::Elsewhere, "a prerender");
+        assert_eq!(
+            with(&[("referer", "http://justice.example/")]),
+            Navigation::Elsewhere,
+            "another scheme is another origin"
+        );
+        assert_eq!(
+            with(&[("sec-fetch-site", "none"), ("sec-purpose", "prefetch;prerender")]),
+            Navigation::Elsewhere,
+            "a prerender"
+        );
         assert_eq!(with(&[("sec-fetch-site", "same-origin"), ("purpose", "prefetch")]), Navigation::Elsewhere);
     }
 

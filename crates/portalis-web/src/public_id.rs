@@ -3,8 +3,8 @@
 //! without the key. A page finds what an identifier names among what the
 //! signed-in user may see, never in the whole table.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::hmac;
 
 /// The public identifier of a record of `kind` (`case`, `event`,

@@ -3,9 +3,9 @@
 //! are refused to crawlers in `/robots.txt` and answer `X-Robots-Tag:
 //! noindex, nofollow`, should an engine reach them by another way.
 
-use axum::http::{header, HeaderName, HeaderValue};
-use axum::routing::get;
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
 
 /// The paths of the personal space, the session and the demonstration's
 /// tools (a prefix each).
@@ -29,7 +29,10 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new().route(
         "/robots.txt",
         get(move || async move {
-            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], txt)
+            (
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")],
+                txt,
+            )
         }),
     )
 }

@@ -2,10 +2,10 @@
 //! visitor. Sessions expire after an idle time and an absolute lifetime; the
 //! last activity is written at most once a minute, not on every request.
 
-use crate::{cookies, csrf, WebState};
+use crate::{WebState, cookies, csrf};
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::HeaderValue;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::secret::sha256_hex;
 use portalis_storage::sessions::{self, Session};
@@ -49,7 +49,10 @@ impl Visitor {
                 let value = state.random.hex(16);
                 let secure = state.settings.secure_cookies;
                 let cookie = cookies::set(&cookies::name(ANONYMOUS_COOKIE, secure), &value, None, secure);
-                (csrf::token(&state.settings.signing_key, &format!("anonymous:{value}"), state.random.as_ref()), Some(cookie))
+                (
+                    csrf::token(&state.settings.signing_key, &format!("anonymous:{value}"), state.random.as_ref()),
+                    Some(cookie),
+                )
             }
         }
     }
@@ -177,7 +180,7 @@ pub fn safe_return_to(candidate: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{safe_return_to, Touches};
+    use super::{Touches, safe_return_to};
 
     #[test]
     fn a_sessions_activity_is_recorded_by_one_request_a_minute() {
@@ -194,7 +197,14 @@ mod tests {
     #[test]
     fn only_local_paths_are_returned_to() {
         assert_eq!(safe_return_to(Some("/mon-espace?x=1")), "/mon-espace?x=1");
-        for hostile in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/connexion/retour", "\t/x"] {
+        for hostile in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/connexion/retour",
+            "\t/x",
+        ] {
             assert_eq!(safe_return_to(Some(hostile)), "/mon-espace", "{hostile}");
         }
         assert_eq!(safe_return_to(None), "/mon-espace");

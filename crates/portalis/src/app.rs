@@ -3,11 +3,13 @@
 //! the common layers, and the server loop with graceful shutdown.
 
 use crate::config::{Branding, Config, Delivery, Mode};
-use crate::middleware::{content_security_policy, security_headers, set_aside_client_request_id, ClientRequestId, MakeHexId, REQUEST_ID};
+use crate::middleware::{
+    ClientRequestId, MakeHexId, REQUEST_ID, content_security_policy, security_headers, set_aside_client_request_id,
+};
 use crate::ops;
 use anyhow::Context;
-use axum::routing::get;
 use axum::Router;
+use axum::routing::get;
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
 use portalis_documents::DocumentStore;
@@ -88,12 +90,19 @@ pub fn outbox_worker(services: &Services) -> anyhow::Result<portalis_notify::wor
     use portalis_notify::sms::Sms;
     let delivery = match &services.config.delivery {
         Delivery::DevOutbox => portalis_notify::worker::Delivery { mail: Mail::DevOutbox, sms: Sms::DevOutbox },
-        Delivery::Real { smtp_url, mail_from, sms_api_url, sms_api_key, sms_sender } => portalis_notify::worker::Delivery {
-            mail: Mail::smtp(smtp_url.expose(), mail_from).map_err(|e| anyhow::anyhow!(e))?,
-            sms: Sms::brevo(sms_api_url, sms_api_key.expose(), sms_sender).map_err(|e| anyhow::anyhow!(e))?,
-        },
+        Delivery::Real { smtp_url, mail_from, sms_api_url, sms_api_key, sms_sender } => {
+            portalis_notify::worker::Delivery {
+                mail: Mail::smtp(smtp_url.expose(), mail_from).map_err(|e| anyhow::anyhow!(e))?,
+                sms: Sms::brevo(sms_api_url, sms_api_key.expose(), sms_sender).map_err(|e| anyhow::anyhow!(e))?,
+            }
+        }
     };
-    Ok(portalis_notify::worker::Worker::new(services.db.clone(), services.clock.clone(), services.random.clone(), delivery))
+    Ok(portalis_notify::worker::Worker::new(
+        services.db.clone(),
+        services.clock.clone(),
+        services.random.clone(),
+        delivery,
+    ))
 }
 
 /// The scheduler of updates and reminders.
@@ -113,7 +122,8 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
 
 /// The whole HTTP application.
 pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
-    let provider_origin = url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
+    let provider_origin =
+        url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
     let csp = content_security_policy(provider_origin.as_deref());
     let api = portalis_api::router(portalis_api::ApiState::new(portalis_api::Shared {
         db: services.db.clone(),

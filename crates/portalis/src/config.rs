@@ -118,7 +118,8 @@ pub struct FranceConnectConfig {
 }
 
 /// The scopes asked by default: what the portal shows and keeps, no more.
-pub const DEFAULT_SCOPES: &str = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
+pub const DEFAULT_SCOPES: &str =
+    "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username";
 pub const DEMO_FC_LISTEN: &str = "127.0.0.1:8081";
 /// The demo's registration at its simulator.
 pub const DEMO_CLIENT_ID: &str = "portalis-demo";
@@ -145,9 +146,10 @@ impl Sources {
         if let Some(path) = file {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
-            let table: toml::Table = text
-                .parse()
-                .map_err(|e: toml::de::Error| ConfigError::File { path: path.display().to_string(), reason: e.to_string() })?;
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::File {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
             for (k, v) in table {
                 let value = match v {
                     toml::Value::String(s) => s,
@@ -195,12 +197,17 @@ impl Config {
     /// Validates the settings for `mode`. `generated_secret` is used in demo
     /// and tool modes when no secret key is configured (the demo keeps one in
     /// its data directory); production must be given one.
-    pub fn from_sources(mode: Mode, s: &Sources, generated_secret: impl FnOnce(&Path) -> String) -> Result<Self, ConfigError> {
+    pub fn from_sources(
+        mode: Mode,
+        s: &Sources,
+        generated_secret: impl FnOnce(&Path) -> String,
+    ) -> Result<Self, ConfigError> {
         let data_dir = PathBuf::from(s.get("PORTALIS_DATA_DIR").unwrap_or(DEMO_DATA_DIR));
         let listen_text = s.get("PORTALIS_LISTEN").unwrap_or(DEMO_LISTEN);
-        let listen: SocketAddr = listen_text
-            .parse()
-            .map_err(|_| ConfigError::Invalid { name: "PORTALIS_LISTEN", reason: "expected host:port, such as 127.0.0.1:8080".into() })?;
+        let listen: SocketAddr = listen_text.parse().map_err(|_| ConfigError::Invalid {
+            name: "PORTALIS_LISTEN",
+            reason: "expected host:port, such as 127.0.0.1:8080".into(),
+        })?;
         let public_url = match (s.get("PORTALIS_PUBLIC_URL"), mode) {
             (Some(u), _) => u.to_owned(),
             (None, Mode::Serve) => return Err(ConfigError::Missing("PORTALIS_PUBLIC_URL")),
@@ -220,8 +227,14 @@ impl Config {
             Some(u) => u.to_owned(),
             None => format!("sqlite://{}", data_dir.join("portalis.db").display()),
         };
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError::Invalid { name: "PORTALIS_DATABASE_URL", reason: "expected sqlite://… or postgres://…".into() });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "PORTALIS_DATABASE_URL",
+                reason: "expected sqlite://… or postgres://…".into(),
+            });
         }
         let database_max_connections = match s.get("PORTALIS_DATABASE_MAX_CONNECTIONS") {
             Some(n) => n.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or(ConfigError::Invalid {
@@ -254,7 +267,10 @@ impl Config {
             }
         };
         if !(documents_url.starts_with("file://") || documents_url.starts_with("s3://")) {
-            return Err(ConfigError::Invalid { name: "PORTALIS_DOCUMENTS_URL", reason: "expected file:///… or s3://bucket/prefix".into() });
+            return Err(ConfigError::Invalid {
+                name: "PORTALIS_DOCUMENTS_URL",
+                reason: "expected file:///… or s3://bucket/prefix".into(),
+            });
         }
         let s3 = S3Settings {
             endpoint: s.get("PORTALIS_S3_ENDPOINT").map(str::to_owned),
@@ -266,7 +282,10 @@ impl Config {
         let secret_key = match (s.get("PORTALIS_SECRET_KEY"), mode) {
             (Some(k), _) if k.len() >= 32 => Secret::new(k),
             (Some(_), _) => {
-                return Err(ConfigError::Invalid { name: "PORTALIS_SECRET_KEY", reason: "must be at least 32 characters".into() });
+                return Err(ConfigError::Invalid {
+                    name: "PORTALIS_SECRET_KEY",
+                    reason: "must be at least 32 characters".into(),
+                });
             }
             (None, Mode::Serve) => return Err(ConfigError::Missing("PORTALIS_SECRET_KEY")),
             (None, _) => Secret::new(generated_secret(&data_dir)),
@@ -274,20 +293,22 @@ impl Config {
         let log_format = match s.get("PORTALIS_LOG_FORMAT") {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
-            Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_LOG_FORMAT", reason: "expected text or json".into() }),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "PORTALIS_LOG_FORMAT",
+                    reason: "expected text or json".into(),
+                });
+            }
         };
         let demo = mode != Mode::Serve;
-        let fc_sim_listen = s
-            .get("PORTALIS_FC_SIM_LISTEN")
-            .unwrap_or(DEMO_FC_LISTEN)
-            .parse()
-            .map_err(|_| ConfigError::Invalid { name: "PORTALIS_FC_SIM_LISTEN", reason: "expected host:port".into() })?;
+        let fc_sim_listen = s.get("PORTALIS_FC_SIM_LISTEN").unwrap_or(DEMO_FC_LISTEN).parse().map_err(|_| {
+            ConfigError::Invalid { name: "PORTALIS_FC_SIM_LISTEN", reason: "expected host:port".into() }
+        })?;
         let issuer = match (s.get("PORTALIS_FC_ISSUER"), demo) {
             (Some(i), _) => {
-                let u = url::Url::parse(i)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or(ConfigError::Invalid { name: "PORTALIS_FC_ISSUER", reason: "expected an http(s) URL".into() })?;
+                let u = url::Url::parse(i).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or(
+                    ConfigError::Invalid { name: "PORTALIS_FC_ISSUER", reason: "expected an http(s) URL".into() },
+                )?;
                 if !demo && !secure_or_loopback(&u) {
                     return Err(ConfigError::Invalid {
                         name: "PORTALIS_FC_ISSUER",
@@ -307,13 +328,21 @@ impl Config {
         let client_secret = match (s.get("PORTALIS_FC_CLIENT_SECRET"), demo) {
             (Some(c), _) => Secret::new(c),
             // The demo's simulator and portal derive the same secret.
-            (None, true) => Secret::new(format!("demo-{}", portalis_core::secret::sha256_hex(format!("fc-sim|{}", secret_key.expose()).as_bytes()))),
+            (None, true) => Secret::new(format!(
+                "demo-{}",
+                portalis_core::secret::sha256_hex(format!("fc-sim|{}", secret_key.expose()).as_bytes())
+            )),
             (None, false) => return Err(ConfigError::Missing("PORTALIS_FC_CLIENT_SECRET")),
         };
         let branding = match s.get("PORTALIS_BRANDING") {
             None | Some("etat") => Branding::Etat,
             Some("neutre") => Branding::Neutre,
-            Some(_) => return Err(ConfigError::Invalid { name: "PORTALIS_BRANDING", reason: "expected etat or neutre".into() }),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "PORTALIS_BRANDING",
+                    reason: "expected etat or neutre".into(),
+                });
+            }
         };
         let whole_number = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
             match s.get(name) {
@@ -333,9 +362,11 @@ impl Config {
             (None, false) => return Err(ConfigError::Missing("PORTALIS_OPERATOR_NAME")),
         };
         let contact_email = match (s.get("PORTALIS_CONTACT_EMAIL"), demo) {
-            (Some(e), _) => portalis_core::email::Email::parse(e.trim())
-                .map(|e| e.as_str().to_owned())
-                .map_err(|_| ConfigError::Invalid { name: "PORTALIS_CONTACT_EMAIL", reason: "expected an e-mail address".into() })?,
+            (Some(e), _) => {
+                portalis_core::email::Email::parse(e.trim()).map(|e| e.as_str().to_owned()).map_err(|_| {
+                    ConfigError::Invalid { name: "PORTALIS_CONTACT_EMAIL", reason: "expected an e-mail address".into() }
+                })?
+            }
             (None, true) => "contact@portalis.example".to_owned(),
             (None, false) => return Err(ConfigError::Missing("PORTALIS_CONTACT_EMAIL")),
         };
@@ -344,26 +375,39 @@ impl Config {
             (Some("real") | None, _) => {
                 let smtp_url = s.get("PORTALIS_SMTP_URL").ok_or(ConfigError::Missing("PORTALIS_SMTP_URL"))?;
                 if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
-                    return Err(ConfigError::Invalid { name: "PORTALIS_SMTP_URL", reason: "expected smtp://… or smtps://…".into() });
+                    return Err(ConfigError::Invalid {
+                        name: "PORTALIS_SMTP_URL",
+                        reason: "expected smtp://… or smtps://…".into(),
+                    });
                 }
                 let mail_from = s.get("PORTALIS_MAIL_FROM").ok_or(ConfigError::Missing("PORTALIS_MAIL_FROM"))?;
                 Delivery::Real {
                     smtp_url: Secret::new(smtp_url),
                     mail_from: mail_from.to_owned(),
                     sms_api_url: s.get("PORTALIS_SMS_API_URL").unwrap_or("https://api.brevo.com").to_owned(),
-                    sms_api_key: Secret::new(s.get("PORTALIS_SMS_API_KEY").ok_or(ConfigError::Missing("PORTALIS_SMS_API_KEY"))?),
+                    sms_api_key: Secret::new(
+                        s.get("PORTALIS_SMS_API_KEY").ok_or(ConfigError::Missing("PORTALIS_SMS_API_KEY"))?,
+                    ),
                     sms_sender: s.get("PORTALIS_SMS_SENDER").unwrap_or("Justice").to_owned(),
                 }
             }
             (Some(_), _) => {
-                return Err(ConfigError::Invalid { name: "PORTALIS_DELIVERY", reason: "expected real or outbox".into() });
+                return Err(ConfigError::Invalid {
+                    name: "PORTALIS_DELIVERY",
+                    reason: "expected real or outbox".into(),
+                });
             }
         };
-        let trusted_proxies = portalis_web::client_ip::TrustedProxies::parse(s.get("PORTALIS_TRUSTED_PROXIES").unwrap_or(""))
-            .map_err(|reason| ConfigError::Invalid { name: "PORTALIS_TRUSTED_PROXIES", reason })?;
-        let client_ip_header = s.get("PORTALIS_CLIENT_IP_HEADER").unwrap_or("x-forwarded-for").trim().to_ascii_lowercase();
+        let trusted_proxies =
+            portalis_web::client_ip::TrustedProxies::parse(s.get("PORTALIS_TRUSTED_PROXIES").unwrap_or(""))
+                .map_err(|reason| ConfigError::Invalid { name: "PORTALIS_TRUSTED_PROXIES", reason })?;
+        let client_ip_header =
+            s.get("PORTALIS_CLIENT_IP_HEADER").unwrap_or("x-forwarded-for").trim().to_ascii_lowercase();
         if axum::http::HeaderName::from_bytes(client_ip_header.as_bytes()).is_err() {
-            return Err(ConfigError::Invalid { name: "PORTALIS_CLIENT_IP_HEADER", reason: "expected a header name".into() });
+            return Err(ConfigError::Invalid {
+                name: "PORTALIS_CLIENT_IP_HEADER",
+                reason: "expected a header name".into(),
+            });
         }
         if s.has("PORTALIS_CLIENT_IP_HEADER") && trusted_proxies.is_empty() {
             return Err(ConfigError::Invalid {
@@ -393,10 +437,12 @@ impl Config {
             fc_sim_listen,
             fc_sim_population: match s.get("PORTALIS_FC_SIM_POPULATION") {
                 None => 0,
-                Some(v) => v.parse::<usize>().ok().filter(|n| *n <= portalis_fc_sim::MAX_POPULATION).ok_or(ConfigError::Invalid {
-                    name: "PORTALIS_FC_SIM_POPULATION",
-                    reason: format!("expected a whole number from 0 to {}", portalis_fc_sim::MAX_POPULATION),
-                })?,
+                Some(v) => v.parse::<usize>().ok().filter(|n| *n <= portalis_fc_sim::MAX_POPULATION).ok_or(
+                    ConfigError::Invalid {
+                        name: "PORTALIS_FC_SIM_POPULATION",
+                        reason: format!("expected a whole number from 0 to {}", portalis_fc_sim::MAX_POPULATION),
+                    },
+                )?,
             },
             branding,
             session_idle_minutes,
@@ -411,7 +457,11 @@ impl Config {
             audit_retention_days: whole_number("PORTALIS_AUDIT_RETENTION_DAYS", 365, 3650)?,
             outbox_retention_days: whole_number("PORTALIS_OUTBOX_RETENTION_DAYS", 30, 3650)?,
             server: crate::server::Limits {
-                header_read_timeout: std::time::Duration::from_secs(whole_number("PORTALIS_HEADER_READ_TIMEOUT_SECONDS", 10, 300)? as u64),
+                header_read_timeout: std::time::Duration::from_secs(whole_number(
+                    "PORTALIS_HEADER_READ_TIMEOUT_SECONDS",
+                    10,
+                    300,
+                )? as u64),
                 max_connections: whole_number("PORTALIS_MAX_CONNECTIONS", 1024, 1_000_000)? as usize,
             },
         })
@@ -458,7 +508,10 @@ mod tests {
     #[test]
     fn production_refuses_to_start_without_its_public_url() {
         let s = sources(&[("PORTALIS_SECRET_KEY", &"k".repeat(40))]);
-        assert_eq!(Config::from_sources(Mode::Serve, &s, |_| unreachable!()).unwrap_err(), ConfigError::Missing("PORTALIS_PUBLIC_URL"));
+        assert_eq!(
+            Config::from_sources(Mode::Serve, &s, |_| unreachable!()).unwrap_err(),
+            ConfigError::Missing("PORTALIS_PUBLIC_URL")
+        );
     }
 
     #[test]
@@ -476,7 +529,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("portalis.toml");
         std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndatabase_url = \"postgres://db/x\"\n").unwrap();
-        let s = Sources::load(Some(&file), [("PORTALIS_LISTEN".to_string(), "127.0.0.1:9001".to_string())].into_iter()).unwrap();
+        let s = Sources::load(Some(&file), [("PORTALIS_LISTEN".to_string(), "127.0.0.1:9001".to_string())].into_iter())
+            .unwrap();
         let c = Config::from_sources(Mode::Tool, &s, |_| "g".repeat(64)).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:9001");
         assert_eq!(c.database_url, "postgres://db/x");
@@ -500,7 +554,10 @@ mod tests {
             ("PORTALIS_SMS_API_KEY", "sms-key"),
         ];
         for (name, value) in expect {
-            assert_eq!(Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap_err(), ConfigError::Missing(name));
+            assert_eq!(
+                Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap_err(),
+                ConfigError::Missing(name)
+            );
             pairs.push((name, value));
         }
         let c = Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap();
@@ -534,15 +591,21 @@ mod tests {
         assert!(serve("http://localhost:8080", "http://[::1]:8081/api/v2").is_ok());
         assert!(serve("http://10.0.0.5:8080", fc).is_err(), "a private network is a network");
         // The demo is plain http on the loopback, or wherever it is told.
-        let demo = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_PUBLIC_URL", "http://demo.example")]), |_| "g".repeat(64));
+        let demo =
+            Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_PUBLIC_URL", "http://demo.example")]), |_| {
+                "g".repeat(64)
+            });
         assert!(demo.is_ok());
     }
 
     #[test]
     fn branding_is_etat_or_neutre() {
-        let c = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "neutre")]), |_| "g".repeat(64)).unwrap();
+        let c =
+            Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "neutre")]), |_| "g".repeat(64)).unwrap();
         assert_eq!(c.branding, Branding::Neutre);
-        assert!(Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "bleu")]), |_| "g".repeat(64)).is_err());
+        assert!(
+            Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_BRANDING", "bleu")]), |_| "g".repeat(64)).is_err()
+        );
     }
 
     #[test]
@@ -559,7 +622,9 @@ mod tests {
         assert!(c.trusted_proxies.is_empty(), "none by default");
         let err = demo(&[("PORTALIS_CLIENT_IP_HEADER", "x-real-ip")]).unwrap_err();
         assert!(err.to_string().contains("PORTALIS_TRUSTED_PROXIES"), "{err}");
-        let c = demo(&[("PORTALIS_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"), ("PORTALIS_CLIENT_IP_HEADER", "X-Real-IP")]).unwrap();
+        let c =
+            demo(&[("PORTALIS_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"), ("PORTALIS_CLIENT_IP_HEADER", "X-Real-IP")])
+                .unwrap();
         assert_eq!(c.client_ip_header, "x-real-ip");
         let err = demo(&[("PORTALIS_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
         assert!(err.to_string().contains("PORTALIS_TRUSTED_PROXIES"), "{err}");
@@ -567,7 +632,8 @@ mod tests {
 
     #[test]
     fn a_bad_value_is_named() {
-        let err = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_LISTEN", "nowhere")]), |_| String::new()).unwrap_err();
+        let err = Config::from_sources(Mode::Demo, &sources(&[("PORTALIS_LISTEN", "nowhere")]), |_| String::new())
+            .unwrap_err();
         assert!(err.to_string().contains("PORTALIS_LISTEN"));
     }
 }

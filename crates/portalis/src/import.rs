@@ -4,17 +4,17 @@
 //! loads nothing.
 
 use crate::app::Services;
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use bytes::Bytes;
 use chrono_tz::Tz;
 use portalis_api::problem::ApiError;
-use portalis_core::court::{parse_time_zone, CourtCode, CourtKind};
+use portalis_core::court::{CourtCode, CourtKind, parse_time_zone};
 use portalis_core::document::check_pdf;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::{Court, CourtInput};
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
-use portalis_storage::{audit, cases, courts, documents, events, parties, Conn, Outcome, Tx};
+use portalis_storage::{Conn, Outcome, Tx, audit, cases, courts, documents, events, parties};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -56,7 +56,9 @@ fn describe(e: ApiError) -> String {
         ApiError::Invalid(errors) => {
             errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
         }
-        ApiError::BadRequest(d) | ApiError::TooLarge(d) | ApiError::UnsupportedMediaType(d) | ApiError::Internal(d) => d,
+        ApiError::BadRequest(d) | ApiError::TooLarge(d) | ApiError::UnsupportedMediaType(d) | ApiError::Internal(d) => {
+            d
+        }
         ApiError::NotFound(what) => format!("no such {what}"),
         other => format!("{other:?}"),
     }
@@ -141,17 +143,26 @@ async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str, known: &mut Kno
 /// changed events and case statuses queue no update e-mail (a load is a
 /// court's migration or the demo's daily refresh, not news; court systems
 /// that report changes use the API, `POST /api/v1/events/batch` for many).
-pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Record, known: &mut KnownCases) -> Result<Outcome, String> {
+pub async fn apply(
+    tx: &mut Tx,
+    services: &Services,
+    court: &Court,
+    record: &Record,
+    known: &mut KnownCases,
+) -> Result<Outcome, String> {
     let now = services.clock.now();
     let random = services.random.as_ref();
     let outcome = match record {
-        Record::Case { case_ref, input } => cases::put(tx, court.id, case_ref, input, now).await.map(|(case, outcome)| {
-            known.insert(case_ref.clone(), case.id);
-            outcome
-        }),
+        Record::Case { case_ref, input } => {
+            cases::put(tx, court.id, case_ref, input, now).await.map(|(case, outcome)| {
+                known.insert(case_ref.clone(), case.id);
+                outcome
+            })
+        }
         Record::Party { case_ref, party_ref, input, consent_on } => {
             let case_id = case_id(tx, court, case_ref, known).await?;
-            let (party, outcome) = parties::put(tx, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
+            let (party, outcome) =
+                parties::put(tx, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
             if let Some(on) = consent_on {
                 portalis_storage::notices::record_court_consent(tx, party.id, *on).await.map_err(|e| e.to_string())?;
             }
@@ -178,7 +189,9 @@ pub async fn apply(tx: &mut Tx, services: &Services, court: &Court, record: &Rec
                 let at = if put.published { put.document.published_at } else { now };
                 let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
                 let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::avis(tx, court, &case, &put.document, &url, at).await.map_err(|e| e.to_string())?;
+                portalis_api::notifications::avis(tx, court, &case, &put.document, &url, at)
+                    .await
+                    .map_err(|e| e.to_string())?;
             }
             Ok(put.outcome)
         }
@@ -192,7 +205,9 @@ pub async fn apply_all(services: &Services, court: &Court, records: &[Record], a
     let mut summary = Summary::default();
     let mut known = KnownCases::new();
     for (i, record) in records.iter().enumerate() {
-        let outcome = apply(&mut tx, services, court, record, &mut known).await.map_err(|e| anyhow::anyhow!("record {}: {e}", i + 1))?;
+        let outcome = apply(&mut tx, services, court, record, &mut known)
+            .await
+            .map_err(|e| anyhow::anyhow!("record {}: {e}", i + 1))?;
         summary.add(outcome);
     }
     let detail = summary.to_string();
@@ -274,9 +289,10 @@ pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
             line_errors.push("name: is required".into());
         }
         if let Some(email) = opt(8)
-            && portalis_core::email::Email::parse(&email).is_err() {
-                line_errors.push("email: is not an e-mail address".into());
-            }
+            && portalis_core::email::Email::parse(&email).is_err()
+        {
+            line_errors.push("email: is not an e-mail address".into());
+        }
         match (code, kind, tz) {
             (Some(code), Some(kind), Some(time_zone)) if line_errors.is_empty() => out.push(CourtInput {
                 code,
@@ -310,7 +326,14 @@ pub async fn put_courts(services: &Services, inputs: &[CourtInput], actor: &str)
         let detail = summary.to_string();
         audit::record(
             &mut tx,
-            &audit::Entry { actor, action: "courts.import", target: None, outcome: "ok", detail: Some(&detail), request_id: None },
+            &audit::Entry {
+                actor,
+                action: "courts.import",
+                target: None,
+                outcome: "ok",
+                detail: Some(&detail),
+                request_id: None,
+            },
             now,
         )
         .await?;

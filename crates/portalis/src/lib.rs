@@ -9,7 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod import;
-pub mod server;
 mod middleware;
 mod ops;
+pub mod server;
 pub mod telemetry;

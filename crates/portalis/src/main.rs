@@ -13,13 +13,14 @@ const BLOCKING_THREADS: usize = 16;
 
 fn main() -> std::process::ExitCode {
     let cli = portalis::cli::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("portalis: cannot start the runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("portalis: cannot start the runtime: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
     match runtime.block_on(portalis::commands::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -2,7 +2,7 @@
 //! compression, timeouts and panics turned into plain 500s.
 
 use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use portalis_core::random::RandomSource;
@@ -59,7 +59,8 @@ pub fn content_security_policy(provider_origin: Option<&str>) -> HeaderValue {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'"
     );
-    HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
+    HeaderValue::from_str(&csp)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"))
 }
 
 /// The headers every response carries, pages, API and files alike.
@@ -84,7 +85,8 @@ pub async fn security_headers(csp: HeaderValue, hsts: bool, request: Request, ne
 /// JSON, CSV and calendars. Static files come already compressed
 /// (`Content-Encoding` set: left alone), PDFs and images would not shrink.
 fn compressible(status: axum::http::StatusCode, headers: &axum::http::HeaderMap) -> bool {
-    const TYPES: &[&str] = &["text/html", "application/json", "application/problem+json", "text/csv", "text/calendar", "text/plain"];
+    const TYPES: &[&str] =
+        &["text/html", "application/json", "application/problem+json", "text/csv", "text/calendar", "text/plain"];
     let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     status != axum::http::StatusCode::NO_CONTENT
         && !headers.contains_key(header::CONTENT_ENCODING)
@@ -110,7 +112,7 @@ const COMPRESSED_SIZES: std::ops::RangeInclusive<u64> = 512..=(8 << 20);
 /// are compressed.
 pub async fn compress(request: Request, next: Next) -> Response {
     use axum::body::HttpBody;
-    use portalis_web::assets::encoding::{choose, Coding};
+    use portalis_web::assets::encoding::{Coding, choose};
     let h = request.headers();
     let own = matches!(h.get("sec-fetch-site").map(HeaderValue::as_bytes), Some(b"same-origin" | b"none"));
     let wanted = choose(h, false, true) == Coding::Gzip && (own || !portalis_web::session::carries_session_cookie(h));

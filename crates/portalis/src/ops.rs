@@ -2,10 +2,10 @@
 //! database and the document store answer).
 
 use crate::app::Services;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::json;
 
 pub async fn healthz() -> impl IntoResponse {

@@ -10,9 +10,9 @@
 //!   at once with a plain 503 and closed, rather than queued or accepted
 //!   without limit.
 
+use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;

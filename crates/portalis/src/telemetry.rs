@@ -23,7 +23,10 @@ pub fn init(format: LogFormat, filter: &str) -> WorkerGuard {
         .thread_name("portalis-log")
         .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
     use std::io::IsTerminal;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(std::io::stderr().is_terminal());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::stderr().is_terminal());
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),

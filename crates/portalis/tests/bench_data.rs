@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{local_links, Browser, TestApp};
+use support::{Browser, TestApp, local_links};
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let mut conn = app.services.db.read().await.unwrap();
@@ -27,15 +27,27 @@ async fn the_generated_world_has_its_courts_cases_and_accounts_and_every_id_sequ
     assert!((1500..=15000).contains(&events), "3 to 30 events a case: {events}");
     assert_eq!(count(&app, "SELECT MAX(c) FROM (SELECT COUNT(*) AS c FROM attachments GROUP BY user_id) t").await, 8);
     assert_eq!(count(&app, "SELECT MIN(c) FROM (SELECT COUNT(*) AS c FROM attachments GROUP BY user_id) t").await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.user_id = u.id)").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.user_id = u.id)"
+        )
+        .await,
+        0
+    );
 
     // The API benchmark writes into cases of the benchmark's court that are
     // not the benchmark accounts' (their pages are measured).
     assert!(!m.api_case_refs.is_empty());
     let refs = m.api_case_refs.iter().map(|r| format!("'{r}'")).collect::<Vec<_>>().join(", ");
-    let in_court = format!("SELECT COUNT(*) FROM cases c JOIN courts k ON k.id = c.court_id WHERE k.code = '{}' AND c.case_ref IN ({refs})", m.api_court);
+    let in_court = format!(
+        "SELECT COUNT(*) FROM cases c JOIN courts k ON k.id = c.court_id WHERE k.code = '{}' AND c.case_ref IN ({refs})",
+        m.api_court
+    );
     assert_eq!(count(&app, &in_court).await, m.api_case_refs.len() as i64);
-    let full = format!("SELECT COUNT(*) FROM cases WHERE case_ref IN ({refs}) AND (SELECT COUNT(*) FROM events e WHERE e.case_id = cases.id) = 30 AND case_ref < 'essai-00000050'");
+    let full = format!(
+        "SELECT COUNT(*) FROM cases WHERE case_ref IN ({refs}) AND (SELECT COUNT(*) FROM events e WHERE e.case_id = cases.id) = 30 AND case_ref < 'essai-00000050'"
+    );
     assert_eq!(count(&app, &full).await, 0, "none of the 50 full cases");
 
     // The court API goes on creating cases after the generated ids.

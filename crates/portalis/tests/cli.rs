@@ -15,7 +15,10 @@ struct Cli {
 impl Cli {
     async fn new() -> Self {
         let database = TestDatabase::new().await;
-        let dir = std::env::temp_dir().join(format!("portalis-cli-{}", portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)));
+        let dir = std::env::temp_dir().join(format!(
+            "portalis-cli-{}",
+            portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         Self { database, dir }
     }
@@ -42,7 +45,8 @@ impl Cli {
 
     async fn count(&self, table: &str) -> i64 {
         let mut conn = self.database.db.reader().acquire().await.unwrap();
-        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
         n
     }
 }
@@ -121,9 +125,15 @@ async fn records_are_imported_from_ndjson_and_a_bad_file_imports_nothing() {
     let case = serde_json::json!({"type": "case", "case_ref": "2018-01234"});
     let mut case = case.as_object().unwrap().clone();
     case.extend(support::the_guides_case().as_object().unwrap().clone());
-    let mut party = serde_json::json!({"type": "party", "case_ref": "2018-01234", "party_ref": "marie"}).as_object().unwrap().clone();
+    let mut party = serde_json::json!({"type": "party", "case_ref": "2018-01234", "party_ref": "marie"})
+        .as_object()
+        .unwrap()
+        .clone();
     party.extend(support::marie().as_object().unwrap().clone());
-    let mut event = serde_json::json!({"type": "event", "case_ref": "2018-01234", "event_ref": "mise-en-etat"}).as_object().unwrap().clone();
+    let mut event = serde_json::json!({"type": "event", "case_ref": "2018-01234", "event_ref": "mise-en-etat"})
+        .as_object()
+        .unwrap()
+        .clone();
     event.extend(support::hearing().as_object().unwrap().clone());
     let document = serde_json::json!({"type": "document", "case_ref": "2018-01234", "document_ref": "c1", "file": "convocation.pdf",
         "metadata": {"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20", "event_ref": "mise-en-etat", "addressees": ["marie"]}});
@@ -133,7 +143,12 @@ async fn records_are_imported_from_ndjson_and_a_bad_file_imports_nothing() {
         .collect::<Vec<_>>()
         .join("\n");
 
-    let bad = cli.write("bad.ndjson", &format!("{good}\n{{\"type\": \"event\", \"case_ref\": \"2018-01234\", \"event_ref\": \"x\", \"kind\": \"fete\"}}\n"));
+    let bad = cli.write(
+        "bad.ndjson",
+        &format!(
+            "{good}\n{{\"type\": \"event\", \"case_ref\": \"2018-01234\", \"event_ref\": \"x\", \"kind\": \"fete\"}}\n"
+        ),
+    );
     let o = cli.run(&["import", "--court", "tj-saint-denis-reunion", &bad]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 5"), "{}", stderr(&o));
@@ -183,8 +198,16 @@ fn serve_refuses_to_start_without_its_settings_and_names_them() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["demo", "--help"], &["serve", "--help"], &["migrate", "--help"], &["court", "list", "--help"],
-                 &["court", "import", "--help"], &["api-key", "create", "--help"], &["import", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["demo", "--help"],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["court", "list", "--help"],
+        &["court", "import", "--help"],
+        &["api-key", "create", "--help"],
+        &["import", "--help"],
+    ] {
         let o = Command::new(env!("CARGO_BIN_EXE_portalis")).args(args).output().unwrap();
         assert!(o.status.success(), "{args:?}");
         assert!(stdout(&o).contains("--data-dir"), "{args:?}");
@@ -194,12 +217,8 @@ fn every_subcommand_has_help() {
 #[tokio::test]
 async fn the_demo_serves_the_guides_world_and_stops_cleanly_on_sigterm() {
     let cli = Cli::new().await;
-    let mut child = cli
-        .command(&["demo", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        cli.command(&["demo", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();

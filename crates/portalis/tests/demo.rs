@@ -54,7 +54,12 @@ async fn the_guides_case_is_there_as_the_guide_shows_it() {
     let for_marie: Vec<_> = docs.iter().filter(|d| d.addressee_refs == ["marie-delestable"]).collect();
     assert_eq!(for_marie.len(), 2);
     for d in &docs {
-        let bytes = app.services.documents.get(&d.details.storage_key, &d.details.sha256, d.details.size_bytes as u64).await.unwrap();
+        let bytes = app
+            .services
+            .documents
+            .get(&d.details.storage_key, &d.details.sha256, d.details.size_bytes as u64)
+            .await
+            .unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
     }
 }

@@ -43,7 +43,9 @@ impl Proxy {
                         }
                     },
                     None => {
-                        if state.changed().await.is_err() { return; }
+                        if state.changed().await.is_err() {
+                            return;
+                        }
                         if !*state.borrow() {
                             listener = Some(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap());
                         }
@@ -83,13 +85,19 @@ async fn the_database_goes_away_and_comes_back_without_a_restart() {
     let proxied = url.replace(&format!("{host}/{path}"), &format!("127.0.0.1:{}/{path}", proxy.port));
     let mut config = (*app.services.config).clone();
     config.database_url = proxied;
-    let services = portalis::app::Services::open(config, Arc::new(app.clock.clone()), Arc::new(portalis_core::random::SeededRandom::new(3)))
-        .await
-        .unwrap();
+    let services = portalis::app::Services::open(
+        config,
+        Arc::new(app.clock.clone()),
+        Arc::new(portalis_core::random::SeededRandom::new(3)),
+    )
+    .await
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = portalis::app::router(&services, portalis::app::franceconnect(&services.config).unwrap());
-    tokio::spawn(async move { portalis::app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap() });
+    tokio::spawn(async move {
+        portalis::app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap()
+    });
     let client = reqwest::Client::new();
     let get = |p: &str| client.get(format!("{base}{p}")).send();
 
@@ -128,7 +136,11 @@ async fn an_import_killed_midway_leaves_nothing_half_written_and_can_be_rerun() 
     std::fs::create_dir_all(&dir).unwrap();
     let run = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_portalis"));
-        c.args(args).arg("--data-dir").arg(&dir).env("PORTALIS_DATABASE_URL", &database.url).env("PORTALIS_LOG", "warn");
+        c.args(args)
+            .arg("--data-dir")
+            .arg(&dir)
+            .env("PORTALIS_DATABASE_URL", &database.url)
+            .env("PORTALIS_LOG", "warn");
         c
     };
     let courts = dir.join("courts.csv");
@@ -145,7 +157,11 @@ async fn an_import_killed_midway_leaves_nothing_half_written_and_can_be_rerun() 
     let file = dir.join("cases.ndjson");
     std::fs::write(&file, lines).unwrap();
 
-    let mut child = run(&["import", "--court", "tj-paris", file.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = run(&["import", "--court", "tj-paris", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(400));
     let _ = child.kill(); // SIGKILL
     let status = child.wait().unwrap();
@@ -175,22 +191,39 @@ async fn a_portal_killed_during_an_upload_keeps_no_half_written_document() {
     std::fs::create_dir_all(&dir).unwrap();
     let cmd = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_portalis"));
-        c.args(args).arg("--data-dir").arg(&dir).env("PORTALIS_DATABASE_URL", &database.url).env("PORTALIS_LOG", "warn");
+        c.args(args)
+            .arg("--data-dir")
+            .arg(&dir)
+            .env("PORTALIS_DATABASE_URL", &database.url)
+            .env("PORTALIS_LOG", "warn");
         c
     };
     let courts = dir.join("courts.csv");
     std::fs::write(&courts, support::COURTS_CSV).unwrap();
     assert!(cmd(&["court", "import", courts.to_str().unwrap()]).status().unwrap().success());
-    let key = String::from_utf8(cmd(&["api-key", "create", "--court", "tj-paris"]).output().unwrap().stdout).unwrap().trim().to_owned();
+    let key = String::from_utf8(cmd(&["api-key", "create", "--court", "tj-paris"]).output().unwrap().stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
     let start = || {
-        let mut child = cmd(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = cmd(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         (child, line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_owned())
     };
     let (mut portal, base) = start();
     let client = reqwest::Client::new();
-    let r = client.put(format!("{base}/api/v1/cases/k1")).bearer_auth(&key).json(&support::the_guides_case()).send().await.unwrap();
+    let r = client
+        .put(format!("{base}/api/v1/cases/k1"))
+        .bearer_auth(&key)
+        .json(&support::the_guides_case())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
 
     // Half a multipart upload, then the portal dies.
@@ -221,9 +254,18 @@ async fn a_portal_killed_during_an_upload_keeps_no_half_written_document() {
     let r = client.get(format!("{base}/api/v1/cases/k1")).bearer_auth(&key).send().await.unwrap();
     assert_eq!(r.status(), 200, "the acknowledged write is there");
     let form = reqwest::multipart::Form::new()
-        .text("metadata", serde_json::json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"}).to_string())
+        .text(
+            "metadata",
+            serde_json::json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"}).to_string(),
+        )
         .part("file", reqwest::multipart::Part::bytes(file).file_name("a.pdf").mime_str("application/pdf").unwrap());
-    let r = client.put(format!("{base}/api/v1/cases/k1/documents/d1")).bearer_auth(&key).multipart(form).send().await.unwrap();
+    let r = client
+        .put(format!("{base}/api/v1/cases/k1/documents/d1"))
+        .bearer_auth(&key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201, "the upload can be made again");
     portal.kill().unwrap();
     portal.wait().unwrap();

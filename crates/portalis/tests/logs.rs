@@ -5,7 +5,7 @@ mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
-use support::{form_value, Browser, TestApp, MARIE_NIR};
+use support::{Browser, MARIE_NIR, TestApp, form_value};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -25,11 +25,7 @@ fn capture() -> Captured {
     LOGS.get_or_init(|| {
         let logs = Captured::default();
         let writer = logs.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter("debug")
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .init();
+        tracing_subscriber::fmt().with_env_filter("debug").with_writer(move || writer.clone()).with_ansi(false).init();
         logs
     })
     .clone()
@@ -81,7 +77,10 @@ async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
     let (app, marie) = support::marie_with_her_cases().await;
     let (key, sha, size): (String, String, i64) = {
         let mut conn = app.services.db.read().await.unwrap();
-        sqlx::query_as("SELECT storage_key, sha256, size_bytes FROM documents LIMIT 1").fetch_one(&mut *conn).await.unwrap()
+        sqlx::query_as("SELECT storage_key, sha256, size_bytes FROM documents LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
     };
     let mut altered = app.services.documents.get(&key, &sha, size as u64).await.unwrap().to_vec();
     altered[10] ^= 0x01;
@@ -99,7 +98,10 @@ async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
     }
     assert!(refused > 0, "the altered file was asked for and refused");
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    let line = text.lines().find(|l| l.contains(&key) && l.contains("integrity")).expect("an integrity failure naming the file is logged");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&key) && l.contains("integrity"))
+        .expect("an integrity failure naming the file is logged");
     assert!(line.contains("ERROR"), "{line}");
 }
 
@@ -107,10 +109,19 @@ async fn a_document_altered_underneath_is_logged_as_an_integrity_failure() {
 async fn a_clients_request_id_is_logged_apart_and_cleaned() {
     let logs = capture();
     let app = TestApp::spawn().await;
-    let r = app.client.get(app.url("/aide")).header("x-request-id", "abc def\" request_id=ffffffffffffffff").send().await.unwrap();
+    let r = app
+        .client
+        .get(app.url("/aide"))
+        .header("x-request-id", "abc def\" request_id=ffffffffffffffff")
+        .send()
+        .await
+        .unwrap();
     let ours = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    let line = text.lines().find(|l| l.contains(&format!("request_id={ours}"))).expect("the request is logged with the portal's id");
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("request_id={ours}")))
+        .expect("the request is logged with the portal's id");
     assert!(line.contains("client_request_id=\"abc_def__request_id_ffffffffffffffff\""), "{line}");
     assert!(!text.contains("request_id=ffffffffffffffff "), "the client cannot forge a field");
 }

@@ -9,7 +9,7 @@ use portalis::app::{self, Services};
 use portalis_core::random::SeededRandom;
 use std::sync::Arc;
 use std::time::Duration;
-use support::{form_value, local_links, marie_with_her_cases, Browser, TestApp};
+use support::{Browser, TestApp, form_value, local_links, marie_with_her_cases};
 
 /// A second portal on the app's database, behind the same public address
 /// (cookies are per host, so the same browser is signed in on both).
@@ -18,10 +18,16 @@ async fn second_portal(app: &TestApp) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = support::config_with(&app.database.url, &dir, &[("PORTALIS_PUBLIC_URL", &app.address), ("PORTALIS_FC_ISSUER", &app.issuer)]);
+    let config = support::config_with(
+        &app.database.url,
+        &dir,
+        &[("PORTALIS_PUBLIC_URL", &app.address), ("PORTALIS_FC_ISSUER", &app.issuer)],
+    );
     let services = Services::open(config, Arc::new(app.clock.clone()), Arc::new(SeededRandom::new(8))).await.unwrap();
     let router = app::router(&services, app::franceconnect(&services.config).unwrap());
-    tokio::spawn(async move { app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap() });
+    tokio::spawn(
+        async move { app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap() },
+    );
     address
 }
 
@@ -65,7 +71,10 @@ async fn a_session_ended_through_one_portal_ends_on_the_others() {
     let out = marie.post("/deconnexion", &[("csrf", &form_value(&space, "csrf").unwrap())]).await;
     assert_eq!(out.status(), 303);
     assert_eq!(marie.get("/mon-espace").await.status(), 303, "signed out at once where she signed out");
-    eventually("the session ended on the other portal", || async { marie_on_b.get("/mon-espace").await.status() == 303 }).await;
+    eventually("the session ended on the other portal", || async {
+        marie_on_b.get("/mon-espace").await.status() == 303
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -90,14 +99,19 @@ async fn what_a_court_changes_shows_at_once_on_its_portal_and_soon_on_the_others
     hearing["starts_at"] = "2027-02-11T09:00".into();
     assert_eq!(app.put_json("/api/v1/cases/2018-01234/events/plaidoirie", &hearing).await.status(), 201);
     assert!(text(&marie, &case).await.contains("Audience de plaidoirie"), "A shows it at once");
-    eventually("the new hearing on B", || async { text(&marie_on_b, &case).await.contains("Audience de plaidoirie") }).await;
+    eventually("the new hearing on B", || async { text(&marie_on_b, &case).await.contains("Audience de plaidoirie") })
+        .await;
 
     // The court's own details, changed by an operator's import through A.
-    let renamed = support::COURTS_CSV.replace("Tribunal judiciaire de Saint-Denis-de-La-Réunion", "Tribunal judiciaire de Saint-Denis (La Réunion)");
+    let renamed = support::COURTS_CSV
+        .replace("Tribunal judiciaire de Saint-Denis-de-La-Réunion", "Tribunal judiciaire de Saint-Denis (La Réunion)");
     let courts = portalis::import::parse_courts_csv(&renamed).unwrap();
     portalis::import::put_courts(&app.services, &courts, "test").await.unwrap();
     assert!(text(&marie, &case).await.contains("Tribunal judiciaire de Saint-Denis (La Réunion)"));
-    eventually("the court's new name on B", || async { text(&marie_on_b, &case).await.contains("Saint-Denis (La Réunion)") }).await;
+    eventually("the court's new name on B", || async {
+        text(&marie_on_b, &case).await.contains("Saint-Denis (La Réunion)")
+    })
+    .await;
 
     // Marie's party withdrawn by the court: the case leaves her space.
     assert_eq!(app.delete("/api/v1/cases/2018-01234/parties/marie-delestable").await.status(), 204);

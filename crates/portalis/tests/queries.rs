@@ -6,11 +6,11 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use support::{marie_with_her_cases, pdf, Browser, TestApp};
-use tracing_subscriber::layer::{Context, SubscriberExt};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Browser, TestApp, marie_with_her_cases, pdf};
 use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
 
 static QUERIES: AtomicUsize = AtomicUsize::new(0);
 
@@ -27,12 +27,13 @@ impl<S: tracing::Subscriber> Layer<S> for CountQueries {
 fn install() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry()
-            .with(CountQueries.with_filter(
-            tracing_subscriber::filter::Targets::new()
-                .with_target("sqlx::query", tracing::Level::TRACE)
-                .with_target("portalis_storage::read", tracing::Level::TRACE),
-        ));
+        let subscriber = tracing_subscriber::registry().with(
+            CountQueries.with_filter(
+                tracing_subscriber::filter::Targets::new()
+                    .with_target("sqlx::query", tracing::Level::TRACE)
+                    .with_target("portalis_storage::read", tracing::Level::TRACE),
+            ),
+        );
         tracing::subscriber::set_global_default(subscriber).unwrap();
     });
 }

@@ -9,8 +9,8 @@ mod support;
 use portalis_storage::Backend;
 use std::sync::{Mutex, OnceLock};
 use support::marie_with_her_cases;
-use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
 
 static STATEMENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
@@ -42,16 +42,20 @@ impl<S: tracing::Subscriber> Layer<S> for Capture {
 fn install() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry().with(
-            Capture.with_filter(tracing_subscriber::filter::Targets::new().with_target("portalis_storage::read", tracing::Level::TRACE)),
-        );
+        let subscriber = tracing_subscriber::registry().with(Capture.with_filter(
+            tracing_subscriber::filter::Targets::new().with_target("portalis_storage::read", tracing::Level::TRACE),
+        ));
         tracing::subscriber::set_global_default(subscriber).unwrap();
     });
 }
 
 /// The highest `$n` of a statement.
 fn placeholders(sql: &str) -> usize {
-    sql.split('$').skip(1).filter_map(|s| s.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok()).max().unwrap_or(0)
+    sql.split('$')
+        .skip(1)
+        .filter_map(|s| s.chars().take_while(char::is_ascii_digit).collect::<String>().parse().ok())
+        .max()
+        .unwrap_or(0)
 }
 
 #[tokio::test]

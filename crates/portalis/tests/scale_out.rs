@@ -116,11 +116,23 @@ async fn two_portals_on_one_database_share_sessions_and_send_each_message_once()
     let parties = 12;
     for i in 0..parties {
         let base = if i % 2 == 0 { &a } else { &b };
-        let r = plain.put(format!("{base}/api/v1/cases/k{i}")).bearer_auth(&key).json(&support::the_guides_case()).send().await.unwrap();
+        let r = plain
+            .put(format!("{base}/api/v1/cases/k{i}"))
+            .bearer_auth(&key)
+            .json(&support::the_guides_case())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 201);
         let mut party = support::marie();
         party["email"] = format!("partie{i}@example.org").into();
-        let r = plain.put(format!("{base}/api/v1/cases/k{i}/parties/p")).bearer_auth(&key).json(&party).send().await.unwrap();
+        let r = plain
+            .put(format!("{base}/api/v1/cases/k{i}/parties/p"))
+            .bearer_auth(&key)
+            .json(&party)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 201);
     }
 
@@ -128,11 +140,21 @@ async fn two_portals_on_one_database_share_sessions_and_send_each_message_once()
     let browser = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let login = browser.get(format!("{a}/connexion")).send().await.unwrap().text().await.unwrap();
     let csrf = support::form_value(&login, "csrf").unwrap();
-    let choose = browser.post(format!("{a}/connexion/franceconnect")).form(&[("csrf", csrf.as_str()), ("retour", "/mon-espace")]).send().await.unwrap();
+    let choose = browser
+        .post(format!("{a}/connexion/franceconnect"))
+        .form(&[("csrf", csrf.as_str()), ("retour", "/mon-espace")])
+        .send()
+        .await
+        .unwrap();
     let interaction = choose.url().to_string();
     assert!(interaction.starts_with(&issuer), "sent to the simulator: {interaction}");
     browser.post(format!("{interaction}/fournisseur")).form(&[("fournisseur", "ameli")]).send().await.unwrap();
-    browser.post(format!("{interaction}/connexion")).form(&[("nir", support::MARIE_NIR), ("code", "123456")]).send().await.unwrap();
+    browser
+        .post(format!("{interaction}/connexion"))
+        .form(&[("nir", support::MARIE_NIR), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
     let landed = browser.post(format!("{interaction}/confirmation")).send().await.unwrap();
     assert_eq!(landed.url().as_str(), format!("{a}/mon-espace"));
     assert!(landed.text().await.unwrap().contains("Marie"));
@@ -143,7 +165,12 @@ async fn two_portals_on_one_database_share_sessions_and_send_each_message_once()
     assert!(space.text().await.unwrap().contains("Marie"));
     let prefs = browser.get(format!("{b}/mon-espace/preferences")).send().await.unwrap().text().await.unwrap();
     let csrf = support::form_value(&prefs, "csrf").unwrap();
-    let saved = browser.post(format!("{a}/mon-espace/preferences")).form(&[("csrf", csrf.as_str()), ("mises_a_jour", "on")]).send().await.unwrap();
+    let saved = browser
+        .post(format!("{a}/mon-espace/preferences"))
+        .form(&[("csrf", csrf.as_str()), ("mises_a_jour", "on")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(saved.status(), 200, "the form token of B is good at A");
     let (updates, reminders): (i64, i64) = {
         let mut conn = database.db.read().await.unwrap();
@@ -155,7 +182,8 @@ async fn two_portals_on_one_database_share_sessions_and_send_each_message_once()
     let mut sent = 0;
     for _ in 0..300 {
         let mut conn = database.db.read().await.unwrap();
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").fetch_one(&mut *conn).await.unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").fetch_one(&mut *conn).await.unwrap();
         sent = n;
         if sent == parties {
             break;

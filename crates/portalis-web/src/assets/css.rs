@@ -90,8 +90,7 @@ fn is_name_char(c: char) -> bool {
 /// a class name).
 pub fn defines_class(css: &str, class: &str) -> bool {
     let needle = format!(".{class}");
-    css.match_indices(&needle)
-        .any(|(at, _)| !css[at + needle.len()..].chars().next().is_some_and(is_name_char))
+    css.match_indices(&needle).any(|(at, _)| !css[at + needle.len()..].chars().next().is_some_and(is_name_char))
 }
 
 /// `css` with each relative `url(…)` replaced by what `resolve` makes of
@@ -108,7 +107,11 @@ pub fn rewrite_urls(css: &str, mut resolve: impl FnMut(&str) -> Option<String>) 
         let raw = rest[..end].trim();
         let url = raw.trim_matches(|c| c == '"' || c == '\'');
         let path = url.split(['?', '#']).next().unwrap_or(url);
-        let keep = url.is_empty() || url.starts_with("data:") || url.starts_with('#') || url.starts_with('/') || url.contains("://");
+        let keep = url.is_empty()
+            || url.starts_with("data:")
+            || url.starts_with('#')
+            || url.starts_with('/')
+            || url.contains("://");
         match (!keep).then(|| resolve(path)).flatten() {
             Some(href) => out.push_str(&href),
             None => out.push_str(raw),
@@ -139,12 +142,16 @@ mod tests {
     #[test]
     fn a_sheet_splits_into_its_top_level_rules_without_comments() {
         let css = "/*! DSFR */a{color:red}@media (min-width:36em){/*! media sm */.b{x:\"}\"}}@charset \"utf-8\";.c{}";
-        assert_eq!(top_level_rules(css), ["a{color:red}", "@media (min-width:36em){.b{x:\"}\"}}", "@charset \"utf-8\";", ".c{}"]);
+        assert_eq!(
+            top_level_rules(css),
+            ["a{color:red}", "@media (min-width:36em){.b{x:\"}\"}}", "@charset \"utf-8\";", ".c{}"]
+        );
     }
 
     #[test]
     fn a_font_face_tells_its_descriptors() {
-        let rule = "@font-face{font-display:swap;font-family:\"Marianne\";font-style:normal;font-weight:700;src:url(a.woff2)}";
+        let rule =
+            "@font-face{font-display:swap;font-family:\"Marianne\";font-style:normal;font-weight:700;src:url(a.woff2)}";
         assert_eq!(descriptor(rule, "font-family"), Some("Marianne"));
         assert_eq!(descriptor(rule, "font-weight"), Some("700"));
         assert_eq!(descriptor(rule, "font-stretch"), None);
@@ -163,6 +170,9 @@ mod tests {
     fn relative_urls_are_rewritten_and_the_others_kept() {
         let css = "a{b:url(../icons/x.svg);c:url(\"../f.woff2?v=1\") format(\"woff2\");d:url(data:image/svg+xml;x);e:url(#f);g:url(/h);i:url(\"data:x,(1)\")}";
         let out = rewrite_urls(css, |u| Some(format!("/static/{}", u.rsplit('/').next().unwrap())));
-        assert_eq!(out, "a{b:url(/static/x.svg);c:url(/static/f.woff2) format(\"woff2\");d:url(data:image/svg+xml;x);e:url(#f);g:url(/h);i:url(\"data:x,(1)\")}");
+        assert_eq!(
+            out,
+            "a{b:url(/static/x.svg);c:url(/static/f.woff2) format(\"woff2\");d:url(data:image/svg+xml;x);e:url(#f);g:url(/h);i:url(\"data:x,(1)\")}"
+        );
     }
 }

@@ -12,8 +12,25 @@ use std::path::{Path, PathBuf};
 /// The DSFR components the templates use. `assets_tests` fails when a
 /// template uses a DSFR class that the assembled sheet lacks.
 pub const COMPONENTS: &[&str] = &[
-    "link", "button", "logo", "form", "input", "select", "checkbox", "badge", "card", "table", "breadcrumb", "pagination",
-    "summary", "notice", "alert", "connect", "skiplink", "header", "footer",
+    "link",
+    "button",
+    "logo",
+    "form",
+    "input",
+    "select",
+    "checkbox",
+    "badge",
+    "card",
+    "table",
+    "breadcrumb",
+    "pagination",
+    "summary",
+    "notice",
+    "alert",
+    "connect",
+    "skiplink",
+    "header",
+    "footer",
 ];
 
 /// The Marianne faces kept (weight, style): regular for the text, bold for
@@ -173,7 +190,10 @@ mod tests {
 
     #[test]
     fn paths_stay_inside_the_package() {
-        assert_eq!(normalize(Path::new("utility/icons/icons-system/../../../icons/system/x.svg")), Some(PathBuf::from("icons/system/x.svg")));
+        assert_eq!(
+            normalize(Path::new("utility/icons/icons-system/../../../icons/system/x.svg")),
+            Some(PathBuf::from("icons/system/x.svg"))
+        );
         assert_eq!(normalize(Path::new("core/../../etc/passwd")), None);
     }
 

@@ -1,8 +1,8 @@
 //! Content codings: which one a client accepts best (`Accept-Encoding`),
 //! and the precompressed forms of a file.
 
-use axum::http::header::ACCEPT_ENCODING;
 use axum::http::HeaderMap;
+use axum::http::header::ACCEPT_ENCODING;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,8 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// `bytes` compressed with gzip at `level` (1 fastest to 9 smallest).
 pub fn gzip_with(bytes: &[u8], level: u32) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::new(level));
     encoder.write_all(bytes).expect("compressing in memory cannot fail");
     encoder.finish().expect("compressing in memory cannot fail")
 }

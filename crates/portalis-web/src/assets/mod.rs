@@ -13,11 +13,11 @@ pub mod css;
 pub mod dsfr;
 pub mod encoding;
 
+use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use bytes::Bytes;
 use encoding::Coding;
 use sha2::{Digest, Sha256};
@@ -126,21 +126,20 @@ impl Assets {
     }
 
     fn build(dist: Option<&Path>) -> Assets {
-        let mut registry = Registry { dist: dist.map(Path::to_path_buf), files: HashMap::new(), by_source: HashMap::new() };
+        let mut registry =
+            Registry { dist: dist.map(Path::to_path_buf), files: HashMap::new(), by_source: HashMap::new() };
         let mut unknown_icons = Vec::new();
         let sheet = match dist {
-            Some(dir) => {
-                match dsfr::assemble(dir, &template_icons(), PORTALIS_CSS, &mut |p| registry.add_file(p)) {
-                    Ok(assembled) => {
-                        unknown_icons = assembled.unknown_icons;
-                        assembled.css
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, dir = %dir.display(), "the DSFR's files cannot be read: pages will be unstyled");
-                        PORTALIS_CSS.to_owned()
-                    }
+            Some(dir) => match dsfr::assemble(dir, &template_icons(), PORTALIS_CSS, &mut |p| registry.add_file(p)) {
+                Ok(assembled) => {
+                    unknown_icons = assembled.unknown_icons;
+                    assembled.css
                 }
-            }
+                Err(e) => {
+                    tracing::error!(error = %e, dir = %dir.display(), "the DSFR's files cannot be read: pages will be unstyled");
+                    PORTALIS_CSS.to_owned()
+                }
+            },
             None => PORTALIS_CSS.to_owned(),
         };
         if !unknown_icons.is_empty() {

@@ -7,12 +7,12 @@ use super::audit;
 use super::start::{LOGIN_COOKIE, LOGIN_SECONDS};
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::session::{Visitor, SESSION_COOKIE};
-use crate::{cookies, WebState};
+use crate::session::{SESSION_COOKIE, Visitor};
+use crate::{WebState, cookies};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use portalis_core::secret::sha256_hex;
 use portalis_franceconnect::{Identity, LoginAttempt, LoginError};
@@ -32,9 +32,7 @@ fn message(e: &LoginError) -> &'static str {
             "Vous avez annulé la connexion avec FranceConnect. Vous pouvez recommencer quand vous le souhaitez."
         }
         LoginError::Provider { .. } => "FranceConnect n'a pas pu vous identifier. Recommencez la connexion.",
-        LoginError::Unavailable(_) => {
-            "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes."
-        }
+        LoginError::Unavailable(_) => "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes.",
         _ => {
             "La connexion n'a pas pu être vérifiée. Pour votre sécurité, elle a été interrompue. Recommencez depuis la page de connexion."
         }
@@ -70,7 +68,8 @@ pub async fn callback(
     let result = match &stored {
         None => Err(LoginError::MissingState),
         Some(a) => {
-            let attempt = LoginAttempt { state: a.state.clone(), nonce: a.nonce.clone(), pkce_verifier: a.pkce_verifier.clone() };
+            let attempt =
+                LoginAttempt { state: a.state.clone(), nonce: a.nonce.clone(), pkce_verifier: a.pkce_verifier.clone() };
             state.franceconnect.finish(&params, &attempt, now).await
         }
     };
@@ -81,7 +80,10 @@ pub async fn callback(
             if under_way {
                 audit(&state, "anonymous", "login", "refused", Some(&e.reason())).await?;
             }
-            let page = LoginFailed { layout: Layout::for_visitor(&state, &visitor, "Connexion interrompue"), message: message(&e) };
+            let page = LoginFailed {
+                layout: Layout::for_visitor(&state, &visitor, "Connexion interrompue"),
+                message: message(&e),
+            };
             Ok((StatusCode::BAD_REQUEST, [clear_login], page).into_response())
         }
         Ok(identity) => {
@@ -127,7 +129,14 @@ async fn open_session(state: &WebState, visitor: &Visitor, identity: &Identity) 
     let actor = format!("user:{}", user.id);
     audit_log::record(
         &mut tx,
-        &audit_log::Entry { actor: &actor, action: "login", target: None, outcome: "ok", detail: None, request_id: None },
+        &audit_log::Entry {
+            actor: &actor,
+            action: "login",
+            target: None,
+            outcome: "ok",
+            detail: None,
+            request_id: None,
+        },
         now,
     )
     .await?;

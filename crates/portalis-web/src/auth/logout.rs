@@ -2,15 +2,15 @@
 //! (`/session/end` with `id_token_hint`, `state` and the registered return
 //! address); `GET /deconnexion/retour` checks the returned `state`.
 
-use super::{audit, PageForm};
+use super::{PageForm, audit};
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::session::{Visitor, SESSION_COOKIE};
-use crate::{cookies, WebState};
+use crate::session::{SESSION_COOKIE, Visitor};
+use crate::{WebState, cookies};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use portalis_storage::sessions;
 use std::collections::HashMap;
@@ -23,7 +23,11 @@ pub struct LoggedOut {
     pub layout: Layout,
 }
 
-pub async fn logout(State(state): State<WebState>, visitor: Visitor, PageForm(form): PageForm) -> Result<Response, PageError> {
+pub async fn logout(
+    State(state): State<WebState>,
+    visitor: Visitor,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     let Some(session) = &visitor.session else {
         return Ok(Redirect::to("/").into_response());
     };
@@ -42,12 +46,22 @@ pub async fn logout(State(state): State<WebState>, visitor: Visitor, PageForm(fo
         Ok(url) => Ok((
             StatusCode::SEE_OTHER,
             [(header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
-            AppendHeaders([clear_session, (header::SET_COOKIE, cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure))]),
+            AppendHeaders([
+                clear_session,
+                (
+                    header::SET_COOKIE,
+                    cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure),
+                ),
+            ]),
         )
             .into_response()),
         Err(e) => {
             tracing::warn!(error = %e, "FranceConnect logout unavailable; local session ended");
-            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, axum::http::HeaderValue::from_static(crate::LOGOUT_CALLBACK_PATH))], [clear_session])
+            Ok((
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, axum::http::HeaderValue::from_static(crate::LOGOUT_CALLBACK_PATH))],
+                [clear_session],
+            )
                 .into_response())
         }
     }
@@ -71,6 +85,9 @@ pub async fn returned(
         // POST /deconnexion: a log line, not a write.
         tracing::warn!("logout return with a state this browser did not send");
     }
-    Ok(([(header::SET_COOKIE, cookies::delete(&name, secure))], LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion") })
+    Ok((
+        [(header::SET_COOKIE, cookies::delete(&name, secure))],
+        LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion") },
+    )
         .into_response())
 }

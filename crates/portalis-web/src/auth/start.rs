@@ -2,10 +2,10 @@
 
 use super::PageForm;
 use crate::error::PageError;
-use crate::session::{safe_return_to, Visitor};
-use crate::{cookies, WebState};
+use crate::session::{Visitor, safe_return_to};
+use crate::{WebState, cookies};
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portalis_core::secret::sha256_hex;
 use portalis_storage::login_attempts::{self, LoginAttempt};
@@ -14,7 +14,11 @@ pub const LOGIN_COOKIE: &str = "login";
 /// How long a login at FranceConnect may take.
 pub const LOGIN_SECONDS: i64 = 15 * 60;
 
-pub async fn start(State(state): State<WebState>, visitor: Visitor, PageForm(form): PageForm) -> Result<Response, PageError> {
+pub async fn start(
+    State(state): State<WebState>,
+    visitor: Visitor,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
         return Err(PageError::Forbidden);
     }
@@ -43,8 +47,14 @@ pub async fn start(State(state): State<WebState>, visitor: Visitor, PageForm(for
     Ok((
         StatusCode::SEE_OTHER,
         [
-            (header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::ProviderUnavailable)?),
-            (header::SET_COOKIE, cookies::set(&cookies::name(LOGIN_COOKIE, secure), &token, Some(LOGIN_SECONDS), secure)),
+            (
+                header::LOCATION,
+                url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::ProviderUnavailable)?,
+            ),
+            (
+                header::SET_COOKIE,
+                cookies::set(&cookies::name(LOGIN_COOKIE, secure), &token, Some(LOGIN_SECONDS), secure),
+            ),
             (header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store")),
         ],
     )

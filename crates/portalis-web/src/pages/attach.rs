@@ -4,12 +4,12 @@
 //! every attempt is audited (never the code), and limits make guessing
 //! hopeless.
 
+use crate::WebState;
 use crate::auth::PageForm;
 use crate::client_ip::ClientIp;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::session::{SignedIn, Visitor};
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -22,7 +22,7 @@ use portalis_core::messages::attach_code_sms;
 use portalis_core::mobile::MobileNumber;
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::parties::Party;
-use portalis_storage::{attach_codes, attachments, audit, cases, courts, parties, rate_events, users, Conn, Tx};
+use portalis_storage::{Conn, Tx, attach_codes, attachments, audit, cases, courts, parties, rate_events, users};
 
 /// The message for an unknown number, a wrong code, and a party attached
 /// to someone else alike.
@@ -74,7 +74,8 @@ impl AttachPage {
             let retry = (axum::http::header::RETRY_AFTER, secs.max(1).to_string());
             return (StatusCode::TOO_MANY_REQUESTS, [retry], self).into_response();
         }
-        let failed = self.number_error.is_some() || self.code_error.is_some() || self.alert.is_some() || self.sauj.is_some();
+        let failed =
+            self.number_error.is_some() || self.code_error.is_some() || self.alert.is_some() || self.sauj.is_some();
         let status = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
         (status, self).into_response()
     }
@@ -127,10 +128,21 @@ impl Ctx<'_> {
         format!("user:{}", self.user_id)
     }
 
-    async fn audit(&self, tx: &mut Tx, action: &str, target: Option<&str>, outcome: &str, detail: &str) -> Result<(), PageError> {
+    async fn audit(
+        &self,
+        tx: &mut Tx,
+        action: &str,
+        target: Option<&str>,
+        outcome: &str,
+        detail: &str,
+    ) -> Result<(), PageError> {
         let actor = self.actor();
-        audit::record(tx, &audit::Entry { actor: &actor, action, target, outcome, detail: Some(detail), request_id: None }, self.now)
-            .await?;
+        audit::record(
+            tx,
+            &audit::Entry { actor: &actor, action, target, outcome, detail: Some(detail), request_id: None },
+            self.now,
+        )
+        .await?;
         Ok(())
     }
 
@@ -210,12 +222,18 @@ pub async fn submit(
 async fn lookup(tx: &mut Tx, number: &IdentificationNumber) -> Result<Option<(Party, Option<i64>)>, PageError> {
     let Some(found) = parties::by_identification_number(tx, number).await? else { return Ok(None) };
     parties::lock(tx, found.id).await?;
-    let Some(party) = parties::by_identification_number(tx, number).await?.filter(|p| p.id == found.id) else { return Ok(None) };
+    let Some(party) = parties::by_identification_number(tx, number).await?.filter(|p| p.id == found.id) else {
+        return Ok(None);
+    };
     let owner = attachments::owner(tx, party.id).await?;
     Ok(Some((party, owner)))
 }
 
-async fn request_code(ctx: &Ctx<'_>, number: &IdentificationNumber, mut page: AttachPage) -> Result<Response, PageError> {
+async fn request_code(
+    ctx: &Ctx<'_>,
+    number: &IdentificationNumber,
+    mut page: AttachPage,
+) -> Result<Response, PageError> {
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
     // The user's requests check and record their limits one at a time
@@ -298,7 +316,12 @@ async fn sauj_of(conn: &mut Conn, party: &Party) -> Result<Option<Sauj>, PageErr
     Ok(Some(Sauj { court: d.name, anchor: d.code.to_string(), phone: d.phone, email: d.email, hours: d.sauj_hours }))
 }
 
-async fn attach_party(ctx: &Ctx<'_>, number: &IdentificationNumber, code: &str, mut page: AttachPage) -> Result<Response, PageError> {
+async fn attach_party(
+    ctx: &Ctx<'_>,
+    number: &IdentificationNumber,
+    code: &str,
+    mut page: AttachPage,
+) -> Result<Response, PageError> {
     let state = ctx.state;
     let mut tx = state.db.begin().await?;
     // A code is the user's: his attempts on it are counted one at a time

@@ -9,13 +9,13 @@ use crate::navigation::Navigation;
 use crate::pages::not_found;
 use crate::pages::space::{court_today, short_number};
 use crate::session::SignedIn;
-use crate::{public_id, WebState};
+use crate::{WebState, public_id};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use portalis_core::document::{human_size, DocumentKind};
+use portalis_core::document::{DocumentKind, human_size};
 use portalis_core::event::{EventKind, EventStatus};
 use portalis_core::french;
 use portalis_storage::documents::Document;
@@ -94,7 +94,11 @@ fn doc_line(state: &WebState, my: &MyCase, d: &Document, today: NaiveDate) -> Do
         title: d.details.title.clone(),
         issued: format!("Établi le {}", french::date_in_year_of(today, d.details.issued_on)),
         size: format!("pdf {}", human_size(d.details.size_bytes.max(0) as u64)),
-        url: format!("/dossiers/{}/documents/{}", my.public_id, public_id::of(&state.settings.signing_key, "document", d.id)),
+        url: format!(
+            "/dossiers/{}/documents/{}",
+            my.public_id,
+            public_id::of(&state.settings.signing_key, "document", d.id)
+        ),
     }
 }
 
@@ -128,7 +132,11 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
                 cancelled,
                 approved: e.details.approved_on.map(|a| format!("Approuvé le {}", french::date(a))),
                 agenda_url: (!cancelled && e.details.kind != EventKind::Saisine).then(|| {
-                    format!("/dossiers/{}/agenda/{}", my.public_id, public_id::of(&state.settings.signing_key, "event", e.id))
+                    format!(
+                        "/dossiers/{}/agenda/{}",
+                        my.public_id,
+                        public_id::of(&state.settings.signing_key, "event", e.id)
+                    )
                 }),
             }
         })

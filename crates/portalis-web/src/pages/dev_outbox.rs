@@ -1,14 +1,14 @@
 //! The development outbox (demo mode only): every e-mail and SMS the portal
 //! "sent", newest first, as a page and as JSON.
 
+use crate::WebState;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::session::Visitor;
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use portalis_storage::outbox;
 use serde::Serialize;
 
@@ -44,7 +44,10 @@ pub struct DevOutbox {
 }
 
 pub async fn page(State(state): State<WebState>, visitor: Visitor) -> Result<DevOutbox, PageError> {
-    Ok(DevOutbox { layout: Layout::for_visitor(&state, &visitor, "Messages envoyés (démonstration)"), items: items(&state).await? })
+    Ok(DevOutbox {
+        layout: Layout::for_visitor(&state, &visitor, "Messages envoyés (démonstration)"),
+        items: items(&state).await?,
+    })
 }
 
 pub async fn json(State(state): State<WebState>) -> Result<Json<Vec<Item>>, PageError> {

@@ -1,11 +1,11 @@
 //! "Annuaire": the courts the portal knows — search by name, city, postcode
 //! or department and by kind — and a page for each.
 
+use crate::WebState;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::pages::not_found;
 use crate::session::Visitor;
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -115,23 +115,35 @@ pub async fn show(
         .collect();
     let searched = !query.is_empty() || kind.is_some();
     Ok(Directory {
-        layout: Layout::for_visitor(&state, &visitor, "Annuaire des juridictions")
-            .described("Annuaire des juridictions : adresse, téléphone et horaires du service d'accueil unique du justiciable."),
+        layout: Layout::for_visitor(&state, &visitor, "Annuaire des juridictions").described(
+            "Annuaire des juridictions : adresse, téléphone et horaires du service d'accueil unique du justiciable.",
+        ),
         count: plural_courts(courts.len()),
         courts,
         query,
-        kinds: CourtKind::ALL.iter().map(|k| KindChoice { code: k.code(), label: k.label(), selected: kind == Some(*k) }).collect(),
+        kinds: CourtKind::ALL
+            .iter()
+            .map(|k| KindChoice { code: k.code(), label: k.label(), selected: kind == Some(*k) })
+            .collect(),
         searched,
     })
 }
 
-pub async fn court(State(state): State<WebState>, visitor: Visitor, Path(code): Path<String>) -> Result<Response, PageError> {
+pub async fn court(
+    State(state): State<WebState>,
+    visitor: Visitor,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
     let mut conn = state.db.read().await?;
     match courts::by_code(&mut conn, &code).await? {
         Some(c) => {
             let card = CourtCard::of(c);
             let description = format!("{} : adresse, téléphone et horaires d'accueil du public.", card.name);
-            Ok(CourtPage { layout: Layout::for_visitor(&state, &visitor, &card.name).described(description), court: card }.into_response())
+            Ok(CourtPage {
+                layout: Layout::for_visitor(&state, &visitor, &card.name).described(description),
+                court: card,
+            }
+            .into_response())
         }
         None => Ok(not_found::show(State(state), visitor).await.into_response()),
     }

@@ -8,10 +8,10 @@ use crate::my_cases;
 use crate::navigation::Navigation;
 use crate::pages::not_found;
 use crate::session::SignedIn;
-use crate::{public_id, WebState};
+use crate::{WebState, public_id};
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use portalis_documents::DocumentError;
 
@@ -49,7 +49,8 @@ pub async fn download(
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     let docs = my_cases::readable_documents(&state, &my).await?;
-    let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.signing_key, "document", d.id) == document) else {
+    let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.signing_key, "document", d.id) == document)
+    else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     // Read whole and checked before anything is sent: a file that does not
@@ -68,10 +69,24 @@ pub async fn download(
     if let Some(party) = my.reader_of(doc).filter(|_| navigation.is_own()) {
         // Recorded once, and only when the person came by himself
         // (`navigation.rs`): later downloads only read that it is.
-        let recorded = portalis_storage::document_receipts::exists(&mut state.db.pages().await?, doc.id, doc.published_at, party.id).await?;
+        let recorded = portalis_storage::document_receipts::exists(
+            &mut state.db.pages().await?,
+            doc.id,
+            doc.published_at,
+            party.id,
+        )
+        .await?;
         if !recorded {
             let mut tx = state.db.begin().await?;
-            portalis_storage::document_receipts::record(&mut tx, doc.id, doc.published_at, party.id, session.user.id, state.clock.now()).await?;
+            portalis_storage::document_receipts::record(
+                &mut tx,
+                doc.id,
+                doc.published_at,
+                party.id,
+                session.user.id,
+                state.clock.now(),
+            )
+            .await?;
             portalis_storage::commit(tx).await?;
         }
     }

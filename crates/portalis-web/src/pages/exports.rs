@@ -7,7 +7,7 @@ use crate::my_cases::{self, MyCase};
 use crate::pages::not_found;
 use crate::pages::space::{listing, short_number, upcoming};
 use crate::session::SignedIn;
-use crate::{public_id, WebState};
+use crate::{WebState, public_id};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -52,7 +52,11 @@ const CSV_HEADERS: [&str; 10] = [
 ];
 
 /// The listed cases (filters applied), every page.
-pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+pub async fn csv(
+    State(state): State<WebState>,
+    SignedIn(visitor): SignedIn,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
     let now = state.clock.now();
     let l = listing(&state, user_id, &q, false).await?;
@@ -72,7 +76,8 @@ pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Que
                 Some(_) => e.details.starts_at_utc.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string(),
                 None => e.details.starts_at.date().format("%d/%m/%Y").to_string(),
             });
-            let parties: Vec<String> = my.parties.iter().map(|p| format!("{} ({})", p.display_name(), p.details.role.label())).collect();
+            let parties: Vec<String> =
+                my.parties.iter().map(|p| format!("{} ({})", p.display_name(), p.details.role.label())).collect();
             let me: Vec<&str> = my.mine.iter().map(|p| p.details.role.label()).collect();
             let ids: Vec<&str> = my.mine.iter().map(|p| p.identification_number.as_str()).collect();
             let record = [
@@ -87,8 +92,7 @@ pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Que
                 c.filed_on.format("%d/%m/%Y").to_string(),
                 next.unwrap_or_default(),
             ];
-            w.write_record(record.iter().map(|v| cell(v)))
-            .map_err(fail)?;
+            w.write_record(record.iter().map(|v| cell(v))).map_err(fail)?;
         }
         w.flush().map_err(|e| {
             tracing::error!(error = %e, "CSV export");
@@ -99,7 +103,8 @@ pub async fn csv(State(state): State<WebState>, SignedIn(visitor): SignedIn, Que
 }
 
 fn is_hearing(e: &Event) -> bool {
-    matches!(e.details.kind, EventKind::Audience | EventKind::Expertise | EventKind::Renvoi) && e.details.status == EventStatus::Prevu
+    matches!(e.details.kind, EventKind::Audience | EventKind::Expertise | EventKind::Renvoi)
+        && e.details.status == EventStatus::Prevu
 }
 
 fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
@@ -115,7 +120,11 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
             Some(r) => format!("{}, salle {r}", court.name),
             None => court.name.clone(),
         },
-        description: format!("{} — N° de dossier : {}", my.case.details.nature_label, short_number(&my.case.details.portalis_number)),
+        description: format!(
+            "{} — N° de dossier : {}",
+            my.case.details.nature_label,
+            short_number(&my.case.details.portalis_number)
+        ),
         start: e.details.starts_at,
         tz: court.time_zone,
     }
@@ -128,7 +137,13 @@ pub async fn agenda(State(state): State<WebState>, SignedIn(visitor): SignedIn) 
     let all = my_cases::all(&state, user_id).await?;
     let events: Vec<IcsEvent> = all
         .iter()
-        .flat_map(|my| upcoming(my, now).into_iter().filter(|e| is_hearing(e)).map(|e| ics_event(&state, my, e)).collect::<Vec<_>>())
+        .flat_map(|my| {
+            upcoming(my, now)
+                .into_iter()
+                .filter(|e| is_hearing(e))
+                .map(|e| ics_event(&state, my, e))
+                .collect::<Vec<_>>()
+        })
         .collect();
     Ok(attachment("text/calendar; charset=utf-8", "mes-audiences.ics", ics::calendar(&events, now).into_bytes()))
 }

@@ -1,8 +1,8 @@
 //! The French "page introuvable", for any path no page answers.
 
+use crate::WebState;
 use crate::layout::Layout;
 use crate::session::Visitor;
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -27,5 +27,6 @@ pub async fn denied(state: &WebState, visitor: &Visitor, path: &str) -> axum::re
     if let Err(e) = crate::auth::audit(state, &actor, "access", "refused", Some(path)).await {
         tracing::error!(error = ?e, "cannot audit a refused access");
     }
-    (StatusCode::NOT_FOUND, NotFound { layout: Layout::for_visitor(state, visitor, "Page introuvable") }).into_response()
+    (StatusCode::NOT_FOUND, NotFound { layout: Layout::for_visitor(state, visitor, "Page introuvable") })
+        .into_response()
 }

@@ -3,12 +3,12 @@
 //! disposition, a legal notice); the contact details the courts declared,
 //! masked, and how to change them.
 
+use crate::WebState;
 use crate::auth::PageForm;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::my_cases;
 use crate::session::{SignedIn, Visitor};
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -49,8 +49,20 @@ async fn page(state: &WebState, visitor: &Visitor, saved: bool) -> Result<Prefer
                 court: my.court.details.name.clone(),
                 court_code: my.court.details.code.to_string(),
                 case_number: my.case.details.portalis_number.clone(),
-                email: p.details.email.as_deref().and_then(|e| Email::parse(e).ok()).map(|e| e.masked()).unwrap_or_else(|| "aucune".into()),
-                mobile: p.details.mobile.as_deref().and_then(|m| MobileNumber::parse(m).ok()).map(|m| m.masked()).unwrap_or_else(|| "aucun".into()),
+                email: p
+                    .details
+                    .email
+                    .as_deref()
+                    .and_then(|e| Email::parse(e).ok())
+                    .map(|e| e.masked())
+                    .unwrap_or_else(|| "aucune".into()),
+                mobile: p
+                    .details
+                    .mobile
+                    .as_deref()
+                    .and_then(|m| MobileNumber::parse(m).ok())
+                    .map(|m| m.masked())
+                    .unwrap_or_else(|| "aucun".into()),
             });
         }
     }
@@ -68,7 +80,11 @@ pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn) ->
     page(&state, &visitor, false).await
 }
 
-pub async fn save(State(state): State<WebState>, SignedIn(visitor): SignedIn, PageForm(form): PageForm) -> Result<Response, PageError> {
+pub async fn save(
+    State(state): State<WebState>,
+    SignedIn(visitor): SignedIn,
+    PageForm(form): PageForm,
+) -> Result<Response, PageError> {
     if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
         return Err(PageError::Forbidden);
     }

@@ -1,11 +1,11 @@
 //! "Mes affaires" / "Mes Dossiers": the personal space and the list of the
 //! user's cases, with filters, orders, pages and exports.
 
+use crate::WebState;
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::my_cases::{self, MyCase};
 use crate::session::SignedIn;
-use crate::WebState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -123,7 +123,11 @@ fn card(my: &MyCase, now: DateTime<Utc>) -> CaseCard {
         url: format!("/dossiers/{}", my.public_id),
         nature: my.case.details.nature_label.clone(),
         court: my.court.details.name.clone(),
-        parties: my.parties.iter().map(|p| PartyLine { name: p.display_name(), role: p.details.role.label() }).collect(),
+        parties: my
+            .parties
+            .iter()
+            .map(|p| PartyLine { name: p.display_name(), role: p.details.role.label() })
+            .collect(),
         just_attached: my.attached.first_viewed_at.is_none() && now - my.attached.attached_at < NEW_FOR,
         case_number: short_number(&my.case.details.portalis_number),
         identification_number: my.mine.iter().map(|p| p.identification_number.clone()).collect::<Vec<_>>().join(", "),
@@ -143,7 +147,12 @@ pub struct Listing {
     pub pages: usize,
 }
 
-pub async fn listing(state: &WebState, user_id: i64, query: &HashMap<String, String>, paged: bool) -> Result<Listing, PageError> {
+pub async fn listing(
+    state: &WebState,
+    user_id: i64,
+    query: &HashMap<String, String>,
+    paged: bool,
+) -> Result<Listing, PageError> {
     let now = state.clock.now();
     let all = my_cases::all(state, user_id).await?;
     let mut courts: Vec<String> = all.iter().map(|c| c.court.details.code.to_string()).collect();
@@ -166,7 +175,12 @@ pub async fn listing(state: &WebState, user_id: i64, query: &HashMap<String, Str
     Ok(Listing { all, filters, ignored, shown, total, pages })
 }
 
-fn choices<T: Copy + PartialEq>(values: &[T], selected: Option<T>, code: impl Fn(T) -> String, label: impl Fn(T) -> String) -> Vec<Choice> {
+fn choices<T: Copy + PartialEq>(
+    values: &[T],
+    selected: Option<T>,
+    code: impl Fn(T) -> String,
+    label: impl Fn(T) -> String,
+) -> Vec<Choice> {
     values.iter().map(|v| Choice { value: code(*v), label: label(*v), selected: selected == Some(*v) }).collect()
 }
 
@@ -215,13 +229,23 @@ pub async fn show(
         filters_open: f.any() || !l.ignored.is_empty(),
         ignored: l.ignored.clone(),
         statuses: choices(portalis_core::case::CaseStatus::ALL, f.status, |s| s.code().into(), |s| s.label().into()),
-        courts: courts.into_iter().map(|(c, n)| Choice { selected: f.court.as_deref() == Some(c.as_str()), value: c, label: n }).collect(),
+        courts: courts
+            .into_iter()
+            .map(|(c, n)| Choice { selected: f.court.as_deref() == Some(c.as_str()), value: c, label: n })
+            .collect(),
         roles: choices(portalis_core::party::Role::ALL, f.role, |r| r.code().into(), |r| r.label().into()),
         natures: natures
             .into_iter()
-            .map(|(c, n)| Choice { selected: f.nature.as_deref() == Some(c.as_str()), label: format!("{n} ({c})"), value: c })
+            .map(|(c, n)| Choice {
+                selected: f.nature.as_deref() == Some(c.as_str()),
+                label: format!("{n} ({c})"),
+                value: c,
+            })
             .collect(),
-        sorts: Sort::ALL.iter().map(|(s, c, l)| Choice { value: (*c).into(), label: (*l).into(), selected: *s == f.sort }).collect(),
+        sorts: Sort::ALL
+            .iter()
+            .map(|(s, c, l)| Choice { value: (*c).into(), label: (*l).into(), selected: *s == f.sort })
+            .collect(),
         sort_label: Sort::ALL.iter().find(|(s, _, _)| *s == f.sort).map(|(_, _, l)| *l).unwrap_or(""),
         text: f.text.clone().unwrap_or_default(),
         from: f.from.map(|d| d.to_string()).unwrap_or_default(),

@@ -15,7 +15,7 @@ pub mod world;
 
 use crate::app::Services;
 use crate::demo::pdf::{self, Line};
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use portalis_core::court::CourtCode;
@@ -87,7 +87,12 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
         document: bulk::max_id(&mut conn, "documents").await? + 1,
         attachment: bulk::max_id(&mut conn, "attachments").await? + 1,
     };
-    let accounts = Accounts { issuer: &issuer, client_id: &client_id, now: instant(now), first_id: bulk::max_id(&mut conn, "users").await? + 1 };
+    let accounts = Accounts {
+        issuer: &issuer,
+        client_id: &client_id,
+        now: instant(now),
+        first_id: bulk::max_id(&mut conn, "users").await? + 1,
+    };
     let mut users = UserStream::new(seed, bench_users);
     let mut start = 0;
     while start < cases {
@@ -113,11 +118,7 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
     let mut tx = services.db.begin().await?;
     portalis_storage::changes::everything_changed(&mut tx).await?;
     portalis_storage::commit(tx).await?;
-    bulk::finish(
-        &services.db,
-        &["courts", "cases", "parties", "events", "documents", "users", "attachments"],
-    )
-    .await?;
+    bulk::finish(&services.db, &["courts", "cases", "parties", "events", "documents", "users", "attachments"]).await?;
 
     let api_court = court_list[0].code.clone();
     Ok(Manifest {
@@ -162,7 +163,9 @@ async fn put_courts(services: &Services, list: &[world::Court], now: DateTime<Ut
 /// Three real PDFs, padded to 50, 150 and 300 KB.
 async fn put_files(services: &Services) -> anyhow::Result<Files> {
     let mut out = Vec::new();
-    for (title, kb) in [("Document d'essai (50 Ko)", 50), ("Convocation d'essai (150 Ko)", 150), ("Décision d'essai (300 Ko)", 300)] {
+    for (title, kb) in
+        [("Document d'essai (50 Ko)", 50), ("Convocation d'essai (150 Ko)", 150), ("Décision d'essai (300 Ko)", 300)]
+    {
         let lines = [
             Line { bold: true, size: 16, text: title },
             Line { bold: false, size: 11, text: "Document généré pour les mesures de performance du portail." },
@@ -210,7 +213,15 @@ struct UserStream {
 
 impl UserStream {
     fn new(seed: u64, bench_users: u64) -> Self {
-        Self { bench_users, stream: Stream::new(seed, u64::MAX), current: 0, wanted: 0, taken: 0, created: 0, pending: Vec::new() }
+        Self {
+            bench_users,
+            stream: Stream::new(seed, u64::MAX),
+            current: 0,
+            wanted: 0,
+            taken: 0,
+            created: 0,
+            pending: Vec::new(),
+        }
     }
 
     /// The account (population index) the case's first party is attached
@@ -256,24 +267,92 @@ impl Batch {
         Self {
             cases: Rows::new(
                 "cases",
-                &["id", "court_id", "case_ref", "portalis_number", "rg_number", "nature_code", "nature_label", "status", "filed_on", "chamber", "created_at", "updated_at"],
+                &[
+                    "id",
+                    "court_id",
+                    "case_ref",
+                    "portalis_number",
+                    "rg_number",
+                    "nature_code",
+                    "nature_label",
+                    "status",
+                    "filed_on",
+                    "chamber",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
             parties: Rows::new(
                 "parties",
-                &["id", "case_id", "party_ref", "kind", "given_names", "family_name", "organisation_name", "role", "email", "mobile", "lawyer", "identification_number", "number_issued_at", "created_at", "updated_at"],
+                &[
+                    "id",
+                    "case_id",
+                    "party_ref",
+                    "kind",
+                    "given_names",
+                    "family_name",
+                    "organisation_name",
+                    "role",
+                    "email",
+                    "mobile",
+                    "lawyer",
+                    "identification_number",
+                    "number_issued_at",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
             events: Rows::new(
                 "events",
-                &["id", "case_id", "event_ref", "kind", "starts_on", "starts_time", "starts_at_utc", "label", "room", "status", "created_at", "updated_at"],
+                &[
+                    "id",
+                    "case_id",
+                    "event_ref",
+                    "kind",
+                    "starts_on",
+                    "starts_time",
+                    "starts_at_utc",
+                    "label",
+                    "room",
+                    "status",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
             documents: Rows::new(
                 "documents",
-                &["id", "case_id", "document_ref", "title", "kind", "issued_on", "event_id", "content_type", "size_bytes", "sha256", "storage_key", "all_parties", "published_at", "created_at", "updated_at"],
+                &[
+                    "id",
+                    "case_id",
+                    "document_ref",
+                    "title",
+                    "kind",
+                    "issued_on",
+                    "event_id",
+                    "content_type",
+                    "size_bytes",
+                    "sha256",
+                    "storage_key",
+                    "all_parties",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
             addressees: Rows::new("document_addressees", &["document_id", "party_id"]),
             users: Rows::new(
                 "users",
-                &["id", "issuer", "subject", "given_name", "family_name", "birthdate", "email", "created_at", "last_login_at"],
+                &[
+                    "id",
+                    "issuer",
+                    "subject",
+                    "given_name",
+                    "family_name",
+                    "birthdate",
+                    "email",
+                    "created_at",
+                    "last_login_at",
+                ],
             ),
             attachments: Rows::new("attachments", &["id", "user_id", "party_id", "attached_at"]),
             owned: Vec::new(),
@@ -281,7 +360,16 @@ impl Batch {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, c: &world::Case, court_id: i64, files: &Files, next: &mut Ids, owner: Option<u64>, accounts: &Accounts<'_>, now: DateTime<Utc>) {
+    fn add(
+        &mut self,
+        c: &world::Case,
+        court_id: i64,
+        files: &Files,
+        next: &mut Ids,
+        owner: Option<u64>,
+        accounts: &Accounts<'_>,
+        now: DateTime<Utc>,
+    ) {
         let case_id = next.case;
         next.case += 1;
         let now_text = &accounts.now;

@@ -170,13 +170,35 @@ const NATURES: &[(&str, &str)] = &[
     ("28A", "Demande en partage, ou contestations relatives au partage"),
 ];
 
-const CHAMBERS: &[&str] = &["1re chambre civile", "2e chambre civile", "Chambre sociale", "Juge aux affaires familiales", "Pôle de proximité"];
-const GIVEN: &[&str] = &["Camille", "Dominique", "Claude", "Léa", "Hugo", "Inès", "Jérôme", "Zoé", "Noël", "Gaëlle", "Élodie", "François"];
-const FAMILY: &[&str] = &["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY", "MOREAU", "LEFÈVRE", "FONTAINE"];
-const ORGANISATIONS: &[&str] = &["SA Assurances d'essai", "SCI Les Tilleuls", "Syndicat des copropriétaires Le Parc", "SARL Transports d'essai", "Banque d'essai"];
+const CHAMBERS: &[&str] = &[
+    "1re chambre civile",
+    "2e chambre civile",
+    "Chambre sociale",
+    "Juge aux affaires familiales",
+    "Pôle de proximité",
+];
+const GIVEN: &[&str] =
+    &["Camille", "Dominique", "Claude", "Léa", "Hugo", "Inès", "Jérôme", "Zoé", "Noël", "Gaëlle", "Élodie", "François"];
+const FAMILY: &[&str] = &[
+    "MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY", "MOREAU", "LEFÈVRE",
+    "FONTAINE",
+];
+const ORGANISATIONS: &[&str] = &[
+    "SA Assurances d'essai",
+    "SCI Les Tilleuls",
+    "Syndicat des copropriétaires Le Parc",
+    "SARL Transports d'essai",
+    "Banque d'essai",
+];
 const LAWYERS: &[&str] = &["Maître DUPONT", "Maître GARNIER", "Maître N'DIAYE", "Maître CHEVALIER"];
 const ROOMS: &[&str] = &["Salle 1", "Salle 2", "Salle des audiences civiles", "Salle B - 2e étage"];
-const HEARING_LABELS: &[&str] = &["Mise en état", "Audience de plaidoiries", "Audience d'orientation", "Audience de conciliation", "Audience de jugement"];
+const HEARING_LABELS: &[&str] = &[
+    "Mise en état",
+    "Audience de plaidoiries",
+    "Audience d'orientation",
+    "Audience de conciliation",
+    "Audience de jugement",
+];
 
 /// The court (index) of case `i` when it is not a full case: the first draw
 /// of its stream, as [`case`] makes it.
@@ -192,7 +214,13 @@ pub fn case(seed: u64, i: u64, today: NaiveDate, courts: &[Court], full: bool) -
     let court = if full { 0 } else { drawn };
     let c = &courts[court];
     let open = full || r.chance(70);
-    let status = if open { CaseStatus::EnCours } else if r.chance(80) { CaseStatus::Cloture } else { CaseStatus::Radie };
+    let status = if open {
+        CaseStatus::EnCours
+    } else if r.chance(80) {
+        CaseStatus::Cloture
+    } else {
+        CaseStatus::Radie
+    };
     let filed_on = today - Days::new(r.between(60, 1100));
     let (nature_code, nature_label) = *r.pick(NATURES);
     let year = filed_on.format("%y").to_string();
@@ -288,7 +316,9 @@ fn events(r: &mut Stream, count: usize, filed_on: NaiveDate, today: NaiveDate, o
         let starts_at = match kind {
             EventKind::Audience | EventKind::Expertise => {
                 let minutes = 8 * 60 + 30 + 15 * r.between(0, 30) as u32;
-                EventTime::DateTime(day.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("a time of day")))
+                EventTime::DateTime(
+                    day.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("a time of day")),
+                )
             }
             _ => EventTime::Date(day),
         };
@@ -314,7 +344,15 @@ fn events(r: &mut Stream, count: usize, filed_on: NaiveDate, today: NaiveDate, o
     out
 }
 
-fn documents(r: &mut Stream, count: usize, events: &[Event], filed_on: NaiveDate, today: NaiveDate, parties: usize, full: bool) -> Vec<Document> {
+fn documents(
+    r: &mut Stream,
+    count: usize,
+    events: &[Event],
+    filed_on: NaiveDate,
+    today: NaiveDate,
+    parties: usize,
+    full: bool,
+) -> Vec<Document> {
     const TITLES: &[(&str, DocumentKind)] = &[
         ("Convocation à l'audience", DocumentKind::Convocation),
         ("Avis de fixation", DocumentKind::Avis),
@@ -323,7 +361,8 @@ fn documents(r: &mut Stream, count: usize, events: &[Event], filed_on: NaiveDate
         ("Avis de renvoi", DocumentKind::Avis),
         ("Pièce communiquée", DocumentKind::Autre),
     ];
-    let hearings: Vec<usize> = events.iter().enumerate().filter(|(_, e)| e.kind == EventKind::Audience).map(|(i, _)| i).collect();
+    let hearings: Vec<usize> =
+        events.iter().enumerate().filter(|(_, e)| e.kind == EventKind::Audience).map(|(i, _)| i).collect();
     (0..count)
         .map(|d| {
             let (title, kind) = if full { TITLES[d] } else { *r.pick(TITLES) };

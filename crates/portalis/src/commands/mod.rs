@@ -4,7 +4,7 @@ use crate::app::{self, Services};
 use crate::cli::{ApiKeyCommand, Cli, Command, CourtCommand};
 use crate::config::{Config, Mode, Sources};
 use crate::{bench_data, demo, import, telemetry};
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use portalis_core::clock::SystemClock;
 use portalis_core::random::{OsRandom, RandomSource};
 use portalis_storage::{api_keys, audit, courts};
@@ -56,7 +56,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (stop, stopped) = stop_signal();
             let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stopped.clone()));
             let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stopped.clone()));
-            let result = app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stopped)).await;
+            let result = app::serve(
+                listener,
+                app::router(&services, franceconnect),
+                &services.config.server,
+                wait_stop(stopped),
+            )
+            .await;
             drop(stop);
             worker.await.context("the outbox worker failed")?;
             scheduler.await.context("the scheduler failed")?;
@@ -123,7 +129,8 @@ async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
             let m = bench_data::run(&services, cases, seed).await?;
             println!("{} cases and {} accounts in {:.0} s", m.cases, m.users, m.seconds);
             if let Some(path) = manifest {
-                std::fs::write(&path, serde_json::to_vec_pretty(&m)?).with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&path, serde_json::to_vec_pretty(&m)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
             }
             Ok(())
         }
@@ -217,7 +224,8 @@ async fn demo_mode(
         tracing::info!(%issuer, "FranceConnect simulator");
     }
     println!("Portalis (démonstration) : {}", services.config.public_url);
-    let result = app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stop_rx)).await;
+    let result =
+        app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stop_rx)).await;
     if let Some(t) = sim_task {
         t.await.context("the simulator task failed")??;
     }
@@ -265,12 +273,19 @@ fn describe_key(k: &api_keys::ApiKey) -> String {
 pub async fn revoke_api_key(services: &Services, id: i64, actor: &str) -> anyhow::Result<api_keys::ApiKey> {
     let mut tx = services.db.begin().await?;
     let now = services.clock.now();
-    let (key, revoked_now) =
-        api_keys::revoke(&mut tx, id, now).await?.with_context(|| format!("no API key with id {id} (see `portalis api-key list`)"))?;
+    let (key, revoked_now) = api_keys::revoke(&mut tx, id, now)
+        .await?
+        .with_context(|| format!("no API key with id {id} (see `portalis api-key list`)"))?;
     if revoked_now {
         audit::record(
             &mut tx,
-            &audit::Entry { actor, action: "api_key.revoke", target: Some(&format!("court:{}/key:{id}", key.court_code)), outcome: "ok", ..Default::default() },
+            &audit::Entry {
+                actor,
+                action: "api_key.revoke",
+                target: Some(&format!("court:{}/key:{id}", key.court_code)),
+                outcome: "ok",
+                ..Default::default()
+            },
             now,
         )
         .await?;
@@ -310,9 +325,10 @@ pub async fn create_api_key(services: &Services, court_code: &str) -> anyhow::Re
 fn demo_secret(data_dir: &Path) -> String {
     let path = data_dir.join("secret.key");
     if let Ok(existing) = std::fs::read_to_string(&path)
-        && existing.trim().len() >= 32 {
-            return existing.trim().to_owned();
-        }
+        && existing.trim().len() >= 32
+    {
+        return existing.trim().to_owned();
+    }
     let key = OsRandom.hex(32);
     if std::fs::create_dir_all(data_dir).is_ok() && std::fs::write(&path, &key).is_ok() {
         #[cfg(unix)]

@@ -94,8 +94,12 @@ pub fn padded(title: &str, lines: &[Line<'_>], size: usize) -> Vec<u8> {
         pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1, objects.len())
-            .as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1,
+            objects.len()
+        )
+        .as_bytes(),
     );
     pdf
 }
@@ -111,7 +115,8 @@ mod tests {
         let text = String::from_utf8_lossy(&pdf);
         let startxref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
         assert!(pdf[startxref..].starts_with(b"xref"));
-        let obj3: usize = text.split("0000000000 65535 f \n").nth(1).unwrap().lines().nth(2).unwrap()[..10].parse().unwrap();
+        let obj3: usize =
+            text.split("0000000000 65535 f \n").nth(1).unwrap().lines().nth(2).unwrap()[..10].parse().unwrap();
         assert!(pdf[obj3..].starts_with(b"3 0 obj"));
         assert!(pdf.windows(3).any(|w| w == b"R\xE9u"), "accents in WinAnsi");
         assert!(text.contains("\\(R"), "parentheses escaped");

@@ -40,7 +40,16 @@ fn at(d: NaiveDate, h: u32, m: u32) -> EventTime {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn case(case_ref: &str, portalis: &str, rg: &str, nac: &str, label: &str, status: CaseStatus, filed: NaiveDate, chamber: &str) -> Record {
+fn case(
+    case_ref: &str,
+    portalis: &str,
+    rg: &str,
+    nac: &str,
+    label: &str,
+    status: CaseStatus,
+    filed: NaiveDate,
+    chamber: &str,
+) -> Record {
     Record::Case {
         case_ref: case_ref.into(),
         input: CaseInput {
@@ -62,9 +71,12 @@ struct Person<'a> {
     mobile: &'a str,
 }
 
-const MARIE: Person = Person { given: "Marie", family: "DELESTABLE", email: "marie.delestable@example.org", mobile: "+262692000042" };
-const NICOLAS: Person = Person { given: "Nicolas", family: "LARRET", email: "nicolas.larret@example.org", mobile: "+33611223317" };
-const SOPHIE: Person = Person { given: "Sophie", family: "MARTIN", email: "sophie.martin@example.org", mobile: "+33622334455" };
+const MARIE: Person =
+    Person { given: "Marie", family: "DELESTABLE", email: "marie.delestable@example.org", mobile: "+262692000042" };
+const NICOLAS: Person =
+    Person { given: "Nicolas", family: "LARRET", email: "nicolas.larret@example.org", mobile: "+33611223317" };
+const SOPHIE: Person =
+    Person { given: "Sophie", family: "MARTIN", email: "sophie.martin@example.org", mobile: "+33622334455" };
 
 fn person(case_ref: &str, party_ref: &str, p: &Person<'_>, role: Role, lawyer: Option<&str>) -> Record {
     Record::Party {
@@ -156,7 +168,16 @@ fn document(d: Doc<'_>, body: &[Line<'_>]) -> Record {
 
 /// The text of a convocation to a hearing.
 #[allow(clippy::too_many_arguments)]
-fn convocation_pdf(court: &str, case_number: &str, to: &str, hearing: NaiveDate, time: &str, room: &str, label: &str, issued: NaiveDate) -> Vec<String> {
+fn convocation_pdf(
+    court: &str,
+    case_number: &str,
+    to: &str,
+    hearing: NaiveDate,
+    time: &str,
+    room: &str,
+    label: &str,
+    issued: NaiveDate,
+) -> Vec<String> {
     vec![
         court.to_uppercase(),
         "Convocation à l'audience".into(),
@@ -170,11 +191,7 @@ fn convocation_pdf(court: &str, case_number: &str, to: &str, hearing: NaiveDate,
 }
 
 fn lines(texts: &[String]) -> Vec<Line<'_>> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Line { bold: i < 2, size: if i == 0 { 14 } else { 11 }, text: t })
-        .collect()
+    texts.iter().enumerate().map(|(i, t)| Line { bold: i < 2, size: if i == 0 { 14 } else { 11 }, text: t }).collect()
 }
 
 /// Every demo record, grouped by court code.
@@ -202,16 +219,73 @@ fn saint_denis(today: NaiveDate) -> Vec<Record> {
     let number = "DB3Z-W-B7C-DFW5";
     let tz = REUNION;
     let mut r = vec![
-        case(k, number, "18/01234", "60A", "Demande en réparation des dommages causés par des véhicules terrestres à moteur",
-             CaseStatus::EnCours, g(2018, 5, 17), "1re chambre civile"),
+        case(
+            k,
+            number,
+            "18/01234",
+            "60A",
+            "Demande en réparation des dommages causés par des véhicules terrestres à moteur",
+            CaseStatus::EnCours,
+            g(2018, 5, 17),
+            "1re chambre civile",
+        ),
         person(k, "marie-delestable", &MARIE, Role::Demandeur, None),
         person(k, "nicolas-larret", &NICOLAS, Role::Defendeur, Some("Maître Jeanne FONTAINE")),
-        event(tz, k, "saisine", EventKind::Saisine, EventTime::Date(g(2018, 5, 17)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "audience-1", EventKind::Audience, EventTime::Date(g(2018, 6, 14)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "expertise", EventKind::Expertise, EventTime::Date(g(2018, 7, 9)), Some("Expertise"), None, EventStatus::Tenu, None),
-        event(tz, k, "audience-2", EventKind::Audience, EventTime::Date(g(2018, 11, 19)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "mise-en-etat", EventKind::Audience, at(hearing, 14, 0), Some("Mises en état"), Some("9"),
-              EventStatus::Prevu, Some(approved)),
+        event(
+            tz,
+            k,
+            "saisine",
+            EventKind::Saisine,
+            EventTime::Date(g(2018, 5, 17)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "audience-1",
+            EventKind::Audience,
+            EventTime::Date(g(2018, 6, 14)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "expertise",
+            EventKind::Expertise,
+            EventTime::Date(g(2018, 7, 9)),
+            Some("Expertise"),
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "audience-2",
+            EventKind::Audience,
+            EventTime::Date(g(2018, 11, 19)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "mise-en-etat",
+            EventKind::Audience,
+            at(hearing, 14, 0),
+            Some("Mises en état"),
+            Some("9"),
+            EventStatus::Prevu,
+            Some(approved),
+        ),
     ];
     let group = [
         ("convocation-demandeur", "Convocation du demandeur", "Marie DELESTABLE"),
@@ -221,16 +295,31 @@ fn saint_denis(today: NaiveDate) -> Vec<Record> {
     for (doc_ref, title, to) in group {
         let text = convocation_pdf(COURT, number, to, hearing, "14:00", "9", "Mises en état", g(2018, 11, 21));
         r.push(document(
-            Doc { case_ref: k, document_ref: doc_ref, title, kind: DocumentKind::Convocation, issued_on: g(2018, 11, 21),
-                  event_ref: Some("mise-en-etat"), addressees: &[] },
+            Doc {
+                case_ref: k,
+                document_ref: doc_ref,
+                title,
+                kind: DocumentKind::Convocation,
+                issued_on: g(2018, 11, 21),
+                event_ref: Some("mise-en-etat"),
+                addressees: &[],
+            },
             &lines(&text),
         ));
     }
     for (doc_ref, issued) in [("convocation-marie-1", g(2018, 11, 22)), ("convocation-marie-2", g(2018, 11, 28))] {
-        let text = convocation_pdf(COURT, number, "Madame Marie DELESTABLE", hearing, "14:00", "9", "Mises en état", issued);
+        let text =
+            convocation_pdf(COURT, number, "Madame Marie DELESTABLE", hearing, "14:00", "9", "Mises en état", issued);
         r.push(document(
-            Doc { case_ref: k, document_ref: doc_ref, title: "Convocation Marie Delestable", kind: DocumentKind::Convocation,
-                  issued_on: issued, event_ref: Some("mise-en-etat"), addressees: &["marie-delestable"] },
+            Doc {
+                case_ref: k,
+                document_ref: doc_ref,
+                title: "Convocation Marie Delestable",
+                kind: DocumentKind::Convocation,
+                issued_on: issued,
+                event_ref: Some("mise-en-etat"),
+                addressees: &["marie-delestable"],
+            },
             &lines(&text),
         ));
     }
@@ -239,19 +328,67 @@ fn saint_denis(today: NaiveDate) -> Vec<Record> {
     let number = "DB3Z-W-B7K-F2M4";
     let orientation = plus(today, 20);
     r.extend([
-        case(k, number, "26/00871", "72A", "Demande en paiement des charges ou des contributions (copropriété)",
-             CaseStatus::EnCours, plus(today, -45), "Chambre de proximité"),
-        organisation(k, "syndicat-flamboyants", "Syndicat des copropriétaires de la résidence Les Flamboyants", Role::Demandeur,
-                     Some("Maître Paul HOARAU")),
+        case(
+            k,
+            number,
+            "26/00871",
+            "72A",
+            "Demande en paiement des charges ou des contributions (copropriété)",
+            CaseStatus::EnCours,
+            plus(today, -45),
+            "Chambre de proximité",
+        ),
+        organisation(
+            k,
+            "syndicat-flamboyants",
+            "Syndicat des copropriétaires de la résidence Les Flamboyants",
+            Role::Demandeur,
+            Some("Maître Paul HOARAU"),
+        ),
         person(k, "marie-delestable", &MARIE, Role::Defendeur, None),
-        event(tz, k, "saisine", EventKind::Saisine, EventTime::Date(plus(today, -45)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "orientation", EventKind::Audience, at(orientation, 9, 30), Some("Audience d'orientation"), Some("3"),
-              EventStatus::Prevu, None),
+        event(
+            tz,
+            k,
+            "saisine",
+            EventKind::Saisine,
+            EventTime::Date(plus(today, -45)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "orientation",
+            EventKind::Audience,
+            at(orientation, 9, 30),
+            Some("Audience d'orientation"),
+            Some("3"),
+            EventStatus::Prevu,
+            None,
+        ),
     ]);
-    let text = convocation_pdf(COURT, number, "Madame Marie DELESTABLE", orientation, "09:30", "3", "Audience d'orientation", plus(today, -30));
+    let text = convocation_pdf(
+        COURT,
+        number,
+        "Madame Marie DELESTABLE",
+        orientation,
+        "09:30",
+        "3",
+        "Audience d'orientation",
+        plus(today, -30),
+    );
     r.push(document(
-        Doc { case_ref: k, document_ref: "avis-audience", title: "Avis de fixation d'audience", kind: DocumentKind::Avis,
-              issued_on: plus(today, -30), event_ref: Some("orientation"), addressees: &[] },
+        Doc {
+            case_ref: k,
+            document_ref: "avis-audience",
+            title: "Avis de fixation d'audience",
+            kind: DocumentKind::Avis,
+            issued_on: plus(today, -30),
+            event_ref: Some("orientation"),
+            addressees: &[],
+        },
         &lines(&text),
     ));
     r
@@ -271,18 +408,72 @@ fn paris(today: NaiveDate) -> Vec<Record> {
         "Document de démonstration : personnes et affaire fictives.".to_owned(),
     ];
     vec![
-        case(k, "DBPA-W-B7F-C81Q", "25/04410", "51H", "Restitution du dépôt de garantie", CaseStatus::Cloture,
-             plus(today, -400), "Pôle civil de proximité"),
+        case(
+            k,
+            "DBPA-W-B7F-C81Q",
+            "25/04410",
+            "51H",
+            "Restitution du dépôt de garantie",
+            CaseStatus::Cloture,
+            plus(today, -400),
+            "Pôle civil de proximité",
+        ),
         person(k, "marie-delestable", &MARIE, Role::Demandeur, None),
         organisation(k, "sci-tilleuls", "SCI Les Tilleuls", Role::Defendeur, None),
-        event(tz, k, "saisine", EventKind::Saisine, EventTime::Date(plus(today, -400)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "plaidoirie", EventKind::Audience, at(plus(today, -300), 10, 0), Some("Audience de plaidoirie"),
-              Some("2.04"), EventStatus::Tenu, None),
-        event(tz, k, "jugement", EventKind::Decision, EventTime::Date(decided), Some("Jugement"), None, EventStatus::Tenu, None),
-        event(tz, k, "cloture", EventKind::Cloture, EventTime::Date(plus(decided, 1)), None, None, EventStatus::Tenu, None),
+        event(
+            tz,
+            k,
+            "saisine",
+            EventKind::Saisine,
+            EventTime::Date(plus(today, -400)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "plaidoirie",
+            EventKind::Audience,
+            at(plus(today, -300), 10, 0),
+            Some("Audience de plaidoirie"),
+            Some("2.04"),
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "jugement",
+            EventKind::Decision,
+            EventTime::Date(decided),
+            Some("Jugement"),
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "cloture",
+            EventKind::Cloture,
+            EventTime::Date(plus(decided, 1)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
         document(
-            Doc { case_ref: k, document_ref: "jugement", title: "Jugement", kind: DocumentKind::Decision, issued_on: decided,
-                  event_ref: Some("jugement"), addressees: &[] },
+            Doc {
+                case_ref: k,
+                document_ref: "jugement",
+                title: "Jugement",
+                kind: DocumentKind::Decision,
+                issued_on: decided,
+                event_ref: Some("jugement"),
+                addressees: &[],
+            },
             &lines(&judgment),
         ),
     ]
@@ -293,13 +484,46 @@ fn lyon(today: NaiveDate) -> Vec<Record> {
     let k = "F-26-00139";
     let tz = PARIS;
     vec![
-        case(k, "DBLY-W-B7K-A3C9", "F 26/00139", "80C", "Demande d'indemnités ou de salaires", CaseStatus::EnCours,
-             plus(today, -60), "Section commerce"),
+        case(
+            k,
+            "DBLY-W-B7K-A3C9",
+            "F 26/00139",
+            "80C",
+            "Demande d'indemnités ou de salaires",
+            CaseStatus::EnCours,
+            plus(today, -60),
+            "Section commerce",
+        ),
         person(k, "nicolas-larret", &NICOLAS, Role::Demandeur, None),
-        organisation(k, "transports-rhone-alpes", "SAS Transports Rhône-Alpes", Role::Defendeur, Some("Maître Claire DUVAL")),
-        event(tz, k, "saisine", EventKind::Saisine, EventTime::Date(plus(today, -60)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "conciliation", EventKind::Audience, at(plus(today, 35), 10, 0),
-              Some("Bureau de conciliation et d'orientation"), Some("B"), EventStatus::Prevu, None),
+        organisation(
+            k,
+            "transports-rhone-alpes",
+            "SAS Transports Rhône-Alpes",
+            Role::Defendeur,
+            Some("Maître Claire DUVAL"),
+        ),
+        event(
+            tz,
+            k,
+            "saisine",
+            EventKind::Saisine,
+            EventTime::Date(plus(today, -60)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "conciliation",
+            EventKind::Audience,
+            at(plus(today, 35), 10, 0),
+            Some("Bureau de conciliation et d'orientation"),
+            Some("B"),
+            EventStatus::Prevu,
+            None,
+        ),
     ]
 }
 
@@ -308,15 +532,46 @@ fn bordeaux(today: NaiveDate) -> Vec<Record> {
     let k = "2026-02117";
     let tz = PARIS;
     vec![
-        case(k, "DBBX-W-B7K-D7T2", "26/02117", "22A",
-             "Demande de modification de l'exercice de l'autorité parentale ou de la résidence habituelle des enfants mineurs (après divorce ou séparation de corps)",
-             CaseStatus::EnCours, plus(today, -20), "Juge aux affaires familiales"),
+        case(
+            k,
+            "DBBX-W-B7K-D7T2",
+            "26/02117",
+            "22A",
+            "Demande de modification de l'exercice de l'autorité parentale ou de la résidence habituelle des enfants mineurs (après divorce ou séparation de corps)",
+            CaseStatus::EnCours,
+            plus(today, -20),
+            "Juge aux affaires familiales",
+        ),
         person(k, "sophie-martin", &SOPHIE, Role::Requerant, None),
-        person(k, "thomas-martin", &Person { given: "Thomas", family: "MARTIN", email: "thomas.martin@example.org", mobile: "+33633445566" },
-               Role::Defendeur, None),
-        event(tz, k, "saisine", EventKind::Saisine, EventTime::Date(plus(today, -20)), None, None, EventStatus::Tenu, None),
-        event(tz, k, "audience-jaf", EventKind::Audience, at(plus(today, 12), 14, 30), Some("Audience du juge aux affaires familiales"),
-              Some("JAF 2"), EventStatus::Prevu, None),
+        person(
+            k,
+            "thomas-martin",
+            &Person { given: "Thomas", family: "MARTIN", email: "thomas.martin@example.org", mobile: "+33633445566" },
+            Role::Defendeur,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "saisine",
+            EventKind::Saisine,
+            EventTime::Date(plus(today, -20)),
+            None,
+            None,
+            EventStatus::Tenu,
+            None,
+        ),
+        event(
+            tz,
+            k,
+            "audience-jaf",
+            EventKind::Audience,
+            at(plus(today, 12), 14, 30),
+            Some("Audience du juge aux affaires familiales"),
+            Some("JAF 2"),
+            EventStatus::Prevu,
+            None,
+        ),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Who may call the API: a key, and only for its own court's cases.
 
-use crate::support::{hearing, marie, pdf, problem, the_guides_case, TestApp};
+use crate::support::{TestApp, hearing, marie, pdf, problem, the_guides_case};
 use serde_json::json;
 
 const CASE_ROUTES: &[&str] = &[
@@ -23,8 +23,19 @@ async fn without_a_key_every_route_answers_401_with_a_problem() {
     }
     let r = app.client.put(app.url("/api/v1/cases/x")).json(&the_guides_case()).send().await.unwrap();
     assert_eq!(r.status(), 401);
-    assert_eq!(app.client.post(app.url("/api/v1/cases/2018-01234/parties/marie/identification-number")).send().await.unwrap().status(), 401);
-    assert_eq!(app.client.delete(app.url("/api/v1/cases/2018-01234/parties/marie")).send().await.unwrap().status(), 401);
+    assert_eq!(
+        app.client
+            .post(app.url("/api/v1/cases/2018-01234/parties/marie/identification-number"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.client.delete(app.url("/api/v1/cases/2018-01234/parties/marie")).send().await.unwrap().status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -42,7 +53,12 @@ async fn a_wrong_key_answers_401() {
 async fn another_courts_key_sees_none_of_this_courts_cases() {
     let app = TestApp::spawn().await;
     app.publish_the_guides_case().await;
-    app.put_document("/api/v1/cases/2018-01234/documents/d1", &json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"}), pdf(1)).await;
+    app.put_document(
+        "/api/v1/cases/2018-01234/documents/d1",
+        &json!({"title": "Convocation", "kind": "convocation", "issued_on": "2026-11-20"}),
+        pdf(1),
+    )
+    .await;
     let paris = app.key_for("tj-paris").await;
     for path in CASE_ROUTES {
         let r = app.get_with(&paris, path).await;
@@ -50,10 +66,20 @@ async fn another_courts_key_sees_none_of_this_courts_cases() {
         problem(r).await;
     }
     assert_eq!(app.put_json_with(&paris, "/api/v1/cases/2018-01234/parties/marie", &marie()).await.status(), 404);
-    assert_eq!(app.put_json_with(&paris, "/api/v1/cases/2018-01234/events/mise-en-etat", &hearing()).await.status(), 404);
-    let r = app.client.delete(app.url("/api/v1/cases/2018-01234/parties/marie")).bearer_auth(&paris).send().await.unwrap();
+    assert_eq!(
+        app.put_json_with(&paris, "/api/v1/cases/2018-01234/events/mise-en-etat", &hearing()).await.status(),
+        404
+    );
+    let r =
+        app.client.delete(app.url("/api/v1/cases/2018-01234/parties/marie")).bearer_auth(&paris).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    let r = app.client.post(app.url("/api/v1/cases/2018-01234/parties/marie/identification-number")).bearer_auth(&paris).send().await.unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/cases/2018-01234/parties/marie/identification-number"))
+        .bearer_auth(&paris)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 
     // The same reference in Paris is another case altogether.

@@ -1,4 +1,4 @@
-use crate::support::{invalid_fields, problem, the_guides_case, TestApp};
+use crate::support::{TestApp, invalid_fields, problem, the_guides_case};
 use serde_json::json;
 
 #[tokio::test]

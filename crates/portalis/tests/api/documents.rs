@@ -1,7 +1,7 @@
-use crate::support::{invalid_fields, pdf, problem, TestApp};
+use crate::support::{TestApp, invalid_fields, pdf, problem};
 use bytes::Bytes;
 use portalis_core::document::MAX_DOCUMENT_BYTES;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn convocation() -> Value {
     json!({

@@ -1,8 +1,8 @@
 //! `POST /api/v1/events/batch`: many events of the court's cases in one
 //! request, all written or none.
 
-use crate::support::{invalid_fields, problem, the_guides_case, TestApp};
-use serde_json::{json, Value};
+use crate::support::{TestApp, invalid_fields, problem, the_guides_case};
+use serde_json::{Value, json};
 
 const BATCH: &str = "/api/v1/events/batch";
 
@@ -37,17 +37,22 @@ async fn a_batch_writes_events_of_several_cases_in_one_request() {
     let r = post(&app, &three_hearings()).await;
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
-    assert_eq!((body["created"].as_u64(), body["updated"].as_u64(), body["unchanged"].as_u64()), (Some(3), Some(0), Some(0)));
+    assert_eq!(
+        (body["created"].as_u64(), body["updated"].as_u64(), body["unchanged"].as_u64()),
+        (Some(3), Some(0), Some(0))
+    );
     assert_eq!(body["events"][1], json!({"case_ref": "2019-00077", "event_ref": "mee-1", "outcome": "created"}));
 
     let read: Value = app.get("/api/v1/cases/2019-00077/events/mee-1").await.json().await.unwrap();
     assert_eq!(read["starts_at"], "2027-02-04T09:00", "read in the court's time zone, as a PUT would");
     assert_eq!(app.count("events").await, 3);
     let mut conn = app.services.db.read().await.unwrap();
-    let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'event.put' AND actor = 'court:tj-saint-denis-reunion'")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let (audited,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'event.put' AND actor = 'court:tj-saint-denis-reunion'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
     assert_eq!(audited, 3, "each event is audited as if sent alone");
 }
 
@@ -117,7 +122,8 @@ async fn a_batch_has_one_to_a_thousand_events_of_json_under_a_mebibyte() {
     assert_eq!(r.status(), 413);
     problem(r).await;
 
-    let r = app.client.post(app.url(BATCH)).bearer_auth(&app.key).body(three_hearings().to_string()).send().await.unwrap();
+    let r =
+        app.client.post(app.url(BATCH)).bearer_auth(&app.key).body(three_hearings().to_string()).send().await.unwrap();
     assert_eq!(r.status(), 415, "a body not declared as JSON");
     let r = app.client.post(app.url(BATCH)).json(&three_hearings()).send().await.unwrap();
     assert_eq!(r.status(), 401, "no key");

@@ -1,5 +1,5 @@
-use crate::support::{hearing, invalid_fields, problem, the_guides_case, TestApp};
-use serde_json::{json, Value};
+use crate::support::{TestApp, hearing, invalid_fields, problem, the_guides_case};
+use serde_json::{Value, json};
 
 async fn with_case() -> TestApp {
     let app = TestApp::spawn().await;
@@ -26,7 +26,10 @@ async fn a_hearing_is_stored_in_the_courts_local_time() {
 async fn a_date_alone_is_accepted() {
     let app = with_case().await;
     let r = app
-        .put_json("/api/v1/cases/2018-01234/events/saisine", &json!({"kind": "saisine", "starts_at": "2018-05-17", "status": "tenu"}))
+        .put_json(
+            "/api/v1/cases/2018-01234/events/saisine",
+            &json!({"kind": "saisine", "starts_at": "2018-05-17", "status": "tenu"}),
+        )
         .await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();

@@ -12,10 +12,15 @@ async fn the_openapi_document_matches_its_snapshot_and_is_served() {
         std::fs::write(&path, format!("{generated}\n")).unwrap();
     }
     let snapshot = std::fs::read_to_string(&path).expect("snapshot exists (run with UPDATE_SNAPSHOTS=1 to create it)");
-    assert_eq!(generated.trim_end(), snapshot.trim_end(), "the OpenAPI document changed: review, then UPDATE_SNAPSHOTS=1");
+    assert_eq!(
+        generated.trim_end(),
+        snapshot.trim_end(),
+        "the OpenAPI document changed: review, then UPDATE_SNAPSHOTS=1"
+    );
 
     let app = TestApp::spawn().await;
-    let served: serde_json::Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let served: serde_json::Value =
+        app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(served["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
     assert!(served["paths"]["/api/v1/cases/{case_ref}/documents/{document_ref}"]["put"].is_object());
 }

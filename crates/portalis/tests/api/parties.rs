@@ -1,6 +1,6 @@
-use crate::support::{invalid_fields, marie, problem, the_guides_case, TestApp};
+use crate::support::{TestApp, invalid_fields, marie, problem, the_guides_case};
 use portalis_core::identification_number::IdentificationNumber;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 async fn with_case() -> TestApp {
     let app = TestApp::spawn().await;
@@ -70,9 +70,8 @@ async fn a_person_needs_a_family_name_and_an_organisation_a_name() {
         .await;
     assert_eq!(r.status(), 422);
     assert_eq!(invalid_fields(&problem(r).await), ["email", "mobile", "family_name"]);
-    let r = app
-        .put_json("/api/v1/cases/2018-01234/parties/o", &json!({"kind": "organisation", "role": "defendeur"}))
-        .await;
+    let r =
+        app.put_json("/api/v1/cases/2018-01234/parties/o", &json!({"kind": "organisation", "role": "defendeur"})).await;
     assert_eq!(invalid_fields(&problem(r).await), ["organisation_name"]);
     let r = app.put_json("/api/v1/cases/2018-01234/parties/o", &json!({"kind": "robot", "role": "juge"})).await;
     assert_eq!(invalid_fields(&problem(r).await), ["kind", "role"]);

@@ -1,5 +1,5 @@
-use crate::support::{pdf, TestApp};
-use serde_json::{json, Value};
+use crate::support::{TestApp, pdf};
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_restart_keeps_cases_parties_events_documents_and_keys() {

@@ -10,7 +10,7 @@ use portalis_core::clock::ManualClock;
 use portalis_core::random::SeededRandom;
 use portalis_storage::testing::TestDatabase;
 use reqwest::{Client, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -88,7 +88,10 @@ impl TestApp {
 
     async fn spawn_full(extra: &[(&str, &str)], system_clock: Option<Arc<dyn portalis_core::clock::Clock>>) -> Self {
         let database = TestDatabase::new().await;
-        let dir = std::env::temp_dir().join(format!("portalis-test-{}", portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)));
+        let dir = std::env::temp_dir().join(format!(
+            "portalis-test-{}",
+            portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 8)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let clock = ManualClock::at(test_start());
         let clock_used: Arc<dyn portalis_core::clock::Clock> = system_clock.unwrap_or_else(|| Arc::new(clock.clone()));
@@ -97,7 +100,8 @@ impl TestApp {
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let issuer = format!("http://{}/api/v2", sim_listener.local_addr().unwrap());
         let public_url = format!("http://{listen}");
-        let mut settings: Vec<(&str, &str)> = vec![("PORTALIS_PUBLIC_URL", &public_url), ("PORTALIS_FC_ISSUER", &issuer)];
+        let mut settings: Vec<(&str, &str)> =
+            vec![("PORTALIS_PUBLIC_URL", &public_url), ("PORTALIS_FC_ISSUER", &issuer)];
         settings.extend_from_slice(extra);
         let config = config_with(&database.url, &dir, &settings);
         let sim = portalis_fc_sim::Simulator::new(
@@ -188,9 +192,10 @@ impl TestApp {
     }
 
     pub async fn put_document(&self, path: &str, metadata: &Value, file: Vec<u8>) -> Response {
-        let form = reqwest::multipart::Form::new()
-            .text("metadata", metadata.to_string())
-            .part("file", reqwest::multipart::Part::bytes(file).file_name("convocation.pdf").mime_str("application/pdf").unwrap());
+        let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
+            "file",
+            reqwest::multipart::Part::bytes(file).file_name("convocation.pdf").mime_str("application/pdf").unwrap(),
+        );
         self.client.put(self.url(path)).bearer_auth(&self.key).multipart(form).send().await.unwrap()
     }
 
@@ -204,7 +209,8 @@ impl TestApp {
     /// How many rows a table has.
     pub async fn count(&self, table: &str) -> i64 {
         let mut conn = self.services.db.reader().acquire().await.unwrap();
-        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
         n
     }
 
@@ -224,7 +230,8 @@ impl TestApp {
         self.stop().await;
         self.services.db.close().await;
         let config = (*self.services.config).clone();
-        self.services = Services::open(config, Arc::new(self.clock.clone()), Arc::new(SeededRandom::new(8))).await.unwrap();
+        self.services =
+            Services::open(config, Arc::new(self.clock.clone()), Arc::new(SeededRandom::new(8))).await.unwrap();
         let listener = tokio::net::TcpListener::bind(self.listen).await.unwrap();
         self.start(listener).await;
     }
@@ -274,7 +281,8 @@ pub fn hearing() -> Value {
 
 /// A small valid PDF whose content varies with `n`.
 pub fn pdf(n: u32) -> Vec<u8> {
-    format!("%PDF-1.4\n% document {n}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+    format!("%PDF-1.4\n% document {n}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
 }
 
 /// The problem document of a response, after checking its content type.
@@ -316,11 +324,8 @@ pub fn form_value(html: &str, field: &str) -> Option<String> {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Self { client, base: app.address.clone() }
     }
 
@@ -363,13 +368,21 @@ impl Browser {
                 location
             } else if location.starts_with('/') {
                 let url = response.url().clone();
-                format!("{}://{}{location}", url.scheme(), url.host_str().unwrap().to_owned() + &url.port().map(|p| format!(":{p}")).unwrap_or_default())
+                format!(
+                    "{}://{}{location}",
+                    url.scheme(),
+                    url.host_str().unwrap().to_owned() + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
+                )
             } else {
                 panic!("relative redirect {location}")
             };
             for hop in [response.url().clone(), url::Url::parse(&next).unwrap()] {
                 if hop.origin() != portal.origin() {
-                    site = if hop.host_str() == portal.host_str() && site != "cross-site" { "same-site" } else { "cross-site" };
+                    site = if hop.host_str() == portal.host_str() && site != "cross-site" {
+                        "same-site"
+                    } else {
+                        "cross-site"
+                    };
                 }
             }
             response = navigation(self.client.get(next), site).send().await.unwrap();
@@ -405,11 +418,27 @@ impl Browser {
         let interaction = choose.url().clone();
         let html = choose.text().await.unwrap();
         assert!(html.contains("Je choisis un compte pour me connecter sur : justice.fr"));
-        let base = format!("{}://{}", interaction.scheme(), interaction.host_str().unwrap().to_owned() + &format!(":{}", interaction.port().unwrap()));
+        let base = format!(
+            "{}://{}",
+            interaction.scheme(),
+            interaction.host_str().unwrap().to_owned() + &format!(":{}", interaction.port().unwrap())
+        );
         let path = interaction.path().to_owned();
-        let login = self.client.post(format!("{base}{path}/fournisseur")).form(&[("fournisseur", "ameli")]).send().await.unwrap();
+        let login = self
+            .client
+            .post(format!("{base}{path}/fournisseur"))
+            .form(&[("fournisseur", "ameli")])
+            .send()
+            .await
+            .unwrap();
         assert!(login.text().await.unwrap().contains("Mon numéro de sécurité sociale"));
-        let confirm = self.client.post(format!("{base}{path}/connexion")).form(&[("nir", nir), ("code", "123456")]).send().await.unwrap();
+        let confirm = self
+            .client
+            .post(format!("{base}{path}/connexion"))
+            .form(&[("nir", nir), ("code", "123456")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(confirm.status(), 200, "the simulator accepts the credentials");
         self.client.post(format!("{base}{path}/confirmation")).send().await.unwrap()
     }
@@ -475,7 +504,9 @@ impl Browser {
     pub async fn attach_form(&self, action: &str, number: &str, code: &str) -> (u16, String) {
         let page = self.get("/mon-espace/ajouter").await.text().await.unwrap();
         let token = form_value(&page, "csrf").expect("the form has a CSRF token");
-        let r = self.post("/mon-espace/ajouter", &[("csrf", &token), ("numero", number), ("code", code), ("action", action)]).await;
+        let r = self
+            .post("/mon-espace/ajouter", &[("csrf", &token), ("numero", number), ("code", code), ("action", action)])
+            .await;
         let status = r.status().as_u16();
         (status, r.text().await.unwrap())
     }
@@ -495,11 +526,12 @@ impl TestApp {
     /// The identification numbers of a party reference, in every case.
     pub async fn numbers_of(&self, party_ref: &str) -> Vec<String> {
         let mut conn = self.services.db.read().await.unwrap();
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT identification_number FROM parties WHERE party_ref = $1 ORDER BY id")
-            .bind(party_ref)
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap();
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT identification_number FROM parties WHERE party_ref = $1 ORDER BY id")
+                .bind(party_ref)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
         rows.into_iter().map(|(n,)| n).collect()
     }
 

@@ -3,8 +3,8 @@
 //! cached for good; pages compressed on the fly; what search engines may
 //! index.
 
-use crate::support::{marie_with_her_cases, Browser, TestApp};
-use portalis_web::assets::{css, find_dsfr, template_icons, Assets, TEMPLATE_CLASSES};
+use crate::support::{Browser, TestApp, marie_with_her_cases};
+use portalis_web::assets::{Assets, TEMPLATE_CLASSES, css, find_dsfr, template_icons};
 use std::io::Read;
 
 fn assets() -> std::sync::Arc<Assets> {
@@ -38,9 +38,16 @@ fn every_dsfr_class_a_template_uses_is_in_the_assembled_stylesheet() {
     assert!(TEMPLATE_CLASSES.len() > 50, "the build script found the templates' classes");
     // The DSFR's markup has a few classes that no rule of its own styles.
     const MARKUP_ONLY: &[&str] = &["fr-header__body", "fr-summary__list"];
-    let missing: Vec<&str> =
-        TEMPLATE_CLASSES.iter().copied().filter(|c| !css::defines_class(sheet, c) && !MARKUP_ONLY.contains(c)).collect();
-    assert_eq!(missing, Vec::<&str>::new(), "classes no part of the sheet styles: add their component to assets/dsfr.rs");
+    let missing: Vec<&str> = TEMPLATE_CLASSES
+        .iter()
+        .copied()
+        .filter(|c| !css::defines_class(sheet, c) && !MARKUP_ONLY.contains(c))
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<&str>::new(),
+        "classes no part of the sheet styles: add their component to assets/dsfr.rs"
+    );
     let dist = find_dsfr(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let whole = std::fs::read_to_string(dist.join("dsfr.main.min.css")).unwrap();
     for class in MARKUP_ONLY {
@@ -92,7 +99,8 @@ async fn the_stylesheet_is_served_under_a_hashed_name_compressed_as_the_browser_
     assert!(plain.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     let plain = plain.bytes().await.unwrap();
 
-    let br = browser.client.get(app.url(&href)).header("accept-encoding", "gzip, deflate, br, zstd").send().await.unwrap();
+    let br =
+        browser.client.get(app.url(&href)).header("accept-encoding", "gzip, deflate, br, zstd").send().await.unwrap();
     assert_eq!(br.headers()["content-encoding"], "br");
     let br = br.bytes().await.unwrap();
     assert!(br.len() * 5 < plain.len());
@@ -149,7 +157,11 @@ async fn pages_are_compressed_when_the_browser_accepts_it_and_files_are_not_comp
         .send()
         .await
         .unwrap();
-    assert_eq!(gzip.headers()["content-encoding"], "gzip", "pages are gzipped: as small as brotli for a page, and cheaper");
+    assert_eq!(
+        gzip.headers()["content-encoding"],
+        "gzip",
+        "pages are gzipped: as small as brotli for a page, and cheaper"
+    );
     let gzip = gzip.bytes().await.unwrap();
     assert!(gzip.len() * 2 < plain.len());
     let text = String::from_utf8(ungzip(&gzip)).unwrap();
@@ -185,7 +197,18 @@ async fn public_pages_are_described_and_private_ones_kept_out_of_search_engines(
     let (app, browser) = marie_with_her_cases().await;
     let visitor = Browser::new(&app);
     let mut descriptions = std::collections::HashSet::new();
-    for path in ["/", "/connexion", "/aide", "/aide/numero-perdu", "/annuaire", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/cookies", "/plan-du-site"] {
+    for path in [
+        "/",
+        "/connexion",
+        "/aide",
+        "/aide/numero-perdu",
+        "/annuaire",
+        "/accessibilite",
+        "/mentions-legales",
+        "/donnees-personnelles",
+        "/cookies",
+        "/plan-du-site",
+    ] {
         let r = visitor.get(path).await;
         assert!(r.headers().get("x-robots-tag").is_none(), "{path} may be indexed");
         let html = r.text().await.unwrap();
@@ -211,7 +234,8 @@ async fn public_pages_are_described_and_private_ones_kept_out_of_search_engines(
 async fn a_signed_in_page_another_site_asks_for_is_not_compressed() {
     let (app, marie) = marie_with_her_cases().await;
     let fetch = |browser: &Browser, site: Option<&str>| {
-        let mut request = browser.client.get(app.url("/mon-espace?statut=DEVINE")).header("accept-encoding", "gzip, deflate, br");
+        let mut request =
+            browser.client.get(app.url("/mon-espace?statut=DEVINE")).header("accept-encoding", "gzip, deflate, br");
         if let Some(site) = site {
             request = request.header("sec-fetch-site", site).header("sec-fetch-mode", "navigate");
         }
@@ -232,7 +256,14 @@ async fn a_signed_in_page_another_site_asks_for_is_not_compressed() {
     let visitor = Browser::new(&app);
     let r = fetch(&visitor, Some("cross-site")).await.unwrap();
     assert!(r.status().is_redirection());
-    let r = visitor.client.get(app.url("/aide")).header("accept-encoding", "gzip, br").header("sec-fetch-site", "cross-site").send().await.unwrap();
+    let r = visitor
+        .client
+        .get(app.url("/aide"))
+        .header("accept-encoding", "gzip, br")
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(encoding(&r).as_deref(), Some("gzip"));
 }
 
@@ -252,6 +283,8 @@ async fn a_neutral_portal_shows_no_state_favicon() {
     let browser = Browser::new(&app);
     let html = browser.get("/").await.text().await.unwrap();
     assert!(html.contains("<link rel=\"icon\" href=\"data:,\">"), "no request for an icon");
-    assert!(!html.contains("apple-touch-icon") && !html.contains("rel=\"manifest\"") && !html.contains("rel=\"preload\""));
+    assert!(
+        !html.contains("apple-touch-icon") && !html.contains("rel=\"manifest\"") && !html.contains("rel=\"preload\"")
+    );
     assert_eq!(browser.client.get(app.url("/favicon.ico")).send().await.unwrap().status(), 404);
 }

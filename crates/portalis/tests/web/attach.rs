@@ -1,7 +1,7 @@
 //! "Ajouter un dossier": every rule, with the injected clock and random
 //! source.
 
-use crate::support::{form_value, marie, the_guides_case, Browser, TestApp, MARIE_NIR, NICOLAS_NIR};
+use crate::support::{Browser, MARIE_NIR, NICOLAS_NIR, TestApp, form_value, marie, the_guides_case};
 use chrono::Duration;
 use serde_json::json;
 
@@ -69,7 +69,10 @@ async fn marie_attaches_her_case_with_the_number_and_the_sms_code() {
     assert!(list.contains("Mes Dossiers"));
     assert!(list.contains("1 dossier affiché sur 1 rattaché"));
     assert!(list.contains("Demande en réparation des dommages causés par des véhicules terrestres à moteur"));
-    assert!(list.contains("Ce dossier vient d&#39;être rattaché à votre compte") || list.contains("Ce dossier vient d'être rattaché à votre compte"));
+    assert!(
+        list.contains("Ce dossier vient d&#39;être rattaché à votre compte")
+            || list.contains("Ce dossier vient d'être rattaché à votre compte")
+    );
     assert!(list.contains("N°Dossier : DB3Z-B7C-DFW5"));
     assert!(list.contains(&format!("N°Identification : {number}")));
     assert_eq!(app.count("attachments").await, 1);
@@ -92,7 +95,10 @@ async fn a_malformed_number_gets_a_field_message_and_sends_nothing() {
     let (app, browser, _) = marie_signed_in().await;
     let (status, page) = browser.attach_form("code", "PJTK5", "").await;
     assert_eq!(status, 422);
-    assert!(page.contains("Le numéro d&#39;identification comporte 12 caractères") || page.contains("Le numéro d'identification comporte 12 caractères"));
+    assert!(
+        page.contains("Le numéro d&#39;identification comporte 12 caractères")
+            || page.contains("Le numéro d'identification comporte 12 caractères")
+    );
     assert!(page.contains("aria-invalid=\"true\""));
     assert!(app.outbox("sms").await.is_empty());
 }
@@ -119,7 +125,8 @@ async fn an_unknown_number_and_a_wrong_code_get_the_same_answer() {
     assert_eq!(app.last_audit().await, ("attach".into(), "refused".into(), Some("wrong_code".into())));
     assert_eq!(app.count("attachments").await, 0);
     let mut conn = app.services.db.read().await.unwrap();
-    let details: Vec<(Option<String>,)> = sqlx::query_as("SELECT detail FROM audit_log").fetch_all(&mut *conn).await.unwrap();
+    let details: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT detail FROM audit_log").fetch_all(&mut *conn).await.unwrap();
     assert!(details.iter().all(|(d,)| !d.as_deref().unwrap_or("").contains(&code)), "never the code in the audit log");
 }
 
@@ -230,8 +237,14 @@ async fn a_party_without_a_mobile_is_sent_to_the_sauj() {
     browser.login_as(MARIE_NIR).await;
     let (status, page) = browser.attach_form("code", &app.number_of("marie").await, "").await;
     assert_eq!(status, 422);
-    assert!(page.contains("Aucun numéro de mobile n&#39;est enregistré") || page.contains("Aucun numéro de mobile n'est enregistré"));
-    assert!(page.contains("service d&#39;accueil unique du justiciable") || page.contains("service d'accueil unique du justiciable"));
+    assert!(
+        page.contains("Aucun numéro de mobile n&#39;est enregistré")
+            || page.contains("Aucun numéro de mobile n'est enregistré")
+    );
+    assert!(
+        page.contains("service d&#39;accueil unique du justiciable")
+            || page.contains("service d'accueil unique du justiciable")
+    );
     assert!(page.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
     assert!(page.contains("/annuaire/tj-saint-denis-reunion"));
     assert!(app.outbox("sms").await.is_empty());
@@ -256,7 +269,15 @@ async fn thousands_of_guesses_attach_nothing_and_send_few_sms() {
         let action = if i % 50 == 0 { "code" } else { "ajouter" };
         let code = format!("{:07}", i * 6007 % 10_000_000);
         let r = browser
-            .post("/mon-espace/ajouter", &[("csrf", &token), ("numero", &guess_number), ("code", if action == "code" { "" } else { &code }), ("action", action)])
+            .post(
+                "/mon-espace/ajouter",
+                &[
+                    ("csrf", &token),
+                    ("numero", &guess_number),
+                    ("code", if action == "code" { "" } else { &code }),
+                    ("action", action),
+                ],
+            )
             .await;
         let html = r.text().await.unwrap();
         if html.contains("Trop d") {
@@ -285,7 +306,10 @@ async fn the_form_refuses_a_post_without_its_token_and_needs_a_session() {
 async fn the_lost_number_page_leads_to_the_directory() {
     let app = TestApp::spawn().await;
     let html = Browser::new(&app).get("/aide/numero-perdu").await.text().await.unwrap();
-    assert!(html.contains("Vous avez perdu votre numéro d&#39;identification ?") || html.contains("Vous avez perdu votre numéro d'identification ?"));
+    assert!(
+        html.contains("Vous avez perdu votre numéro d&#39;identification ?")
+            || html.contains("Vous avez perdu votre numéro d'identification ?")
+    );
     assert!(html.contains("href=\"/annuaire\""));
 }
 
@@ -301,10 +325,11 @@ async fn counted_address(app: &TestApp, browser: &Browser, forwarded: &[&str]) -
     }
     request.form(&[("csrf", token.as_str()), ("numero", "PJTK5SY2ZZPJ"), ("action", "code")]).send().await.unwrap();
     let mut conn = app.services.db.read().await.unwrap();
-    let (subject,): (String,) = sqlx::query_as("SELECT subject FROM rate_events WHERE action = 'code_request' ORDER BY id DESC LIMIT 1")
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let (subject,): (String,) =
+        sqlx::query_as("SELECT subject FROM rate_events WHERE action = 'code_request' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
     subject
 }
 

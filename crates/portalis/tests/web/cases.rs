@@ -1,7 +1,7 @@
 //! "Mes Dossiers" and the case page on the demo world: the list, filters,
 //! exports, the case's life, documents, and access control.
 
-use crate::support::{local_links, Browser, MARIE_NIR, NICOLAS_NIR};
+use crate::support::{Browser, MARIE_NIR, NICOLAS_NIR, local_links};
 use chrono::Duration;
 
 const GUIDE_NATURE: &str = "Demande en réparation des dommages causés par des véhicules terrestres à moteur";
@@ -101,10 +101,19 @@ async fn the_case_page_shows_the_guides_screen_in_the_courts_time() {
     ] {
         assert!(html.contains(needle) || html.contains(&needle.replace('\'', "&#39;")), "{needle}");
     }
-    assert!(html.contains(&format!("N° d&#39;identification {}", app.numbers_of("marie-delestable").await[0]))
-        || html.contains(&format!("N° d'identification {}", app.numbers_of("marie-delestable").await[0])));
+    assert!(
+        html.contains(&format!("N° d&#39;identification {}", app.numbers_of("marie-delestable").await[0]))
+            || html.contains(&format!("N° d'identification {}", app.numbers_of("marie-delestable").await[0]))
+    );
     assert!(!html.contains("10:00 - Mises en état"), "the court's time, not UTC");
-    for private in ["marie.delestable@example.org", "nicolas.larret@example.org", "+262692000042", "+33611223317", "06 92 00 00 42", "06 11 22 33 17"] {
+    for private in [
+        "marie.delestable@example.org",
+        "nicolas.larret@example.org",
+        "+262692000042",
+        "+33611223317",
+        "06 92 00 00 42",
+        "06 11 22 33 17",
+    ] {
         assert!(!html.contains(private), "no party's contact details: {private}");
     }
     // The past, newest first: the last convocation before the first hearing.
@@ -120,7 +129,11 @@ async fn the_countdown_follows_the_courts_calendar() {
     let fresh = Browser::new(&app);
     fresh.login_as(MARIE_NIR).await;
     let html = fresh.get(&url).await.text().await.unwrap();
-    assert!(html.contains("Aujourd&#39;hui") || html.contains("Aujourd'hui"), "{}", &html[html.find("Vie du dossier").unwrap()..][..400]);
+    assert!(
+        html.contains("Aujourd&#39;hui") || html.contains("Aujourd'hui"),
+        "{}",
+        &html[html.find("Vie du dossier").unwrap()..][..400]
+    );
     drop(browser);
 }
 
@@ -128,7 +141,10 @@ async fn the_countdown_follows_the_courts_calendar() {
 async fn opening_a_case_ends_its_just_attached_notice() {
     let (_app, browser) = marie_with_her_cases().await;
     let before = browser.get("/mon-espace").await.text().await.unwrap();
-    assert_eq!(before.matches("vient d&#39;être rattaché").count() + before.matches("vient d'être rattaché").count(), 3);
+    assert_eq!(
+        before.matches("vient d&#39;être rattaché").count() + before.matches("vient d'être rattaché").count(),
+        3
+    );
     browser.get(&guide_case_url(&browser).await).await;
     let after = browser.get("/mon-espace").await.text().await.unwrap();
     assert_eq!(after.matches("vient d&#39;être rattaché").count() + after.matches("vient d'être rattaché").count(), 2);
@@ -153,14 +169,17 @@ async fn a_document_downloads_as_a_pdf_and_its_first_consultation_is_recorded_on
     // The court reads the receipt through its API.
     let key = app.key_for("tj-saint-denis-reunion").await;
     let mut conn = app.services.db.read().await.unwrap();
-    let (doc_ref,): (String,) = sqlx::query_as(
-        "SELECT d.document_ref FROM document_receipts r JOIN documents d ON d.id = r.document_id",
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .unwrap();
-    let receipts: serde_json::Value =
-        app.get_with(&key, &format!("/api/v1/cases/2018-01234/documents/{doc_ref}/receipts")).await.json().await.unwrap();
+    let (doc_ref,): (String,) =
+        sqlx::query_as("SELECT d.document_ref FROM document_receipts r JOIN documents d ON d.id = r.document_id")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    let receipts: serde_json::Value = app
+        .get_with(&key, &format!("/api/v1/cases/2018-01234/documents/{doc_ref}/receipts"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(receipts[0]["party_ref"], "marie-delestable");
     assert_eq!(receipts[0]["first_consulted_at"], "2026-11-26T08:00:00Z");
 }

@@ -5,7 +5,7 @@
 //! detach a party's accounts. Each shows at once on the pages, which a
 //! cached list must not hide.
 
-use crate::support::{local_links, Browser, TestApp, MARIE_NIR};
+use crate::support::{Browser, MARIE_NIR, TestApp, local_links};
 use serde_json::Value;
 
 const MARIE: &str = "/api/v1/cases/2018-01234/parties/marie";
@@ -120,7 +120,8 @@ async fn an_attachment_racing_a_reissue_never_survives_it() {
         let code = app.last_code().await;
         let page = marie.get("/mon-espace/ajouter").await.text().await.unwrap();
         let token = crate::support::form_value(&page, "csrf").unwrap();
-        let form = [("csrf", token.as_str()), ("numero", number.as_str()), ("code", code.as_str()), ("action", "ajouter")];
+        let form =
+            [("csrf", token.as_str()), ("numero", number.as_str()), ("code", code.as_str()), ("action", "ajouter")];
         let reissue = format!("{MARIE}/identification-number");
         let (attached, reissued) = tokio::join!(marie.post("/mon-espace/ajouter", &form), app.post(&reissue));
         assert_eq!(reissued.status(), 200);

@@ -1,7 +1,7 @@
 //! The security suite's HTTP checks: headers everywhere, the court API's
 //! keys on every route, limits by address, redirects, hostile text.
 
-use crate::support::{marie, marie_with_her_cases, pdf, the_guides_case, Browser, TestApp, MARIE_NIR};
+use crate::support::{Browser, MARIE_NIR, TestApp, marie, marie_with_her_cases, pdf, the_guides_case};
 use serde_json::json;
 
 fn assert_security_headers(r: &reqwest::Response, what: &str) {
@@ -62,7 +62,12 @@ async fn https_turns_on_hsts_and_host_prefixed_secure_cookies() {
 async fn the_receipts_route_needs_the_courts_own_key_too() {
     let app = TestApp::spawn().await;
     app.publish_the_guides_case().await;
-    app.put_document("/api/v1/cases/2018-01234/documents/d1", &json!({"title": "Avis", "kind": "avis", "issued_on": "2026-11-20"}), pdf(1)).await;
+    app.put_document(
+        "/api/v1/cases/2018-01234/documents/d1",
+        &json!({"title": "Avis", "kind": "avis", "issued_on": "2026-11-20"}),
+        pdf(1),
+    )
+    .await;
     let path = "/api/v1/cases/2018-01234/documents/d1/receipts";
     assert_eq!(app.client.get(app.url(path)).send().await.unwrap().status(), 401);
     assert_eq!(app.get_with("ptl_wrong", path).await.status(), 401);
@@ -96,10 +101,29 @@ async fn code_requests_are_limited_per_address_with_a_429() {
 async fn after_login_only_local_paths_are_returned_to_whatever_their_encoding() {
     let app = TestApp::spawn().await;
     let browser = Browser::new(&app);
-    for hostile in ["//evil.example", "https://evil.example", "/\\evil.example", "%2F%2Fevil.example", "/%5Cevil.example", "\\\\evil.example", "javascript:alert(1)"] {
-        let page = browser.get(&format!("/connexion?retour={}", url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect::<String>())).await.text().await.unwrap();
+    for hostile in [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let page = browser
+            .get(&format!(
+                "/connexion?retour={}",
+                url::form_urlencoded::byte_serialize(hostile.as_bytes()).collect::<String>()
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
         let kept = crate::support::form_value(&page, "retour").unwrap();
-        assert!(kept == "/mon-espace" || (kept.starts_with('/') && !kept.starts_with("//") && !kept.contains('\\')), "{hostile} → {kept}");
+        assert!(
+            kept == "/mon-espace" || (kept.starts_with('/') && !kept.starts_with("//") && !kept.contains('\\')),
+            "{hostile} → {kept}"
+        );
     }
 }
 
@@ -187,11 +211,22 @@ async fn connections_beyond_the_cap_are_answered_busy_and_closed() {
 async fn a_clients_request_id_is_never_taken_as_ours() {
     let app = TestApp::spawn().await;
     let forged = "forged\" id=\"other";
-    let r = app.client.put(app.url("/api/v1/cases/2018-01234")).bearer_auth(&app.key).header("x-request-id", forged).json(&the_guides_case()).send().await.unwrap();
+    let r = app
+        .client
+        .put(app.url("/api/v1/cases/2018-01234"))
+        .bearer_auth(&app.key)
+        .header("x-request-id", forged)
+        .json(&the_guides_case())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let ours = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert!(ours.len() == 16 && ours.bytes().all(|b| b.is_ascii_hexdigit()), "{ours}");
     let mut conn = app.services.db.read().await.unwrap();
-    let (audited,): (Option<String>,) = sqlx::query_as("SELECT request_id FROM audit_log WHERE action = 'case.put'").fetch_one(&mut *conn).await.unwrap();
+    let (audited,): (Option<String>,) = sqlx::query_as("SELECT request_id FROM audit_log WHERE action = 'case.put'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
     assert_eq!(audited.as_deref(), Some(ours.as_str()), "the audit names the portal's id");
 }

@@ -3,13 +3,13 @@
 //! session. The provider is a real OpenID server on loopback whose tokens
 //! the test shapes.
 
-use crate::support::{Browser, TestApp, MARIE_NIR};
+use crate::support::{Browser, MARIE_NIR, TestApp};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use portalis_franceconnect::jose::sign::{with_algorithm, EsKey};
-use serde_json::{json, Value};
+use portalis_franceconnect::jose::sign::{EsKey, with_algorithm};
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -130,7 +130,14 @@ async fn userinfo(State(h): State<Hostile>) -> Response {
 async fn spawn_hostile(fault: Fault, now: i64) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}/api/v2", listener.local_addr().unwrap());
-    let h = Hostile { issuer: issuer.clone(), fault, key: Arc::new(EsKey::generate("k1")), nonce: Arc::default(), client_id: Arc::default(), now };
+    let h = Hostile {
+        issuer: issuer.clone(),
+        fault,
+        key: Arc::new(EsKey::generate("k1")),
+        nonce: Arc::default(),
+        client_id: Arc::default(),
+        now,
+    };
     let app = Router::new()
         .route("/api/v2/.well-known/openid-configuration", get(discovery))
         .route("/api/v2/jwks", get(jwks))
@@ -150,11 +157,7 @@ async fn refused(fault: Fault) -> String {
     let browser = Browser::new(&app);
     let token = browser.login_form_token().await;
     let start = browser.post("/connexion/franceconnect", &[("csrf", &token)]).await;
-    let page = if start.status() == 303 {
-        browser.follow(start).await
-    } else {
-        start
-    };
+    let page = if start.status() == 303 { browser.follow(start).await } else { start };
     let status = page.status();
     let html = page.text().await.unwrap();
     assert!(status == 400 || status == 503, "{fault:?}: {status}");
@@ -165,8 +168,10 @@ async fn refused(fault: Fault) -> String {
     let latest = portalis_storage::audit::latest(&mut conn, 1).await.unwrap();
     if status == 400 {
         assert_eq!((latest[0].1.as_str(), latest[0].3.as_str()), ("login", "refused"), "{fault:?}");
-        let (detail,): (Option<String>,) =
-            sqlx::query_as("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1").fetch_one(&mut *conn).await.unwrap();
+        let (detail,): (Option<String>,) = sqlx::query_as("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
         let detail = detail.unwrap();
         assert!(!detail.contains("the-code") && !detail.contains("the-access-token"), "no secret in the audit log");
         detail

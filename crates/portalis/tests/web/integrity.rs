@@ -2,7 +2,7 @@
 //! served to a litigant as a complete download: checked before the first
 //! byte leaves, on local files and on S3 alike.
 
-use crate::support::{local_links, marie_with_her_cases_with, Browser, TestApp, S3};
+use crate::support::{Browser, S3, TestApp, local_links, marie_with_her_cases_with};
 use bytes::Bytes;
 
 /// Marie's first document on the guide's case page.
@@ -19,7 +19,10 @@ async fn a_document(marie: &Browser) -> String {
 async fn tamper_every_file(app: &TestApp) {
     let files: Vec<(String, String, i64)> = {
         let mut conn = app.services.db.read().await.unwrap();
-        sqlx::query_as("SELECT DISTINCT storage_key, sha256, size_bytes FROM documents").fetch_all(&mut *conn).await.unwrap()
+        sqlx::query_as("SELECT DISTINCT storage_key, sha256, size_bytes FROM documents")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap()
     };
     for (key, sha, size) in files {
         let mut altered = app.services.documents.get(&key, &sha, size as u64).await.unwrap().to_vec();

@@ -2,7 +2,7 @@
 //! `oidc-provider` (npm), configured like FranceConnect v2 and started on
 //! loopback (`interop/oidc-provider.mjs`).
 
-use crate::support::{form_value, Browser, TestApp};
+use crate::support::{Browser, TestApp, form_value};
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::Path;
@@ -74,8 +74,10 @@ async fn login_and_logout_work_with_an_independent_provider_configured_like_fran
     let space = browser.follow(start).await;
     if space.url().path() != "/mon-espace" {
         let mut conn = app.services.db.read().await.unwrap();
-        let detail: Vec<(Option<String>,)> =
-            sqlx::query_as("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1").fetch_all(&mut *conn).await.unwrap();
+        let detail: Vec<(Option<String>,)> = sqlx::query_as("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
         panic!("the login was refused: {detail:?}");
     }
     let html = space.text().await.unwrap();

@@ -5,7 +5,7 @@
 //! document's URL rides on the session cookie (SameSite=Lax) and would
 //! otherwise start the victim's time limits.
 
-use crate::support::{local_links, marie_with_her_cases, Browser, TestApp};
+use crate::support::{Browser, TestApp, local_links, marie_with_her_cases};
 use serde_json::Value;
 
 /// The guide's case page and the first document on it, as Marie's list
@@ -22,7 +22,8 @@ async fn guide_case_and_a_document(app: &TestApp, browser: &Browser) -> (String,
 
 async fn maries_consent(app: &TestApp) -> Value {
     let key = app.key_for("tj-saint-denis-reunion").await;
-    let party: Value = app.get_with(&key, "/api/v1/cases/2018-01234/parties/marie-delestable").await.json().await.unwrap();
+    let party: Value =
+        app.get_with(&key, "/api/v1/cases/2018-01234/parties/marie-delestable").await.json().await.unwrap();
     party["consent"].clone()
 }
 
@@ -39,7 +40,8 @@ async fn a_document_opened_from_another_site_is_served_but_makes_no_receipt() {
     let bare = marie.client.get(app.url(&document)).send().await.unwrap();
     assert_eq!(bare.status(), 200);
     assert_eq!(app.count("document_receipts").await, 0, "nothing says where it comes from: no receipt");
-    let elsewhere = marie.client.get(app.url(&document)).header("referer", "https://co-partie.example/").send().await.unwrap();
+    let elsewhere =
+        marie.client.get(app.url(&document)).header("referer", "https://co-partie.example/").send().await.unwrap();
     assert_eq!(elsewhere.status(), 200);
     assert_eq!(app.count("document_receipts").await, 0, "an old browser coming from another site: no receipt");
 
@@ -66,7 +68,10 @@ async fn a_case_page_opened_from_another_site_records_no_consent_until_the_perso
     assert_eq!(maries_consent(&app).await, Value::Null, "no consent from another site's navigation");
     let (viewed,): (i64,) = {
         let mut conn = app.services.db.read().await.unwrap();
-        sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE first_viewed_at IS NOT NULL").fetch_one(&mut *conn).await.unwrap()
+        sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE first_viewed_at IS NOT NULL")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
     };
     assert_eq!(viewed, 0, "nor a first consultation");
 
@@ -98,7 +103,18 @@ async fn a_document_reached_through_the_login_makes_the_receipt() {
 
     // The mark holds for that page only: another document reached from
     // another site the same minute makes no receipt.
-    let page = later.get_from(&local_links(&later.get("/mon-espace").await.text().await.unwrap()).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap(), "cross-site").await.text().await.unwrap();
+    let page = later
+        .get_from(
+            &local_links(&later.get("/mon-espace").await.text().await.unwrap())
+                .into_iter()
+                .find(|l| l.starts_with("/dossiers/"))
+                .unwrap(),
+            "cross-site",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
     let other = local_links(&page).into_iter().filter(|l| l.contains("/documents/")).find(|l| *l != document).unwrap();
     assert_eq!(later.get_from(&other, "cross-site").await.status(), 200);
     assert_eq!(app.count("document_receipts").await, 1);

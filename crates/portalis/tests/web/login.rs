@@ -1,4 +1,4 @@
-use crate::support::{form_value, Browser, TestApp, MARIE_NIR, NICOLAS_NIR};
+use crate::support::{Browser, MARIE_NIR, NICOLAS_NIR, TestApp, form_value};
 
 #[tokio::test]
 async fn marie_logs_in_with_franceconnect_and_lands_in_her_space() {
@@ -117,9 +117,7 @@ async fn a_refusal_at_franceconnect_ends_on_a_french_page() {
     let to_fc = browser.post("/connexion/franceconnect", &[("csrf", &token)]).await;
     let authorize = to_fc.headers()["location"].to_str().unwrap().to_owned();
     let state = url::Url::parse(&authorize).unwrap().query_pairs().find(|(k, _)| k == "state").unwrap().1.to_string();
-    let r = browser
-        .get(&format!("/connexion/retour?error=access_denied&error_description=refus&state={state}"))
-        .await;
+    let r = browser.get(&format!("/connexion/retour?error=access_denied&error_description=refus&state={state}")).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("Vous avez annulé la connexion avec FranceConnect."));
 }
@@ -134,7 +132,8 @@ async fn after_login_the_user_returns_only_to_a_local_page() {
     let r = browser.post("/connexion/franceconnect", &[("csrf", &token), ("retour", "//evil.example")]).await;
     assert_eq!(r.status(), 303);
     let mut conn = app.services.db.read().await.unwrap();
-    let (return_to,): (String,) = sqlx::query_as("SELECT return_to FROM login_attempts").fetch_one(&mut *conn).await.unwrap();
+    let (return_to,): (String,) =
+        sqlx::query_as("SELECT return_to FROM login_attempts").fetch_one(&mut *conn).await.unwrap();
     assert_eq!(return_to, "/mon-espace");
 }
 
@@ -147,8 +146,20 @@ async fn the_simulator_remembers_the_provider_and_can_skip_the_confirmation() {
     let interaction = choose.url().clone();
     let base = format!("http://{}:{}", interaction.host_str().unwrap(), interaction.port().unwrap());
     let path = interaction.path().to_owned();
-    browser.client.post(format!("{base}{path}/fournisseur")).form(&[("fournisseur", "ameli"), ("souvenir", "1")]).send().await.unwrap();
-    browser.client.post(format!("{base}{path}/connexion")).form(&[("nir", MARIE_NIR), ("code", "123456")]).send().await.unwrap();
+    browser
+        .client
+        .post(format!("{base}{path}/fournisseur"))
+        .form(&[("fournisseur", "ameli"), ("souvenir", "1")])
+        .send()
+        .await
+        .unwrap();
+    browser
+        .client
+        .post(format!("{base}{path}/connexion"))
+        .form(&[("nir", MARIE_NIR), ("code", "123456")])
+        .send()
+        .await
+        .unwrap();
     let back = browser.client.post(format!("{base}{path}/confirmation")).form(&[("plus", "1")]).send().await.unwrap();
     assert_eq!(browser.follow(back).await.url().path(), "/mon-espace");
 

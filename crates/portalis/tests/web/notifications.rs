@@ -1,9 +1,9 @@
 //! What the portal tells litigants by itself, with the injected clock: the
 //! avis de mise à disposition, case updates, hearing reminders, consent.
 
-use crate::support::{form_value, marie_with_her_cases, pdf, Browser, TestApp};
+use crate::support::{Browser, TestApp, form_value, marie_with_her_cases, pdf};
 use chrono::Duration;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const GUIDE_HEARING: &str = "/api/v1/cases/2018-01234/events/mise-en-etat";
 
@@ -15,9 +15,13 @@ async fn publish(app: &TestApp, key: &str, reference: &str, addressees: Value, n
     let form = reqwest::multipart::Form::new()
         .text(
             "metadata",
-            json!({"title": "Avis au demandeur", "kind": "avis", "issued_on": "2026-11-26", "addressees": addressees}).to_string(),
+            json!({"title": "Avis au demandeur", "kind": "avis", "issued_on": "2026-11-26", "addressees": addressees})
+                .to_string(),
         )
-        .part("file", reqwest::multipart::Part::bytes(pdf(n)).file_name("avis.pdf").mime_str("application/pdf").unwrap());
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf(n)).file_name("avis.pdf").mime_str("application/pdf").unwrap(),
+        );
     app.client
         .put(app.url(&format!("/api/v1/cases/2018-01234/documents/{reference}")))
         .bearer_auth(key)
@@ -38,9 +42,18 @@ async fn an_avis_leaves_on_the_system_clock_for_the_api_and_for_an_import() {
     let marie = Browser::new(&app);
     marie.login_as(crate::support::MARIE_NIR).await;
     app.attach_all(&marie, "marie").await;
-    assert_eq!(app.put_document("/api/v1/cases/2018-01234/documents/convocation", &json!({
-        "title": "Convocation", "kind": "convocation", "issued_on": "2026-11-26", "addressees": ["marie"]
-    }), pdf(1)).await.status(), 201);
+    assert_eq!(
+        app.put_document(
+            "/api/v1/cases/2018-01234/documents/convocation",
+            &json!({
+                "title": "Convocation", "kind": "convocation", "issued_on": "2026-11-26", "addressees": ["marie"]
+            }),
+            pdf(1)
+        )
+        .await
+        .status(),
+        201
+    );
     assert_eq!(app.outbox_of_kind("avis").await.len(), 1, "the API's publication brings an avis");
 
     let court = {
@@ -50,7 +63,8 @@ async fn an_avis_leaves_on_the_system_clock_for_the_api_and_for_an_import() {
     let file = app.dir.join("decision.pdf");
     std::fs::write(&file, pdf(2)).unwrap();
     let line = json!({"type": "document", "case_ref": "2018-01234", "document_ref": "decision", "file": "decision.pdf",
-        "metadata": {"title": "Décision", "kind": "decision", "issued_on": "2026-11-27", "addressees": []}}).to_string();
+        "metadata": {"title": "Décision", "kind": "decision", "issued_on": "2026-11-27", "addressees": []}})
+    .to_string();
     let record = portalis::import::parse_line(&line, court.details.time_zone, &app.dir).unwrap();
     portalis::import::apply_all(&app.services, &court, &[record], "test").await.unwrap();
     assert_eq!(app.outbox_of_kind("avis").await.len(), 2, "the import's publication brings an avis");
@@ -82,7 +96,8 @@ async fn an_avis_goes_to_the_attached_addressee_once_with_the_courts_local_time(
 
     // The court sees when it was sent.
     portalis::app::outbox_worker(&app.services).unwrap().run_once().await.unwrap();
-    let receipts: Value = app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
+    let receipts: Value =
+        app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
     assert_eq!(receipts[0]["party_ref"], "marie-delestable");
     assert_eq!(receipts[0]["avis_sent_at"], "2026-11-26T08:01:00Z");
     assert_eq!(receipts[0]["first_consulted_at"], Value::Null);
@@ -105,7 +120,10 @@ async fn changes_within_five_minutes_make_one_e_mail() {
     let mails = app.outbox_of_kind("case_update").await;
     assert_eq!(mails.len(), 1);
     let body = &mails[0].2;
-    assert!(body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"), "{body}");
+    assert!(
+        body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"),
+        "{body}"
+    );
     assert!(body.contains("Audience fixée au jeudi 4 mars 2027 à 14:00"), "{body}");
     assert_eq!(mails[0].0, "marie.delestable@example.org", "only the attached party");
 }
@@ -127,7 +145,10 @@ async fn a_hearing_moved_in_a_batch_is_told_as_if_sent_alone() {
     let mails = app.outbox_of_kind("case_update").await;
     assert_eq!(mails.len(), 1, "one e-mail for the batch's two changes");
     let body = &mails[0].2;
-    assert!(body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"), "{body}");
+    assert!(
+        body.contains("Audience déplacée au jeudi 28 janvier 2027 à 09:30 (au lieu du jeudi 21 janvier 2027 à 14:00)"),
+        "{body}"
+    );
     assert!(body.contains("Audience fixée au jeudi 4 mars 2027 à 14:00"), "{body}");
 }
 
@@ -240,7 +261,8 @@ async fn the_first_consultation_is_recorded_as_consent_once() {
     assert_eq!(before["consent"], Value::Null);
     let list = marie.get("/mon-espace").await.text().await.unwrap();
     let start = list.find("fr-card__title\">Demande en réparation").unwrap();
-    let case_url = crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+    let case_url =
+        crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
     marie.get(&case_url).await;
     let after: Value = app.get_with(&key, party).await.json().await.unwrap();
     assert_eq!(after["consent"], json!({"source": "consultation", "at": "2026-11-26T08:00:00Z"}));
@@ -311,7 +333,8 @@ async fn housekeeping_forgets_delivered_messages_after_their_retention_but_keeps
     app.clock.advance(Duration::days(2));
     app.schedule().await;
     assert_eq!(app.count("outbox").await, avis, "only the avis are left");
-    let receipts: Value = app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
+    let receipts: Value =
+        app.get_with(&key, "/api/v1/cases/2018-01234/documents/avis-1/receipts").await.json().await.unwrap();
     assert_eq!(receipts[0]["avis_sent_at"], "2026-11-26T08:00:00Z", "the court still reads when it was sent");
 }
 
@@ -329,7 +352,8 @@ async fn a_new_file_needs_its_own_receipt() {
         marie.login_as(crate::support::MARIE_NIR).await;
         let list = marie.get("/mon-espace").await.text().await.unwrap();
         let start = list.find("fr-card__title\">Demande en réparation").unwrap();
-        let case = crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+        let case =
+            crate::support::local_links(&list[start..]).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
         let page = marie.get(&case).await.text().await.unwrap();
         // The newest document comes first in the case's past.
         let document = crate::support::local_links(&page).into_iter().find(|l| l.contains("/documents/")).unwrap();
@@ -359,11 +383,17 @@ async fn a_party_added_to_the_addressees_gets_his_avis() {
     assert_eq!(publish(&app, &key, "pour-nicolas", json!(["nicolas-larret"]), 1).await.status(), 201);
     assert_eq!(app.outbox_of_kind("avis").await.len(), 0, "Nicolas is not attached, Marie not addressed");
     app.clock.advance(Duration::hours(3));
-    assert_eq!(publish(&app, &key, "pour-nicolas", json!(["nicolas-larret", "marie-delestable"]), 1).await.status(), 200);
+    assert_eq!(
+        publish(&app, &key, "pour-nicolas", json!(["nicolas-larret", "marie-delestable"]), 1).await.status(),
+        200
+    );
     let avis = app.outbox_of_kind("avis").await;
     assert_eq!(avis.len(), 1);
     assert_eq!(avis[0].0, "marie.delestable@example.org");
     assert!(avis[0].2.contains("à 15:00"), "made available to her now, in the court's time: {}", avis[0].2);
-    assert_eq!(publish(&app, &key, "pour-nicolas", json!(["marie-delestable", "nicolas-larret"]), 1).await.status(), 200);
+    assert_eq!(
+        publish(&app, &key, "pour-nicolas", json!(["marie-delestable", "nicolas-larret"]), 1).await.status(),
+        200
+    );
     assert_eq!(app.outbox_of_kind("avis").await.len(), 1, "once");
 }

@@ -1,4 +1,4 @@
-use crate::support::{Browser, TestApp, MARIE_NIR};
+use crate::support::{Browser, MARIE_NIR, TestApp};
 
 const PUBLIC_PAGES: &[&str] = &[
     "/",
@@ -62,7 +62,9 @@ async fn the_login_page_has_the_official_franceconnect_button() {
     assert!(html.contains("S’identifier avec</span>"));
     assert!(html.contains("<span class=\"fr-connect__brand\">FranceConnect</span>"));
     assert!(html.contains("Qu’est-ce que FranceConnect ?"));
-    assert!(html.contains("target=\"_blank\" rel=\"noopener\" title=\"Qu’est-ce que FranceConnect ? - nouvelle fenêtre\""));
+    assert!(
+        html.contains("target=\"_blank\" rel=\"noopener\" title=\"Qu’est-ce que FranceConnect ? - nouvelle fenêtre\"")
+    );
 }
 
 #[tokio::test]
@@ -125,7 +127,9 @@ async fn the_directory_search_ignores_accents_case_and_hyphens() {
     };
     let saint_denis = search("recherche=saint+denis").await;
     assert!(saint_denis.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
-    assert!(saint_denis.contains("Cour d&#39;appel de Saint-Denis") || saint_denis.contains("Cour d'appel de Saint-Denis"));
+    assert!(
+        saint_denis.contains("Cour d&#39;appel de Saint-Denis") || saint_denis.contains("Cour d'appel de Saint-Denis")
+    );
     assert!(!saint_denis.contains("Tribunal judiciaire de Paris"));
     assert!(search("recherche=REUNION").await.contains("2 juridictions"));
     assert!(search("recherche=pointe+a+pitre").await.contains("Pointe-à-Pitre"));

@@ -1,7 +1,7 @@
 //! Every page route, from the router's own table: forms refuse a POST
 //! without their token, and reading routes change nothing.
 
-use crate::support::{local_links, marie_with_her_cases, Browser, TestApp};
+use crate::support::{Browser, TestApp, local_links, marie_with_her_cases};
 use portalis_web::Effect;
 
 /// What the database holds, in numbers: rows of every table that keeps
@@ -78,7 +78,10 @@ async fn no_reading_route_changes_state() {
     for path in ["/dossiers/{case}", "/dossiers/{case}/documents/{document}"] {
         marie.get(&concrete(path, &marie).await).await;
     }
-    let reads: Vec<_> = portalis_web::route_table().into_iter().filter(|(_, m, e)| m.contains(&"GET") && *e != Effect::Records).collect();
+    let reads: Vec<_> = portalis_web::route_table()
+        .into_iter()
+        .filter(|(_, m, e)| m.contains(&"GET") && *e != Effect::Records)
+        .collect();
     assert!(reads.len() >= 15, "{reads:?}");
     let before = state_of(&app).await;
     for (path, _, _) in &reads {

@@ -1,4 +1,4 @@
-use crate::support::{form_value, Browser, TestApp, MARIE_NIR};
+use crate::support::{Browser, MARIE_NIR, TestApp, form_value};
 use chrono::Duration;
 
 fn session_cookie(r: &reqwest::Response) -> Option<String> {
@@ -18,7 +18,9 @@ async fn no_signed_in_page_is_kept_by_the_browser() {
     let list = marie.get("/mon-espace").await;
     let html_links = crate::support::local_links(&list.text().await.unwrap());
     let case = html_links.iter().find(|l| l.starts_with("/dossiers/")).unwrap().clone();
-    for path in ["/mon-espace", case.as_str(), "/mon-espace/ajouter", "/mon-espace/preferences", "/aide", "/", "/page-inconnue"] {
+    for path in
+        ["/mon-espace", case.as_str(), "/mon-espace/ajouter", "/mon-espace/preferences", "/aide", "/", "/page-inconnue"]
+    {
         let r = marie.get(path).await;
         let cache = r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         assert!(cache.contains("no-store"), "{path}: {cache:?}");
@@ -26,11 +28,18 @@ async fn no_signed_in_page_is_kept_by_the_browser() {
     let anonymous = crate::support::Browser::new(&_app);
     let r = anonymous.get("/aide").await;
     let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
-    assert!(cache.contains("no-cache") && cache.contains("private"), "a public page is revalidated, never shared: {cache}");
+    assert!(
+        cache.contains("no-cache") && cache.contains("private"),
+        "a public page is revalidated, never shared: {cache}"
+    );
     let html = marie.get("/aide").await.text().await.unwrap();
     let start = html.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
     let css = marie.get(&html[start..start + html[start..].find('"').unwrap()]).await;
-    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable", "assets keep theirs, signed in too");
+    assert_eq!(
+        css.headers()["cache-control"],
+        "public, max-age=31536000, immutable",
+        "assets keep theirs, signed in too"
+    );
 }
 
 #[tokio::test]
@@ -175,7 +184,10 @@ async fn unsolicited_returns_from_the_provider_write_nothing() {
         assert_eq!(r.status(), 200);
         let r = browser.get_from(&format!("/connexion/retour?code=c{i}&state=s{i}"), "cross-site").await;
         assert_eq!(r.status(), 400);
-        assert!(r.text().await.unwrap().contains("Connexion interrompue"), "a French page says the login was cut short");
+        assert!(
+            r.text().await.unwrap().contains("Connexion interrompue"),
+            "a French page says the login was cut short"
+        );
         let forged_cookie = browser
             .client
             .get(app.url(&format!("/connexion/retour?code=c{i}&state=s{i}")))
@@ -197,13 +209,20 @@ async fn logout_and_login_send_every_cookie_they_set() {
     let browser = Browser::new(&app);
     let back = browser.through_franceconnect(MARIE_NIR).await;
     let callback = browser.get_from(back.headers()["location"].to_str().unwrap(), "same-site").await;
-    let set: Vec<String> = callback.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let set: Vec<String> =
+        callback.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert!(set.iter().any(|c| c.starts_with("portalis-session=")), "{set:?}");
-    assert!(set.iter().any(|c| c.starts_with("portalis-login=;") && c.contains("Max-Age=0")), "the login cookie is cleared: {set:?}");
+    assert!(
+        set.iter().any(|c| c.starts_with("portalis-login=;") && c.contains("Max-Age=0")),
+        "the login cookie is cleared: {set:?}"
+    );
     assert!(set.iter().any(|c| c.starts_with("portalis-arrival=")), "{set:?}");
     let space = browser.get("/mon-espace").await.text().await.unwrap();
     let out = browser.post("/deconnexion", &[("csrf", &crate::support::form_value(&space, "csrf").unwrap())]).await;
     let set: Vec<String> = out.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
-    assert!(set.iter().any(|c| c.starts_with("portalis-session=;") && c.contains("Max-Age=0")), "the session cookie is cleared: {set:?}");
+    assert!(
+        set.iter().any(|c| c.starts_with("portalis-session=;") && c.contains("Max-Age=0")),
+        "the session cookie is cleared: {set:?}"
+    );
     assert!(set.iter().any(|c| c.starts_with("portalis-logout=")), "{set:?}");
 }
