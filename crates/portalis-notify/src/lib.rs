@@ -36,7 +36,7 @@ pub async fn run_every<F, Fut, T, E>(
     mut pass: F,
 ) where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, E>>,
+    Fut: Future<Output = Result<T, E>>,
     E: std::fmt::Display,
 {
     let mut tick = tokio::time::interval(every);

@@ -86,9 +86,9 @@ impl Scheduler {
         // write lock is never held long.
         loop {
             let mut tx = self.db.begin().await?;
-            let forgotten = portalis_storage::outbox::forget_some_before(&mut tx, now - self.retention.outbox).await?;
+            let forgotten = outbox::forget_some_before(&mut tx, now - self.retention.outbox).await?;
             portalis_storage::commit(tx).await?;
-            if forgotten < portalis_storage::outbox::FORGET_BATCH as u64 {
+            if forgotten < outbox::FORGET_BATCH as u64 {
                 break;
             }
         }

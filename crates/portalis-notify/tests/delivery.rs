@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 
 fn clock() -> ManualClock {
     // Nanoseconds, as the system clock has them.
-    ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789))
+    ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap() + Duration::nanoseconds(123_456_789))
 }
 
 fn free_port() -> u16 {

@@ -206,7 +206,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     limits: &crate::server::Limits,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     crate::server::serve(listener, app, limits, shutdown).await
 }

@@ -48,7 +48,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     limits: &Limits,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);

@@ -41,7 +41,7 @@ fn at(browser: &Browser, base: &str) -> Browser {
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
+    Fut: Future<Output = bool>,
 {
     for _ in 0..250 {
         if check().await {

@@ -133,7 +133,10 @@ pub fn parts(dist: &Path, components: &[&str]) -> std::io::Result<Vec<PathBuf>> 
 /// The rules of the icons named (`download-line` for `fr-icon-download-line`),
 /// each with the directory its URLs are relative to, and the names that no
 /// family has.
-fn icon_rules(dist: &Path, icons: &[&str]) -> std::io::Result<(Vec<(PathBuf, String)>, Vec<String>)> {
+/// A rule of a sheet, with the directory its relative URLs start from.
+type RuleIn = (PathBuf, String);
+
+fn icon_rules(dist: &Path, icons: &[&str]) -> std::io::Result<(Vec<RuleIn>, Vec<String>)> {
     let mut found = Vec::new();
     let mut unknown: Vec<String> = icons.iter().map(|s| (*s).to_owned()).collect();
     let families = dist.join("utility/icons");

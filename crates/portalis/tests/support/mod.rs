@@ -300,7 +300,7 @@ pub fn invalid_fields(problem: &Value) -> Vec<String> {
 /// A browser as the HTTP tests drive it: it keeps cookies, and follows
 /// redirects only when told to, so that each step can be checked.
 pub struct Browser {
-    pub client: reqwest::Client,
+    pub client: Client,
     pub base: String,
 }
 
@@ -324,8 +324,7 @@ pub fn form_value(html: &str, field: &str) -> Option<String> {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
-        let client =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Self { client, base: app.address.clone() }
     }
 
@@ -575,7 +574,7 @@ impl TestApp {
 
     /// A scheduler pass, as the portal runs one every few seconds.
     pub async fn schedule(&self) -> portalis_notify::scheduler::Pass {
-        portalis::app::scheduler(&self.services).run_once().await.unwrap()
+        app::scheduler(&self.services).run_once().await.unwrap()
     }
 }
 

@@ -255,7 +255,7 @@ async fn thousands_of_guesses_attach_nothing_and_send_few_sms() {
     let (app, browser, number) = marie_signed_in().await;
     browser.attach_form("code", &number, "").await;
     let page = browser.get("/mon-espace/ajouter").await.text().await.unwrap();
-    let token = crate::support::form_value(&page, "csrf").unwrap();
+    let token = form_value(&page, "csrf").unwrap();
     let alphabet = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut limited = 0;
     for i in 0..1500u32 {

@@ -293,7 +293,7 @@ async fn housekeeping_forgets_what_is_kept_only_for_a_while() {
     browser.login_as(crate::support::MARIE_NIR).await;
     app.publish_the_guides_case().await;
     browser.attach_form("code", "PJTK5SY2ZZPJ", "").await; // a refusal: a rate event and an audit entry
-    let token = crate::support::form_value(&browser.get("/connexion?retour=/aide").await.text().await.unwrap(), "csrf");
+    let token = form_value(&browser.get("/connexion?retour=/aide").await.text().await.unwrap(), "csrf");
     assert!(token.is_none(), "signed in: no login form");
     assert!(app.count("rate_events").await > 0);
     assert!(app.count("sessions").await == 1);

@@ -25,7 +25,7 @@ async fn no_signed_in_page_is_kept_by_the_browser() {
         let cache = r.headers().get("cache-control").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
         assert!(cache.contains("no-store"), "{path}: {cache:?}");
     }
-    let anonymous = crate::support::Browser::new(&_app);
+    let anonymous = Browser::new(&_app);
     let r = anonymous.get("/aide").await;
     let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
     assert!(
@@ -218,7 +218,7 @@ async fn logout_and_login_send_every_cookie_they_set() {
     );
     assert!(set.iter().any(|c| c.starts_with("portalis-arrival=")), "{set:?}");
     let space = browser.get("/mon-espace").await.text().await.unwrap();
-    let out = browser.post("/deconnexion", &[("csrf", &crate::support::form_value(&space, "csrf").unwrap())]).await;
+    let out = browser.post("/deconnexion", &[("csrf", &form_value(&space, "csrf").unwrap())]).await;
     let set: Vec<String> = out.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     assert!(
         set.iter().any(|c| c.starts_with("portalis-session=;") && c.contains("Max-Age=0")),
