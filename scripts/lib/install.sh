@@ -40,6 +40,16 @@ install_node_packages() {
 
 install_test_tools() {
   install_build_tools
+  # The quality gates: rustfmt and clippy come with the toolchain (rustup
+  # adds them when missing), cargo-deny from crates.io (a few minutes, once).
+  if command -v rustup >/dev/null; then
+    rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+    rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+  fi
+  if ! cargo deny --version >/dev/null 2>&1; then
+    log "installing cargo-deny"
+    cargo install --locked cargo-deny
+  fi
   install_node_packages --dev
   # Headless Chromium for the browser tests (test tools cannot download one).
   command -v chromium >/dev/null || apt_install chromium
