@@ -199,7 +199,9 @@ pub mod sign {
         }
     }
 
-    /// An HMAC-signed or unsigned token, to prove they are refused.
+    /// An HMAC-signed or unsigned token, to prove they are refused (test
+    /// builds only: no such forger in the portal's binary).
+    #[cfg(any(test, feature = "testing"))]
     pub fn with_algorithm(alg: &str, claims: &Value, hmac_key: &[u8]) -> String {
         let header = json!({"alg": alg, "typ": "JWT"});
         let signing_input =
