@@ -2,7 +2,7 @@
 //! that mounts the pages, the court API and the operations endpoints under
 //! the common layers, and the server loop with graceful shutdown.
 
-use crate::config::{Branding, Config, Delivery, Mode};
+use crate::config::{Config, Delivery, Mode};
 use crate::middleware::{
     ClientRequestId, MakeHexId, REQUEST_ID, content_security_policy, security_headers, set_aside_client_request_id,
 };
@@ -141,10 +141,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         documents: services.documents.clone(),
         settings: Arc::new(portalis_web::WebSettings {
             demo: config.mode == Mode::Demo,
-            branding: match config.branding {
-                Branding::Etat => portalis_web::Branding::Etat,
-                Branding::Neutre => portalis_web::Branding::Neutre,
-            },
+            branding: config.branding,
             secure_cookies: config.public_url.scheme() == "https",
             origin: config.public_url.origin().ascii_serialization(),
             secret_key: config.secret_key.expose().as_bytes().to_vec(),

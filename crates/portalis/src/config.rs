@@ -101,11 +101,8 @@ pub enum Delivery {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Branding {
-    Etat,
-    Neutre,
-}
+/// `PORTALIS_BRANDING`: the pages' own type, read here.
+pub use portalis_web::Branding;
 
 /// The portal's registration at FranceConnect (or at the simulator).
 #[derive(Debug, Clone)]
