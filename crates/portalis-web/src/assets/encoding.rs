@@ -76,11 +76,6 @@ pub fn choose(headers: &HeaderMap, has_brotli: bool, has_gzip: bool) -> Coding {
     }
 }
 
-/// The coding to send for a file that has both forms.
-pub fn preferred(headers: &HeaderMap) -> Coding {
-    choose(headers, true, true)
-}
-
 /// `bytes` compressed with brotli at its best quality (files are
 /// compressed once, at start).
 pub fn brotli(bytes: &[u8]) -> Vec<u8> {
@@ -107,6 +102,11 @@ pub fn gzip_with(bytes: &[u8], level: u32) -> Vec<u8> {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    /// The coding chosen for a file that has both forms.
+    fn preferred(headers: &HeaderMap) -> Coding {
+        choose(headers, true, true)
+    }
 
     fn with(lines: &[&'static str]) -> HeaderMap {
         let mut h = HeaderMap::new();

@@ -314,6 +314,14 @@ fn navigation(request: reqwest::RequestBuilder, site: &str) -> reqwest::RequestB
         .header("sec-fetch-user", "?1")
 }
 
+/// The `href` of the first `<link rel="REL" …>` of a page (the stylesheet's
+/// hashed address, the preloaded font, the favicons).
+pub fn link(html: &str, rel: &str) -> String {
+    let marker = format!("<link rel=\"{rel}\" href=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {rel} link")) + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
 /// The value of the first `name="<field>" value="…"` in a page.
 pub fn form_value(html: &str, field: &str) -> Option<String> {
     let marker = format!("name=\"{field}\" value=\"");

@@ -3,20 +3,13 @@
 //! cached for good; pages compressed on the fly; what search engines may
 //! index.
 
-use crate::support::{Browser, TestApp, marie_with_her_cases};
+use crate::support::{Browser, TestApp, link, marie_with_her_cases};
 use portalis_web::assets::{Assets, TEMPLATE_CLASSES, css, find_dsfr, template_icons};
 use std::io::Read;
 
 fn assets() -> std::sync::Arc<Assets> {
     let dist = find_dsfr(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).expect("npm ci installs @gouvfr/dsfr");
     Assets::load(Some(&dist))
-}
-
-/// The `href` of the first `<link rel="REL" …>` of a page.
-fn link(html: &str, rel: &str) -> String {
-    let marker = format!("<link rel=\"{rel}\" href=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {rel} link")) + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_owned()
 }
 
 fn unbrotli(bytes: &[u8]) -> Vec<u8> {

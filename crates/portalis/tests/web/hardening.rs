@@ -23,8 +23,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
     let doc = crate::support::local_links(&page).into_iter().find(|l| l.contains("/documents/")).unwrap();
     let key = app.key_for("tj-saint-denis-reunion").await;
     let home = marie.get("/").await.text().await.unwrap();
-    let start = home.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
-    let stylesheet = home[start..start + home[start..].find('"').unwrap()].to_owned();
+    let stylesheet = crate::support::link(&home, "stylesheet");
     assert!(stylesheet.starts_with("/static/"));
     let responses = vec![
         ("page", marie.get("/").await),

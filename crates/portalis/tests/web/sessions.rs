@@ -33,8 +33,7 @@ async fn no_signed_in_page_is_kept_by_the_browser() {
         "a public page is revalidated, never shared: {cache}"
     );
     let html = marie.get("/aide").await.text().await.unwrap();
-    let start = html.find("<link rel=\"stylesheet\" href=\"").unwrap() + 29;
-    let css = marie.get(&html[start..start + html[start..].find('"').unwrap()]).await;
+    let css = marie.get(&crate::support::link(&html, "stylesheet")).await;
     assert_eq!(
         css.headers()["cache-control"],
         "public, max-age=31536000, immutable",
