@@ -98,7 +98,22 @@ pub(crate) async fn run(db: &Db) -> Result<usize, StorageError> {
     result
 }
 
+/// Whether every migration is recorded, read without taking any lock: a
+/// command started beside a running portal (`portalis import`) on an
+/// up-to-date database then never queues behind its writes. `false` when
+/// the table is missing or a migration is not recorded.
+async fn up_to_date(conn: &mut sqlx::AnyConnection) -> bool {
+    let Ok(rows) = sqlx::query_as::<_, (i64,)>("SELECT version FROM portalis_migrations").fetch_all(&mut *conn).await
+    else {
+        return false;
+    };
+    MIGRATIONS.iter().all(|m| rows.iter().any(|(v,)| *v == m.version))
+}
+
 async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize, StorageError> {
+    if up_to_date(conn).await {
+        return Ok(0);
+    }
     sqlx::raw_sql(
         "CREATE TABLE IF NOT EXISTS portalis_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",

@@ -55,3 +55,21 @@ async fn processes_that_start_together_on_a_new_file_migrate_it_once() {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
 }
+
+#[tokio::test]
+async fn a_command_started_beside_a_busy_portal_does_not_wait_for_its_writes_to_migrate() {
+    let t = TestDatabase::new().await;
+    if t.backend() != Backend::Sqlite {
+        return;
+    }
+    // The running portal is in the middle of a change.
+    let mut portal = sqlx::sqlite::SqliteConnection::connect(&t.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut portal).await.unwrap();
+    // `portalis import` starts: the database is up to date, nothing to lock.
+    let command = portalis_storage::Db::connect(&t.url, 1).await.unwrap();
+    let started = std::time::Instant::now();
+    let applied = command.migrate().await.expect("an up-to-date database is checked without the write lock");
+    assert_eq!(applied, 0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "it did not queue behind the portal's change");
+    sqlx::query("ROLLBACK").execute(&mut portal).await.unwrap();
+}
