@@ -1,6 +1,5 @@
 //! Attachments: a party's identification number attached to an account.
 
-use crate::changes::{self, Tag};
 use crate::error::StorageError;
 use crate::read::Reads;
 use crate::time::{instant, parse_instant};
@@ -28,7 +27,7 @@ pub async fn create(tx: &mut Tx, user_id: i64, party_id: i64, now: DateTime<Utc>
         .bind(instant(now))
         .execute(&mut **tx)
         .await?;
-    changes::record(tx, Tag::User(user_id)).await
+    Ok(())
 }
 
 /// Why an attachment ended.
@@ -84,9 +83,6 @@ pub async fn end_for_party(
         .fetch_all(&mut **tx)
         .await?;
     crate::attach_codes::void_for_party(tx, party_id, &now).await?;
-    for (user_id,) in &users {
-        changes::record(tx, Tag::User(*user_id)).await?;
-    }
     Ok(users.into_iter().map(|(u,)| u).collect())
 }
 
@@ -148,5 +144,5 @@ pub async fn mark_first_viewed(
     .bind(case_id)
     .execute(&mut **tx)
     .await?;
-    changes::record(tx, Tag::User(user_id)).await
+    Ok(())
 }

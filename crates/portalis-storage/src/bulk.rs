@@ -185,17 +185,27 @@ pub async fn load_connection(db: &Db) -> Result<PoolConnection<Any>, StorageErro
 /// A transaction on the load connection.
 pub type LoadTx<'c> = sqlx::Transaction<'c, Any>;
 
-/// Starts a transaction on the load connection.
+/// Starts a transaction on the load connection, in which the change
+/// triggers record nothing (a row of the feed per row loaded would double
+/// the load's writes): the loader tells of everything once at the end
+/// (`changes::everything_changed`). The pause is written in the
+/// transaction itself, so no other writer ever sees it: on SQLite none
+/// runs meanwhile, on PostgreSQL none reads an uncommitted row.
 ///
 /// # Errors
 /// Database errors.
 pub async fn begin(conn: &mut PoolConnection<Any>) -> Result<LoadTx<'_>, StorageError> {
-    Ok(sqlx::Connection::begin(&mut **conn).await?)
+    let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+    sqlx::query("UPDATE change_feed SET paused = 1").execute(&mut *tx).await?;
+    Ok(tx)
 }
 
+/// Ends the pause and commits.
+///
 /// # Errors
 /// Database errors.
-pub async fn commit(tx: LoadTx<'_>) -> Result<(), StorageError> {
+pub async fn commit(mut tx: LoadTx<'_>) -> Result<(), StorageError> {
+    sqlx::query("UPDATE change_feed SET paused = 0").execute(&mut *tx).await?;
     Ok(tx.commit().await?)
 }
 

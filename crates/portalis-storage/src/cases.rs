@@ -1,6 +1,5 @@
 //! Cases, as their court publishes them.
 
-use crate::changes::{self, Tag};
 use crate::courts::{self, Court};
 use crate::error::{StorageError, corrupt};
 use crate::read::{self, Cells, Param, Reads};
@@ -161,7 +160,6 @@ pub async fn put(
             .await?;
             let id: i64 = row.int("id")?;
             let case = by_id(conn, id).await?.ok_or_else(|| corrupt("updated case vanished"))?;
-            changes::record(tx, Tag::Case(id)).await?;
             Ok((case, Outcome::Updated))
         }
         None => {

@@ -2,6 +2,13 @@
 //! true: a write that changes what a page reads records a [`Tag`] in its
 //! transaction, and every process forgets what it read from that thing.
 //!
+//! The tags are recorded by the database itself: a trigger on each table
+//! the cached reads use (migration `0012_change_triggers`) turns every
+//! inserted, updated or deleted row into the tag of the thing it belongs
+//! to, whatever code wrote it — an API call, an import, the console, an
+//! operator's SQL. `tests/changes.rs` checks that every table is either
+//! watched or declared unread by cached pages.
+//!
 //! - SQLite: the tag is a row of `changes`, numbered in commit order (one
 //!   writer at a time). Before using the cache, a process asks SQLite
 //!   whether anything was committed since it last looked (`PRAGMA
@@ -62,38 +69,34 @@ const CHANNEL: &str = "portalis_changes";
 /// looked for longer than it takes to write them forgets everything.
 const KEPT: i64 = 100_000;
 
-/// Records, in the transaction, that `tag` changed (once per transaction).
+/// Tells every process that anything may have changed (after a bulk load,
+/// whose rows the triggers left unrecorded: `bulk.rs` pauses them).
 ///
 /// # Errors
 /// Database errors.
-pub(crate) async fn record(tx: &mut Tx, tag: Tag) -> Result<(), StorageError> {
-    if tx.changed.contains(&tag) {
-        return Ok(());
-    }
+pub async fn everything_changed(tx: &mut Tx) -> Result<(), StorageError> {
+    let tag = Tag::Everything.text();
     match tx.backend {
         Backend::Sqlite => {
-            sqlx::query("INSERT INTO changes (tag) VALUES ($1)").bind(tag.text()).execute(&mut **tx).await?;
+            sqlx::query("INSERT INTO changes (tag) VALUES ($1)").bind(tag).execute(&mut **tx).await?;
         }
         Backend::Postgres => {
             // `pg_notify` returns `void`, which the portable layer cannot read.
             sqlx::query("SELECT count(*) FROM (SELECT pg_notify($1, $2)) AS sent")
                 .bind(CHANNEL)
-                .bind(tag.text())
+                .bind(tag)
                 .fetch_one(&mut **tx)
                 .await?;
         }
     }
-    tx.changed.push(tag);
+    tx.everything = true;
     Ok(())
 }
 
-/// Tells every process that anything may have changed (after a bulk load
-/// that recorded nothing row by row).
-///
-/// # Errors
-/// Database errors.
-pub async fn everything_changed(tx: &mut Tx) -> Result<(), StorageError> {
-    record(tx, Tag::Everything).await
+/// The tags PostgreSQL's trigger kept in the transaction's
+/// `portalis.changed` setting (space-separated).
+pub(crate) fn kept_tags(kept: &str) -> Vec<Tag> {
+    kept.split_whitespace().map(Tag::parse).collect()
 }
 
 /// Deletes the oldest rows of `changes` (SQLite; nothing to do on
@@ -139,9 +142,11 @@ impl SqliteFeed {
         Ok(Self { conn, data_version, last_seq, looked_at: std::time::Instant::now() })
     }
 
-    /// Applies to `cache` what was committed since the last look.
-    fn catch_up(&mut self, cache: &PageCache) -> Result<(), StorageError> {
-        if self.looked_at.elapsed() < LOOK_EVERY {
+    /// Applies to `cache` what was committed since the last look; `now`
+    /// looks even if it looked less than [`LOOK_EVERY`] ago (after this
+    /// process's own commit).
+    fn catch_up(&mut self, cache: &PageCache, now: bool) -> Result<(), StorageError> {
+        if !now && self.looked_at.elapsed() < LOOK_EVERY {
             return Ok(());
         }
         self.looked_at = std::time::Instant::now();
@@ -189,9 +194,19 @@ impl Feed {
     /// listener does it as notices come). On an error the cache is cleared
     /// and the caller reads the database.
     pub(crate) fn catch_up(&self, cache: &PageCache) {
+        self.look(cache, false);
+    }
+
+    /// Brings `cache` up to date at once, after this process committed
+    /// (SQLite).
+    pub(crate) fn catch_up_now(&self, cache: &PageCache) {
+        self.look(cache, true);
+    }
+
+    fn look(&self, cache: &PageCache, now: bool) {
         if let Feed::Sqlite(feed) = self {
             let mut feed = feed.lock().expect("change feed");
-            if let Err(e) = feed.catch_up(cache) {
+            if let Err(e) = feed.catch_up(cache, now) {
                 tracing::warn!(error = %e, "cannot read the change feed: the page cache is cleared");
                 cache.clear();
             }
@@ -333,5 +348,11 @@ mod tests {
         }
         assert_eq!(Tag::parse("z:1"), Tag::Everything);
         assert_eq!(Tag::parse("c:x"), Tag::Everything);
+    }
+
+    #[test]
+    fn the_tags_a_postgresql_transaction_kept_are_read_back() {
+        assert_eq!(super::kept_tags(""), vec![]);
+        assert_eq!(super::kept_tags(" c:1  u:2 "), vec![Tag::Case(1), Tag::User(2)]);
     }
 }

@@ -1,6 +1,5 @@
 //! Courts: the directory, and the owner of cases and API keys.
 
-use crate::changes::{self, Tag};
 use crate::error::{StorageError, corrupt};
 use crate::read::{self, Cells, Reads};
 use crate::time::instant;
@@ -116,6 +115,5 @@ pub async fn put(tx: &mut Tx, input: &CourtInput, now: DateTime<Utc>) -> Result<
     .fetch_one(&mut *conn)
     .await?;
     let court = from_row(&row)?;
-    changes::record(tx, Tag::Court(court.id)).await?;
     Ok((court, outcome))
 }

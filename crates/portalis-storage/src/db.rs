@@ -18,14 +18,17 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A connection, inside a transaction or not.
 pub type Conn = AnyConnection;
-/// A transaction for a change; dereferences to [`Conn`]. It carries the
-/// things it changed (`changes::record`), which this process's page cache
-/// forgets when it commits.
+/// A transaction for a change; dereferences to [`Conn`]. What it changes
+/// in the tables pages read is recorded by the database's triggers
+/// (`changes.rs`); when it commits, this process's page cache forgets it at
+/// once.
 pub struct Tx {
     inner: sqlx::Transaction<'static, Any>,
     pub(crate) backend: Backend,
-    pub(crate) changed: Vec<Tag>,
+    /// Whether `changes::everything_changed` was called.
+    pub(crate) everything: bool,
     cache: Arc<PageCache>,
+    feed: Arc<OnceLock<Feed>>,
 }
 
 impl Deref for Tx {
@@ -60,14 +63,35 @@ impl Tx {
         Ok(())
     }
 
-    /// Commits, then forgets what the transaction changed.
+    /// Commits, then forgets what the transaction changed: on SQLite by
+    /// reading the change feed at once (the triggers wrote to it); on
+    /// PostgreSQL by the tags the triggers kept in the transaction, read
+    /// before committing (the listener hears them too, but later).
     ///
     /// # Errors
     /// Database errors (nothing was changed then).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let Tx { inner, changed, cache, .. } = self;
-        inner.commit().await?;
-        cache.forget(&changed);
+        let Tx { mut inner, backend, everything, cache, feed } = self;
+        let Some(feed) = feed.get() else {
+            // The cache is off: nothing to forget.
+            return inner.commit().await;
+        };
+        match backend {
+            Backend::Sqlite => {
+                inner.commit().await?;
+                feed.catch_up_now(&cache);
+            }
+            Backend::Postgres => {
+                let (kept,): (Option<String>,) =
+                    sqlx::query_as("SELECT current_setting('portalis.changed', true)").fetch_one(&mut *inner).await?;
+                inner.commit().await?;
+                let mut tags = crate::changes::kept_tags(kept.as_deref().unwrap_or(""));
+                if everything {
+                    tags.push(Tag::Everything);
+                }
+                cache.forget(&tags);
+            }
+        }
         Ok(())
     }
 
@@ -236,7 +260,7 @@ impl Db {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
-        Ok(Tx { inner, backend: self.backend, changed: Vec::new(), cache: self.cache.clone() })
+        Ok(Tx { inner, backend: self.backend, everything: false, cache: self.cache.clone(), feed: self.feed.clone() })
     }
 
     /// Applies the migrations that have not been applied yet.

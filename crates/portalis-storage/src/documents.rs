@@ -1,6 +1,5 @@
 //! Documents made available on a case, and to whom.
 
-use crate::changes::{self, Tag};
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Param, Reads};
 use crate::time::{date, instant, parse_date, parse_instant};
@@ -149,9 +148,6 @@ pub async fn put(
     now: DateTime<Utc>,
 ) -> Result<Put, StorageError> {
     let existing = find(&mut **tx, case_id, document_ref).await?;
-    if !matches!(&existing, Some(d) if d.details == *input && d.withdrawn_at.is_none()) {
-        changes::record(tx, Tag::Case(case_id)).await?;
-    }
     let conn: &mut Conn = tx;
     let now_s = instant(now);
     let all_parties: i64 = if input.addressee_ids.is_empty() { 1 } else { 0 };
@@ -226,14 +222,10 @@ pub async fn put(
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, document_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    let case_id: Option<(i64,)> =
-        sqlx::query_as("UPDATE documents SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-            .bind(&now)
-            .bind(document_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((case_id,)) = case_id {
-        changes::record(tx, Tag::Case(case_id)).await?;
-    }
+    sqlx::query("UPDATE documents SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(document_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

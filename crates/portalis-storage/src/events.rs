@@ -1,6 +1,5 @@
 //! Events of a case ("Vie du dossier"), in the court's local time.
 
-use crate::changes::{self, Tag};
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Param, Reads};
 use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
@@ -151,14 +150,12 @@ pub async fn put(
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(row) = inserted {
-        changes::record(tx, Tag::Case(case_id)).await?;
         return Ok(Written { event: from_row(&row)?, outcome: Outcome::Created, replaced: None });
     }
     let e = find(tx, case_id, event_ref).await?.ok_or_else(|| corrupt("an event in conflict vanished"))?;
     if e.details == *input && e.withdrawn_at.is_none() {
         return Ok(Written { event: e.clone(), outcome: Outcome::Unchanged, replaced: Some(e) });
     }
-    changes::record(tx, Tag::Case(case_id)).await?;
     let outcome = if e.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
     let row = bind_details(sqlx::query(
         "UPDATE events SET kind = $1, starts_on = $2, starts_time = $3, starts_at_utc = $4, label = $5, room = $6,
@@ -177,14 +174,10 @@ pub async fn put(
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, event_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let now = instant(now);
-    let case_id: Option<(i64,)> =
-        sqlx::query_as("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-            .bind(&now)
-            .bind(event_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((case_id,)) = case_id {
-        changes::record(tx, Tag::Case(case_id)).await?;
-    }
+    sqlx::query("UPDATE events SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(event_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -82,6 +82,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_api_key_prefix.sql"),
         postgres: include_str!("../migrations/postgres/0011_api_key_prefix.sql"),
     },
+    Migration {
+        version: 12,
+        name: "change_triggers",
+        sqlite: include_str!("../migrations/sqlite/0012_change_triggers.sql"),
+        postgres: include_str!("../migrations/postgres/0012_change_triggers.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -248,7 +248,9 @@ pub struct HearingToRemind {
 }
 
 /// Hearings to come before `until`, not cancelled, with their attached
-/// parties who have a mobile and want reminders.
+/// parties who have a mobile and want reminders: among the events
+/// `portalis_core::event::Standing` calls upcoming (planned), those after
+/// `from` (an instant: the window of the reminders).
 ///
 /// # Errors
 /// Database errors.

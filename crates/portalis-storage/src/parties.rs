@@ -1,6 +1,5 @@
 //! Parties of a case, each with its numéro d'identification.
 
-use crate::changes::{self, Tag};
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Param, Reads};
 use crate::time::{instant, parse_instant};
@@ -178,9 +177,6 @@ pub async fn put(
     now: DateTime<Utc>,
 ) -> Result<(Party, Outcome), StorageError> {
     let existing = find(tx, case_id, party_ref).await?;
-    if !matches!(&existing, Some(p) if p.details == *input && p.withdrawn_at.is_none()) {
-        changes::record(tx, Tag::Case(case_id)).await?;
-    }
     let conn: &mut Conn = tx;
     let now_s = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
@@ -238,15 +234,12 @@ pub async fn reissue_number(
     let number = fresh_number(tx, random).await?;
     let now_t = now;
     let now = instant(now);
-    let case_id: (i64,) = sqlx::query_as(
-        "UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3 RETURNING case_id",
-    )
-    .bind(number.as_str())
-    .bind(&now)
-    .bind(party_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    changes::record(tx, Tag::Case(case_id.0)).await?;
+    sqlx::query("UPDATE parties SET identification_number = $1, number_issued_at = $2, updated_at = $2 WHERE id = $3")
+        .bind(number.as_str())
+        .bind(&now)
+        .bind(party_id)
+        .execute(&mut **tx)
+        .await?;
     // Whoever had the old number loses the case with it.
     crate::attachments::end_for_party(tx, party_id, crate::attachments::EndReason::NumberReissued, now_t).await?;
     by_id(tx, party_id).await
@@ -259,14 +252,12 @@ pub async fn reissue_number(
 /// Database errors.
 pub async fn withdraw(tx: &mut Tx, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
     let at = instant(now);
-    let case_id: Option<(i64,)> =
-        sqlx::query_as("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2 RETURNING case_id")
-            .bind(&at)
-            .bind(party_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((case_id,)) = case_id {
-        changes::record(tx, Tag::Case(case_id)).await?;
+    let withdrawn = sqlx::query("UPDATE parties SET withdrawn_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(&at)
+        .bind(party_id)
+        .execute(&mut **tx)
+        .await?;
+    if withdrawn.rows_affected() > 0 {
         crate::attachments::end_for_party(tx, party_id, crate::attachments::EndReason::PartyWithdrawn, now).await?;
     }
     Ok(())

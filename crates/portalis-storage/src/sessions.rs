@@ -1,7 +1,6 @@
 //! Server-side sessions. The cookie carries a random token; the table keeps
 //! its SHA-256, so a copy of the database does not yield live sessions.
 
-use crate::changes::{self, Tag};
 use crate::error::StorageError;
 use crate::read::{self, Reads};
 use crate::time::{instant, parse_instant};
@@ -79,14 +78,14 @@ pub async fn touch(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(), Stora
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    changes::record(tx, Tag::Session(id)).await
+    Ok(())
 }
 
 /// # Errors
 /// Database errors.
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StorageError> {
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut **tx).await?;
-    changes::record(tx, Tag::Session(id)).await
+    Ok(())
 }
 
 /// Removes sessions past their absolute lifetime or idle since `idle_before`.
@@ -100,8 +99,5 @@ pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>, idle_before: DateTi
             .bind(instant(idle_before))
             .fetch_all(&mut **tx)
             .await?;
-    for (id,) in &deleted {
-        changes::record(tx, Tag::Session(*id)).await?;
-    }
     Ok(deleted.len() as u64)
 }

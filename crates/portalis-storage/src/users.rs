@@ -2,7 +2,6 @@
 //! refreshed at each login.
 
 use crate::Tx;
-use crate::changes::{self, Tag};
 use crate::error::StorageError;
 use crate::read::Cells;
 use crate::time::instant;
@@ -99,6 +98,5 @@ pub async fn upsert(
     .fetch_one(&mut **tx)
     .await?;
     let user = from_row(&row)?;
-    changes::record(tx, Tag::User(user.id)).await?;
     Ok(user)
 }

@@ -7,6 +7,9 @@ mod support;
 
 use portalis::app::{self, Services};
 use portalis_core::random::SeededRandom;
+use portalis_storage::Backend;
+use portalis_storage::changes::Tag;
+use portalis_storage::page_cache::Key;
 use std::sync::Arc;
 use std::time::Duration;
 use support::{Browser, TestApp, form_value, local_links, marie_with_her_cases};
@@ -118,4 +121,118 @@ async fn what_a_court_changes_shows_at_once_on_its_portal_and_soon_on_the_others
     assert_eq!(marie.get(&case).await.status(), 404, "A no longer shows the case");
     eventually("the case gone from B", || async { marie_on_b.get(&case).await.status() == 404 }).await;
     assert!(!text(&marie_on_b, "/mon-espace").await.contains(&case));
+}
+
+/// The tables the cached reads use, with the thing a row belongs to (as a
+/// change names it) and the column that says which: every write to them is
+/// recorded by the database's triggers (migration `0012_change_triggers`).
+const WATCHED: &[(&str, &str)] = &[
+    ("courts", "id"),
+    ("cases", "id"),
+    ("parties", "case_id"),
+    ("events", "case_id"),
+    ("documents", "case_id"),
+    ("users", "id"),
+    ("attachments", "user_id"),
+    ("sessions", "id"),
+];
+
+/// The tables no cached read uses: a table added to the schema must be put
+/// in one list or the other, with a trigger if it is read through the cache.
+const UNREAD: &[&str] = &[
+    "api_keys",
+    "audit_log",
+    "document_addressees",
+    "login_attempts",
+    "outbox",
+    "attach_codes",
+    "rate_events",
+    "document_receipts",
+    "document_notices",
+    "hearing_reminders",
+    "case_updates",
+    "changes",
+    "change_feed",
+    "ended_attachments",
+    "portalis_migrations",
+];
+
+fn tag_of(table: &str, owner: i64) -> Tag {
+    match table {
+        "courts" => Tag::Court(owner),
+        "cases" | "parties" | "events" | "documents" => Tag::Case(owner),
+        "users" | "attachments" => Tag::User(owner),
+        "sessions" => Tag::Session(owner),
+        other => panic!("no tag for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_table_is_either_watched_by_the_change_triggers_or_declared_unread_by_cached_pages() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let sql = match app.services.db.backend() {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+    };
+    let tables: Vec<(String,)> = sqlx::query_as(sql).fetch_all(app.services.db.reader()).await.unwrap();
+    for (table,) in &tables {
+        assert!(
+            WATCHED.iter().any(|(t, _)| t == table) || UNREAD.contains(&table.as_str()),
+            "table {table}: is it read by a cached page (WATCHED, with a trigger) or not (UNREAD)?"
+        );
+    }
+    let listed = WATCHED.iter().map(|(t, _)| *t).chain(UNREAD.iter().copied());
+    for table in listed.filter(|t| !(*t == "changes" && app.services.db.backend() == Backend::Postgres)) {
+        assert!(tables.iter().any(|(t,)| t == table), "{table} is listed but not in the schema");
+    }
+}
+
+#[tokio::test]
+async fn any_statement_writing_a_watched_table_is_forgotten_by_the_cache_whoever_runs_it() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let db = &app.services.db;
+    for (i, (table, column)) in WATCHED.iter().enumerate() {
+        let (id, owner): (i64, i64) = sqlx::query_as(&format!("SELECT id, {column} FROM {table} ORDER BY id LIMIT 1"))
+            .fetch_one(db.reader())
+            .await
+            .unwrap_or_else(|e| panic!("a row of {table}: {e}"));
+        let cache = db.page_cache();
+        let (watched, other) = (Key::Documents(1_000 + i as i64), Key::Documents(2_000 + i as i64));
+        cache.put(cache.ticket(), watched.clone(), Arc::new(1u8), vec![tag_of(table, owner)], 1);
+        cache.put(cache.ticket(), other.clone(), Arc::new(1u8), vec![Tag::Case(-1)], 1);
+
+        // A statement no storage function wrote, that changes nothing.
+        let mut tx = db.begin().await.unwrap();
+        let sql = format!("UPDATE {table} SET id = id WHERE id = $1");
+        sqlx::query(&sql).bind(id).execute(&mut *tx).await.unwrap();
+        portalis_storage::commit(tx).await.unwrap();
+
+        let cache = db.page_cache();
+        assert!(cache.get::<u8>(&watched).is_none(), "a write to {table} is forgotten at once");
+        assert!(cache.get::<u8>(&other).is_some(), "a write to {table} forgets nothing else");
+    }
+}
+
+#[tokio::test]
+async fn what_an_operator_changes_by_hand_in_the_database_shows_on_every_portal() {
+    let (app, marie) = marie_with_her_cases().await;
+    let marie_on_b = at(&marie, &second_portal(&app).await);
+    let case = local_links(&text(&marie, "/mon-espace").await)
+        .into_iter()
+        .find(|l| l.starts_with("/dossiers/"))
+        .expect("a case in Marie's space");
+    assert!(text(&marie, &case).await.contains("Tribunal judiciaire"));
+    assert!(text(&marie_on_b, &case).await.contains("Tribunal judiciaire"));
+
+    let mut tx = app.services.db.begin().await.unwrap();
+    sqlx::query("UPDATE courts SET name = 'Tribunal renommé à la main'").execute(&mut *tx).await.unwrap();
+    portalis_storage::commit(tx).await.unwrap();
+
+    assert!(text(&marie, &case).await.contains("Tribunal renommé à la main"), "at once where it was written");
+    eventually("the new name on the other portal", || async {
+        text(&marie_on_b, &case).await.contains("Tribunal renommé à la main")
+    })
+    .await;
 }
