@@ -5,7 +5,7 @@ use crate::auth::CourtKey;
 use crate::fields::{Fields, date, require_json, text};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
-use crate::reply::{audit, respond, rfc3339, segment};
+use crate::reply::{respond, rfc3339, segment};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -14,9 +14,9 @@ use portalis_core::case::CaseStatus;
 use portalis_core::nac::NacCode;
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
-use portalis_storage::Outcome;
 use portalis_storage::cases::{self, Case, CaseInput};
 use portalis_storage::courts::Court;
+use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -119,12 +119,9 @@ pub async fn put_case(
     let input = parse_case(&body)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    let before = cases::find(&mut tx, court.id, &case_ref).await?;
-    let (case, outcome) = cases::put(&mut tx, court.id, &case_ref, &input, now).await?;
-    crate::notifications::case_written(&mut tx, before.as_ref(), &case, now).await?;
-    if outcome != Outcome::Unchanged {
-        audit(&mut tx, &court, "case.put", &format!("case:{case_ref}"), request_id(&headers).as_deref(), now).await?;
-    }
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let (case, outcome) = publish::case(&mut tx, &state.context(now), origin, &court, &case_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &format!("/api/v1/cases/{}", segment(&case_ref)), CaseView::of(&court, &case)))
 }

@@ -11,7 +11,7 @@ use crate::cases::{find_case, find_case_in};
 use crate::fields::{Fields, date};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::refs::{ApiPath, parse_ref, reference, request_id};
-use crate::reply::{audit, respond, rfc3339, segment};
+use crate::reply::{respond, rfc3339, segment};
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -20,7 +20,8 @@ use bytes::Bytes;
 use portalis_core::document::{DocumentKind, FileRefusal, PDF_CONTENT_TYPE, check_pdf, parse_title};
 use portalis_documents::StoredFile;
 use portalis_storage::documents::{self, Document, DocumentInput};
-use portalis_storage::{Conn, Outcome, events, parties};
+use portalis_storage::{Conn, events, parties};
+use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -214,17 +215,9 @@ pub async fn put_document(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
-    let documents::Put { document: doc, outcome, published } =
-        documents::put(&mut tx, case.id, &document_ref, &input, now).await?;
-    if outcome != Outcome::Unchanged {
-        // A new publication tells every addressee; a change may add some.
-        let at = if published { doc.published_at } else { now };
-        crate::notifications::avis(&mut tx, &court, &case, &doc, &state.public_url, at).await?;
-    }
-    if outcome != Outcome::Unchanged {
-        let target = format!("case:{}/document:{document_ref}", case.case_ref);
-        audit(&mut tx, &court, "document.put", &target, request_id.as_deref(), now).await?;
-    }
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let documents::Put { document: doc, outcome, .. } =
+        publish::document(&mut tx, &state.context(now), origin, &court, &case, &document_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/documents/{}", segment(&case.case_ref), segment(&document_ref));
     Ok(respond(outcome, &location, DocumentView::of(&doc)))
@@ -316,9 +309,9 @@ pub async fn delete_document(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, doc) = find_document(&mut tx, &court, &case_ref, &document_ref).await?;
-    documents::withdraw(&mut tx, doc.id, now).await?;
-    let target = format!("case:{}/document:{}", case.case_ref, doc.document_ref);
-    audit(&mut tx, &court, "document.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    publish::withdraw_document(&mut tx, &state.context(now), origin, &court, &case, &doc).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

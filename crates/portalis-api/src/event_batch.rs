@@ -7,7 +7,7 @@
 
 use crate::ApiState;
 use crate::auth::CourtKey;
-use crate::events::{event_fields, write};
+use crate::events::event_fields;
 use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, FieldError, Problem};
 use crate::refs::{ApiBody, reference, request_id};
@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 use portalis_storage::Outcome;
 use portalis_storage::cases::{self, Case};
 use portalis_storage::events::EventInput;
+use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
@@ -104,6 +105,7 @@ pub async fn post_batch(
     require_json(&headers)?;
     let items = parse_batch(&body, court.details.time_zone)?;
     let now = state.clock.now();
+    let ctx = state.context(now);
     let request_id = request_id(&headers);
     let mut tx = state.db.begin().await?;
     let mut found: HashMap<&str, Option<Case>> = HashMap::new();
@@ -124,7 +126,8 @@ pub async fn post_batch(
     let mut view = BatchView { created: 0, updated: 0, unchanged: 0, events: Vec::with_capacity(items.len()) };
     for item in &items {
         let Some(case) = &found[item.case_ref.as_str()] else { continue };
-        let written = write(&mut tx, &court, case, &item.event_ref, &item.input, request_id.as_deref(), now).await?;
+        let origin = Origin::Api { request_id: request_id.as_deref() };
+        let written = publish::event(&mut tx, &ctx, origin, &court, case, &item.event_ref, &item.input).await?;
         let outcome = match written.outcome {
             Outcome::Created => {
                 view.created += 1;

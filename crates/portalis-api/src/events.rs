@@ -6,18 +6,17 @@ use crate::cases::find_case_in;
 use crate::fields::{Fields, date, require_json, text};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
-use crate::reply::{audit, respond, segment};
+use crate::reply::{respond, segment};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
-use portalis_storage::events::{self, Event, EventInput, Written};
-use portalis_storage::{Outcome, Tx};
+use portalis_storage::events::{self, Event, EventInput};
+use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -81,28 +80,6 @@ pub(crate) fn event_fields(f: &mut Fields, tz: Tz) -> Option<EventInput> {
     })
 }
 
-/// Writes an event of a case as the court sent it, with what follows from
-/// it in the same transaction: the line of the attached parties' next
-/// update e-mail when a hearing is set, moved or cancelled, and the audit
-/// entry of a change.
-pub(crate) async fn write(
-    tx: &mut Tx,
-    court: &Court,
-    case: &Case,
-    event_ref: &str,
-    input: &EventInput,
-    request_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Written, ApiError> {
-    let written = events::put(tx, case.id, event_ref, input, now).await?;
-    crate::notifications::event_written(tx, case.id, &written, now).await?;
-    if written.outcome != Outcome::Unchanged {
-        let target = format!("case:{}/event:{event_ref}", case.case_ref);
-        audit(tx, court, "event.put", &target, request_id, now).await?;
-    }
-    Ok(written)
-}
-
 /// Creates or replaces an event.
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
@@ -129,7 +106,9 @@ pub async fn put_event(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = parse_event(&body, court.details.time_zone)?;
-    let written = write(&mut tx, &court, &case, &event_ref, &input, request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let written = publish::event(&mut tx, &state.context(now), origin, &court, &case, &event_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/events/{}", segment(&case.case_ref), segment(&event_ref));
     Ok(respond(written.outcome, &location, EventView::of(&written.event)))
@@ -188,9 +167,9 @@ pub async fn delete_event(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, event) = find_event(&mut tx, &court, &case_ref, &event_ref).await?;
-    events::withdraw(&mut tx, event.id, now).await?;
-    let target = format!("case:{}/event:{}", case.case_ref, event.event_ref);
-    audit(&mut tx, &court, "event.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    publish::withdraw_event(&mut tx, &state.context(now), origin, &court, &case, &event).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -16,7 +16,6 @@ pub mod documents;
 pub mod event_batch;
 pub mod events;
 pub mod fields;
-pub mod notifications;
 pub mod openapi;
 pub mod parties;
 pub mod problem;
@@ -42,6 +41,11 @@ pub struct ApiState(Arc<Shared>);
 impl ApiState {
     pub fn new(shared: Shared) -> Self {
         Self(Arc::new(shared))
+    }
+
+    /// What a use case is given, at `now`.
+    pub(crate) fn context(&self, now: chrono::DateTime<chrono::Utc>) -> portalis_usecases::Context<'_> {
+        portalis_usecases::Context { now, random: self.random.as_ref(), portal_url: &self.public_url }
     }
 }
 

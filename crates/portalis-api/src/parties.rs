@@ -7,7 +7,7 @@ use crate::cases::find_case_in;
 use crate::fields::{Fields, require_json, text};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
-use crate::reply::{audit, audit_with, respond, rfc3339, segment};
+use crate::reply::{respond, rfc3339, segment};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,9 +15,8 @@ use axum::response::{IntoResponse, Response};
 use portalis_core::email::Email;
 use portalis_core::mobile::MobileNumber;
 use portalis_core::party::{PartyKind, Role};
-use portalis_storage::Outcome;
-use portalis_storage::attachments::EndReason;
 use portalis_storage::parties::{self, Party, PartyInput};
+use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -183,18 +182,10 @@ pub async fn put_party(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let (input, consent_on) = parse_party(&body)?;
-    let (party, outcome) = parties::put(&mut tx, case.id, &party_ref, &input, state.random.as_ref(), now).await?;
-    if let Some(on) = consent_on {
-        portalis_storage::notices::record_court_consent(&mut tx, party.id, on).await?;
-    }
-    if outcome == Outcome::Created {
-        crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, false, now)
-            .await?;
-    }
-    if outcome != Outcome::Unchanged {
-        let target = format!("case:{}/party:{party_ref}", case.case_ref);
-        audit(&mut tx, &court, "party.put", &target, request_id(&headers).as_deref(), now).await?;
-    }
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let ctx = state.context(now);
+    let (party, outcome) = publish::party(&mut tx, &ctx, origin, &court, &case, &party_ref, &input, consent_on).await?;
     let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &location(&case.case_ref, &party_ref), view))
@@ -255,9 +246,9 @@ pub async fn delete_party(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
-    parties::withdraw(&mut tx, party.id, now).await?;
-    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
-    audit(&mut tx, &court, "party.withdraw", &target, request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    publish::withdraw_party(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -283,10 +274,9 @@ pub async fn reissue_identification_number(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
-    let party = parties::reissue_number(&mut tx, party.id, state.random.as_ref(), now).await?;
-    crate::notifications::identification_number(&mut tx, &court, &case, &party, &state.public_url, true, now).await?;
-    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
-    audit(&mut tx, &court, "party.number_reissued", &target, request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let party = publish::reissue_number(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
     let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(Json(view).into_response())
@@ -321,14 +311,9 @@ pub async fn detach_accounts(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
-    let users =
-        portalis_storage::attachments::end_for_party(&mut tx, party.id, EndReason::DetachedByCourt, now).await?;
-    let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
-    let detail = match users.len() {
-        1 => "1 account".to_owned(),
-        n => format!("{n} accounts"),
-    };
-    audit_with(&mut tx, &court, "party.detach", &target, Some(&detail), request_id(&headers).as_deref(), now).await?;
+    let request_id = request_id(&headers);
+    let origin = Origin::Api { request_id: request_id.as_deref() };
+    let users = publish::detach_accounts(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(Json(Detached { detached_accounts: users.len() }).into_response())
 }

@@ -1,13 +1,11 @@
 //! What every write handler does last: audit the change, answer 201 with a
 //! `Location` for a creation and 200 otherwise.
 
-use crate::problem::ApiError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use portalis_storage::courts::Court;
-use portalis_storage::{Conn, Outcome, audit};
+use portalis_storage::Outcome;
 use serde::Serialize;
 
 pub fn respond<T: Serialize>(outcome: Outcome, location: &str, body: T) -> Response {
@@ -21,38 +19,6 @@ pub fn respond<T: Serialize>(outcome: Outcome, location: &str, body: T) -> Respo
         }
         Outcome::Updated | Outcome::Unchanged => (StatusCode::OK, Json(body)).into_response(),
     }
-}
-
-/// Records a court's change in the audit log, in the change's transaction.
-pub async fn audit(
-    conn: &mut Conn,
-    court: &Court,
-    action: &str,
-    target: &str,
-    request_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    audit_with(conn, court, action, target, None, request_id, now).await
-}
-
-/// The same, with a detail.
-pub async fn audit_with(
-    conn: &mut Conn,
-    court: &Court,
-    action: &str,
-    target: &str,
-    detail: Option<&str>,
-    request_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let actor = format!("court:{}", court.details.code);
-    audit::record(
-        conn,
-        &audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail, request_id },
-        now,
-    )
-    .await?;
-    Ok(())
 }
 
 /// An instant as the API shows it (RFC 3339, UTC, seconds).

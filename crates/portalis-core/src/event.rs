@@ -117,8 +117,47 @@ impl EventTime {
     }
 }
 
+/// Where an event stands on the court's calendar, seen on the court's
+/// `today`: the one rule of what is "to come", for the list of cases (its
+/// count and next date), the case page (its « À venir » section) and the
+/// reminders (which pick, among upcoming hearings, those of the next days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// To be held: planned, on or after today.
+    Upcoming,
+    /// Cancelled, on a day still to come: shown among the events to come,
+    /// marked cancelled, but not counted as one.
+    CancelledAhead,
+    /// Held, or on a day gone by.
+    Past,
+}
+
+impl Standing {
+    pub fn of(status: EventStatus, day: NaiveDate, today: NaiveDate) -> Standing {
+        match status {
+            EventStatus::Tenu => Standing::Past,
+            _ if day < today => Standing::Past,
+            EventStatus::Prevu => Standing::Upcoming,
+            EventStatus::Annule => Standing::CancelledAhead,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_event_is_to_come_when_planned_from_today_on_and_past_once_held_or_gone_by() {
+        use super::{EventStatus::*, Standing};
+        let day = |d| NaiveDate::from_ymd_opt(2019, 6, d).unwrap();
+        assert_eq!(Standing::of(Prevu, day(4), day(4)), Standing::Upcoming, "today is still to come");
+        assert_eq!(Standing::of(Prevu, day(5), day(4)), Standing::Upcoming);
+        assert_eq!(Standing::of(Prevu, day(3), day(4)), Standing::Past, "planned but gone by");
+        assert_eq!(Standing::of(Annule, day(5), day(4)), Standing::CancelledAhead);
+        assert_eq!(Standing::of(Annule, day(3), day(4)), Standing::Past);
+        assert_eq!(Standing::of(Tenu, day(4), day(4)), Standing::Past, "held this morning");
+        assert_eq!(Standing::of(Tenu, day(5), day(4)), Standing::Past, "marked held ahead of its day");
+    }
+
     use super::*;
 
     #[test]

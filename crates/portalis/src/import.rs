@@ -10,11 +10,13 @@ use chrono_tz::Tz;
 use portalis_api::problem::ApiError;
 use portalis_core::court::{CourtCode, CourtKind, parse_time_zone};
 use portalis_core::document::check_pdf;
+use portalis_storage::cases::Case;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::{Court, CourtInput};
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
-use portalis_storage::{Conn, Outcome, Tx, audit, cases, courts, documents, events, parties};
+use portalis_storage::{Conn, Outcome, Tx, audit, cases, courts};
+use portalis_usecases::{Origin, publish};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -123,26 +125,30 @@ pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
 
 /// The cases an import has found or written so far, by reference: a file
 /// of many records about a few cases looks each up once.
-pub type KnownCases = std::collections::HashMap<String, i64>;
+pub type KnownCases = std::collections::HashMap<String, Case>;
 
-async fn case_id(conn: &mut Conn, court: &Court, case_ref: &str, known: &mut KnownCases) -> Result<i64, String> {
-    if let Some(id) = known.get(case_ref) {
-        return Ok(*id);
-    }
-    match cases::find(conn, court.id, case_ref).await.map_err(|e| e.to_string())? {
-        Some(c) => {
-            known.insert(case_ref.to_owned(), c.id);
-            Ok(c.id)
+async fn known_case<'k>(
+    conn: &mut Conn,
+    court: &Court,
+    case_ref: &str,
+    known: &'k mut KnownCases,
+) -> Result<&'k Case, String> {
+    if !known.contains_key(case_ref) {
+        match cases::find(conn, court.id, case_ref).await.map_err(|e| e.to_string())? {
+            Some(c) => {
+                known.insert(case_ref.to_owned(), c);
+            }
+            None => return Err(format!("case_ref: no case {case_ref:?} in this court (publish the case first)")),
         }
-        None => Err(format!("case_ref: no case {case_ref:?} in this court (publish the case first)")),
     }
+    Ok(&known[case_ref])
 }
 
-/// Writes one record, as the API would, in the caller's transaction: parties
-/// get their identification numbers and new documents their avis, but
-/// changed events and case statuses queue no update e-mail (a load is a
-/// court's migration or the demo's daily refresh, not news; court systems
-/// that report changes use the API, `POST /api/v1/events/batch` for many).
+/// Writes one record by the use case the API calls, in the caller's
+/// transaction, as an import (`Origin::Import`): parties get their
+/// identification numbers and new documents their avis, but changed events
+/// and case statuses queue no update e-mail, and the import is audited once
+/// by its caller.
 pub async fn apply(
     tx: &mut Tx,
     services: &Services,
@@ -150,50 +156,29 @@ pub async fn apply(
     record: &Record,
     known: &mut KnownCases,
 ) -> Result<Outcome, String> {
-    let now = services.clock.now();
-    let random = services.random.as_ref();
+    let url = crate::app::public_url(&services.config, "");
+    let ctx =
+        portalis_usecases::Context { now: services.clock.now(), random: services.random.as_ref(), portal_url: &url };
     let outcome = match record {
         Record::Case { case_ref, input } => {
-            cases::put(tx, court.id, case_ref, input, now).await.map(|(case, outcome)| {
-                known.insert(case_ref.clone(), case.id);
+            publish::case(tx, &ctx, Origin::Import, court, case_ref, input).await.map(|(case, outcome)| {
+                known.insert(case_ref.clone(), case);
                 outcome
             })
         }
         Record::Party { case_ref, party_ref, input, consent_on } => {
-            let case_id = case_id(tx, court, case_ref, known).await?;
-            let (party, outcome) =
-                parties::put(tx, case_id, party_ref, input, random, now).await.map_err(|e| e.to_string())?;
-            if let Some(on) = consent_on {
-                portalis_storage::notices::record_court_consent(tx, party.id, *on).await.map_err(|e| e.to_string())?;
-            }
-            if outcome == Outcome::Created {
-                let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
-                let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::identification_number(tx, court, &case, &party, &url, false, now)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(outcome)
+            let case = known_case(tx, court, case_ref, known).await?;
+            publish::party(tx, &ctx, Origin::Import, court, case, party_ref, input, *consent_on).await.map(|(_, o)| o)
         }
         Record::Event { case_ref, event_ref, input } => {
-            let case_id = case_id(tx, court, case_ref, known).await?;
-            events::put(tx, case_id, event_ref, input, now).await.map(|w| w.outcome)
+            let case = known_case(tx, court, case_ref, known).await?;
+            publish::event(tx, &ctx, Origin::Import, court, case, event_ref, input).await.map(|w| w.outcome)
         }
         Record::Document { case_ref, document_ref, meta, file } => {
-            let case_id = case_id(tx, court, case_ref, known).await?;
+            let case = known_case(tx, court, case_ref, known).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
-            let input = portalis_api::documents::document_input(tx, case_id, meta, stored).await.map_err(describe)?;
-            let put = documents::put(tx, case_id, document_ref, &input, now).await.map_err(|e| e.to_string())?;
-            if put.outcome != Outcome::Unchanged {
-                // A new publication tells every addressee; a change may add some.
-                let at = if put.published { put.document.published_at } else { now };
-                let case = cases::by_id(&mut **tx, case_id).await.map_err(|e| e.to_string())?.ok_or("case vanished")?;
-                let url = crate::app::public_url(&services.config, "");
-                portalis_api::notifications::avis(tx, court, &case, &put.document, &url, at)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            Ok(put.outcome)
+            let input = portalis_api::documents::document_input(tx, case.id, meta, stored).await.map_err(describe)?;
+            publish::document(tx, &ctx, Origin::Import, court, case, document_ref, &input).await.map(|p| p.outcome)
         }
     };
     outcome.map_err(|e| e.to_string())

@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use portalis_core::document::{DocumentKind, human_size};
-use portalis_core::event::{EventKind, EventStatus};
+use portalis_core::event::{EventKind, EventStatus, Standing};
 use portalis_core::french;
 use portalis_storage::documents::Document;
 use portalis_storage::events::Event;
@@ -112,7 +112,8 @@ fn place(my: &MyCase, e: &Event) -> String {
 fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>, Vec<Past>) {
     let now = state.clock.now();
     let today = court_today(my, now);
-    let is_upcoming = |e: &Event| e.details.status != EventStatus::Tenu && e.details.starts_at.date() >= today;
+    // « À venir » shows the events to come and, marked, those cancelled.
+    let is_upcoming = |e: &Event| Standing::of(e.details.status, e.details.starts_at.date(), today) != Standing::Past;
     let mut upcoming: Vec<&Event> = my.events.iter().filter(|e| is_upcoming(e)).collect();
     upcoming.sort_by_key(|e| e.details.starts_at_utc);
     let upcoming = upcoming

@@ -11,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use portalis_core::case_list::{self, Filters, Item, Sort};
-use portalis_core::event::EventStatus;
+use portalis_core::event::Standing;
 use portalis_core::portalis_number::PortalisNumber;
 use std::collections::HashMap;
 
@@ -92,7 +92,7 @@ pub fn upcoming(my: &MyCase, now: DateTime<Utc>) -> Vec<&portalis_storage::event
     let mut v: Vec<_> = my
         .events
         .iter()
-        .filter(|e| e.details.status == EventStatus::Prevu && e.details.starts_at.date() >= today)
+        .filter(|e| Standing::of(e.details.status, e.details.starts_at.date(), today) == Standing::Upcoming)
         .collect();
     v.sort_by_key(|e| e.details.starts_at_utc);
     v

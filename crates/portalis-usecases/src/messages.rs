@@ -1,5 +1,5 @@
-//! Messages the court API causes, written to the outbox in the same
-//! transaction as the change.
+//! Which messages a change causes, and to whom: written to the outbox (or
+//! queued as an update line) in the change's transaction.
 
 use portalis_core::event::{EventKind, EventStatus};
 use portalis_core::french;
