@@ -10,6 +10,7 @@ pub mod client_ip;
 mod cookies;
 pub mod csrf;
 mod error;
+pub mod forms;
 mod layout;
 mod my_cases;
 mod navigation;

@@ -144,17 +144,27 @@ async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portal
     Ok(Some(session))
 }
 
-/// A signed-in visitor; anyone else is sent to the login page, to come back
-/// here afterwards.
-pub struct SignedIn(pub Visitor);
+/// A signed-in user: his session, and the visitor for the page's shell
+/// and its forms' tokens. Anyone else is sent to the login page, to come
+/// back here afterwards.
+pub struct SignedIn {
+    pub session: Session,
+    pub visitor: Visitor,
+}
+
+impl SignedIn {
+    pub fn user_id(&self) -> i64 {
+        self.session.user.id
+    }
+}
 
 impl FromRequestParts<WebState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
         let visitor = Visitor::from_request_parts(parts, state).await?;
-        if visitor.session.is_some() {
-            return Ok(SignedIn(visitor));
+        if let Some(session) = visitor.session.clone() {
+            return Ok(SignedIn { session, visitor });
         }
         let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/mon-espace");
         let target = url::form_urlencoded::Serializer::new(String::new()).append_pair("retour", back).finish();

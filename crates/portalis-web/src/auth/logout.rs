@@ -2,10 +2,11 @@
 //! (`/session/end` with `id_token_hint`, `state` and the registered return
 //! address); `GET /deconnexion/retour` checks the returned `state`.
 
-use super::{PageForm, audit};
+use super::audit;
 use crate::error::PageError;
+use crate::forms::{Protected, Submitter};
 use crate::layout::Layout;
-use crate::session::{SESSION_COOKIE, Visitor};
+use crate::session::{SESSION_COOKIE, SignedIn, Visitor};
 use crate::{WebState, cookies};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -23,17 +24,37 @@ pub struct LoggedOut {
     pub layout: Layout,
 }
 
+/// Who logs out: a user whose session has already ended (a tab left open)
+/// is simply sent home.
+pub struct Leaving(SignedIn);
+
+impl axum::extract::FromRequestParts<WebState> for Leaving {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &WebState) -> Result<Self, Response> {
+        let visitor = Visitor::from_request_parts(parts, state).await?;
+        match visitor.session.clone() {
+            Some(session) => Ok(Leaving(SignedIn { session, visitor })),
+            None => Err(Redirect::to("/").into_response()),
+        }
+    }
+}
+
+impl Submitter for Leaving {
+    fn visitor(&self) -> &Visitor {
+        &self.0.visitor
+    }
+}
+
+/// The logout form carries nothing but its token.
+#[derive(serde::Deserialize)]
+pub struct LogoutForm {}
+
 pub async fn logout(
     State(state): State<WebState>,
-    visitor: Visitor,
-    PageForm(form): PageForm,
+    Protected { by: Leaving(user), .. }: Protected<Leaving, LogoutForm>,
 ) -> Result<Response, PageError> {
-    let Some(session) = &visitor.session else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
-        return Err(PageError::Forbidden);
-    }
+    let session = &user.session;
     let mut tx = state.db.begin().await?;
     sessions::delete(&mut tx, session.id).await?;
     portalis_storage::commit(tx).await?;

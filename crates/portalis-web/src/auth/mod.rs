@@ -5,8 +5,6 @@ pub mod logout;
 pub mod start;
 
 use crate::error::PageError;
-use axum::extract::{FromRequest, Request};
-use std::collections::HashMap;
 
 /// Audit actors and outcomes are plain words; a helper keeps them alike.
 pub(crate) async fn audit(
@@ -25,19 +23,4 @@ pub(crate) async fn audit(
     .await?;
     portalis_storage::commit(tx).await?;
     Ok(())
-}
-
-/// A submitted form's fields; a body that cannot be read as a form is
-/// refused like a form without its token.
-pub struct PageForm(pub HashMap<String, String>);
-
-impl<S: Send + Sync> FromRequest<S> for PageForm {
-    type Rejection = PageError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Form::<HashMap<String, String>>::from_request(req, state)
-            .await
-            .map(|axum::Form(f)| PageForm(f))
-            .map_err(|_| PageError::Forbidden)
-    }
 }

@@ -1,7 +1,7 @@
 //! `POST /connexion/franceconnect`: the FranceConnect button.
 
-use super::PageForm;
 use crate::error::PageError;
+use crate::forms::Protected;
 use crate::session::{Visitor, safe_return_to};
 use crate::{WebState, cookies};
 use axum::extract::State;
@@ -14,14 +14,16 @@ pub const LOGIN_COOKIE: &str = "login";
 /// How long a login at FranceConnect may take.
 pub const LOGIN_SECONDS: i64 = 15 * 60;
 
+/// The login form: where to come back to afterwards.
+#[derive(serde::Deserialize)]
+pub struct StartForm {
+    retour: Option<String>,
+}
+
 pub async fn start(
     State(state): State<WebState>,
-    visitor: Visitor,
-    PageForm(form): PageForm,
+    Protected { form, .. }: Protected<Visitor, StartForm>,
 ) -> Result<Response, PageError> {
-    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
-        return Err(PageError::Forbidden);
-    }
     let (url, attempt) = state.franceconnect.start(state.random.as_ref()).await.map_err(|e| {
         tracing::warn!(error = %e, "cannot start a FranceConnect login");
         PageError::ProviderUnavailable
@@ -37,7 +39,7 @@ pub async fn start(
             state: attempt.state,
             nonce: attempt.nonce,
             pkce_verifier: attempt.pkce_verifier,
-            return_to: safe_return_to(form.get("retour").map(String::as_str)),
+            return_to: safe_return_to(form.retour.as_deref()),
             created_at: now,
         },
     )

@@ -5,9 +5,9 @@
 //! hopeless.
 
 use crate::WebState;
-use crate::auth::PageForm;
 use crate::client_ip::ClientIp;
 use crate::error::PageError;
+use crate::forms::{FormState, Protected};
 use crate::layout::Layout;
 use crate::session::{SignedIn, Visitor};
 use askama::Template;
@@ -44,8 +44,8 @@ pub struct AttachPage {
     pub layout: Layout,
     pub csrf: String,
     pub number: String,
-    pub number_error: Option<String>,
-    pub code_error: Option<String>,
+    /// The fields' errors: `numero`, `code`.
+    pub form: FormState,
     /// "Un code vous a été envoyé au 06 •• •• •• 42."
     pub sent_to: Option<String>,
     pub alert: Option<String>,
@@ -60,8 +60,7 @@ impl AttachPage {
             layout: Layout::for_visitor(state, visitor, "Ajouter un dossier"),
             csrf: visitor.csrf(state).0,
             number: String::new(),
-            number_error: None,
-            code_error: None,
+            form: FormState::default(),
             sent_to: None,
             alert: None,
             sauj: None,
@@ -74,14 +73,13 @@ impl AttachPage {
             let retry = (axum::http::header::RETRY_AFTER, secs.max(1).to_string());
             return (StatusCode::TOO_MANY_REQUESTS, [retry], self).into_response();
         }
-        let failed =
-            self.number_error.is_some() || self.code_error.is_some() || self.alert.is_some() || self.sauj.is_some();
+        let failed = !self.form.is_valid() || self.alert.is_some() || self.sauj.is_some();
         let status = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
         (status, self).into_response()
     }
 }
 
-pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn) -> AttachPage {
+pub async fn show(State(state): State<WebState>, SignedIn { visitor, .. }: SignedIn) -> AttachPage {
     AttachPage::new(&state, &visitor)
 }
 
@@ -166,30 +164,29 @@ impl Ctx<'_> {
     }
 }
 
+/// The form: the number, the code, and the button pressed.
+#[derive(serde::Deserialize)]
+pub struct AttachForm {
+    #[serde(default)]
+    numero: String,
+    #[serde(default)]
+    code: String,
+    action: Option<String>,
+}
+
 pub async fn submit(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
     ClientIp(ip): ClientIp,
-    PageForm(form): PageForm,
+    Protected { by: user, form }: Protected<SignedIn, AttachForm>,
 ) -> Result<Response, PageError> {
-    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
-        return Err(PageError::Forbidden);
-    }
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
-    let ctx = Ctx { state: &state, user_id, ip, now: state.clock.now() };
-    let mut page = AttachPage::new(&state, &visitor);
-    page.number = form.get("numero").cloned().unwrap_or_default().trim().chars().take(40).collect();
-    let number = match IdentificationNumber::parse(&page.number) {
-        Ok(n) => Some(n),
-        Err(e) => {
-            page.number_error = Some(e.fr.to_owned());
-            None
-        }
-    };
+    let ctx = Ctx { state: &state, user_id: user.user_id(), ip, now: state.clock.now() };
+    let mut page = AttachPage::new(&state, &user.visitor);
+    page.number = form.numero.trim().chars().take(40).collect();
+    let number = page.form.check("numero", IdentificationNumber::parse(&page.number));
     // Enter in a field submits the form's first button, "Obtenir le code
     // par SMS": with a code typed in, the litigant means to add the case.
-    let code_typed = form.get("code").is_some_and(|c| !c.trim().is_empty());
-    let action = match form.get("action").map(String::as_str) {
+    let code_typed = !form.code.trim().is_empty();
+    let action = match form.action.as_deref() {
         Some("code") if code_typed => Some("ajouter"),
         other => other,
     };
@@ -199,13 +196,7 @@ pub async fn submit(
             request_code(&ctx, &number, page).await
         }
         Some("ajouter") => {
-            let code = match attach::parse_code(form.get("code").map(String::as_str).unwrap_or("")) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    page.code_error = Some(e.fr.to_owned());
-                    None
-                }
-            };
+            let code = page.form.check("code", attach::parse_code(&form.code));
             match (number, code) {
                 (Some(n), Some(c)) => attach_party(&ctx, &n, &c, page).await,
                 _ => Ok(page.respond()),

@@ -184,11 +184,11 @@ fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>,
 
 pub async fn show(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
+    SignedIn { visitor, session }: SignedIn,
     navigation: Navigation,
     Path(public): Path<String>,
 ) -> Result<Response, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let user_id = session.user.id;
     let Some(my) = my_cases::find(&state, user_id, &public).await? else {
         return Ok(not_found::denied(&state, &visitor, &format!("/dossiers/{public}")).await);
     };

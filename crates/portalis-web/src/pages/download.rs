@@ -39,11 +39,10 @@ pub fn content_disposition(title: &str) -> String {
 
 pub async fn download(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
+    SignedIn { visitor, session }: SignedIn,
     navigation: Navigation,
     Path((case, document)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let session = visitor.session.as_ref().ok_or(PageError::Forbidden)?;
     let path = format!("/dossiers/{case}/documents/{document}");
     let Some(my) = my_cases::find(&state, session.user.id, &case).await? else {
         return Ok(not_found::denied(&state, &visitor, &path).await);

@@ -54,10 +54,10 @@ const CSV_HEADERS: [&str; 10] = [
 /// The listed cases (filters applied), every page.
 pub async fn csv(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
+    SignedIn { session, .. }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let user_id = session.user.id;
     let now = state.clock.now();
     let l = listing(&state, user_id, &q, false).await?;
     let mut out = Vec::from("\u{feff}".as_bytes());
@@ -131,8 +131,8 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
 }
 
 /// Every hearing to come of every case of the user.
-pub async fn agenda(State(state): State<WebState>, SignedIn(visitor): SignedIn) -> Result<Response, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+pub async fn agenda(State(state): State<WebState>, SignedIn { session, .. }: SignedIn) -> Result<Response, PageError> {
+    let user_id = session.user.id;
     let now = state.clock.now();
     let all = my_cases::all(&state, user_id).await?;
     let events: Vec<IcsEvent> = all
@@ -151,10 +151,10 @@ pub async fn agenda(State(state): State<WebState>, SignedIn(visitor): SignedIn) 
 /// "Ajouter à mon agenda": one hearing.
 pub async fn hearing(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
+    SignedIn { session, visitor }: SignedIn,
     Path((case, event)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let user_id = session.user.id;
     let path = format!("/dossiers/{case}/agenda/{event}");
     let Some(my) = my_cases::find(&state, user_id, &case).await? else {
         return Ok(not_found::denied(&state, &visitor, &path).await);

@@ -4,11 +4,11 @@
 //! masked, and how to change them.
 
 use crate::WebState;
-use crate::auth::PageForm;
 use crate::error::PageError;
+use crate::forms::Protected;
 use crate::layout::Layout;
 use crate::my_cases;
-use crate::session::{SignedIn, Visitor};
+use crate::session::SignedIn;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -36,8 +36,8 @@ pub struct Preferences {
     pub declared: Vec<Declared>,
 }
 
-async fn page(state: &WebState, visitor: &Visitor, saved: bool) -> Result<Preferences, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+async fn page(state: &WebState, user: &SignedIn, saved: bool) -> Result<Preferences, PageError> {
+    let (visitor, user_id) = (&user.visitor, user.user_id());
     let (updates, reminders) = {
         let mut conn = state.db.read().await?;
         notices::preferences(&mut conn, user_id).await?
@@ -76,21 +76,23 @@ async fn page(state: &WebState, visitor: &Visitor, saved: bool) -> Result<Prefer
     })
 }
 
-pub async fn show(State(state): State<WebState>, SignedIn(visitor): SignedIn) -> Result<Preferences, PageError> {
-    page(&state, &visitor, false).await
+pub async fn show(State(state): State<WebState>, user: SignedIn) -> Result<Preferences, PageError> {
+    page(&state, &user, false).await
+}
+
+/// The preferences form: a box sent is a box ticked.
+#[derive(serde::Deserialize)]
+pub struct PreferencesForm {
+    mises_a_jour: Option<String>,
+    rappels: Option<String>,
 }
 
 pub async fn save(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
-    PageForm(form): PageForm,
+    Protected { by: user, form }: Protected<SignedIn, PreferencesForm>,
 ) -> Result<Response, PageError> {
-    if !visitor.csrf_ok(&state, form.get("csrf").map(String::as_str)) {
-        return Err(PageError::Forbidden);
-    }
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
     let mut tx = state.db.begin().await?;
-    notices::set_preferences(&mut tx, user_id, form.contains_key("mises_a_jour"), form.contains_key("rappels")).await?;
+    notices::set_preferences(&mut tx, user.user_id(), form.mises_a_jour.is_some(), form.rappels.is_some()).await?;
     portalis_storage::commit(tx).await?;
-    Ok(page(&state, &visitor, true).await?.into_response())
+    Ok(page(&state, &user, true).await?.into_response())
 }

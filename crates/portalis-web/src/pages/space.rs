@@ -202,10 +202,10 @@ fn query_of(q: &HashMap<String, String>, page: Option<usize>) -> String {
 
 pub async fn show(
     State(state): State<WebState>,
-    SignedIn(visitor): SignedIn,
+    SignedIn { visitor, session }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Space, PageError> {
-    let user_id = visitor.session.as_ref().map(|s| s.user.id).ok_or(PageError::Forbidden)?;
+    let user_id = session.user.id;
     let now = state.clock.now();
     let l = listing(&state, user_id, &q, true).await?;
     let cards: Vec<CaseCard> = l.shown.iter().map(|&i| card(&l.all[i], now)).collect();

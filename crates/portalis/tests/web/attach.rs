@@ -293,6 +293,50 @@ async fn thousands_of_guesses_attach_nothing_and_send_few_sms() {
 }
 
 #[tokio::test]
+async fn a_refused_form_lists_its_errors_at_the_top_each_linking_to_its_field() {
+    let (_app, browser, _) = marie_signed_in().await;
+    let (status, page) = browser.attach_form("ajouter", "PJTK5", "12ab").await;
+    assert_eq!(status, 422);
+    let summary = &page[page.find("Le formulaire contient 2 erreurs").expect("a summary")..];
+    let (to_number, to_code) = (summary.find("href=\"#numero\"").unwrap(), summary.find("href=\"#code\"").unwrap());
+    assert!(to_number < to_code, "in the order of the fields");
+    assert!(summary.find("id=\"numero\"").unwrap() > to_code, "above the form");
+    for field in ["numero", "code"] {
+        assert!(page.contains(&format!("aria-describedby=\"{field}-erreur\"")), "{field}: its message next to it");
+    }
+
+    let (status, page) = browser.attach_form("ajouter", "PJTK5", "1234567").await;
+    assert_eq!(status, 422);
+    assert!(page.contains("Le formulaire contient 1 erreur<"), "one error, singular");
+}
+
+#[tokio::test]
+async fn a_form_is_read_as_a_browser_sends_it_and_nothing_else() {
+    let (app, browser, number) = marie_signed_in().await;
+    let page = browser.get("/mon-espace/ajouter").await.text().await.unwrap();
+    let csrf = form_value(&page, "csrf").unwrap();
+    // A field sent twice counts as its last value, as before the framework.
+    let r = browser
+        .post("/mon-espace/ajouter", &[("csrf", &csrf), ("numero", "x"), ("numero", &number), ("action", "code")])
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.outbox("sms").await.len(), 1);
+    // The same fields as JSON are not a form (sent as a same-site
+    // navigation, so that only the form's reading can refuse it).
+    let r = browser
+        .client
+        .post(format!("{}/mon-espace/ajouter", browser.base))
+        .header("sec-fetch-site", "same-origin")
+        .header("sec-fetch-mode", "navigate")
+        .header("sec-fetch-dest", "document")
+        .json(&json!({"csrf": csrf, "numero": number, "action": "code"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
 async fn the_form_refuses_a_post_without_its_token_and_needs_a_session() {
     let (app, browser, number) = marie_signed_in().await;
     let r = browser.post("/mon-espace/ajouter", &[("csrf", "forged"), ("numero", &number), ("action", "code")]).await;
