@@ -58,8 +58,13 @@ test('a malformed number is explained next to the field', async () => {
   await page.goto(`${BASE}/mon-espace/ajouter`);
   await page.getByLabel('Numéro d\'identification').fill('PJTK5');
   await page.getByRole('button', { name: 'Obtenir le code par SMS' }).click();
-  await page.getByText('Le numéro d\'identification comporte 12 caractères, lettres et chiffres, par exemple PJTK5SY2ZZPJ.').waitFor();
+  const message = 'Le numéro d\'identification comporte 12 caractères, lettres et chiffres, par exemple PJTK5SY2ZZPJ.';
+  await page.locator('#numero-erreur').getByText(message).waitFor();
   await check(page, 'attach-erreur-numero');
+  // The summary at the top leads to the field, by the keyboard.
+  await page.getByRole('alert').getByRole('link', { name: message }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'numero');
   await page.context().close();
 });
 

@@ -99,6 +99,6 @@ test('Mes dossiers, a case and the attach form with its errors stay within the b
       page.getByRole('button', { name: 'Obtenir le code par SMS' }).click(),
     ]),
   });
-  await page.getByText('Le numéro d\'identification comporte 12 caractères', { exact: false }).waitFor();
+  await page.locator('#numero-erreur').getByText('Le numéro d\'identification comporte 12 caractères', { exact: false }).waitFor();
   await page.context().close();
 });

@@ -6,8 +6,15 @@
 //! the cached reads use (migration `0012_change_triggers`) turns every
 //! inserted, updated or deleted row into the tag of the thing it belongs
 //! to, whatever code wrote it — an API call, an import, the console, an
-//! operator's SQL. `tests/changes.rs` checks that every table is either
-//! watched or declared unread by cached pages.
+//! operator's SQL. `crates/portalis/tests/page_cache.rs` checks that every
+//! table is either watched or declared unread by cached pages.
+//!
+//! A trigger fires per row: on SQLite a transaction that writes many rows
+//! of one case adds as many rows to `changes` (each process reads them
+//! all, cheaply); on PostgreSQL a tag is sent once per transaction, and a
+//! transaction naming more than 8 KB of tags says "everything" instead.
+//! `TRUNCATE` (PostgreSQL) fires no row trigger: an operator who empties a
+//! table restarts the portals.
 //!
 //! - SQLite: the tag is a row of `changes`, numbered in commit order (one
 //!   writer at a time). Before using the cache, a process asks SQLite

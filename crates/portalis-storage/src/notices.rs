@@ -36,7 +36,8 @@ pub async fn consent(conn: &mut Conn, party_id: i64) -> Result<Option<Consent>, 
 /// Database errors.
 pub async fn record_court_consent(conn: &mut Conn, party_id: i64, on: NaiveDate) -> Result<(), StorageError> {
     sqlx::query(
-        "UPDATE parties SET consent_source = 'court', consent_at = $1 WHERE id = $2 AND (consent_source IS NULL OR consent_source = 'court')",
+        "UPDATE parties SET consent_source = 'court', consent_at = $1
+         WHERE id = $2 AND (consent_source IS NULL OR (consent_source = 'court' AND (consent_at IS NULL OR consent_at <> $1)))",
     )
     .bind(date(on))
     .bind(party_id)

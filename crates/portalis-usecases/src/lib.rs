@@ -1,8 +1,8 @@
 //! The portal's use cases: what a change means beyond its rows. Each is a
 //! function over typed entities, run in the caller's transaction, that
 //! writes the change, the messages it causes (`messages.rs`) and its audit
-//! entry, so that the court API, `portalis import`, the demo and the
-//! court's console do the same thing the same way. The page cache needs no
+//! entry, so that the court API, `portalis import` and the demo (and, to
+//! come, the court's console) do the same thing the same way. The page cache needs no
 //! call: the database's triggers record what changed (`portalis_storage::changes`).
 //!
 //! - `publish.rs`: a court publishes or withdraws a case, a party, an

@@ -15,9 +15,9 @@
 //! - A step — and each step of a wizard — is a pair of handlers on one
 //!   path: `GET` renders the page with an empty `FormState` (or the draft's
 //!   values), `POST` takes `Protected<SignedIn, StepForm>` and either acts
-//!   and redirects (303) to the next step, or renders the same page with
-//!   its `FormState` (422). `pages/attach.rs` and `pages/preferences.rs`
-//!   follow it.
+//!   and goes on (a redirect to the next step, or the page confirming what
+//!   was done), or renders the same page with its `FormState` (422).
+//!   `pages/attach.rs` and `pages/preferences.rs` follow it.
 
 use crate::WebState;
 use crate::error::PageError;

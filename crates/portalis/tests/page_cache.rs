@@ -123,15 +123,16 @@ async fn what_a_court_changes_shows_at_once_on_its_portal_and_soon_on_the_others
     assert!(!text(&marie_on_b, "/mon-espace").await.contains(&case));
 }
 
-/// The tables the cached reads use, with the thing a row belongs to (as a
-/// change names it) and the column that says which: every write to them is
-/// recorded by the database's triggers (migration `0012_change_triggers`).
+/// The tables the cached reads use, with the column that says which thing
+/// a row belongs to: every write to them is recorded by the database's
+/// triggers (migration `0012_change_triggers`).
 const WATCHED: &[(&str, &str)] = &[
     ("courts", "id"),
     ("cases", "id"),
     ("parties", "case_id"),
     ("events", "case_id"),
     ("documents", "case_id"),
+    ("document_addressees", "document_id"),
     ("users", "id"),
     ("attachments", "user_id"),
     ("sessions", "id"),
@@ -142,7 +143,6 @@ const WATCHED: &[(&str, &str)] = &[
 const UNREAD: &[&str] = &[
     "api_keys",
     "audit_log",
-    "document_addressees",
     "login_attempts",
     "outbox",
     "attach_codes",
@@ -157,14 +157,70 @@ const UNREAD: &[&str] = &[
     "portalis_migrations",
 ];
 
-fn tag_of(table: &str, owner: i64) -> Tag {
+/// The thing a row of `table` belongs to, from the value of its column.
+async fn tag_of(db: &portalis_storage::Db, table: &str, owner: i64) -> Tag {
     match table {
         "courts" => Tag::Court(owner),
         "cases" | "parties" | "events" | "documents" => Tag::Case(owner),
+        "document_addressees" => {
+            let (case,): (i64,) = sqlx::query_as("SELECT case_id FROM documents WHERE id = $1")
+                .bind(owner)
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+            Tag::Case(case)
+        }
         "users" | "attachments" => Tag::User(owner),
         "sessions" => Tag::Session(owner),
         other => panic!("no tag for {other}"),
     }
+}
+
+/// On PostgreSQL, waits until this process's listener has heard every
+/// notice sent so far: a marker sent now arrives after them.
+async fn listener_caught_up(db: &portalis_storage::Db, n: i64) {
+    if db.backend() != Backend::Postgres {
+        return;
+    }
+    let marker = Tag::Case(-1_000_000 - n);
+    let cache = db.page_cache();
+    cache.put(cache.ticket(), Key::Documents(-n), Arc::new(1u8), vec![marker], 1);
+    sqlx::query("SELECT count(*) FROM (SELECT pg_notify('portalis_changes', $1)) AS sent")
+        .bind(format!("c:{}", -1_000_000 - n))
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    eventually("the marker heard", || async { db.page_cache().get::<u8>(&Key::Documents(-n)).is_none() }).await;
+}
+
+/// Runs `sql` in a transaction of the portal, as an operator would.
+async fn by_hand(db: &portalis_storage::Db, sql: &str, binds: Vec<i64>) {
+    let mut tx = db.begin().await.unwrap();
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.execute(&mut *tx).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    portalis_storage::commit(tx).await.unwrap();
+}
+
+/// Puts two entries in the cache, one tagged `tag`, then runs `write`:
+/// the first must be forgotten at once, the other kept.
+async fn forgotten_by<F, Fut>(db: &portalis_storage::Db, n: i64, tag: Tag, what: &str, write: F)
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    listener_caught_up(db, n).await;
+    let cache = db.page_cache();
+    let (watched, other) = (Key::Documents(1_000 + n), Key::Documents(2_000 + n));
+    cache.put(cache.ticket(), watched.clone(), Arc::new(1u8), vec![tag], 1);
+    cache.put(cache.ticket(), other.clone(), Arc::new(1u8), vec![Tag::Case(-1)], 1);
+    assert!(cache.get::<u8>(&watched).is_some(), "{what}: cached before");
+    write().await;
+    let cache = db.page_cache();
+    assert!(cache.get::<u8>(&watched).is_none(), "{what}: forgotten at once");
+    assert!(cache.get::<u8>(&other).is_some(), "{what}: nothing else forgotten");
 }
 
 #[tokio::test]
@@ -193,26 +249,41 @@ async fn every_table_is_either_watched_by_the_change_triggers_or_declared_unread
 async fn any_statement_writing_a_watched_table_is_forgotten_by_the_cache_whoever_runs_it() {
     let (app, _marie) = marie_with_her_cases().await;
     let db = &app.services.db;
+    // One addressee, written and removed by hand below.
+    let (document, party): (i64, i64) = sqlx::query_as(
+        "SELECT d.id, p.id FROM documents d JOIN parties p ON p.case_id = d.case_id
+         WHERE NOT EXISTS (SELECT 1 FROM document_addressees a WHERE a.document_id = d.id AND a.party_id = p.id)
+         ORDER BY d.id DESC, p.id LIMIT 1",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    let tag = tag_of(db, "document_addressees", document).await;
+    forgotten_by(db, 0, tag.clone(), "an addressee added", || {
+        by_hand(db, "INSERT INTO document_addressees (document_id, party_id) VALUES ($1, $2)", vec![document, party])
+    })
+    .await;
+
     for (i, (table, column)) in WATCHED.iter().enumerate() {
-        let (id, owner): (i64, i64) = sqlx::query_as(&format!("SELECT id, {column} FROM {table} ORDER BY id LIMIT 1"))
-            .fetch_one(db.reader())
-            .await
-            .unwrap_or_else(|e| panic!("a row of {table}: {e}"));
-        let cache = db.page_cache();
-        let (watched, other) = (Key::Documents(1_000 + i as i64), Key::Documents(2_000 + i as i64));
-        cache.put(cache.ticket(), watched.clone(), Arc::new(1u8), vec![tag_of(table, owner)], 1);
-        cache.put(cache.ticket(), other.clone(), Arc::new(1u8), vec![Tag::Case(-1)], 1);
-
+        // A row whose thing is not itself, where there is one: a trigger
+        // reading the wrong column would name the wrong thing.
+        let (owner,): (i64,) = sqlx::query_as(&format!(
+            "SELECT {column} FROM {table} ORDER BY CASE WHEN {column} = {} THEN 1 ELSE 0 END, {column} DESC LIMIT 1",
+            if *table == "document_addressees" { "party_id" } else { "id" }
+        ))
+        .fetch_one(db.reader())
+        .await
+        .unwrap_or_else(|e| panic!("a row of {table}: {e}"));
+        let tag = tag_of(db, table, owner).await;
         // A statement no storage function wrote, that changes nothing.
-        let mut tx = db.begin().await.unwrap();
-        let sql = format!("UPDATE {table} SET id = id WHERE id = $1");
-        sqlx::query(&sql).bind(id).execute(&mut *tx).await.unwrap();
-        portalis_storage::commit(tx).await.unwrap();
-
-        let cache = db.page_cache();
-        assert!(cache.get::<u8>(&watched).is_none(), "a write to {table} is forgotten at once");
-        assert!(cache.get::<u8>(&other).is_some(), "a write to {table} forgets nothing else");
+        let sql = format!("UPDATE {table} SET {column} = {column} WHERE {column} = $1");
+        forgotten_by(db, 1 + i as i64, tag, &format!("an update of {table}"), || by_hand(db, &sql, vec![owner])).await;
     }
+
+    forgotten_by(db, 100, tag, "an addressee removed", || {
+        by_hand(db, "DELETE FROM document_addressees WHERE document_id = $1 AND party_id = $2", vec![document, party])
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -2,19 +2,29 @@
 -- trigger, the thing it changed (see changes.rs): no code path can forget
 -- it. Which table names which thing:
 --   courts -> k:<id>; cases -> c:<id>; parties, events, documents -> c:<case_id>;
+--   document_addressees -> c:<case_id of its document>;
 --   users -> u:<id>; attachments -> u:<user_id>; sessions -> s:<id>.
 -- A bulk load (bulk.rs) sets `paused` inside its own transactions, where
 -- no other writer can see it, and tells of everything at the end instead.
 -- On PostgreSQL the trigger announces the tag with NOTIFY (once a
 -- transaction) and keeps the transaction's tags in the setting
 -- `portalis.changed`, which the writing process reads before it commits to
--- forget them in its own cache at once.
-CREATE TABLE change_feed (paused INTEGER NOT NULL);
-INSERT INTO change_feed (paused) VALUES (0);
+-- forget them in its own cache at once. A transaction that changes many
+-- things (an import) says "everything" (`*`) once it has named more than
+-- 8 KB of them, so that keeping them costs no more than that.
+CREATE TABLE change_feed (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    paused INTEGER NOT NULL
+);
+INSERT INTO change_feed (one, paused) VALUES (1, 0);
 
-CREATE FUNCTION portalis_record_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- TG_ARGV: the tag's prefix, the column naming the thing, and 'document'
+-- when that column is a document whose case is the thing.
+CREATE FUNCTION portalis_record_change() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 DECLARE
-    tags text[] := '{}';
+    keys text[] := '{}';
+    k text;
     seen text;
     t text;
 BEGIN
@@ -22,19 +32,32 @@ BEGIN
         RETURN NULL;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        tags := tags || (TG_ARGV[0] || ':' || (to_jsonb(NEW) ->> TG_ARGV[1]));
+        keys := keys || (to_jsonb(NEW) ->> TG_ARGV[1]);
     END IF;
     IF TG_OP <> 'INSERT' THEN
-        tags := tags || (TG_ARGV[0] || ':' || (to_jsonb(OLD) ->> TG_ARGV[1]));
+        keys := keys || (to_jsonb(OLD) ->> TG_ARGV[1]);
     END IF;
     seen := coalesce(current_setting('portalis.changed', true), '');
-    FOREACH t IN ARRAY tags LOOP
+    IF seen = '*' THEN
+        RETURN NULL;
+    END IF;
+    FOREACH k IN ARRAY keys LOOP
+        IF TG_NARGS > 2 AND TG_ARGV[2] = 'document' THEN
+            k := (SELECT case_id::text FROM documents WHERE id = k::bigint);
+        END IF;
+        CONTINUE WHEN k IS NULL;
+        t := TG_ARGV[0] || ':' || k;
         IF position(' ' || t || ' ' IN seen) = 0 THEN
+            IF length(seen) > 8192 THEN
+                PERFORM pg_notify('portalis_changes', '*');
+                PERFORM set_config('portalis.changed', '*', true);
+                RETURN NULL;
+            END IF;
             PERFORM pg_notify('portalis_changes', t);
             seen := seen || ' ' || t || ' ';
+            PERFORM set_config('portalis.changed', seen, true);
         END IF;
     END LOOP;
-    PERFORM set_config('portalis.changed', seen, true);
     RETURN NULL;
 END
 $$;
@@ -49,6 +72,8 @@ CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'case_id');
 CREATE TRIGGER documents_changed AFTER INSERT OR UPDATE OR DELETE ON documents
     FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'case_id');
+CREATE TRIGGER document_addressees_changed AFTER INSERT OR UPDATE OR DELETE ON document_addressees
+    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'document_id', 'document');
 CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION portalis_record_change('u', 'id');
 CREATE TRIGGER attachments_changed AFTER INSERT OR UPDATE OR DELETE ON attachments

@@ -2,11 +2,15 @@
 -- trigger, the thing it changed (see changes.rs): no code path can forget
 -- it. Which table names which thing:
 --   courts -> k:<id>; cases -> c:<id>; parties, events, documents -> c:<case_id>;
+--   document_addressees -> c:<case_id of its document>;
 --   users -> u:<id>; attachments -> u:<user_id>; sessions -> s:<id>.
 -- A bulk load (bulk.rs) sets `paused` inside its own transactions, where
 -- no other writer can see it, and tells of everything at the end instead.
-CREATE TABLE change_feed (paused INTEGER NOT NULL);
-INSERT INTO change_feed (paused) VALUES (0);
+CREATE TABLE change_feed (
+    one    INTEGER PRIMARY KEY CHECK (one = 1),
+    paused INTEGER NOT NULL
+);
+INSERT INTO change_feed (one, paused) VALUES (1, 0);
 
 CREATE TRIGGER courts_inserted AFTER INSERT ON courts WHEN (SELECT paused FROM change_feed) = 0
 BEGIN INSERT INTO changes (tag) VALUES ('k:' || NEW.id); END;
@@ -57,6 +61,16 @@ BEGIN
 END;
 CREATE TRIGGER documents_deleted AFTER DELETE ON documents WHEN (SELECT paused FROM change_feed) = 0
 BEGIN INSERT INTO changes (tag) VALUES ('c:' || OLD.case_id); END;
+
+CREATE TRIGGER document_addressees_inserted AFTER INSERT ON document_addressees WHEN (SELECT paused FROM change_feed) = 0
+BEGIN INSERT INTO changes (tag) SELECT 'c:' || case_id FROM documents WHERE id = NEW.document_id; END;
+CREATE TRIGGER document_addressees_updated AFTER UPDATE ON document_addressees WHEN (SELECT paused FROM change_feed) = 0
+BEGIN
+    INSERT INTO changes (tag) SELECT 'c:' || case_id FROM documents WHERE id = NEW.document_id;
+    INSERT INTO changes (tag) SELECT 'c:' || case_id FROM documents WHERE id = OLD.document_id AND OLD.document_id IS NOT NEW.document_id;
+END;
+CREATE TRIGGER document_addressees_deleted AFTER DELETE ON document_addressees WHEN (SELECT paused FROM change_feed) = 0
+BEGIN INSERT INTO changes (tag) SELECT 'c:' || case_id FROM documents WHERE id = OLD.document_id; END;
 
 CREATE TRIGGER users_inserted AFTER INSERT ON users WHEN (SELECT paused FROM change_feed) = 0
 BEGIN INSERT INTO changes (tag) VALUES ('u:' || NEW.id); END;
