@@ -34,7 +34,7 @@ pub struct Services {
 
 /// `PORTALIS_PUBLIC_URL` plus a path, without a doubled slash.
 pub fn public_url(config: &Config, path: &str) -> String {
-    format!("{}{path}", config.public_url.as_str().trim_end_matches('/'))
+    format!("{}{path}", config.server.public_url.as_str().trim_end_matches('/'))
 }
 
 /// The HTTP client for FranceConnect: short timeouts, no redirects.
@@ -51,18 +51,19 @@ impl Services {
     /// Connects to the database (and migrates it) and opens the document
     /// store named by the configuration.
     pub async fn open(config: Config, clock: Arc<dyn Clock>, random: Arc<dyn RandomSource>) -> anyhow::Result<Self> {
-        if config.database_url.starts_with("sqlite:") {
-            std::fs::create_dir_all(&config.data_dir)
-                .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+        if config.storage.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.storage.data_dir)
+                .with_context(|| format!("cannot create the data directory {}", config.storage.data_dir.display()))?;
         }
-        let db = Db::connect(&config.database_url, config.database_max_connections)
+        let db = Db::connect(&config.storage.database_url, config.storage.database_max_connections)
             .await
             .context("cannot connect to the database (PORTALIS_DATABASE_URL)")?;
         db.migrate().await.context("cannot migrate the database")?;
         if config.mode != Mode::Tool {
-            db.start_page_cache(config.page_cache_mb << 20, clock.clone()).context("cannot start the page cache")?;
+            db.start_page_cache(config.storage.page_cache_mb << 20, clock.clone())
+                .context("cannot start the page cache")?;
         }
-        let documents = DocumentStore::open(&config.documents_url, &config.s3)
+        let documents = DocumentStore::open(&config.storage.documents_url, &config.storage.s3)
             .context("cannot open the document store (PORTALIS_DOCUMENTS_URL)")?;
         Ok(Self { config: Arc::new(config), db, documents, clock, random })
     }
@@ -111,11 +112,11 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
         services.db.clone(),
         services.clock.clone(),
         public_url(&services.config, ""),
-        services.config.reminder_days,
+        services.config.schedule.reminder_days,
         portalis_notify::scheduler::Retention {
-            session_idle: chrono::Duration::minutes(services.config.session_idle_minutes),
-            audit: chrono::Duration::days(services.config.audit_retention_days),
-            outbox: chrono::Duration::days(services.config.outbox_retention_days),
+            session_idle: chrono::Duration::minutes(services.config.sessions.idle_minutes),
+            audit: chrono::Duration::days(services.config.schedule.audit_retention_days),
+            outbox: chrono::Duration::days(services.config.schedule.outbox_retention_days),
         },
     )
 }
@@ -141,17 +142,17 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         documents: services.documents.clone(),
         settings: Arc::new(portalis_web::WebSettings {
             demo: config.mode == Mode::Demo,
-            branding: config.branding,
-            secure_cookies: config.public_url.scheme() == "https",
-            origin: config.public_url.origin().ascii_serialization(),
+            branding: config.site.branding,
+            secure_cookies: config.server.public_url.scheme() == "https",
+            origin: config.server.public_url.origin().ascii_serialization(),
             secret_key: config.secret_key.expose().as_bytes().to_vec(),
             signing_key: portalis_web::signing_key(config.secret_key.expose().as_bytes()),
-            session_idle: chrono::Duration::minutes(config.session_idle_minutes),
-            session_absolute: chrono::Duration::hours(config.session_lifetime_hours),
-            operator_name: config.operator_name.clone(),
-            contact_email: config.contact_email.clone(),
-            trusted_proxies: config.trusted_proxies.clone(),
-            client_ip_header: config.client_ip_header.clone(),
+            session_idle: chrono::Duration::minutes(config.sessions.idle_minutes),
+            session_absolute: chrono::Duration::hours(config.sessions.lifetime_hours),
+            operator_name: config.site.operator_name.clone(),
+            contact_email: config.site.contact_email.clone(),
+            trusted_proxies: config.server.trusted_proxies.clone(),
+            client_ip_header: config.server.client_ip_header.clone(),
         }),
         touches: Default::default(),
         assets: portalis_web::assets::Assets::load(dsfr_dir(config).as_deref()),
@@ -160,7 +161,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .with_state(services.clone());
-    let hsts = services.config.public_url.scheme() == "https";
+    let hsts = services.config.server.public_url.scheme() == "https";
     Router::new()
         .nest("/api/v1", api)
         .merge(ops)
@@ -187,6 +188,7 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
 /// working directory or from the binary's location.
 fn dsfr_dir(config: &Config) -> Option<std::path::PathBuf> {
     let found = config
+        .site
         .dsfr_dir
         .clone()
         .or_else(|| std::env::current_dir().ok().and_then(|d| portalis_web::assets::find_dsfr(&d)))

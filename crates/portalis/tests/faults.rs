@@ -84,7 +84,7 @@ async fn the_database_goes_away_and_comes_back_without_a_restart() {
     let proxy = Proxy::start(host.to_owned()).await;
     let proxied = url.replace(&format!("{host}/{path}"), &format!("127.0.0.1:{}/{path}", proxy.port));
     let mut config = (*app.services.config).clone();
-    config.database_url = proxied;
+    config.storage.database_url = proxied;
     let services = portalis::app::Services::open(
         config,
         Arc::new(app.clock.clone()),

@@ -36,30 +36,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         _ => {}
     }
     let config = Config::from_sources(mode, &sources, demo_secret)?;
-    let _logs = telemetry::init(config.log_format, &config.log_filter);
+    let _logs = telemetry::init(config.logs.format, &config.logs.filter);
     let clock: Arc<dyn portalis_core::clock::Clock> = Arc::new(SystemClock);
     let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
     match cli.command {
         Command::Demo { .. } => demo_mode(config, sources.has("PORTALIS_PUBLIC_URL"), clock, random).await,
         Command::FcSim { .. } => {
-            let listener = bind(config.fc_sim_listen, "PORTALIS_FC_SIM_LISTEN").await?;
+            let listener = bind(config.simulator.listen, "PORTALIS_FC_SIM_LISTEN").await?;
             let issuer = format!("http://{}/api/v2", loopback(listener.local_addr()?));
             let sim = simulator(&config, &issuer, clock, random);
             println!("Simulateur FranceConnect : {issuer}");
-            app::serve(listener, portalis_fc_sim::router(sim), &config.server, app::shutdown_signal()).await
+            app::serve(listener, portalis_fc_sim::router(sim), &config.server.limits, app::shutdown_signal()).await
         }
         Command::Serve => {
             let franceconnect = app::franceconnect(&config)?;
             let services = Services::open(config, clock, random).await?;
-            let listener = bind(services.config.listen, "PORTALIS_LISTEN").await?;
-            tracing::info!(local = %listener.local_addr()?, public_url = %services.config.public_url, "portal listening");
+            let listener = bind(services.config.server.listen, "PORTALIS_LISTEN").await?;
+            tracing::info!(local = %listener.local_addr()?, public_url = %services.config.server.public_url, "portal listening");
             let (stop, stopped) = stop_signal();
             let worker = tokio::spawn(app::outbox_worker(&services)?.run(WORKER_EVERY, stopped.clone()));
             let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stopped.clone()));
             let result = app::serve(
                 listener,
                 app::router(&services, franceconnect),
-                &services.config.server,
+                &services.config.server.limits,
                 wait_stop(stopped),
             )
             .await;
@@ -157,16 +157,20 @@ fn simulator(
     clock: Arc<dyn portalis_core::clock::Clock>,
     random: Arc<dyn RandomSource>,
 ) -> portalis_fc_sim::Simulator {
-    let state_service = config.branding == crate::config::Branding::Etat;
+    let state_service = config.site.branding == crate::config::Branding::Etat;
     let client = portalis_fc_sim::Client {
         client_id: config.franceconnect.client_id.clone(),
         client_secret: config.franceconnect.client_secret.expose().to_owned(),
         redirect_uris: vec![app::public_url(config, portalis_web::CALLBACK_PATH)],
         post_logout_redirect_uris: vec![app::public_url(config, portalis_web::LOGOUT_CALLBACK_PATH)],
-        service_name: if state_service { "Ministère de la justice".into() } else { config.operator_name.clone() },
-        site: if state_service { "justice.fr".into() } else { config.public_url.host_str().unwrap_or("").to_owned() },
+        service_name: if state_service { "Ministère de la justice".into() } else { config.site.operator_name.clone() },
+        site: if state_service {
+            "justice.fr".into()
+        } else {
+            config.server.public_url.host_str().unwrap_or("").to_owned()
+        },
     };
-    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random).with_population(config.fc_sim_population)
+    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random).with_population(config.simulator.population)
 }
 
 /// `portalis demo`: the portal and the FranceConnect simulator, each on its
@@ -178,15 +182,15 @@ async fn demo_mode(
     clock: Arc<dyn portalis_core::clock::Clock>,
     random: Arc<dyn RandomSource>,
 ) -> anyhow::Result<()> {
-    let listener = bind(config.listen, "PORTALIS_LISTEN").await?;
+    let listener = bind(config.server.listen, "PORTALIS_LISTEN").await?;
     let local = loopback(listener.local_addr()?);
     if !public_url_given {
-        config.public_url = url::Url::parse(&format!("http://{local}/"))?;
+        config.server.public_url = url::Url::parse(&format!("http://{local}/"))?;
     }
     let sim_listener = match config.franceconnect.issuer {
         Some(_) => None,
         None => {
-            let l = bind(config.fc_sim_listen, "PORTALIS_FC_SIM_LISTEN").await?;
+            let l = bind(config.simulator.listen, "PORTALIS_FC_SIM_LISTEN").await?;
             config.franceconnect.issuer = Some(format!("http://{}/api/v2", loopback(l.local_addr()?)));
             Some(l)
         }
@@ -217,15 +221,16 @@ async fn demo_mode(
     };
     let sim_task = sim.map(|(l, sim)| {
         let stop = wait_stop(stop_rx.clone());
-        let limits = services.config.server;
+        let limits = services.config.server.limits;
         tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), &limits, stop).await })
     });
     if let Some(issuer) = &services.config.franceconnect.issuer {
         tracing::info!(%issuer, "FranceConnect simulator");
     }
-    println!("Portalis (démonstration) : {}", services.config.public_url);
+    println!("Portalis (démonstration) : {}", services.config.server.public_url);
     let result =
-        app::serve(listener, app::router(&services, franceconnect), &services.config.server, wait_stop(stop_rx)).await;
+        app::serve(listener, app::router(&services, franceconnect), &services.config.server.limits, wait_stop(stop_rx))
+            .await;
     if let Some(t) = sim_task {
         t.await.context("the simulator task failed")??;
     }

@@ -117,7 +117,7 @@ impl TestApp {
             clock_used.clone(),
             Arc::new(SeededRandom::new(11)),
         )
-        .with_population(config.fc_sim_population);
+        .with_population(config.simulator.population);
         let sim_server = tokio::spawn(async move {
             axum::serve(sim_listener, portalis_fc_sim::router(sim)).await.unwrap();
         });
@@ -147,7 +147,7 @@ impl TestApp {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let franceconnect = app::franceconnect(&self.services.config).unwrap();
         let router = app::router(&self.services, franceconnect);
-        let limits = self.services.config.server;
+        let limits = self.services.config.server.limits;
         self.server = Some(tokio::spawn(async move {
             app::serve(listener, router, &limits, async move {
                 let _ = rx.await;
