@@ -17,6 +17,7 @@ pub mod event_batch;
 pub mod events;
 pub mod fields;
 pub mod openapi;
+pub mod operations;
 pub mod parties;
 pub mod problem;
 mod refs;
@@ -24,8 +25,8 @@ mod reply;
 pub mod rules;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post, put};
+use axum::routing::get;
+use operations::Operations;
 use portalis_core::clock::Clock;
 use portalis_core::document::MAX_DOCUMENT_BYTES;
 use portalis_core::random::RandomSource;
@@ -70,38 +71,38 @@ pub struct Shared {
 /// The largest JSON body accepted.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
+/// Every operation of `/api/v1` (paths relative to it), with the bodies
+/// each may carry.
+pub fn operations() -> Operations {
+    use crate::{cases::*, documents::*, event_batch::*, events::*, parties::*};
+    let json = Operations::default()
+        .operation::<__path_put_case, _, _>(put_case)
+        .operation::<__path_get_case, _, _>(get_case)
+        .operation::<__path_put_party, _, _>(put_party)
+        .operation::<__path_get_party, _, _>(get_party)
+        .operation::<__path_delete_party, _, _>(delete_party)
+        .operation::<__path_reissue_identification_number, _, _>(reissue_identification_number)
+        .operation::<__path_detach_accounts, _, _>(detach_accounts)
+        .operation::<__path_put_event, _, _>(put_event)
+        .operation::<__path_get_event, _, _>(get_event)
+        .operation::<__path_delete_event, _, _>(delete_event)
+        .body_limit(MAX_JSON_BYTES);
+    let documents = Operations::default()
+        .operation::<__path_put_document, _, _>(put_document)
+        .operation::<__path_get_document, _, _>(get_document)
+        .operation::<__path_get_document_file, _, _>(get_document_file)
+        .operation::<__path_delete_document, _, _>(delete_document)
+        .operation::<__path_get_document_receipts, _, _>(get_document_receipts)
+        // Room for the 20 MB file and the multipart envelope around it.
+        .body_limit(MAX_DOCUMENT_BYTES + 1024 * 1024);
+    let batch = Operations::default().operation::<__path_post_batch, _, _>(post_batch).body_limit(MAX_BATCH_BYTES);
+    json.merge(documents).merge(batch)
+}
+
 /// Every route of `/api/v1`, to be nested under that prefix.
 pub fn router(state: ApiState) -> Router {
-    let documents = Router::new()
-        .route(
-            "/cases/{case_ref}/documents/{document_ref}",
-            put(documents::put_document).get(documents::get_document).delete(documents::delete_document),
-        )
-        .route("/cases/{case_ref}/documents/{document_ref}/file", get(documents::get_document_file))
-        .route("/cases/{case_ref}/documents/{document_ref}/receipts", get(documents::get_document_receipts))
-        // Room for the 20 MB file and the multipart envelope around it.
-        .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 1024 * 1024));
-    let batch = Router::new()
-        .route("/events/batch", post(event_batch::post_batch))
-        .layer(DefaultBodyLimit::max(event_batch::MAX_BATCH_BYTES));
-    Router::new()
-        .route("/cases/{case_ref}", put(cases::put_case).get(cases::get_case))
-        .route(
-            "/cases/{case_ref}/parties/{party_ref}",
-            put(parties::put_party).get(parties::get_party).delete(parties::delete_party),
-        )
-        .route(
-            "/cases/{case_ref}/parties/{party_ref}/identification-number",
-            post(parties::reissue_identification_number),
-        )
-        .route("/cases/{case_ref}/parties/{party_ref}/attachments", delete(parties::detach_accounts))
-        .route(
-            "/cases/{case_ref}/events/{event_ref}",
-            put(events::put_event).get(events::get_event).delete(events::delete_event),
-        )
-        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
-        .merge(documents)
-        .merge(batch)
+    operations()
+        .router
         .route("/openapi.json", get(openapi::serve))
         .fallback(problem::not_found_fallback)
         .method_not_allowed_fallback(problem::method_not_allowed_fallback)

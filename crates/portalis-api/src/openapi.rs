@@ -1,5 +1,6 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations and
-//! served at `/api/v1/openapi.json`.
+//! The OpenAPI 3 document, generated from the handlers' annotations (the
+//! operations the router serves, `operations.rs`) and served at
+//! `/api/v1/openapi.json`.
 
 use axum::Json;
 use axum::response::IntoResponse;
@@ -14,17 +15,7 @@ use utoipa::{Modify, OpenApi};
         description = "Court systems publish cases, parties, events and documents to the litigant portal. \
 Each API key belongs to one court and sees only that court's cases. Errors are application/problem+json (RFC 9457)."
     ),
-    paths(
-        crate::cases::put_case, crate::cases::get_case,
-        crate::parties::put_party, crate::parties::get_party, crate::parties::delete_party,
-        crate::parties::reissue_identification_number, crate::parties::detach_accounts,
-        crate::events::put_event, crate::events::get_event, crate::events::delete_event,
-        crate::event_batch::post_batch,
-        crate::documents::put_document, crate::documents::get_document, crate::documents::get_document_file,
-        crate::documents::delete_document, crate::documents::get_document_receipts,
-    ),
     components(schemas(crate::problem::Problem, crate::problem::FieldError, crate::rules::DocumentMetadata)),
-    modifiers(&CourtKeyScheme, &CommonProblems, &PathReferences),
     tags(
         (name = "cases", description = "Cases (affaires)"),
         (name = "parties", description = "Parties and their identification numbers"),
@@ -111,13 +102,29 @@ impl Modify for PathReferences {
     }
 }
 
+/// The document: the API's description, the operations the router serves,
+/// the schemas they use, then what every operation shares.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let operations = crate::operations();
+    doc.paths.merge(operations.paths);
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in operations.schemas {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    for modifier in [&CourtKeyScheme as &dyn Modify, &CommonProblems, &PathReferences] {
+        modifier.modify(&mut doc);
+    }
+    doc
+}
+
 /// The document as JSON text (pretty), for the snapshot test and the route.
 pub fn document() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    openapi().to_pretty_json().unwrap_or_default()
 }
 
 /// The document, built once (it is the same for every request).
 pub async fn serve() -> impl IntoResponse {
-    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(ApiDoc::openapi);
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(openapi);
     Json(&*DOCUMENT)
 }
