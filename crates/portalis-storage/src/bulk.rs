@@ -188,15 +188,16 @@ pub type LoadTx<'c> = sqlx::Transaction<'c, Any>;
 /// Starts a transaction on the load connection, in which the change
 /// triggers record nothing (a row of the feed per row loaded would double
 /// the load's writes): the loader tells of everything once at the end
-/// (`changes::everything_changed`). The pause is written in the
-/// transaction itself, so no other writer ever sees it: on SQLite none
-/// runs meanwhile, on PostgreSQL none reads an uncommitted row.
+/// (`changes::everything_changed`). The pause belongs to the transaction
+/// (`changes::pause`), so no other writer ever sees it: on SQLite none
+/// runs meanwhile, on PostgreSQL it is a transaction-local setting.
 ///
 /// # Errors
 /// Database errors.
 pub async fn begin(conn: &mut PoolConnection<Any>) -> Result<LoadTx<'_>, StorageError> {
+    let backend = crate::db::backend_of_connection(conn);
     let mut tx = sqlx::Connection::begin(&mut **conn).await?;
-    sqlx::query("UPDATE change_feed SET paused = 1").execute(&mut *tx).await?;
+    crate::changes::pause(backend, &mut tx).await?;
     Ok(tx)
 }
 
@@ -205,7 +206,8 @@ pub async fn begin(conn: &mut PoolConnection<Any>) -> Result<LoadTx<'_>, Storage
 /// # Errors
 /// Database errors.
 pub async fn commit(mut tx: LoadTx<'_>) -> Result<(), StorageError> {
-    sqlx::query("UPDATE change_feed SET paused = 0").execute(&mut *tx).await?;
+    let backend = crate::db::backend_of_connection(&tx);
+    crate::changes::resume(backend, &mut tx).await?;
     Ok(tx.commit().await?)
 }
 

@@ -100,6 +100,40 @@ pub async fn everything_changed(tx: &mut Tx) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Turns the change triggers off for the rest of this transaction, which
+/// loads many rows (an import): a row of the feed per row loaded would cost
+/// as much as the load. When the transaction commits, every process
+/// forgets everything instead (`Tx::commit`); no other writer sees the
+/// pause (SQLite: one writer at a time; PostgreSQL: a transaction-local
+/// setting).
+///
+/// # Errors
+/// Database errors.
+pub async fn pause_for_load(tx: &mut Tx) -> Result<(), StorageError> {
+    pause(tx.backend, tx).await?;
+    tx.paused = true;
+    everything_changed(tx).await
+}
+
+/// The pause itself, on any connection in a transaction.
+pub(crate) async fn pause(backend: Backend, conn: &mut crate::Conn) -> Result<(), StorageError> {
+    let sql = match backend {
+        Backend::Sqlite => "UPDATE change_feed SET paused = 1",
+        Backend::Postgres => "SELECT set_config('portalis.paused', 'on', true)",
+    };
+    sqlx::query(sql).fetch_optional(&mut *conn).await?;
+    Ok(())
+}
+
+/// Ends the pause before the transaction commits (SQLite; PostgreSQL's
+/// setting ends with the transaction).
+pub(crate) async fn resume(backend: Backend, conn: &mut crate::Conn) -> Result<(), StorageError> {
+    if backend == Backend::Sqlite {
+        sqlx::query("UPDATE change_feed SET paused = 0").execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The tags PostgreSQL's trigger kept in the transaction's
 /// `portalis.changed` setting (space-separated).
 pub(crate) fn kept_tags(kept: &str) -> Vec<Tag> {

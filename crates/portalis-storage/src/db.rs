@@ -27,6 +27,8 @@ pub struct Tx {
     pub(crate) backend: Backend,
     /// Whether `changes::everything_changed` was called.
     pub(crate) everything: bool,
+    /// Whether `changes::pause_for_load` was called.
+    pub(crate) paused: bool,
     cache: Arc<PageCache>,
     feed: Arc<OnceLock<Feed>>,
 }
@@ -71,7 +73,13 @@ impl Tx {
     /// # Errors
     /// Database errors (nothing was changed then).
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let Tx { mut inner, backend, everything, cache, feed } = self;
+        let Tx { mut inner, backend, everything, paused, cache, feed } = self;
+        if paused {
+            crate::changes::resume(backend, &mut inner).await.map_err(|e| match e {
+                StorageError::Database(e) => e,
+                other => sqlx::Error::Protocol(other.to_string()),
+            })?;
+        }
         let Some(feed) = feed.get() else {
             // The cache is off: nothing to forget.
             return inner.commit().await;
@@ -260,7 +268,14 @@ impl Db {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
         };
-        Ok(Tx { inner, backend: self.backend, everything: false, cache: self.cache.clone(), feed: self.feed.clone() })
+        Ok(Tx {
+            inner,
+            backend: self.backend,
+            everything: false,
+            paused: false,
+            cache: self.cache.clone(),
+            feed: self.feed.clone(),
+        })
     }
 
     /// Applies the migrations that have not been applied yet.
@@ -306,4 +321,9 @@ fn with_create_mode(url: &str) -> String {
     } else {
         format!("{url}?mode=rwc")
     }
+}
+
+/// The backend a connection talks to.
+pub(crate) fn backend_of_connection(conn: &AnyConnection) -> Backend {
+    if conn.backend_name().eq_ignore_ascii_case("sqlite") { Backend::Sqlite } else { Backend::Postgres }
 }

@@ -185,8 +185,13 @@ pub async fn apply(
 }
 
 /// Applies records in one transaction, audited as one import.
+///
+/// A load: the change triggers are paused for it, and every portal
+/// forgets what its page cache holds when it commits
+/// (`changes::pause_for_load`).
 pub async fn apply_all(services: &Services, court: &Court, records: &[Record], actor: &str) -> anyhow::Result<Summary> {
     let mut tx = services.db.begin().await?;
+    portalis_storage::changes::pause_for_load(&mut tx).await?;
     let mut summary = Summary::default();
     let mut known = KnownCases::new();
     for (i, record) in records.iter().enumerate() {

@@ -4,79 +4,183 @@
 --   courts -> k:<id>; cases -> c:<id>; parties, events, documents -> c:<case_id>;
 --   document_addressees -> c:<case_id of its document>;
 --   users -> u:<id>; attachments -> u:<user_id>; sessions -> s:<id>.
--- A bulk load (bulk.rs) sets `paused` inside its own transactions, where
--- no other writer can see it, and tells of everything at the end instead.
+--
 -- On PostgreSQL the trigger announces the tag with NOTIFY (once a
 -- transaction) and keeps the transaction's tags in the setting
 -- `portalis.changed`, which the writing process reads before it commits to
 -- forget them in its own cache at once. A transaction that changes many
--- things (an import) says "everything" (`*`) once it has named more than
--- 8 KB of them, so that keeping them costs no more than that.
-CREATE TABLE change_feed (
-    one    INTEGER PRIMARY KEY CHECK (one = 1),
-    paused INTEGER NOT NULL
-);
-INSERT INTO change_feed (one, paused) VALUES (1, 0);
+-- things says "everything" (`*`) once it has named more than 8 KB of them,
+-- so that keeping them costs no more than that. A load (bulk.rs, an
+-- import) sets the transaction-local `portalis.paused` and says
+-- "everything" itself at the end.
 
--- TG_ARGV: the tag's prefix, the column naming the thing, and 'document'
--- when that column is a document whose case is the thing.
-CREATE FUNCTION portalis_record_change() RETURNS trigger LANGUAGE plpgsql
-SET search_path FROM CURRENT AS $$
+-- Records the tag `t` (the table triggers below call it).
+CREATE FUNCTION portalis_changed(t text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    keys text[] := '{}';
-    k text;
-    seen text;
-    t text;
+    seen text := coalesce(current_setting('portalis.changed', true), '');
 BEGIN
-    IF (SELECT paused FROM change_feed) <> 0 THEN
-        RETURN NULL;
+    IF seen = '*' OR t IS NULL OR position(' ' || t || ' ' IN seen) > 0 THEN
+        RETURN;
     END IF;
-    IF TG_OP <> 'DELETE' THEN
-        keys := keys || (to_jsonb(NEW) ->> TG_ARGV[1]);
+    IF length(seen) > 8192 THEN
+        PERFORM pg_notify('portalis_changes', '*');
+        PERFORM set_config('portalis.changed', '*', true);
+        RETURN;
     END IF;
-    IF TG_OP <> 'INSERT' THEN
-        keys := keys || (to_jsonb(OLD) ->> TG_ARGV[1]);
-    END IF;
-    seen := coalesce(current_setting('portalis.changed', true), '');
-    IF seen = '*' THEN
-        RETURN NULL;
-    END IF;
-    FOREACH k IN ARRAY keys LOOP
-        IF TG_NARGS > 2 AND TG_ARGV[2] = 'document' THEN
-            k := (SELECT case_id::text FROM documents WHERE id = k::bigint);
-        END IF;
-        CONTINUE WHEN k IS NULL;
-        t := TG_ARGV[0] || ':' || k;
-        IF position(' ' || t || ' ' IN seen) = 0 THEN
-            IF length(seen) > 8192 THEN
-                PERFORM pg_notify('portalis_changes', '*');
-                PERFORM set_config('portalis.changed', '*', true);
-                RETURN NULL;
-            END IF;
-            PERFORM pg_notify('portalis_changes', t);
-            seen := seen || ' ' || t || ' ';
-            PERFORM set_config('portalis.changed', seen, true);
-        END IF;
-    END LOOP;
-    RETURN NULL;
+    PERFORM pg_notify('portalis_changes', t);
+    PERFORM set_config('portalis.changed', seen || ' ' || t || ' ', true);
 END
 $$;
 
+CREATE FUNCTION portalis_courts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('k:' || NEW.id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+        PERFORM portalis_changed('k:' || OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER courts_changed AFTER INSERT OR UPDATE OR DELETE ON courts
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('k', 'id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_courts_changed();
+
+CREATE FUNCTION portalis_cases_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('c:' || NEW.id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+        PERFORM portalis_changed('c:' || OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER cases_changed AFTER INSERT OR UPDATE OR DELETE ON cases
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_cases_changed();
+
+CREATE FUNCTION portalis_parties_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('c:' || NEW.case_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id) THEN
+        PERFORM portalis_changed('c:' || OLD.case_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER parties_changed AFTER INSERT OR UPDATE OR DELETE ON parties
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'case_id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_parties_changed();
+
+CREATE FUNCTION portalis_events_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('c:' || NEW.case_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id) THEN
+        PERFORM portalis_changed('c:' || OLD.case_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE ON events
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'case_id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_events_changed();
+
+CREATE FUNCTION portalis_documents_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('c:' || NEW.case_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id IS DISTINCT FROM NEW.case_id) THEN
+        PERFORM portalis_changed('c:' || OLD.case_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER documents_changed AFTER INSERT OR UPDATE OR DELETE ON documents
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'case_id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_documents_changed();
+
+CREATE FUNCTION portalis_document_addressees_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed((SELECT 'c:' || case_id FROM documents WHERE id = NEW.document_id));
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.document_id IS DISTINCT FROM NEW.document_id) THEN
+        PERFORM portalis_changed((SELECT 'c:' || case_id FROM documents WHERE id = OLD.document_id));
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER document_addressees_changed AFTER INSERT OR UPDATE OR DELETE ON document_addressees
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('c', 'document_id', 'document');
+    FOR EACH ROW EXECUTE FUNCTION portalis_document_addressees_changed();
+
+CREATE FUNCTION portalis_users_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('u:' || NEW.id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+        PERFORM portalis_changed('u:' || OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('u', 'id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_users_changed();
+
+CREATE FUNCTION portalis_attachments_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('u:' || NEW.user_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.user_id IS DISTINCT FROM NEW.user_id) THEN
+        PERFORM portalis_changed('u:' || OLD.user_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER attachments_changed AFTER INSERT OR UPDATE OR DELETE ON attachments
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('u', 'user_id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_attachments_changed();
+
+CREATE FUNCTION portalis_sessions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('s:' || NEW.id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+        PERFORM portalis_changed('s:' || OLD.id);
+    END IF;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER sessions_changed AFTER INSERT OR UPDATE OR DELETE ON sessions
-    FOR EACH ROW EXECUTE FUNCTION portalis_record_change('s', 'id');
+    FOR EACH ROW EXECUTE FUNCTION portalis_sessions_changed();

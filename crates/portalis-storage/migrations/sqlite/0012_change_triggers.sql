@@ -4,8 +4,9 @@
 --   courts -> k:<id>; cases -> c:<id>; parties, events, documents -> c:<case_id>;
 --   document_addressees -> c:<case_id of its document>;
 --   users -> u:<id>; attachments -> u:<user_id>; sessions -> s:<id>.
--- A bulk load (bulk.rs) sets `paused` inside its own transactions, where
--- no other writer can see it, and tells of everything at the end instead.
+-- A load (bulk.rs, an import) sets `paused` inside its own transactions,
+-- where no other writer can see it (SQLite has one writer at a time), and
+-- tells of everything at the end instead.
 CREATE TABLE change_feed (
     one    INTEGER PRIMARY KEY CHECK (one = 1),
     paused INTEGER NOT NULL
