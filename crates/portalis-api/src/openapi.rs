@@ -23,7 +23,7 @@ Each API key belongs to one court and sees only that court's cases. Errors are a
         (name = "documents", description = "Documents made available to parties"),
     )
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
 struct CourtKeyScheme;
 

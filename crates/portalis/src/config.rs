@@ -103,8 +103,10 @@ impl Config {
         generated_secret: impl FnOnce(&Path) -> String,
     ) -> Result<Self, ConfigError> {
         let raw = s.raw()?;
-        let storage = StorageConfig::read(&raw)?;
+        // In the order the settings were checked before there were
+        // sections: what `serve` misses first is named first.
         let server = ServerConfig::read(&raw, mode)?;
+        let storage = StorageConfig::read(&raw)?;
         let secret_key = match (raw.secret_key.as_deref(), mode) {
             (Some(k), _) if k.len() >= 32 => Secret::new(k),
             (Some(_), _) => {
@@ -296,6 +298,11 @@ mod tests {
         let err = Config::from_sources(Mode::Tool, &s, |_| "g".repeat(64)).unwrap_err();
         assert_eq!(err, ConfigError::Unknown("PORTALIS_LISTEN_ADRESS".into()));
         let _ = std::fs::remove_dir_all(dir);
+
+        // A setting is spelt as the table spells it, prefix once.
+        for odd in ["PORTALIS_listen", "PORTALIS_PORTALIS_LISTEN"] {
+            assert_eq!(demo(&[(odd, "127.0.0.1:9")]).unwrap_err(), ConfigError::Unknown(odd.into()), "{odd}");
+        }
 
         // The project's scripts' own variables are not settings; a blank
         // setting is no setting.

@@ -184,14 +184,20 @@ pub async fn apply(
     outcome.map_err(|e| e.to_string())
 }
 
+/// From how many records an import is a load (see [`apply_all`]).
+pub const LOAD_RECORDS: usize = 100;
+
 /// Applies records in one transaction, audited as one import.
 ///
-/// A load: the change triggers are paused for it, and every portal
-/// forgets what its page cache holds when it commits
-/// (`changes::pause_for_load`).
+/// A large import is a load: the change triggers are paused for it, and
+/// every portal forgets what its page cache holds when it commits
+/// (`changes::pause_for_load`). A small one (a court's daily delta) records
+/// what it changes, row by row, like the API.
 pub async fn apply_all(services: &Services, court: &Court, records: &[Record], actor: &str) -> anyhow::Result<Summary> {
     let mut tx = services.db.begin().await?;
-    portalis_storage::changes::pause_for_load(&mut tx).await?;
+    if records.len() > LOAD_RECORDS {
+        portalis_storage::changes::pause_for_load(&mut tx).await?;
+    }
     let mut summary = Summary::default();
     let mut known = KnownCases::new();
     for (i, record) in records.iter().enumerate() {

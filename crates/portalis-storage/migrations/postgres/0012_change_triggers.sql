@@ -12,10 +12,13 @@
 -- things says "everything" (`*`) once it has named more than 8 KB of them,
 -- so that keeping them costs no more than that. A load (bulk.rs, an
 -- import) sets the transaction-local `portalis.paused` and says
--- "everything" itself at the end.
+-- "everything" itself at the end. Each function keeps the search_path of
+-- the migration, so that a write by a role with another one (an
+-- operator's session) finds the portal's tables and functions.
 
 -- Records the tag `t` (the table triggers below call it).
-CREATE FUNCTION portalis_changed(t text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_changed(t text) RETURNS void LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 DECLARE
     seen text := coalesce(current_setting('portalis.changed', true), '');
 BEGIN
@@ -32,7 +35,8 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION portalis_courts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_courts_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -49,7 +53,8 @@ $$;
 CREATE TRIGGER courts_changed AFTER INSERT OR UPDATE OR DELETE ON courts
     FOR EACH ROW EXECUTE FUNCTION portalis_courts_changed();
 
-CREATE FUNCTION portalis_cases_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_cases_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -66,7 +71,8 @@ $$;
 CREATE TRIGGER cases_changed AFTER INSERT OR UPDATE OR DELETE ON cases
     FOR EACH ROW EXECUTE FUNCTION portalis_cases_changed();
 
-CREATE FUNCTION portalis_parties_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_parties_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -83,7 +89,8 @@ $$;
 CREATE TRIGGER parties_changed AFTER INSERT OR UPDATE OR DELETE ON parties
     FOR EACH ROW EXECUTE FUNCTION portalis_parties_changed();
 
-CREATE FUNCTION portalis_events_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_events_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -100,7 +107,8 @@ $$;
 CREATE TRIGGER events_changed AFTER INSERT OR UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION portalis_events_changed();
 
-CREATE FUNCTION portalis_documents_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_documents_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -117,7 +125,8 @@ $$;
 CREATE TRIGGER documents_changed AFTER INSERT OR UPDATE OR DELETE ON documents
     FOR EACH ROW EXECUTE FUNCTION portalis_documents_changed();
 
-CREATE FUNCTION portalis_document_addressees_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_document_addressees_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -134,7 +143,8 @@ $$;
 CREATE TRIGGER document_addressees_changed AFTER INSERT OR UPDATE OR DELETE ON document_addressees
     FOR EACH ROW EXECUTE FUNCTION portalis_document_addressees_changed();
 
-CREATE FUNCTION portalis_users_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_users_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -151,7 +161,8 @@ $$;
 CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION portalis_users_changed();
 
-CREATE FUNCTION portalis_attachments_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_attachments_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;
@@ -168,7 +179,8 @@ $$;
 CREATE TRIGGER attachments_changed AFTER INSERT OR UPDATE OR DELETE ON attachments
     FOR EACH ROW EXECUTE FUNCTION portalis_attachments_changed();
 
-CREATE FUNCTION portalis_sessions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION portalis_sessions_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
 BEGIN
     IF current_setting('portalis.paused', true) = 'on' THEN
         RETURN NULL;

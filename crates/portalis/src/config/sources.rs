@@ -63,12 +63,16 @@ impl Sources {
     /// # Errors
     /// [`ConfigError::Unknown`], naming it.
     pub(super) fn raw(&self) -> Result<Raw, ConfigError> {
-        let object: serde_json::Map<String, serde_json::Value> = self
-            .0
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| (k.trim_start_matches("PORTALIS_").to_lowercase(), serde_json::Value::String(v.clone())))
-            .collect();
+        let mut object = serde_json::Map::new();
+        for (name, value) in self.0.iter().filter(|(_, v)| !v.trim().is_empty()) {
+            // `PORTALIS_` once, then upper case, as the table of settings
+            // spells them: `PORTALIS_listen` is not `PORTALIS_LISTEN`.
+            let key = name
+                .strip_prefix("PORTALIS_")
+                .filter(|k| k.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+                .ok_or_else(|| ConfigError::Unknown(name.clone()))?;
+            object.insert(key.to_lowercase(), serde_json::Value::String(value.clone()));
+        }
         serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| {
             let message = e.to_string();
             let key = message.split('`').nth(1).unwrap_or("?");
