@@ -51,7 +51,7 @@ impl CaseView {
         Self {
             case_ref: c.case_ref.clone(),
             court: court.details.code.to_string(),
-            portalis_number: c.details.portalis_number.clone(),
+            portalis_number: c.details.portalis_number.as_str().to_owned(),
             rg_number: c.details.rg_number.clone(),
             nature: Nature { code: c.details.nature_code.clone(), label: c.details.nature_label.clone() },
             status: c.details.status.code().to_owned(),
@@ -81,7 +81,7 @@ pub fn parse_case(body: &[u8]) -> Result<CaseInput, ApiError> {
     match (portalis_number, rg_number, nature, status, filed_on, chamber) {
         (Some(p), Some(rg), Some((Some(code), Some(label))), Some(status), Some(filed_on), Some(chamber)) => {
             Ok(CaseInput {
-                portalis_number: p.as_str().to_owned(),
+                portalis_number: p,
                 rg_number: rg.map(|r| r.as_str().to_owned()),
                 nature_code: code.as_str().to_owned(),
                 nature_label: label,

@@ -128,7 +128,7 @@ impl Scheduler {
             let lines: Vec<String> = lines.lines().map(str::to_owned).collect();
             let mail = CaseUpdate {
                 court_name: &court.details.name,
-                case_number: &case.details.portalis_number,
+                case_number: case.details.portalis_number.as_str(),
                 lines: &lines,
                 portal_url: &self.portal_url,
             };

@@ -7,11 +7,12 @@ use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::case::CaseStatus;
+use portalis_core::portalis_number::PortalisNumber;
 
 /// What the court says of a case (the body of `PUT /cases/{case_ref}`), parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseInput {
-    pub portalis_number: String,
+    pub portalis_number: PortalisNumber,
     pub rg_number: Option<String>,
     pub nature_code: String,
     pub nature_label: String,
@@ -35,12 +36,14 @@ const COLUMNS: &str = "id, court_id, case_ref, portalis_number, rg_number, natur
 
 fn from_row(row: &dyn Cells) -> Result<Case, StorageError> {
     let status: String = row.text("status")?;
+    let number: String = row.text("portalis_number")?;
     Ok(Case {
         id: row.int("id")?,
         court_id: row.int("court_id")?,
         case_ref: row.text("case_ref")?,
         details: CaseInput {
-            portalis_number: row.text("portalis_number")?,
+            portalis_number: PortalisNumber::parse(&number)
+                .map_err(|_| corrupt(format!("case portalis_number {number:?}")))?,
             rg_number: row.opt_text("rg_number")?,
             nature_code: row.text("nature_code")?,
             nature_label: row.text("nature_label")?,
@@ -139,7 +142,7 @@ pub async fn put(
     let existing = find(conn, court_id, case_ref).await?;
     let now = instant(now);
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
-        q.bind(input.portalis_number.clone())
+        q.bind(input.portalis_number.as_str().to_owned())
             .bind(input.rg_number.clone())
             .bind(input.nature_code.clone())
             .bind(input.nature_label.clone())

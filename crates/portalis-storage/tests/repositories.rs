@@ -28,7 +28,7 @@ fn court() -> courts::CourtInput {
 
 fn case() -> cases::CaseInput {
     cases::CaseInput {
-        portalis_number: "DB3Z-W-B7C-DFW5".into(),
+        portalis_number: portalis_core::portalis_number::PortalisNumber::parse("DB3Z-W-B7C-DFW5").unwrap(),
         rg_number: Some("18/01234".into()),
         nature_code: "60A".into(),
         nature_label: "Demande en réparation des dommages causés par des véhicules terrestres à moteur".into(),

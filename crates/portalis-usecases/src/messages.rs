@@ -34,7 +34,7 @@ pub async fn identification_number(
     let mail = IdentificationEmail {
         party_name: &party.display_name(),
         court_name: &court.details.name,
-        case_number: &case.details.portalis_number,
+        case_number: case.details.portalis_number.as_str(),
         identification_number: &party.identification_number,
         portal_url,
         reissued,
@@ -81,7 +81,7 @@ pub async fn avis(
         }
         let a = Avis {
             court_name: &court.details.name,
-            case_number: &case.details.portalis_number,
+            case_number: case.details.portalis_number.as_str(),
             made_available: &made_available,
             portal_url,
         };

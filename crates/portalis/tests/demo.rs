@@ -31,7 +31,7 @@ async fn the_guides_case_is_there_as_the_guide_shows_it() {
     let court = courts::by_code(&mut conn, "tj-saint-denis-reunion").await.unwrap().unwrap();
     assert_eq!(court.details.time_zone, chrono_tz::Indian::Reunion);
     let case = cases::find(&mut conn, court.id, "2018-01234").await.unwrap().unwrap();
-    assert_eq!(case.details.portalis_number, "DB3Z-W-B7C-DFW5");
+    assert_eq!(case.details.portalis_number.as_str(), "DB3Z-W-B7C-DFW5");
     assert_eq!(case.details.nature_code, "60A");
     let names: Vec<(String, &str)> = parties::of_case(&mut conn, case.id)
         .await

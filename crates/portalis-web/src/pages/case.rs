@@ -7,7 +7,7 @@ use crate::layout::Layout;
 use crate::my_cases::{self, MyCase};
 use crate::navigation::Navigation;
 use crate::pages::not_found;
-use crate::pages::space::{court_today, short_number};
+use crate::pages::space::court_today;
 use crate::session::SignedIn;
 use crate::{WebState, public_id};
 use askama::Template;
@@ -214,7 +214,7 @@ pub async fn show(
         .collect::<Vec<_>>()
         .join(", ");
     let page = CasePage {
-        layout: Layout::for_visitor(&state, &visitor, &format!("Dossier {}", short_number(&c.portalis_number))),
+        layout: Layout::for_visitor(&state, &visitor, &format!("Dossier {}", c.portalis_number.short())),
         self_url: format!("/dossiers/{}", my.public_id),
         identification: my.mine.iter().map(|p| p.identification_number.clone()).collect::<Vec<_>>().join(", "),
         court: court.name.clone(),
@@ -231,7 +231,7 @@ pub async fn show(
             })
             .collect(),
         nature: c.nature_label.clone(),
-        case_number: c.portalis_number.clone(),
+        case_number: c.portalis_number.as_str().to_owned(),
         filed: french::date(c.filed_on),
         rg: c.rg_number.clone(),
         chamber: c.chamber.clone(),

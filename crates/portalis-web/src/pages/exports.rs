@@ -5,7 +5,7 @@
 use crate::error::PageError;
 use crate::my_cases::{self, MyCase};
 use crate::pages::not_found;
-use crate::pages::space::{listing, short_number, upcoming};
+use crate::pages::space::{listing, upcoming};
 use crate::session::SignedIn;
 use crate::{WebState, public_id};
 use axum::extract::{Path, Query, State};
@@ -81,7 +81,7 @@ pub async fn csv(
             let me: Vec<&str> = my.mine.iter().map(|p| p.details.role.label()).collect();
             let ids: Vec<&str> = my.mine.iter().map(|p| p.identification_number.as_str()).collect();
             let record = [
-                c.portalis_number.clone(),
+                c.portalis_number.as_str().to_owned(),
                 ids.join(", "),
                 my.court.details.name.clone(),
                 c.nature_label.clone(),
@@ -123,7 +123,7 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
         description: format!(
             "{} — N° de dossier : {}",
             my.case.details.nature_label,
-            short_number(&my.case.details.portalis_number)
+            my.case.details.portalis_number.short()
         ),
         start: e.details.starts_at,
         tz: court.time_zone,

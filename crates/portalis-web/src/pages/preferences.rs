@@ -48,7 +48,7 @@ async fn page(state: &WebState, user: &SignedIn, saved: bool) -> Result<Preferen
             declared.push(Declared {
                 court: my.court.details.name.clone(),
                 court_code: my.court.details.code.to_string(),
-                case_number: my.case.details.portalis_number.clone(),
+                case_number: my.case.details.portalis_number.as_str().to_owned(),
                 email: p
                     .details
                     .email

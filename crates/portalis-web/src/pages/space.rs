@@ -12,7 +12,6 @@ use axum::extract::{Query, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use portalis_core::case_list::{self, Filters, Item, Sort};
 use portalis_core::event::Standing;
-use portalis_core::portalis_number::PortalisNumber;
 use std::collections::HashMap;
 
 /// How long a card says the case was just attached, unless opened before.
@@ -110,12 +109,8 @@ pub fn item(my: &MyCase, now: DateTime<Utc>) -> Item {
         nature_code: my.case.details.nature_code.clone(),
         filed_on: my.case.details.filed_on,
         next_event: upcoming(my, now).first().map(|e| e.details.starts_at_utc),
-        text: format!("{number} {} {} {}", short_number(number), names.join(" "), my.case.details.nature_label),
+        text: format!("{} {} {} {}", number.as_str(), number.short(), names.join(" "), my.case.details.nature_label),
     }
-}
-
-pub fn short_number(n: &str) -> String {
-    PortalisNumber::parse(n).map(|p| p.short()).unwrap_or_else(|_| n.to_owned())
 }
 
 fn card(my: &MyCase, now: DateTime<Utc>) -> CaseCard {
@@ -129,7 +124,7 @@ fn card(my: &MyCase, now: DateTime<Utc>) -> CaseCard {
             .map(|p| PartyLine { name: p.display_name(), role: p.details.role.label() })
             .collect(),
         just_attached: my.attached.first_viewed_at.is_none() && now - my.attached.attached_at < NEW_FOR,
-        case_number: short_number(&my.case.details.portalis_number),
+        case_number: my.case.details.portalis_number.short(),
         identification_number: my.mine.iter().map(|p| p.identification_number.clone()).collect::<Vec<_>>().join(", "),
         upcoming: upcoming_words(upcoming(my, now).len()),
         status: my.case.details.status.label(),

@@ -15,6 +15,7 @@ use portalis_core::document::DocumentKind;
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::french;
 use portalis_core::party::{PartyKind, Role};
+use portalis_core::portalis_number::PortalisNumber;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
@@ -53,7 +54,7 @@ fn case(
     Record::Case {
         case_ref: case_ref.into(),
         input: CaseInput {
-            portalis_number: portalis.into(),
+            portalis_number: PortalisNumber::parse(portalis).expect("the demo's numbers are valid"),
             rg_number: Some(rg.into()),
             nature_code: nac.into(),
             nature_label: label.into(),
