@@ -64,8 +64,7 @@ impl CaseView {
 }
 
 /// Parses the body of `PUT /cases/{case_ref}`.
-pub fn parse_case(body: &[u8]) -> Result<CaseInput, ApiError> {
-    let mut f = Fields::from_slice(body)?;
+pub fn parse_case(mut f: Fields) -> Result<CaseInput, ApiError> {
     let portalis_number = f.required("portalis_number", PortalisNumber::parse);
     let rg_number = f.optional("rg_number", RgNumber::parse);
     let nature = f.object("nature").map(|mut n| {
@@ -116,7 +115,7 @@ pub async fn put_case(
 ) -> Result<Response, ApiError> {
     let case_ref = parse_ref("case_ref", &case_ref)?;
     require_json(&headers)?;
-    let input = parse_case(&body)?;
+    let input = parse_case(Fields::from_slice(&body)?)?;
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let request_id = request_id(&headers);

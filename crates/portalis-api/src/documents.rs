@@ -69,8 +69,7 @@ pub struct Metadata {
 }
 
 /// Parses the `metadata` part.
-pub fn parse_metadata(json: &[u8]) -> Result<Metadata, ApiError> {
-    let mut f = Fields::from_slice(json).map_err(|_| ApiError::invalid("metadata", "must be a JSON object"))?;
+pub fn parse_metadata(mut f: Fields) -> Result<Metadata, ApiError> {
     let title = f.required("title", parse_title);
     let kind = f.required("kind", DocumentKind::parse);
     let issued_on = f.required("issued_on", date);
@@ -119,7 +118,9 @@ async fn read_upload(request: Request, state: &ApiState) -> Result<(Metadata, By
         }
     }
     let metadata = metadata.ok_or_else(|| ApiError::invalid("metadata", "is required"))?;
-    let metadata = parse_metadata(&metadata)?;
+    let metadata = parse_metadata(
+        Fields::from_slice(&metadata).map_err(|_| ApiError::invalid("metadata", "must be a JSON object"))?,
+    )?;
     let file = file.ok_or_else(|| ApiError::invalid("file", "is required"))?;
     match check_pdf(&file) {
         Ok(()) => Ok((metadata, file)),

@@ -49,8 +49,7 @@ impl EventView {
 
 /// Parses the body of `PUT …/events/{event_ref}`; `starts_at` is read in the
 /// court's time zone `tz`.
-pub fn parse_event(body: &[u8], tz: Tz) -> Result<EventInput, ApiError> {
-    let mut f = Fields::from_slice(body)?;
+pub fn parse_event(mut f: Fields, tz: Tz) -> Result<EventInput, ApiError> {
     let input = event_fields(&mut f, tz);
     f.finish()?;
     input.ok_or_else(|| ApiError::Internal("event fields parsed without error but incomplete".into()))
@@ -105,7 +104,7 @@ pub async fn put_event(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
-    let input = parse_event(&body, court.details.time_zone)?;
+    let input = parse_event(Fields::from_slice(&body)?, court.details.time_zone)?;
     let request_id = request_id(&headers);
     let origin = Origin::Api { request_id: request_id.as_deref() };
     let written = publish::event(&mut tx, &state.context(now), origin, &court, &case, &event_ref, &input).await?;

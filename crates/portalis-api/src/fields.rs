@@ -38,6 +38,11 @@ impl Fields {
         }
     }
 
+    /// The fields of an object already read (an NDJSON record's).
+    pub fn of(object: Map<String, Value>) -> Self {
+        Self::new(String::new(), object)
+    }
+
     fn new(prefix: String, object: Map<String, Value>) -> Self {
         Self { prefix, object, seen: Vec::new(), errors: Vec::new() }
     }

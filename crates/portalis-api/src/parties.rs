@@ -90,8 +90,7 @@ impl PartyView {
 
 /// Parses the body of `PUT …/parties/{party_ref}`: the party, and the date
 /// of its consent if the court gives one.
-pub fn parse_party(body: &[u8]) -> Result<(PartyInput, Option<chrono::NaiveDate>), ApiError> {
-    let mut f = Fields::from_slice(body)?;
+pub fn parse_party(mut f: Fields) -> Result<(PartyInput, Option<chrono::NaiveDate>), ApiError> {
     let kind = f.required("kind", PartyKind::parse);
     let given_names = f.optional("given_names", text(200));
     let family_name = f.optional("family_name", text(200));
@@ -181,7 +180,7 @@ pub async fn put_party(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
-    let (input, consent_on) = parse_party(&body)?;
+    let (input, consent_on) = parse_party(Fields::from_slice(&body)?)?;
     let request_id = request_id(&headers);
     let origin = Origin::Api { request_id: request_id.as_deref() };
     let ctx = state.context(now);

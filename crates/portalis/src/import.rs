@@ -7,6 +7,7 @@ use crate::app::Services;
 use anyhow::{Context, bail};
 use bytes::Bytes;
 use chrono_tz::Tz;
+use portalis_api::fields::Fields;
 use portalis_api::problem::ApiError;
 use portalis_core::court::{CourtCode, CourtKind, parse_time_zone};
 use portalis_core::document::check_pdf;
@@ -87,20 +88,20 @@ pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
         _ => return Err("type: is required (case, party, event or document)".into()),
     };
     let case_ref = take_ref(&mut o, "case_ref")?;
-    let rest = |o: Map<String, Value>| serde_json::to_vec(&Value::Object(o)).unwrap_or_default();
+    let rest = Fields::of;
     match kind.as_str() {
         "case" => {
-            let input = portalis_api::cases::parse_case(&rest(o)).map_err(describe)?;
+            let input = portalis_api::cases::parse_case(rest(o)).map_err(describe)?;
             Ok(Record::Case { case_ref, input })
         }
         "party" => {
             let party_ref = take_ref(&mut o, "party_ref")?;
-            let (input, consent_on) = portalis_api::parties::parse_party(&rest(o)).map_err(describe)?;
+            let (input, consent_on) = portalis_api::parties::parse_party(rest(o)).map_err(describe)?;
             Ok(Record::Party { case_ref, party_ref, input, consent_on })
         }
         "event" => {
             let event_ref = take_ref(&mut o, "event_ref")?;
-            let input = portalis_api::events::parse_event(&rest(o), tz).map_err(describe)?;
+            let input = portalis_api::events::parse_event(rest(o), tz).map_err(describe)?;
             Ok(Record::Event { case_ref, event_ref, input })
         }
         "document" => {
@@ -113,8 +114,8 @@ pub fn parse_line(line: &str, tz: Tz, base: &Path) -> Result<Record, String> {
             if let Some(k) = o.keys().next() {
                 return Err(format!("{k}: is not a known field"));
             }
-            let meta = portalis_api::documents::parse_metadata(&serde_json::to_vec(&meta).unwrap_or_default())
-                .map_err(describe)?;
+            let Value::Object(meta) = meta else { return Err("metadata: must be a JSON object".into()) };
+            let meta = portalis_api::documents::parse_metadata(Fields::of(meta)).map_err(describe)?;
             let bytes = std::fs::read(&file).map_err(|e| format!("file: cannot read {}: {e}", file.display()))?;
             check_pdf(&bytes).map_err(|e| format!("file: {} is refused ({e:?})", file.display()))?;
             Ok(Record::Document { case_ref, document_ref, meta, file: Bytes::from(bytes) })
@@ -336,4 +337,29 @@ pub async fn put_courts(services: &Services, inputs: &[CourtInput], actor: &str)
     }
     tx.commit().await?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Record, parse_line};
+    use std::path::Path;
+
+    fn parse(line: &str) -> Result<Record, String> {
+        parse_line(line, chrono_tz::Indian::Reunion, Path::new("."))
+    }
+
+    #[test]
+    fn a_record_is_read_from_its_line_and_a_bad_field_is_named() {
+        let case = r#"{"type": "case", "case_ref": "2018-01234", "portalis_number": "db3z-w-b7c-dfw5",
+            "nature": {"code": "60A", "label": "Demande"}, "status": "en_cours", "filed_on": "2018-05-17"}"#;
+        let Ok(Record::Case { case_ref, input }) = parse(&case.replace('\n', " ")) else { panic!("a case") };
+        assert_eq!((case_ref.as_str(), input.portalis_number.as_str()), ("2018-01234", "DB3Z-W-B7C-DFW5"));
+
+        let err =
+            parse(r#"{"type": "event", "case_ref": "2018-01234", "event_ref": "x", "kind": "fete"}"#).unwrap_err();
+        assert!(err.contains("kind"), "{err}");
+        let document =
+            r#"{"type": "document", "case_ref": "2018-01234", "document_ref": "c", "file": "c.pdf", "metadata": 3}"#;
+        assert_eq!(parse(document).unwrap_err(), "metadata: must be a JSON object");
+    }
 }
