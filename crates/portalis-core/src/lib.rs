@@ -25,6 +25,7 @@ pub mod messages;
 pub mod mobile;
 pub mod nac;
 pub mod portalis_number;
+pub mod realm;
 pub mod rg_number;
 pub mod secret;
 

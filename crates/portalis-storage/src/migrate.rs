@@ -88,6 +88,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_change_triggers.sql"),
         postgres: include_str!("../migrations/postgres/0012_change_triggers.sql"),
     },
+    Migration {
+        version: 13,
+        name: "session_realm",
+        sqlite: include_str!("../migrations/sqlite/0013_session_realm.sql"),
+        postgres: include_str!("../migrations/postgres/0013_session_realm.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

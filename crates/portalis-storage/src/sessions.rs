@@ -7,10 +7,13 @@ use crate::time::{instant, parse_instant};
 use crate::users::{self, User};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
+use portalis_core::realm::Realm;
 
 #[derive(Debug, Clone)]
 pub struct Session {
     pub id: i64,
+    /// Who it belongs to: the pages of a realm accept no other's.
+    pub realm: Realm,
     pub user: User,
     pub id_token: String,
     pub created_at: DateTime<Utc>,
@@ -22,6 +25,7 @@ pub struct Session {
 /// Database errors.
 pub async fn create(
     conn: &mut Conn,
+    realm: Realm,
     token_hash: &str,
     user_id: i64,
     id_token: &str,
@@ -29,13 +33,15 @@ pub async fn create(
     expires_at: DateTime<Utc>,
 ) -> Result<(), StorageError> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, id_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, id_token, created_at, last_seen_at, expires_at, realm)
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
     )
     .bind(token_hash)
     .bind(user_id)
     .bind(id_token)
     .bind(instant(now))
     .bind(instant(expires_at))
+    .bind(realm.code())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -46,12 +52,14 @@ pub async fn create(
 /// # Errors
 /// Database errors.
 pub async fn find(conn: &mut impl Reads, token_hash: &str) -> Result<Option<Session>, StorageError> {
-    let sql = "SELECT s.id AS session_id, s.id_token, s.created_at, s.last_seen_at, s.expires_at,
+    let sql = "SELECT s.id AS session_id, s.realm, s.id_token, s.created_at, s.last_seen_at, s.expires_at,
                 u.id, u.issuer, u.subject, u.given_name, u.family_name, u.preferred_username, u.birthdate, u.email
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
     read::optional(conn, sql, vec![token_hash.into()], |r| {
+        let realm = r.text("realm")?;
         Ok(Session {
             id: r.int("session_id")?,
+            realm: Realm::parse(&realm).ok_or_else(|| crate::error::corrupt(format!("session realm {realm:?}")))?,
             user: users::from_row(r)?,
             id_token: r.text("id_token")?,
             created_at: parse_instant(&r.text("created_at")?)?,

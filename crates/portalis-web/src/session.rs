@@ -7,6 +7,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use portalis_core::realm::Realm;
 use portalis_core::secret::sha256_hex;
 use portalis_storage::sessions::{self, Session};
 
@@ -117,9 +118,13 @@ impl Touches {
     }
 }
 
-/// The live session with this hash: expired ones are deleted and ignored.
+/// The live litigant's session with this hash: expired ones are deleted
+/// and ignored; another realm's (an agent's) is not one here.
 async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
     let Some(session) = portalis_storage::cached::session(&state.db, hash).await? else { return Ok(None) };
+    if session.realm != Realm::Litigant {
+        return Ok(None);
+    }
     let now = state.clock.now();
     let idle_limit = session.last_seen_at + state.settings.session_idle;
     if now >= session.expires_at || now >= idle_limit {

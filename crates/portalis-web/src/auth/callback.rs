@@ -14,6 +14,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
+use portalis_core::realm::Realm;
 use portalis_core::secret::sha256_hex;
 use portalis_franceconnect::{Identity, LoginAttempt, LoginError};
 use portalis_storage::{audit as audit_log, login_attempts, sessions, users};
@@ -125,7 +126,8 @@ async fn open_session(state: &WebState, visitor: &Visitor, identity: &Identity) 
         sessions::delete(&mut tx, old.id).await?;
     }
     let expires = now + state.settings.session_absolute;
-    sessions::create(&mut tx, &sha256_hex(token.as_bytes()), user.id, &identity.id_token, now, expires).await?;
+    let hash = sha256_hex(token.as_bytes());
+    sessions::create(&mut tx, Realm::Litigant, &hash, user.id, &identity.id_token, now, expires).await?;
     let actor = format!("user:{}", user.id);
     audit_log::record(
         &mut tx,

@@ -225,3 +225,20 @@ async fn logout_and_login_send_every_cookie_they_set() {
     );
     assert!(set.iter().any(|c| c.starts_with("portalis-logout=")), "{set:?}");
 }
+
+/// A session that is not a litigant's (an agent's, once the console signs
+/// agents in) opens no litigant's page, whatever cookie carries it.
+#[tokio::test]
+async fn a_session_of_another_realm_opens_no_litigants_page() {
+    let (app, marie) = crate::support::marie_with_her_cases().await;
+    assert_eq!(marie.get("/mon-espace").await.status(), 200);
+    let mut tx = app.services.db.begin().await.unwrap();
+    sqlx::query("UPDATE sessions SET realm = 'staff'").execute(&mut *tx).await.unwrap();
+    portalis_storage::commit(tx).await.unwrap();
+    let r = marie.get("/mon-espace").await;
+    assert_eq!(r.status(), 303, "treated as signed out");
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/connexion"));
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM sessions").fetch_one(app.services.db.reader()).await.unwrap();
+    assert_eq!(count, 1, "the agent's session is left alone, not ended by a litigant's page");
+}
