@@ -16,7 +16,6 @@ use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
 use portalis_storage::cases::{self, Case, CaseInput};
 use portalis_storage::courts::Court;
-use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -119,8 +118,7 @@ pub async fn put_case(
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    let (case, outcome) = publish::case(&mut tx, &state.context(now), origin, &court, &case_ref, &input).await?;
+    let (case, outcome) = state.publisher(&court, request_id.as_deref(), now).case(&mut tx, &case_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &format!("/api/v1/cases/{}", segment(&case_ref)), CaseView::of(&court, &case)))
 }

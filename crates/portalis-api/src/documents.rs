@@ -21,7 +21,6 @@ use portalis_core::document::{DocumentKind, FileRefusal, PDF_CONTENT_TYPE, check
 use portalis_documents::StoredFile;
 use portalis_storage::documents::{self, Document, DocumentInput};
 use portalis_storage::{Conn, events, parties};
-use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -216,9 +215,8 @@ pub async fn put_document(
     let mut tx = state.db.begin().await?;
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = document_input(&mut tx, case.id, &meta, stored).await?;
-    let origin = Origin::Api { request_id: request_id.as_deref() };
     let documents::Put { document: doc, outcome, .. } =
-        publish::document(&mut tx, &state.context(now), origin, &court, &case, &document_ref, &input).await?;
+        state.publisher(&court, request_id.as_deref(), now).document(&mut tx, &case, &document_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/documents/{}", segment(&case.case_ref), segment(&document_ref));
     Ok(respond(outcome, &location, DocumentView::of(&doc)))
@@ -311,8 +309,7 @@ pub async fn delete_document(
     let mut tx = state.db.begin().await?;
     let (case, doc) = find_document(&mut tx, &court, &case_ref, &document_ref).await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    publish::withdraw_document(&mut tx, &state.context(now), origin, &court, &case, &doc).await?;
+    state.publisher(&court, request_id.as_deref(), now).withdraw_document(&mut tx, &case, &doc).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -19,7 +19,6 @@ use chrono_tz::Tz;
 use portalis_storage::Outcome;
 use portalis_storage::cases::{self, Case};
 use portalis_storage::events::EventInput;
-use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
@@ -105,8 +104,8 @@ pub async fn post_batch(
     require_json(&headers)?;
     let items = parse_batch(&body, court.details.time_zone)?;
     let now = state.clock.now();
-    let ctx = state.context(now);
     let request_id = request_id(&headers);
+    let publisher = state.publisher(&court, request_id.as_deref(), now);
     let mut tx = state.db.begin().await?;
     let mut found: HashMap<&str, Option<Case>> = HashMap::new();
     for item in &items {
@@ -126,8 +125,7 @@ pub async fn post_batch(
     let mut view = BatchView { created: 0, updated: 0, unchanged: 0, events: Vec::with_capacity(items.len()) };
     for item in &items {
         let Some(case) = &found[item.case_ref.as_str()] else { continue };
-        let origin = Origin::Api { request_id: request_id.as_deref() };
-        let written = publish::event(&mut tx, &ctx, origin, &court, case, &item.event_ref, &item.input).await?;
+        let written = publisher.event(&mut tx, case, &item.event_ref, &item.input).await?;
         let outcome = match written.outcome {
             Outcome::Created => {
                 view.created += 1;

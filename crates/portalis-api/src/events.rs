@@ -16,7 +16,6 @@ use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
 use portalis_storage::events::{self, Event, EventInput};
-use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -106,8 +105,7 @@ pub async fn put_event(
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let input = parse_event(Fields::from_slice(&body)?, court.details.time_zone)?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    let written = publish::event(&mut tx, &state.context(now), origin, &court, &case, &event_ref, &input).await?;
+    let written = state.publisher(&court, request_id.as_deref(), now).event(&mut tx, &case, &event_ref, &input).await?;
     portalis_storage::commit(tx).await?;
     let location = format!("/api/v1/cases/{}/events/{}", segment(&case.case_ref), segment(&event_ref));
     Ok(respond(written.outcome, &location, EventView::of(&written.event)))
@@ -167,8 +165,7 @@ pub async fn delete_event(
     let mut tx = state.db.begin().await?;
     let (case, event) = find_event(&mut tx, &court, &case_ref, &event_ref).await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    publish::withdraw_event(&mut tx, &state.context(now), origin, &court, &case, &event).await?;
+    state.publisher(&court, request_id.as_deref(), now).withdraw_event(&mut tx, &case, &event).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

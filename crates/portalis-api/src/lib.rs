@@ -44,9 +44,19 @@ impl ApiState {
         Self(Arc::new(shared))
     }
 
-    /// What a use case is given, at `now`.
-    pub(crate) fn context(&self, now: chrono::DateTime<chrono::Utc>) -> portalis_usecases::Context<'_> {
-        portalis_usecases::Context { now, random: self.random.as_ref(), portal_url: &self.public_url }
+    /// The court `court` publishing through the API, at `now`, for the
+    /// request `request_id`.
+    pub(crate) fn publisher<'a>(
+        &'a self,
+        court: &'a portalis_storage::courts::Court,
+        request_id: Option<&'a str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> portalis_usecases::publish::Publisher<'a> {
+        portalis_usecases::publish::Publisher {
+            ctx: portalis_usecases::Context { now, random: self.random.as_ref(), portal_url: &self.public_url },
+            origin: portalis_usecases::Origin::Api { request_id },
+            court,
+        }
     }
 }
 

@@ -16,7 +16,6 @@ use portalis_core::email::Email;
 use portalis_core::mobile::MobileNumber;
 use portalis_core::party::{PartyKind, Role};
 use portalis_storage::parties::{self, Party, PartyInput};
-use portalis_usecases::{Origin, publish};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -182,9 +181,10 @@ pub async fn put_party(
     let case = find_case_in(&mut tx, &court, &case_ref).await?;
     let (input, consent_on) = parse_party(Fields::from_slice(&body)?)?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    let ctx = state.context(now);
-    let (party, outcome) = publish::party(&mut tx, &ctx, origin, &court, &case, &party_ref, &input, consent_on).await?;
+    let (party, outcome) = state
+        .publisher(&court, request_id.as_deref(), now)
+        .party(&mut tx, &case, &party_ref, &input, consent_on)
+        .await?;
     let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(respond(outcome, &location(&case.case_ref, &party_ref), view))
@@ -246,8 +246,7 @@ pub async fn delete_party(
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    publish::withdraw_party(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
+    state.publisher(&court, request_id.as_deref(), now).withdraw_party(&mut tx, &case, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -274,8 +273,7 @@ pub async fn reissue_identification_number(
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    let party = publish::reissue_number(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
+    let party = state.publisher(&court, request_id.as_deref(), now).reissue_number(&mut tx, &case, &party).await?;
     let view = PartyView::load(&mut tx, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(Json(view).into_response())
@@ -311,8 +309,7 @@ pub async fn detach_accounts(
     let mut tx = state.db.begin().await?;
     let (case, party) = find_party(&mut tx, &court, &case_ref, &party_ref).await?;
     let request_id = request_id(&headers);
-    let origin = Origin::Api { request_id: request_id.as_deref() };
-    let users = publish::detach_accounts(&mut tx, &state.context(now), origin, &court, &case, &party).await?;
+    let users = state.publisher(&court, request_id.as_deref(), now).detach_accounts(&mut tx, &case, &party).await?;
     portalis_storage::commit(tx).await?;
     Ok(Json(Detached { detached_accounts: users.len() }).into_response())
 }

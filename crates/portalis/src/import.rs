@@ -17,7 +17,8 @@ use portalis_storage::courts::{Court, CourtInput};
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;
 use portalis_storage::{Conn, Outcome, Tx, audit, cases, courts};
-use portalis_usecases::{Origin, publish};
+use portalis_usecases::Origin;
+use portalis_usecases::publish::Publisher;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -160,26 +161,25 @@ pub async fn apply(
     let url = crate::app::public_url(&services.config, "");
     let ctx =
         portalis_usecases::Context { now: services.clock.now(), random: services.random.as_ref(), portal_url: &url };
+    let publisher = Publisher { ctx, origin: Origin::Import, court };
     let outcome = match record {
-        Record::Case { case_ref, input } => {
-            publish::case(tx, &ctx, Origin::Import, court, case_ref, input).await.map(|(case, outcome)| {
-                known.insert(case_ref.clone(), case);
-                outcome
-            })
-        }
+        Record::Case { case_ref, input } => publisher.case(tx, case_ref, input).await.map(|(case, outcome)| {
+            known.insert(case_ref.clone(), case);
+            outcome
+        }),
         Record::Party { case_ref, party_ref, input, consent_on } => {
             let case = known_case(tx, court, case_ref, known).await?;
-            publish::party(tx, &ctx, Origin::Import, court, case, party_ref, input, *consent_on).await.map(|(_, o)| o)
+            publisher.party(tx, case, party_ref, input, *consent_on).await.map(|(_, o)| o)
         }
         Record::Event { case_ref, event_ref, input } => {
             let case = known_case(tx, court, case_ref, known).await?;
-            publish::event(tx, &ctx, Origin::Import, court, case, event_ref, input).await.map(|w| w.outcome)
+            publisher.event(tx, case, event_ref, input).await.map(|w| w.outcome)
         }
         Record::Document { case_ref, document_ref, meta, file } => {
             let case = known_case(tx, court, case_ref, known).await?;
             let stored = services.documents.put(file.clone()).await.map_err(|e| e.to_string())?;
             let input = portalis_api::documents::document_input(tx, case.id, meta, stored).await.map_err(describe)?;
-            publish::document(tx, &ctx, Origin::Import, court, case, document_ref, &input).await.map(|p| p.outcome)
+            publisher.document(tx, case, document_ref, &input).await.map(|p| p.outcome)
         }
     };
     outcome.map_err(|e| e.to_string())
