@@ -127,7 +127,7 @@ pub(crate) async fn pause(backend: Backend, conn: &mut crate::Conn) -> Result<()
 
 /// Ends the pause before the transaction commits (SQLite; PostgreSQL's
 /// setting ends with the transaction).
-pub(crate) async fn resume(backend: Backend, conn: &mut crate::Conn) -> Result<(), StorageError> {
+pub(crate) async fn resume(backend: Backend, conn: &mut crate::Conn) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
         sqlx::query("UPDATE change_feed SET paused = 0").execute(&mut *conn).await?;
     }

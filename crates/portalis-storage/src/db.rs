@@ -75,10 +75,7 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         let Tx { mut inner, backend, everything, paused, cache, feed } = self;
         if paused {
-            crate::changes::resume(backend, &mut inner).await.map_err(|e| match e {
-                StorageError::Database(e) => e,
-                other => sqlx::Error::Protocol(other.to_string()),
-            })?;
+            crate::changes::resume(backend, &mut inner).await?;
         }
         let Some(feed) = feed.get() else {
             // The cache is off: nothing to forget.
