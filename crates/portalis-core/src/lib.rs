@@ -28,5 +28,6 @@ pub mod portalis_number;
 pub mod realm;
 pub mod rg_number;
 pub mod secret;
+pub mod staff;
 
 pub use invalid::Invalid;

@@ -208,9 +208,8 @@ pub async fn userinfo(State(sim): State<Simulator>, headers: HeaderMap) -> Respo
 /// return address registered for its client, then returns with `state`.
 pub async fn end_session(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Response {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    let jwks: portalis_franceconnect::jose::Jwks =
-        serde_json::from_value(json!({"keys": [sim.key.jwk()]})).expect("own JWKS");
-    let claims = portalis_franceconnect::jose::parse(get("id_token_hint")).and_then(|t| t.verify(&jwks));
+    let jwks: portalis_openid::jose::Jwks = serde_json::from_value(json!({"keys": [sim.key.jwk()]})).expect("own JWKS");
+    let claims = portalis_openid::jose::parse(get("id_token_hint")).and_then(|t| t.verify(&jwks));
     let Ok(claims) = claims else {
         return pages::error(StatusCode::BAD_REQUEST, "La demande de déconnexion n'est pas valide.");
     };

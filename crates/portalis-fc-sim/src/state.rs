@@ -2,7 +2,7 @@
 
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
-use portalis_franceconnect::jose::sign::EsKey;
+use portalis_openid::jose::sign::EsKey;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

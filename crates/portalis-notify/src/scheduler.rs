@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Timelike, Utc};
 use portalis_core::clock::Clock;
 use portalis_core::french;
 use portalis_core::messages::{CaseUpdate, hearing_reminder_sms};
+use portalis_core::realm::Realm;
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::{Db, StorageError, cases, courts, events, notices, parties};
 use std::sync::Arc;
@@ -19,9 +20,11 @@ pub const SEND_UNTIL_HOUR: u32 = 20;
 /// How long what is only kept for a while is kept.
 #[derive(Debug, Clone, Copy)]
 pub struct Retention {
-    /// Sessions idle longer than this are deleted (the pages already refuse
-    /// them).
+    /// Litigants' sessions idle longer than this are deleted (the pages
+    /// already refuse them).
     pub session_idle: Duration,
+    /// And court agents' idle longer than this.
+    pub staff_session_idle: Duration,
     /// Audit entries older than this are deleted.
     pub audit: Duration,
     /// Messages delivered or given up longer ago than this are deleted
@@ -77,7 +80,11 @@ impl Scheduler {
             *last = Some(now);
         }
         let mut tx = self.db.begin().await?;
-        portalis_storage::sessions::delete_expired(&mut tx, now, now - self.retention.session_idle).await?;
+        for (realm, idle) in
+            [(Realm::Litigant, self.retention.session_idle), (Realm::Staff, self.retention.staff_session_idle)]
+        {
+            portalis_storage::sessions::delete_expired(&mut tx, realm, now, now - idle).await?;
+        }
         portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;

@@ -33,6 +33,7 @@ pub mod parties;
 pub mod rate_events;
 pub mod read;
 pub mod sessions;
+pub mod staff;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

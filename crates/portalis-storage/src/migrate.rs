@@ -94,6 +94,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_session_realm.sql"),
         postgres: include_str!("../migrations/postgres/0013_session_realm.sql"),
     },
+    Migration {
+        version: 14,
+        name: "staff",
+        sqlite: include_str!("../migrations/sqlite/0014_staff.sql"),
+        postgres: include_str!("../migrations/postgres/0014_staff.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -96,16 +96,24 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<(), StorageError> {
     Ok(())
 }
 
-/// Removes sessions past their absolute lifetime or idle since `idle_before`.
+/// Removes a realm's sessions past their absolute lifetime or idle since
+/// `idle_before` (each realm has its own idle time).
 ///
 /// # Errors
 /// Database errors.
-pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>, idle_before: DateTime<Utc>) -> Result<u64, StorageError> {
-    let deleted: Vec<(i64,)> =
-        sqlx::query_as("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2 RETURNING id")
-            .bind(instant(now))
-            .bind(instant(idle_before))
-            .fetch_all(&mut **tx)
-            .await?;
+pub async fn delete_expired(
+    tx: &mut Tx,
+    realm: Realm,
+    now: DateTime<Utc>,
+    idle_before: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    let deleted: Vec<(i64,)> = sqlx::query_as(
+        "DELETE FROM sessions WHERE realm = $3 AND (expires_at <= $1 OR last_seen_at <= $2) RETURNING id",
+    )
+    .bind(instant(now))
+    .bind(instant(idle_before))
+    .bind(realm.code())
+    .fetch_all(&mut **tx)
+    .await?;
     Ok(deleted.len() as u64)
 }

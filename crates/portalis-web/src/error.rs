@@ -19,6 +19,8 @@ pub enum PageError {
     Forbidden,
     /// 503: FranceConnect cannot be reached.
     ProviderUnavailable,
+    /// 503: ProConnect cannot be reached (the console's sign-in).
+    ProConnectUnavailable,
     /// 503: the database cannot be reached.
     Unavailable,
     /// 500: a fault of ours, already logged.
@@ -53,7 +55,9 @@ impl PageError {
     fn status(self) -> StatusCode {
         match self {
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::ProviderUnavailable | PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::ProviderUnavailable | PageError::ProConnectUnavailable | PageError::Unavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             PageError::Internal | PageError::DocumentUnavailable => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +73,11 @@ impl PageError {
                 "Connexion indisponible",
                 "FranceConnect est momentanément indisponible",
                 "La connexion par FranceConnect ne peut pas aboutir pour le moment. Réessayez dans quelques minutes.",
+            ),
+            PageError::ProConnectUnavailable => (
+                "Connexion indisponible",
+                "ProConnect est momentanément indisponible",
+                "La connexion par ProConnect ne peut pas aboutir pour le moment. Réessayez dans quelques minutes.",
             ),
             PageError::Unavailable => (
                 "Service indisponible",

@@ -13,6 +13,9 @@ pub struct Layout {
     pub user_name: Option<String>,
     /// The token of the logout form (signed in only).
     pub csrf: String,
+    /// A court agent's page: his name leads to the console, and the logout
+    /// form is the console's.
+    pub console: bool,
     /// Who publishes the portal, and how to reach them (legal pages).
     pub operator: String,
     pub contact_email: String,
@@ -30,6 +33,7 @@ impl Layout {
             neutral: state.settings.branding == Branding::Neutre,
             user_name: None,
             csrf: String::new(),
+            console: false,
             operator: state.settings.operator_name.clone(),
             contact_email: state.settings.contact_email.clone(),
             description: String::new(),
@@ -47,6 +51,7 @@ impl Layout {
     /// when signed in.
     pub fn for_visitor(state: &WebState, visitor: &Visitor, title: &str) -> Self {
         let mut layout = Self::anonymous(state, title);
+        layout.console = visitor.realm() == portalis_core::realm::Realm::Staff;
         if visitor.session.is_some() {
             layout.user_name = visitor.user_name();
             layout.csrf = visitor.csrf(state).0;

@@ -2,11 +2,14 @@
 //! JavaScript. A handler in `pages/NAME.rs` renders `templates/pages/NAME.html`
 //! inside the page shell (`templates/base.html`, the Système de Design de
 //! l'État). `auth/` holds the FranceConnect login and logout; `session.rs`
-//! and `csrf.rs` the server-side sessions and the forms' tokens.
+//! and `csrf.rs` the server-side sessions and the forms' tokens. The court
+//! staff's console, signed in with ProConnect, is `console/` (its pages
+//! under `/juridiction`, `templates/console/`).
 
 pub mod assets;
 mod auth;
 pub mod client_ip;
+pub mod console;
 mod cookies;
 pub mod csrf;
 mod error;
@@ -23,7 +26,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
-use portalis_franceconnect::FranceConnect;
+use portalis_openid::{FranceConnect, ProConnect};
 use portalis_storage::Db;
 use std::sync::Arc;
 
@@ -52,6 +55,9 @@ pub struct WebSettings {
     pub signing_key: ring::hmac::Key,
     pub session_idle: chrono::Duration,
     pub session_absolute: chrono::Duration,
+    /// A court agent's session: its idle time and lifetime.
+    pub staff_session_idle: chrono::Duration,
+    pub staff_session_absolute: chrono::Duration,
     /// Who publishes the portal (legal notice) and the address for
     /// accessibility and personal-data requests.
     pub operator_name: String,
@@ -92,6 +98,9 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
     pub franceconnect: Arc<FranceConnect>,
+    /// The court staff's provider; `None`: no console (its pages answer
+    /// "page introuvable").
+    pub proconnect: Option<Arc<ProConnect>>,
     pub documents: portalis_documents::DocumentStore,
     pub settings: Arc<WebSettings>,
     /// The sessions' activity records in flight (`session.rs`).
@@ -154,6 +163,12 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         ("/dossiers/{case}", &["GET"], Records, get(pages::case::show)),
         ("/dossiers/{case}/agenda/{event}", &["GET"], Reads, get(pages::exports::hearing)),
         ("/dossiers/{case}/documents/{document}", &["GET"], Records, get(pages::download::download)),
+        (console::PATH, &["GET"], Reads, get(console::home::show)),
+        (console::LOGIN_PATH, &["GET"], Reads, get(console::login::show)),
+        (console::START_PATH, &["POST"], Form, post(console::login::start)),
+        (console::CALLBACK_PATH, &["GET"], Records, get(console::login::callback)),
+        (console::LOGOUT_PATH, &["POST"], Form, post(console::logout::logout)),
+        (console::LOGOUT_CALLBACK_PATH, &["GET"], Records, get(console::logout::returned)),
         ("/aide/numero-perdu", &["GET"], Reads, get(pages::lost_number::show)),
         ("/aide", &["GET"], Reads, get(pages::help::show)),
         ("/annuaire", &["GET"], Reads, get(pages::directory::show)),
@@ -188,8 +203,8 @@ pub fn router(state: WebState) -> Router {
 
 /// What a browser may keep of a page that says nothing itself: nothing of
 /// a signed-in visitor's pages (after logout on a shared computer, Back
-/// must not show a case), and a public page only to check it again
-/// (`private, no-cache`). Files keep their own.
+/// must not show a case) nor of the console's, and a public page only to
+/// check it again (`private, no-cache`). Files keep their own.
 async fn cache_policy(
     axum::extract::State(state): axum::extract::State<WebState>,
     request: axum::extract::Request,
@@ -197,7 +212,8 @@ async fn cache_policy(
 ) -> axum::response::Response {
     use axum::http::{HeaderValue, header::CACHE_CONTROL};
     let secure = state.settings.secure_cookies;
-    let signed_in = cookies::get(request.headers(), &cookies::name(session::SESSION_COOKIE, secure)).is_some();
+    let signed_in = cookies::get(request.headers(), &cookies::name(session::SESSION_COOKIE, secure)).is_some()
+        || console::is_console(request.uri().path());
     let mut response = next.run(request).await;
     if !response.headers().contains_key(CACHE_CONTROL) {
         let policy = if signed_in { "private, no-store" } else { "private, no-cache" };

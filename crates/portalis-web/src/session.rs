@@ -1,6 +1,11 @@
 //! Who is visiting: a signed-in user's server-side session, or an anonymous
 //! visitor. Sessions expire after an idle time and an absolute lifetime; the
 //! last activity is written at most once a minute, not on every request.
+//!
+//! Each realm has its own cookie, read only by its own pages: a litigant's
+//! (`session`, every path) and a court agent's (`staff-session`, only under
+//! the console's path). A session is accepted only by its own realm's
+//! pages, whatever cookie carries it.
 
 use crate::{WebState, cookies, csrf};
 use axum::extract::FromRequestParts;
@@ -15,7 +20,16 @@ use portalis_storage::sessions::{self, Session};
 const TOUCH_AFTER_SECONDS: i64 = 60;
 
 pub const SESSION_COOKIE: &str = "session";
+pub const STAFF_SESSION_COOKIE: &str = "staff-session";
 pub const ANONYMOUS_COOKIE: &str = "csrf";
+
+/// A realm's session cookie: its name (prefixed on https) and its path.
+pub fn session_cookie(realm: Realm, secure: bool) -> (String, &'static str) {
+    match realm {
+        Realm::Litigant => (cookies::name(SESSION_COOKIE, secure), "/"),
+        Realm::Staff => (cookies::name_at(STAFF_SESSION_COOKIE, secure, crate::console::PATH), crate::console::PATH),
+    }
+}
 
 /// Whether a request carries a session cookie (under either of its names),
 /// valid or not.
@@ -25,6 +39,8 @@ pub fn carries_session_cookie(headers: &axum::http::HeaderMap) -> bool {
 
 /// The visitor of a page.
 pub struct Visitor {
+    /// Whose pages he visits, hence which cookie was read.
+    realm: Realm,
     pub session: Option<Session>,
     /// The token hash of the session cookie (what `sessions` stores).
     session_hash: Option<String>,
@@ -35,7 +51,10 @@ impl Visitor {
     /// What binds a form to this browser, for its CSRF token.
     fn binding(&self) -> Option<String> {
         match (&self.session_hash, &self.anonymous) {
-            (Some(h), _) if self.session.is_some() => Some(format!("session:{h}")),
+            (Some(h), _) if self.session.is_some() => Some(match self.realm {
+                Realm::Litigant => format!("session:{h}"),
+                Realm::Staff => format!("staff-session:{h}"),
+            }),
             (_, Some(a)) => Some(format!("anonymous:{a}")),
             _ => None,
         }
@@ -70,23 +89,37 @@ impl Visitor {
         self.session.as_ref().map(|s| s.user.display_name())
     }
 
+    pub fn realm(&self) -> Realm {
+        self.realm
+    }
+
     pub fn session_hash(&self) -> Option<&str> {
         self.session_hash.as_deref()
     }
 }
 
+impl Visitor {
+    /// The visitor of a realm's page: its session, if the realm's cookie
+    /// names a live one of that realm.
+    pub(crate) async fn of_realm(parts: &Parts, state: &WebState, realm: Realm) -> Result<Self, Response> {
+        let secure = state.settings.secure_cookies;
+        let anonymous = cookies::get(&parts.headers, &cookies::name(ANONYMOUS_COOKIE, secure));
+        let Some(token) = cookies::get(&parts.headers, &session_cookie(realm, secure).0) else {
+            return Ok(Self { realm, session: None, session_hash: None, anonymous });
+        };
+        let hash = sha256_hex(token.as_bytes());
+        let session =
+            current(state, &hash, realm).await.map_err(|e| crate::error::PageError::from(e).into_response())?;
+        Ok(Self { realm, session, session_hash: Some(hash), anonymous })
+    }
+}
+
+/// A litigant's page's visitor.
 impl FromRequestParts<WebState> for Visitor {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        let secure = state.settings.secure_cookies;
-        let anonymous = cookies::get(&parts.headers, &cookies::name(ANONYMOUS_COOKIE, secure));
-        let Some(token) = cookies::get(&parts.headers, &cookies::name(SESSION_COOKIE, secure)) else {
-            return Ok(Self { session: None, session_hash: None, anonymous });
-        };
-        let hash = sha256_hex(token.as_bytes());
-        let session = current(state, &hash).await.map_err(|e| crate::error::PageError::from(e).into_response())?;
-        Ok(Self { session, session_hash: Some(hash), anonymous })
+        Self::of_realm(parts, state, Realm::Litigant).await
     }
 }
 
@@ -118,15 +151,23 @@ impl Touches {
     }
 }
 
-/// The live litigant's session with this hash: expired ones are deleted
-/// and ignored; another realm's (an agent's) is not one here.
-async fn current(state: &WebState, hash: &str) -> Result<Option<Session>, portalis_storage::StorageError> {
+/// The live session of `realm` with this hash: expired ones are deleted
+/// and ignored; another realm's is not one here.
+async fn current(
+    state: &WebState,
+    hash: &str,
+    realm: Realm,
+) -> Result<Option<Session>, portalis_storage::StorageError> {
     let Some(session) = portalis_storage::cached::session(&state.db, hash).await? else { return Ok(None) };
-    if session.realm != Realm::Litigant {
+    if session.realm != realm {
         return Ok(None);
     }
     let now = state.clock.now();
-    let idle_limit = session.last_seen_at + state.settings.session_idle;
+    let idle = match realm {
+        Realm::Litigant => state.settings.session_idle,
+        Realm::Staff => state.settings.staff_session_idle,
+    };
+    let idle_limit = session.last_seen_at + idle;
     if now >= session.expires_at || now >= idle_limit {
         let mut tx = state.db.begin().await?;
         sessions::delete(&mut tx, session.id).await?;

@@ -2,7 +2,7 @@
 //! that mounts the pages, the court API and the operations endpoints under
 //! the common layers, and the server loop with graceful shutdown.
 
-use crate::config::{Config, Delivery, Mode};
+use crate::config::{Config, Delivery, Mode, ProviderConfig};
 use crate::middleware::{
     ClientRequestId, MakeHexId, REQUEST_ID, content_security_policy, security_headers, set_aside_client_request_id,
 };
@@ -13,7 +13,7 @@ use axum::routing::get;
 use portalis_core::clock::Clock;
 use portalis_core::random::RandomSource;
 use portalis_documents::DocumentStore;
-use portalis_franceconnect::FranceConnect;
+use portalis_openid::{FranceConnect, ProConnect};
 use portalis_storage::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,20 +69,59 @@ impl Services {
     }
 }
 
-/// The FranceConnect client of the configured registration; the callback
-/// URLs are `PORTALIS_PUBLIC_URL` plus fixed paths.
-pub fn franceconnect(config: &Config) -> anyhow::Result<Arc<FranceConnect>> {
-    let fc = &config.franceconnect;
-    let settings = portalis_franceconnect::Settings {
-        issuer: fc.issuer.clone().context("PORTALIS_FC_ISSUER is required")?,
-        client_id: fc.client_id.clone(),
-        client_secret: fc.client_secret.expose().to_owned(),
-        redirect_uri: public_url(config, portalis_web::CALLBACK_PATH),
-        post_logout_redirect_uri: public_url(config, portalis_web::LOGOUT_CALLBACK_PATH),
-        scopes: fc.scopes.clone(),
-        acr_values: "eidas1".into(),
+/// The identity providers' clients: FranceConnect for litigants, and
+/// ProConnect for court staff when the portal is registered there.
+#[derive(Clone)]
+pub struct Providers {
+    pub franceconnect: Arc<FranceConnect>,
+    pub proconnect: Option<Arc<ProConnect>>,
+}
+
+impl Providers {
+    /// Their origins, where the login and logout forms' answers redirect.
+    fn origins(&self) -> Vec<String> {
+        let mut issuers = vec![self.franceconnect.settings().issuer.as_str()];
+        issuers.extend(self.proconnect.iter().map(|p| p.settings().issuer.as_str()));
+        issuers.into_iter().filter_map(|i| url::Url::parse(i).ok()).map(|u| u.origin().ascii_serialization()).collect()
+    }
+}
+
+/// The clients of the configured registrations; the callback URLs are
+/// `PORTALIS_PUBLIC_URL` plus each realm's fixed paths.
+pub fn providers(config: &Config) -> anyhow::Result<Providers> {
+    let client = |provider: &ProviderConfig, login: &str, logout: &str, acr_values: &str| {
+        Ok::<_, anyhow::Error>(portalis_openid::Settings {
+            issuer: provider.issuer.clone().context("PORTALIS_FC_ISSUER is required")?,
+            client_id: provider.client_id.clone(),
+            client_secret: provider.client_secret.expose().to_owned(),
+            redirect_uri: public_url(config, login),
+            post_logout_redirect_uri: public_url(config, logout),
+            scopes: provider.scopes.clone(),
+            acr_values: acr_values.to_owned(),
+            accepted_acr: provider.accepted_acr.clone(),
+        })
     };
-    Ok(Arc::new(FranceConnect::new(settings, provider_http_client()?)))
+    use portalis_openid::Profile;
+    let http = provider_http_client()?;
+    let franceconnect = client(
+        &config.franceconnect,
+        portalis_web::CALLBACK_PATH,
+        portalis_web::LOGOUT_CALLBACK_PATH,
+        portalis_openid::FranceConnectProfile::ACR_VALUES,
+    )?;
+    let proconnect = match &config.proconnect {
+        Some(pc) => Some(Arc::new(ProConnect::new(
+            client(
+                pc,
+                portalis_web::console::CALLBACK_PATH,
+                portalis_web::console::LOGOUT_CALLBACK_PATH,
+                portalis_openid::ProConnectProfile::ACR_VALUES,
+            )?,
+            http.clone(),
+        ))),
+        None => None,
+    };
+    Ok(Providers { franceconnect: Arc::new(FranceConnect::new(franceconnect, http)), proconnect })
 }
 
 /// The outbox worker of the configured delivery.
@@ -115,6 +154,7 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
         services.config.schedule.reminder_days,
         portalis_notify::scheduler::Retention {
             session_idle: chrono::Duration::minutes(services.config.sessions.idle_minutes),
+            staff_session_idle: chrono::Duration::minutes(services.config.staff_sessions.idle_minutes),
             audit: chrono::Duration::days(services.config.schedule.audit_retention_days),
             outbox: chrono::Duration::days(services.config.schedule.outbox_retention_days),
         },
@@ -122,10 +162,8 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
 }
 
 /// The whole HTTP application.
-pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router {
-    let provider_origin =
-        url::Url::parse(&franceconnect.settings().issuer).ok().map(|u| u.origin().ascii_serialization());
-    let csp = content_security_policy(provider_origin.as_deref());
+pub fn router(services: &Services, providers: Providers) -> Router {
+    let csp = content_security_policy(&providers.origins());
     let api = portalis_api::router(portalis_api::ApiState::new(portalis_api::Shared {
         db: services.db.clone(),
         documents: services.documents.clone(),
@@ -138,7 +176,8 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
         db: services.db.clone(),
         clock: services.clock.clone(),
         random: services.random.clone(),
-        franceconnect,
+        franceconnect: providers.franceconnect,
+        proconnect: providers.proconnect,
         documents: services.documents.clone(),
         settings: Arc::new(portalis_web::WebSettings {
             demo: config.mode == Mode::Demo,
@@ -149,6 +188,8 @@ pub fn router(services: &Services, franceconnect: Arc<FranceConnect>) -> Router 
             signing_key: portalis_web::signing_key(config.secret_key.expose().as_bytes()),
             session_idle: chrono::Duration::minutes(config.sessions.idle_minutes),
             session_absolute: chrono::Duration::hours(config.sessions.lifetime_hours),
+            staff_session_idle: chrono::Duration::minutes(config.staff_sessions.idle_minutes),
+            staff_session_absolute: chrono::Duration::hours(config.staff_sessions.lifetime_hours),
             operator_name: config.site.operator_name.clone(),
             contact_email: config.site.contact_email.clone(),
             trusted_proxies: config.server.trusted_proxies.clone(),

@@ -4,8 +4,8 @@
 //!
 //! One section per concern, each reading and validating its own settings:
 //! `server.rs` (listening, public address, proxies, limits), `storage.rs`
-//! (database, documents, page cache), `identity.rs` (FranceConnect, its
-//! simulator, sessions), `site.rs` (operator, branding), `delivery.rs`
+//! (database, documents, page cache), `identity.rs` (FranceConnect and its
+//! simulator, ProConnect, sessions), `site.rs` (operator, branding), `delivery.rs`
 //! (e-mail and SMS, reminders, retention), `logs.rs`. `sources.rs` reads
 //! the file and the environment into the one list of known settings: an
 //! unknown key stops the process with its name. Secrets are wrapped in
@@ -21,7 +21,7 @@ mod storage;
 
 pub use delivery::{Delivery, ScheduleConfig};
 pub use identity::{
-    DEFAULT_SCOPES, DEMO_CLIENT_ID, DEMO_FC_LISTEN, FranceConnectConfig, SessionConfig, SimulatorConfig,
+    DEFAULT_SCOPES, DEMO_CLIENT_ID, DEMO_FC_LISTEN, FranceConnectConfig, ProviderConfig, SessionConfig, SimulatorConfig,
 };
 pub use logs::{LogConfig, LogFormat};
 pub use server::{DEMO_LISTEN, ServerConfig};
@@ -69,9 +69,14 @@ pub struct Config {
     pub server: ServerConfig,
     pub storage: StorageConfig,
     pub franceconnect: FranceConnectConfig,
+    /// The court staff's provider; `None`: the portal has no console.
+    pub proconnect: Option<ProviderConfig>,
     /// Where the demo's FranceConnect simulator listens, and whom it knows.
     pub simulator: SimulatorConfig,
+    /// A litigant's session.
     pub sessions: SessionConfig,
+    /// A court agent's session.
+    pub staff_sessions: SessionConfig,
     pub site: SiteConfig,
     pub delivery: Delivery,
     pub schedule: ScheduleConfig,
@@ -121,9 +126,11 @@ impl Config {
         let logs = LogConfig::read(&raw)?;
         let demo = mode != Mode::Serve;
         let simulator = SimulatorConfig::read(&raw)?;
-        let franceconnect = FranceConnectConfig::read(&raw, demo, &secret_key)?;
+        let franceconnect = ProviderConfig::franceconnect(&raw, demo, &secret_key)?;
+        let proconnect = ProviderConfig::proconnect(&raw, demo, &franceconnect)?;
         let site = SiteConfig::read(&raw, demo)?;
-        let sessions = SessionConfig::read(&raw)?;
+        let sessions = SessionConfig::litigants(&raw)?;
+        let staff_sessions = SessionConfig::staff(&raw)?;
         let delivery = Delivery::read(&raw, mode)?;
         let schedule = ScheduleConfig::read(&raw)?;
         Ok(Self {
@@ -132,8 +139,10 @@ impl Config {
             server,
             storage,
             franceconnect,
+            proconnect,
             simulator,
             sessions,
+            staff_sessions,
             site,
             delivery,
             schedule,
@@ -216,6 +225,58 @@ mod tests {
         let c = Config::from_sources(Mode::Serve, &sources(&pairs), |_| unreachable!()).unwrap();
         assert_eq!(c.franceconnect.scopes, DEFAULT_SCOPES);
         assert!(!format!("{c:?}").contains("\"secret\""));
+    }
+
+    #[test]
+    fn the_court_staff_console_exists_only_with_a_proconnect_registration() {
+        let demo = |pairs: &[(&str, &str)]| Config::from_sources(Mode::Demo, &sources(pairs), |_| "g".repeat(64));
+        let c = demo(&[]).unwrap();
+        assert!(c.proconnect.is_none());
+        assert_eq!((c.staff_sessions.idle_minutes, c.staff_sessions.lifetime_hours), (15, 8));
+        assert_eq!((c.sessions.idle_minutes, c.sessions.lifetime_hours), (30, 12), "a litigant's own");
+
+        let pc = "https://auth.agentconnect.gouv.fr/api/v2";
+        assert_eq!(
+            demo(&[("PORTALIS_PROCONNECT_ISSUER", pc)]).unwrap_err(),
+            ConfigError::Missing("PORTALIS_PROCONNECT_CLIENT_ID")
+        );
+        assert_eq!(
+            demo(&[("PORTALIS_PROCONNECT_ISSUER", pc), ("PORTALIS_PROCONNECT_CLIENT_ID", "c")]).unwrap_err(),
+            ConfigError::Missing("PORTALIS_PROCONNECT_CLIENT_SECRET")
+        );
+        let err = demo(&[("PORTALIS_PROCONNECT_CLIENT_SECRET", "s")]).unwrap_err();
+        assert!(err.to_string().contains("PORTALIS_PROCONNECT_CLIENT_SECRET"), "a half registration: {err}");
+        let err = demo(&[
+            ("PORTALIS_FC_ISSUER", pc),
+            ("PORTALIS_PROCONNECT_ISSUER", &format!("{pc}/")),
+            ("PORTALIS_PROCONNECT_CLIENT_ID", "c"),
+            ("PORTALIS_PROCONNECT_CLIENT_SECRET", "pc-secret"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("FranceConnect's issuer"), "{err}");
+
+        let c = demo(&[
+            ("PORTALIS_PROCONNECT_ISSUER", pc),
+            ("PORTALIS_PROCONNECT_CLIENT_ID", "c"),
+            ("PORTALIS_PROCONNECT_CLIENT_SECRET", "pc-secret"),
+            ("PORTALIS_STAFF_SESSION_IDLE_MINUTES", "10"),
+        ])
+        .unwrap();
+        let p = c.proconnect.as_ref().unwrap();
+        assert_eq!(p.issuer.as_deref(), Some(pc));
+        assert!(p.scopes.contains("usual_name") && p.scopes.contains("siret"));
+        assert_eq!(p.accepted_acr, ["eidas1", "eidas2", "eidas3"]);
+        assert_eq!(c.staff_sessions.idle_minutes, 10);
+        assert!(!format!("{c:?}").contains("pc-secret"));
+        let c = demo(&[
+            ("PORTALIS_PROCONNECT_ISSUER", pc),
+            ("PORTALIS_PROCONNECT_CLIENT_ID", "c"),
+            ("PORTALIS_PROCONNECT_CLIENT_SECRET", "s"),
+            ("PORTALIS_PROCONNECT_ACCEPTED_ACR", "eidas2  eidas3"),
+        ])
+        .unwrap();
+        assert_eq!(c.proconnect.unwrap().accepted_acr, ["eidas2", "eidas3"]);
+        assert!(demo(&[("PORTALIS_STAFF_SESSION_LIFETIME_HOURS", "25")]).is_err(), "a day at most");
     }
 
     #[test]

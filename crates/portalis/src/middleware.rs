@@ -49,12 +49,10 @@ impl MakeRequestId for MakeHexId {
 
 /// The Content-Security-Policy: nothing but the portal's own files, and
 /// forms that post to the portal — whose answers may redirect to the
-/// identity provider (`provider_origin`), which browsers check too.
-pub fn content_security_policy(provider_origin: Option<&str>) -> HeaderValue {
-    let form_action = match provider_origin {
-        Some(o) => format!("'self' {o}"),
-        None => "'self'".to_owned(),
-    };
+/// identity providers (`provider_origins`), which browsers check too.
+pub fn content_security_policy(provider_origins: &[String]) -> HeaderValue {
+    let form_action =
+        std::iter::once("'self'").chain(provider_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
     let csp = format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'"

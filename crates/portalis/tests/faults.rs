@@ -94,7 +94,7 @@ async fn the_database_goes_away_and_comes_back_without_a_restart() {
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = portalis::app::router(&services, portalis::app::franceconnect(&services.config).unwrap());
+    let router = portalis::app::router(&services, portalis::app::providers(&services.config).unwrap());
     tokio::spawn(async move {
         portalis::app::serve(listener, router, &Default::default(), std::future::pending()).await.unwrap()
     });

@@ -3,8 +3,7 @@
 //! created or refreshed, and a new session opened (a session the browser
 //! already had is closed: no fixation).
 
-use super::audit;
-use super::start::{LOGIN_COOKIE, LOGIN_SECONDS};
+use super::{attempt, audit};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::session::{SESSION_COOKIE, Visitor};
@@ -16,8 +15,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use portalis_core::realm::Realm;
 use portalis_core::secret::sha256_hex;
-use portalis_franceconnect::{Identity, LoginAttempt, LoginError};
-use portalis_storage::{audit as audit_log, login_attempts, sessions, users};
+use portalis_openid::{Citizen, Identity, LoginError};
+use portalis_storage::{audit as audit_log, sessions, users};
 use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
@@ -47,34 +46,15 @@ pub async fn callback(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let secure = state.settings.secure_cookies;
-    let login_cookie = cookies::name(LOGIN_COOKIE, secure);
     let now = state.clock.now();
-    // Anyone can GET this address: only a browser whose cookie names a
-    // login under way here makes it write (take the attempt out, audit
-    // the outcome); anything else is answered from a read.
-    let hash = cookies::get(&headers, &login_cookie).map(|token| sha256_hex(token.as_bytes()));
-    let under_way = match &hash {
-        Some(h) => login_attempts::exists(&mut state.db.pages().await?, h).await?,
-        None => false,
-    };
-    let stored = match hash.filter(|_| under_way) {
-        Some(h) => {
-            let mut tx = state.db.begin().await?;
-            let a = login_attempts::take(&mut tx, &h).await?;
-            portalis_storage::commit(tx).await?;
-            a.filter(|a| (now - a.created_at).num_seconds() <= LOGIN_SECONDS)
-        }
-        None => None,
-    };
-    let result = match &stored {
+    let taken = attempt::take(&state, Realm::Litigant, &headers).await?;
+    let under_way = taken.under_way;
+    let result = match taken.for_client() {
         None => Err(LoginError::MissingState),
-        Some(a) => {
-            let attempt =
-                LoginAttempt { state: a.state.clone(), nonce: a.nonce.clone(), pkce_verifier: a.pkce_verifier.clone() };
-            state.franceconnect.finish(&params, &attempt, now).await
-        }
+        Some(attempt) => state.franceconnect.finish(&params, &attempt, now).await,
     };
-    let clear_login = (header::SET_COOKIE, cookies::delete(&login_cookie, secure));
+    let stored = taken.attempt;
+    let clear_login = (header::SET_COOKIE, taken.clear);
     match result {
         Err(e) => {
             tracing::warn!(reason = %e.reason(), "FranceConnect login refused");
@@ -110,14 +90,15 @@ pub async fn callback(
 }
 
 /// Records the user and opens a new session; returns the cookie's token.
-async fn open_session(state: &WebState, visitor: &Visitor, identity: &Identity) -> Result<String, PageError> {
+async fn open_session(state: &WebState, visitor: &Visitor, identity: &Identity<Citizen>) -> Result<String, PageError> {
     let now = state.clock.now();
+    let person = &identity.person;
     let claims = users::Claims {
-        given_name: identity.given_name.clone(),
-        family_name: identity.family_name.clone(),
-        preferred_username: identity.preferred_username.clone(),
-        birthdate: identity.birthdate.clone(),
-        email: identity.email.clone(),
+        given_name: person.given_name.clone(),
+        family_name: person.family_name.clone(),
+        preferred_username: person.preferred_username.clone(),
+        birthdate: person.birthdate.clone(),
+        email: person.email.clone(),
     };
     let token = state.random.hex(32);
     let mut tx = state.db.begin().await?;

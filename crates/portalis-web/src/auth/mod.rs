@@ -1,5 +1,7 @@
-//! Login and logout through FranceConnect.
+//! Login and logout through FranceConnect; `attempt.rs` keeps a login under
+//! way for either realm (the console's sign-in uses it too).
 
+pub mod attempt;
 pub mod callback;
 pub mod logout;
 pub mod start;

@@ -49,7 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app::serve(listener, portalis_fc_sim::router(sim), &config.server.limits, app::shutdown_signal()).await
         }
         Command::Serve => {
-            let franceconnect = app::franceconnect(&config)?;
+            let providers = app::providers(&config)?;
             let services = Services::open(config, clock, random).await?;
             let listener = bind(services.config.server.listen, "PORTALIS_LISTEN").await?;
             tracing::info!(local = %listener.local_addr()?, public_url = %services.config.server.public_url, "portal listening");
@@ -58,7 +58,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let scheduler = tokio::spawn(app::scheduler(&services).run(SCHEDULER_EVERY, stopped.clone()));
             let result = app::serve(
                 listener,
-                app::router(&services, franceconnect),
+                app::router(&services, providers),
                 &services.config.server.limits,
                 wait_stop(stopped),
             )
@@ -199,7 +199,7 @@ async fn demo_mode(
         let issuer = config.franceconnect.issuer.clone().unwrap_or_default();
         (l, simulator(&config, &issuer, clock.clone(), random.clone()))
     });
-    let franceconnect = app::franceconnect(&config)?;
+    let providers = app::providers(&config)?;
     let services = Services::open(config, clock, random).await?;
     let summary = demo::load(&services).await.context("cannot load the demo world")?;
     tracing::info!(%summary, "demo world loaded");
@@ -229,7 +229,7 @@ async fn demo_mode(
     }
     println!("Portalis (démonstration) : {}", services.config.server.public_url);
     let result =
-        app::serve(listener, app::router(&services, franceconnect), &services.config.server.limits, wait_stop(stop_rx))
+        app::serve(listener, app::router(&services, providers), &services.config.server.limits, wait_stop(stop_rx))
             .await;
     if let Some(t) = sim_task {
         t.await.context("the simulator task failed")??;

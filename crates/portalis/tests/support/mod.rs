@@ -145,8 +145,8 @@ impl TestApp {
 
     async fn start(&mut self, listener: tokio::net::TcpListener) {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let franceconnect = app::franceconnect(&self.services.config).unwrap();
-        let router = app::router(&self.services, franceconnect);
+        let providers = app::providers(&self.services.config).unwrap();
+        let router = app::router(&self.services, providers);
         let limits = self.services.config.server.limits;
         self.server = Some(tokio::spawn(async move {
             app::serve(listener, router, &limits, async move {
@@ -302,6 +302,8 @@ pub fn invalid_fields(problem: &Value) -> Vec<String> {
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// Its cookies (a test may hand it one, as a cookie set elsewhere).
+    pub jar: Arc<reqwest::cookie::Jar>,
 }
 
 /// The Fetch Metadata a browser sends with a top-level navigation that
@@ -332,8 +334,10 @@ pub fn form_value(html: &str, field: &str) -> Option<String> {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Self {
-        let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { client, base: app.address.clone() }
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client =
+            Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { client, base: app.address.clone(), jar }
     }
 
     fn absolute(&self, url: &str) -> String {
@@ -363,11 +367,25 @@ impl Browser {
     /// Each request says where the chain comes from as a browser does: a
     /// chain that went through another origin (the identity provider) is
     /// `same-site` (another port of this host) or `cross-site` from then on.
-    pub async fn follow(&self, mut response: Response) -> Response {
+    pub async fn follow(&self, response: Response) -> Response {
+        self.follow_until(response, None).await
+    }
+
+    /// The same, stopping at the answer of the portal's `path` (to read
+    /// what it sets), not followed.
+    pub async fn follow_to(&self, response: Response, path: &str) -> Response {
+        let r = self.follow_until(response, Some(path)).await;
+        assert_eq!(r.url().path(), path, "the chain reached {path}");
+        r
+    }
+
+    async fn follow_until(&self, mut response: Response, stop: Option<&str>) -> Response {
         let portal = url::Url::parse(&self.base).unwrap();
         let mut site = "same-origin";
         for _ in 0..10 {
-            if !response.status().is_redirection() {
+            if !response.status().is_redirection()
+                || stop.is_some_and(|p| response.url().path() == p && response.url().origin() == portal.origin())
+            {
                 return response;
             }
             let location = response.headers()["location"].to_str().unwrap().to_owned();
@@ -632,5 +650,46 @@ impl Drop for S3 {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The console's registration at a provider that these tests do not reach
+/// (pages that need no sign-in, sessions made by hand).
+pub const CONSOLE_SETTINGS: &[(&str, &str)] = &[
+    ("PORTALIS_PROCONNECT_ISSUER", "http://127.0.0.1:9/api/v2"),
+    ("PORTALIS_PROCONNECT_CLIENT_ID", "portalis-console"),
+    ("PORTALIS_PROCONNECT_CLIENT_SECRET", "console-secret"),
+];
+
+impl TestApp {
+    /// An agent of `court` with `role`, signed in as ProConnect would have
+    /// signed him in (identity bound to his address, staff session); the
+    /// browser carries his session cookie, sent only under the console.
+    pub async fn agent(&self, email: &str, court: &str, role: portalis_core::staff::Role) -> Browser {
+        use portalis_storage::{courts, sessions, staff, users};
+        let now = self.services.clock.now();
+        let mut tx = self.services.db.begin().await.unwrap();
+        let court = courts::by_code(&mut tx, court).await.unwrap().expect("a court of the tests");
+        staff::grant(&mut tx, email, court.id, role, "test", now).await.unwrap();
+        let claims = users::Claims {
+            given_name: Some("Paul".into()),
+            family_name: Some("HOARAU".into()),
+            email: Some(email.into()),
+            ..Default::default()
+        };
+        let user = users::upsert(&mut tx, "https://proconnect.test", email, &claims, now).await.unwrap();
+        let agent = staff::AgentRecord { email, uid: "1", siret: "11000201100044", idp_id: None };
+        assert_eq!(staff::bind(&mut tx, user.id, &agent, now).await.unwrap(), staff::Binding::Bound);
+        let token = portalis_core::random::RandomSource::hex(&portalis_core::random::OsRandom, 32);
+        let hash = portalis_core::secret::sha256_hex(token.as_bytes());
+        let expires = now + chrono::Duration::hours(8);
+        sessions::create(&mut tx, portalis_core::realm::Realm::Staff, &hash, user.id, "id-token", now, expires)
+            .await
+            .unwrap();
+        portalis_storage::commit(tx).await.unwrap();
+        let browser = Browser::new(self);
+        let url = url::Url::parse(&self.address).unwrap();
+        browser.jar.add_cookie_str(&format!("portalis-staff-session={token}; Path=/juridiction"), &url);
+        browser
     }
 }

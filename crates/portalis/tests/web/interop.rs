@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-struct Node(Child);
+pub struct Node(Child);
 
 impl Drop for Node {
     fn drop(&mut self) {
@@ -22,21 +22,30 @@ fn repository() -> &'static Path {
 }
 
 fn start_provider(port: u16, app: &TestApp) -> Node {
+    let fc = &app.services.config.franceconnect;
+    let (id, secret) = (fc.client_id.clone(), fc.client_secret.expose().to_owned());
+    start(port, &id, &secret, app, ("/connexion/retour", "/deconnexion/retour"), "franceconnect")
+}
+
+/// The provider configured like `profile` (`franceconnect`, `proconnect`),
+/// the portal registered with `client_id` and `secret`, returning to its
+/// `paths` (sign-in, sign-out).
+pub fn start(port: u16, client_id: &str, secret: &str, app: &TestApp, paths: (&str, &str), profile: &str) -> Node {
     let root = repository();
     assert!(
         root.join("node_modules/oidc-provider").is_dir(),
         "oidc-provider is missing: run `npm ci --ignore-scripts` (scripts/test does)"
     );
-    let fc = &app.services.config.franceconnect;
     let mut child = Command::new("node")
         .current_dir(root)
         .args([
             "interop/oidc-provider.mjs",
             &port.to_string(),
-            &fc.client_id,
-            fc.client_secret.expose(),
-            &format!("{}/connexion/retour", app.address),
-            &format!("{}/deconnexion/retour", app.address),
+            client_id,
+            secret,
+            &format!("{}{}", app.address, paths.0),
+            &format!("{}{}", app.address, paths.1),
+            profile,
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

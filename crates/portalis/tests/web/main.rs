@@ -7,6 +7,7 @@ mod support;
 mod assets;
 mod attach;
 mod cases;
+mod console;
 mod detach;
 mod hardening;
 mod hostile;

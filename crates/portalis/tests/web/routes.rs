@@ -1,7 +1,8 @@
 //! Every page route, from the router's own table: forms refuse a POST
 //! without their token, and reading routes change nothing.
 
-use crate::support::{Browser, TestApp, local_links, marie_with_her_cases};
+use crate::support::{Browser, CONSOLE_SETTINGS, TestApp, local_links, marie_with_her_cases_with};
+use portalis_core::staff::Role;
 use portalis_web::Effect;
 
 /// What the database holds, in numbers: rows of every table that keeps
@@ -23,6 +24,8 @@ async fn state_of(app: &TestApp) -> Vec<(String, i64)> {
         ("codes", "SELECT COUNT(*) FROM attach_codes"),
         ("outbox", "SELECT COUNT(*) FROM outbox"),
         ("login attempts", "SELECT COUNT(*) FROM login_attempts"),
+        ("staff roles", "SELECT COUNT(*) FROM staff_roles"),
+        ("agents", "SELECT COUNT(*) FROM agents"),
         ("rate events", "SELECT COUNT(*) FROM rate_events"),
         ("preferences", "SELECT COUNT(*) FROM users WHERE updates_by_email = 1 AND reminders_by_sms = 1"),
     ] {
@@ -50,18 +53,21 @@ async fn concrete(path: &str, marie: &Browser) -> String {
 
 #[tokio::test]
 async fn every_form_refuses_a_post_without_its_token() {
-    let (app, marie) = marie_with_her_cases().await;
+    let (app, marie) = marie_with_her_cases_with(CONSOLE_SETTINGS).await;
+    let paul = app.agent("paul.hoarau@justice.example", "tj-saint-denis-reunion", Role::Admin).await;
     let forms: Vec<_> = portalis_web::route_table().into_iter().filter(|(_, m, _)| m.contains(&"POST")).collect();
-    assert!(forms.len() >= 4, "{forms:?}");
+    assert!(forms.len() >= 6, "{forms:?}");
     for (path, _, effect) in forms {
         assert_eq!(effect, Effect::Form, "{path}: a POST is a form");
+        // The console's forms, by a signed-in agent; the others by Marie.
+        let by = if portalis_web::console::is_console(path) { &paul } else { &marie };
         let before = state_of(&app).await;
         for token in [None, Some("forged")] {
             let mut fields = vec![("numero", "PJTK5SY2ZZPJ"), ("action", "code")];
             if let Some(t) = token {
                 fields.push(("csrf", t));
             }
-            let r = marie.post(path, &fields).await;
+            let r = by.post(path, &fields).await;
             assert_eq!(r.status(), 403, "{path} with {token:?}");
         }
         assert_eq!(state_of(&app).await, before, "{path}: nothing changed");
@@ -69,11 +75,14 @@ async fn every_form_refuses_a_post_without_its_token() {
     let anonymous = Browser::new(&app);
     anonymous.get("/connexion").await;
     assert_eq!(anonymous.post("/connexion/franceconnect", &[]).await.status(), 403);
+    anonymous.get("/juridiction/connexion").await;
+    assert_eq!(anonymous.post("/juridiction/connexion/proconnect", &[]).await.status(), 403);
 }
 
 #[tokio::test]
 async fn no_reading_route_changes_state() {
-    let (app, marie) = marie_with_her_cases().await;
+    let (app, marie) = marie_with_her_cases_with(CONSOLE_SETTINGS).await;
+    let paul = app.agent("paul.hoarau@justice.example", "tj-saint-denis-reunion", Role::Sauj).await;
     // Open every case once first: the first consultation is a fact of its own.
     for path in ["/dossiers/{case}", "/dossiers/{case}/documents/{document}"] {
         marie.get(&concrete(path, &marie).await).await;
@@ -86,8 +95,10 @@ async fn no_reading_route_changes_state() {
     let before = state_of(&app).await;
     for (path, _, _) in &reads {
         let url = concrete(path, &marie).await;
-        let r = marie.get(&url).await;
-        assert!(r.status().is_success() || r.status() == 303, "{url}: {}", r.status());
+        for browser in [&marie, &paul] {
+            let r = browser.get(&url).await;
+            assert!(r.status().is_success() || r.status() == 303, "{url}: {}", r.status());
+        }
     }
     assert_eq!(state_of(&app).await, before);
 }

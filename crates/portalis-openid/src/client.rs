@@ -1,7 +1,10 @@
-//! The authorization code flow, as FranceConnect v2 wants it.
+//! The authorization code flow, as FranceConnect v2 and ProConnect want it:
+//! PKCE, signed ID token, signed UserInfo. What differs between them is a
+//! [`Profile`].
 
 use crate::discovery::Provider;
 use crate::error::{LoginError, TokenError};
+use crate::profile::Profile;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -9,10 +12,6 @@ use portalis_core::random::RandomSource;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use url::Url;
-
-/// Authentication levels accepted (FranceConnect answers `eidas1`;
-/// FranceConnect+ answers higher).
-const ACCEPTED_ACR: &[&str] = &["eidas1", "eidas2", "eidas3"];
 
 /// How far clocks may disagree.
 const LEEWAY_SECONDS: i64 = 60;
@@ -27,6 +26,8 @@ pub struct Settings {
     pub post_logout_redirect_uri: String,
     pub scopes: String,
     pub acr_values: String,
+    /// The `acr` an ID token may carry; anything else is refused.
+    pub accepted_acr: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -37,6 +38,7 @@ impl std::fmt::Debug for Settings {
             .field("client_secret", &"***")
             .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
+            .field("accepted_acr", &self.accepted_acr)
             .finish()
     }
 }
@@ -50,21 +52,26 @@ pub struct LoginAttempt {
     pub pkce_verifier: Option<String>,
 }
 
-/// A verified identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
+/// A verified identity: who the provider vouches for, as its profile
+/// reads him.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Identity<P> {
     pub issuer: String,
     pub subject: String,
-    pub given_name: Option<String>,
-    pub family_name: Option<String>,
-    pub preferred_username: Option<String>,
-    pub birthdate: Option<String>,
-    pub gender: Option<String>,
-    pub birthplace: Option<String>,
-    pub birthcountry: Option<String>,
-    pub email: Option<String>,
+    pub person: P,
     /// Kept for the logout (`id_token_hint`); never logged.
     pub id_token: String,
+}
+
+impl<P: std::fmt::Debug> std::fmt::Debug for Identity<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("issuer", &self.issuer)
+            .field("subject", &self.subject)
+            .field("person", &self.person)
+            .field("id_token", &"***")
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]
@@ -89,16 +96,18 @@ fn string_claim(claims: &Map<String, Value>, name: &str) -> Option<String> {
     claims.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-pub struct FranceConnect {
+/// The portal's client at one provider, with that federation's rules.
+pub struct Client<P> {
     settings: Settings,
     provider: Provider,
     http: reqwest::Client,
+    profile: std::marker::PhantomData<fn() -> P>,
 }
 
-impl FranceConnect {
+impl<P: Profile> Client<P> {
     pub fn new(settings: Settings, http: reqwest::Client) -> Self {
         let provider = Provider::new(settings.issuer.clone(), http.clone());
-        Self { settings, provider, http }
+        Self { settings, provider, http, profile: std::marker::PhantomData }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -144,7 +153,7 @@ impl FranceConnect {
         params: &std::collections::HashMap<String, String>,
         attempt: &LoginAttempt,
         now: DateTime<Utc>,
-    ) -> Result<Identity, LoginError> {
+    ) -> Result<Identity<P::Person>, LoginError> {
         let state = params.get("state").ok_or(LoginError::MissingState)?;
         if !portalis_core::secret::constant_time_eq(state.as_bytes(), attempt.state.as_bytes()) {
             return Err(LoginError::StateMismatch);
@@ -190,19 +199,8 @@ impl FranceConnect {
         if string_claim(&info, "sub").as_deref() != Some(subject.as_str()) {
             return Err(LoginError::SubjectMismatch);
         }
-        Ok(Identity {
-            issuer: self.settings.issuer.clone(),
-            subject,
-            given_name: string_claim(&info, "given_name"),
-            family_name: string_claim(&info, "family_name"),
-            preferred_username: string_claim(&info, "preferred_username"),
-            birthdate: string_claim(&info, "birthdate"),
-            gender: string_claim(&info, "gender"),
-            birthplace: string_claim(&info, "birthplace"),
-            birthcountry: string_claim(&info, "birthcountry"),
-            email: string_claim(&info, "email"),
-            id_token,
-        })
+        let person = P::person(&info).map_err(LoginError::UserInfo)?;
+        Ok(Identity { issuer: self.settings.issuer.clone(), subject, person, id_token })
     }
 
     fn check_audience(&self, claims: &Map<String, Value>) -> Result<(), TokenError> {
@@ -219,7 +217,7 @@ impl FranceConnect {
     }
 
     /// What the ID token and the UserInfo JWT must both say, as
-    /// FranceConnect v2 signs them: the exact issuer, this client as
+    /// FranceConnect v2 and ProConnect sign them: the exact issuer, this client as
     /// audience, an expiry not past, and no `nbf` to come (60 s leeway).
     fn check_common(&self, claims: &Map<String, Value>, now: i64) -> Result<(), TokenError> {
         match claims.get("iss") {
@@ -262,7 +260,7 @@ impl FranceConnect {
             return Err(TokenError::WrongNonce);
         }
         match claims.get("acr").and_then(Value::as_str) {
-            Some(acr) if ACCEPTED_ACR.contains(&acr) => Ok(()),
+            Some(acr) if self.settings.accepted_acr.iter().any(|a| a == acr) => Ok(()),
             _ => Err(TokenError::InsufficientAcr),
         }
     }
@@ -296,7 +294,7 @@ impl FranceConnect {
         Ok(claims)
     }
 
-    /// Where to send the browser to end the FranceConnect session too.
+    /// Where to send the browser to end the provider's session too.
     pub async fn logout_url(&self, id_token_hint: &str, state: &str) -> Result<Url, LoginError> {
         let m = self.provider.metadata().await?;
         let end = m.end_session_endpoint.as_deref().ok_or(LoginError::Unavailable("no end_session_endpoint".into()))?;

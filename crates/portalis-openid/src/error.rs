@@ -23,7 +23,7 @@ pub enum TokenError {
     NotYetValid,
     #[error("the nonce does not match")]
     WrongNonce,
-    #[error("authentication level below eidas1")]
+    #[error("an authentication level not accepted")]
     InsufficientAcr,
     #[error("claim {0} is missing")]
     MissingClaim(&'static str),

@@ -1,0 +1,86 @@
+//! The court staff's console, under `/juridiction`: agents sign in with
+//! ProConnect and act through the roles the portal grants them per court
+//! (`portalis_storage::staff`), never through what the provider says.
+//!
+//! Its own realm: its own session cookie, sent only under `/juridiction`
+//! (`session::session_cookie`), its own idle time and lifetime
+//! (`PORTALIS_STAFF_SESSION_*`), pages never cached; a litigant's session
+//! is never an agent's, nor the reverse. Without a ProConnect registration
+//! (`PORTALIS_PROCONNECT_ISSUER`) its pages answer "page introuvable".
+//!
+//! - `staff.rs`: who may see a console page ([`staff::Staff`]: signed in
+//!   and holding a role);
+//! - `login.rs`, `logout.rs`: the ProConnect sign-in and sign-out;
+//! - `home.rs`: the console's first page.
+
+pub mod home;
+pub mod login;
+pub mod logout;
+pub mod staff;
+
+use crate::WebState;
+use crate::layout::Layout;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use portalis_openid::ProConnect;
+use std::sync::Arc;
+
+/// Where the console lives; its cookies are sent only under it.
+pub const PATH: &str = "/juridiction";
+pub const LOGIN_PATH: &str = "/juridiction/connexion";
+/// The ProConnect button's form.
+pub const START_PATH: &str = "/juridiction/connexion/proconnect";
+/// Where ProConnect sends the browser back after sign-in.
+pub const CALLBACK_PATH: &str = "/juridiction/connexion/retour";
+pub const LOGOUT_PATH: &str = "/juridiction/deconnexion";
+/// Where ProConnect sends the browser back after sign-out.
+pub const LOGOUT_CALLBACK_PATH: &str = "/juridiction/deconnexion/retour";
+
+/// Whether a path is the console's.
+pub fn is_console(path: &str) -> bool {
+    path == PATH || path.starts_with("/juridiction/")
+}
+
+/// The console is open: the portal is registered at ProConnect.
+pub struct Console(pub Arc<ProConnect>);
+
+impl FromRequestParts<WebState> for Console {
+    type Rejection = Response;
+
+    async fn from_request_parts(_parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        match &state.proconnect {
+            Some(p) => Ok(Console(p.clone())),
+            None => Err((
+                StatusCode::NOT_FOUND,
+                crate::pages::not_found::NotFound { layout: Layout::anonymous(state, "Page introuvable") },
+            )
+                .into_response()),
+        }
+    }
+}
+
+/// A console path to return to after sign-in; anything else is the
+/// console's first page.
+pub fn safe_return_to(candidate: Option<&str>) -> String {
+    let p = crate::session::safe_return_to(candidate);
+    let ok = is_console(&p) && !p.starts_with(LOGIN_PATH) && !p.starts_with(LOGOUT_PATH);
+    if ok { p } else { PATH.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_agent_returns_only_to_a_console_page() {
+        assert_eq!(safe_return_to(Some("/juridiction/recherche?q=x")), "/juridiction/recherche?q=x");
+        for elsewhere in
+            ["/mon-espace", "/juridictions", "//evil.example/juridiction", "/juridiction/connexion/retour", "x"]
+        {
+            assert_eq!(safe_return_to(Some(elsewhere)), PATH, "{elsewhere}");
+        }
+        assert_eq!(safe_return_to(None), PATH);
+    }
+}
