@@ -18,6 +18,7 @@ const PAGES = {
   'donnees-personnelles': '/donnees-personnelles',
   'plan-du-site': '/plan-du-site',
   'page-introuvable': '/nulle-part',
+  'juridiction-connexion': '/juridiction/connexion',
 };
 
 let browser;

@@ -1,5 +1,5 @@
 //! Who a session belongs to. Litigants sign in with FranceConnect; the
-//! court's agents (the console, to come) with ProConnect. A session of one
+//! court's agents (the console, under `/juridiction`) with ProConnect. A session of one
 //! realm is never accepted where the other's is expected, whatever cookie
 //! carries it.
 

@@ -45,10 +45,16 @@ impl Role {
     }
 }
 
-/// A professional e-mail address as roles are granted to it: trimmed, lower
-/// case (ProConnect's providers do not agree on case).
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+/// A professional e-mail address as roles are granted to it: a valid ASCII
+/// address, trimmed, in ASCII lower case (ProConnect's providers do not
+/// agree on case). `None` for anything else: no Unicode case folding may
+/// make two different addresses one.
+pub fn normalize_email(email: &str) -> Option<String> {
+    let email = email.trim();
+    if !email.is_ascii() {
+        return None;
+    }
+    crate::email::Email::parse(email).ok().map(|e| e.as_str().to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -67,6 +73,10 @@ mod tests {
 
     #[test]
     fn addresses_compare_without_case_or_spaces() {
-        assert_eq!(normalize_email(" Paul.Hoarau@Justice.FR "), "paul.hoarau@justice.fr");
+        assert_eq!(normalize_email(" Paul.Hoarau@Justice.FR ").as_deref(), Some("paul.hoarau@justice.fr"));
+        // The Kelvin sign lower-cases to `k` in Unicode: not an address here.
+        assert_eq!(normalize_email("\u{212a}evin@justice.fr"), None);
+        assert_eq!(normalize_email("paul hoarau@justice.fr"), None);
+        assert_eq!(normalize_email("paul"), None);
     }
 }

@@ -136,7 +136,7 @@ impl<P: Profile> Client<P> {
                 .append_pair("client_id", &self.settings.client_id)
                 .append_pair("redirect_uri", &self.settings.redirect_uri)
                 .append_pair("scope", &self.settings.scopes)
-                .append_pair("acr_values", &self.settings.acr_values)
+                .append_pair("acr_values", &self.acr_values())
                 .append_pair("state", &attempt.state)
                 .append_pair("nonce", &attempt.nonce);
             if let Some(v) = &attempt.pkce_verifier {
@@ -144,6 +144,13 @@ impl<P: Profile> Client<P> {
             }
         }
         Ok((url, attempt))
+    }
+
+    /// The levels asked: the profile's, unless the configuration accepts
+    /// none but others (FranceConnect+'s `eidas2 eidas3`): then those.
+    fn acr_values(&self) -> String {
+        let s = &self.settings;
+        if s.accepted_acr.contains(&s.acr_values) { s.acr_values.clone() } else { s.accepted_acr.join(" ") }
     }
 
     /// Checks the callback's parameters against the attempt, exchanges the
@@ -319,6 +326,27 @@ mod tests {
             pkce_challenge("dBjftJeZ4CVP-mJ92K7c5ypstZk-yrG9gbYNwbVmhz2"),
             "asEf0s-upI5DPBWRVPifwo9GCtrTV7eFv8V2fUlNxbk"
         );
+    }
+
+    #[test]
+    fn the_levels_asked_are_the_profiles_unless_the_configuration_accepts_only_others() {
+        let client = |accepted: &[&str]| {
+            Client::<crate::FranceConnectProfile>::new(
+                Settings {
+                    issuer: "https://fc.example".into(),
+                    client_id: "c".into(),
+                    client_secret: "s".into(),
+                    redirect_uri: "https://p.example/r".into(),
+                    post_logout_redirect_uri: "https://p.example/l".into(),
+                    scopes: "openid".into(),
+                    acr_values: "eidas1".into(),
+                    accepted_acr: accepted.iter().map(|a| (*a).to_owned()).collect(),
+                },
+                reqwest::Client::new(),
+            )
+        };
+        assert_eq!(client(&["eidas1", "eidas2", "eidas3"]).acr_values(), "eidas1");
+        assert_eq!(client(&["eidas2", "eidas3"]).acr_values(), "eidas2 eidas3", "FranceConnect+");
     }
 
     #[test]

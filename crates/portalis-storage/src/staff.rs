@@ -10,6 +10,12 @@ use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 use portalis_core::staff::{Role, normalize_email};
 
+/// An address as stored: callers give a valid one ([`normalize_email`]);
+/// case and spaces never make two.
+fn stored(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
+}
+
 /// A role granted to an address in a court.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
@@ -57,7 +63,7 @@ pub async fn grant(
          ON CONFLICT (email, court_id) DO UPDATE SET role = excluded.role, granted_at = excluded.granted_at,
            granted_by = excluded.granted_by",
     )
-    .bind(normalize_email(email))
+    .bind(stored(email))
     .bind(court_id)
     .bind(role.code())
     .bind(instant(now))
@@ -67,14 +73,21 @@ pub async fn grant(
     Ok(())
 }
 
-/// Withdraws the address's role in the court; whether it had one.
+/// Withdraws the address's role in the court; whether it had one. With its
+/// last role goes its binding: granted again later, the address is bound
+/// anew at the next sign-in.
 ///
 /// # Errors
 /// Database errors.
 pub async fn revoke(tx: &mut Tx, email: &str, court_id: i64) -> Result<bool, StorageError> {
+    let email = stored(email);
     let r = sqlx::query("DELETE FROM staff_roles WHERE email = $1 AND court_id = $2")
-        .bind(normalize_email(email))
+        .bind(&email)
         .bind(court_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM agents WHERE email = $1 AND NOT EXISTS (SELECT 1 FROM staff_roles WHERE email = $1)")
+        .bind(&email)
         .execute(&mut **tx)
         .await?;
     Ok(r.rows_affected() > 0)
@@ -136,7 +149,8 @@ pub async fn bind(
     agent: &AgentRecord<'_>,
     now: DateTime<Utc>,
 ) -> Result<Binding, StorageError> {
-    let email = normalize_email(agent.email);
+    // An address that is not one (or not ASCII) holds no role.
+    let Some(email) = normalize_email(agent.email) else { return Ok(Binding::NoRole) };
     let conn: &mut Conn = tx;
     let roles = read::optional(
         &mut *conn,
@@ -181,6 +195,6 @@ pub async fn bind(
 /// # Errors
 /// Database errors.
 pub async fn unbind(tx: &mut Tx, email: &str) -> Result<bool, StorageError> {
-    let r = sqlx::query("DELETE FROM agents WHERE email = $1").bind(normalize_email(email)).execute(&mut **tx).await?;
+    let r = sqlx::query("DELETE FROM agents WHERE email = $1").bind(stored(email)).execute(&mut **tx).await?;
     Ok(r.rows_affected() > 0)
 }

@@ -1,24 +1,14 @@
 //! Reading and writing cookies. Every cookie is HttpOnly and SameSite=Lax
 //! (so that the browser brings it back from the identity provider's
 //! redirect); on https they are Secure with the `__Host-` prefix (no
-//! Domain, Path=/), or `__Secure-` for the console's, which are sent only
-//! under its path.
+//! Domain, Path=/: a sibling host cannot plant one). The console's too:
+//! its pages alone read them (`session::session_cookie`).
 
 use axum::http::{HeaderMap, HeaderValue, header};
 
 /// A cookie's name as sent: `__Host-portalis-<name>` on https.
 pub fn name(base: &str, secure: bool) -> String {
-    name_at(base, secure, "/")
-}
-
-/// The name of a cookie sent only under `path`: `__Host-` requires
-/// `Path=/`, so on https it is `__Secure-portalis-<name>`.
-pub fn name_at(base: &str, secure: bool, path: &str) -> String {
-    match (secure, path) {
-        (true, "/") => format!("__Host-portalis-{base}"),
-        (true, _) => format!("__Secure-portalis-{base}"),
-        (false, _) => format!("portalis-{base}"),
-    }
+    if secure { format!("__Host-portalis-{base}") } else { format!("portalis-{base}") }
 }
 
 /// The value of cookie `name`, if the request has it.
@@ -37,12 +27,7 @@ pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value; `max_age` in seconds, `None` for a browser-session
 /// cookie, `Some(0)` to delete it.
 pub fn set(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
-    set_at(name, value, max_age, secure, "/")
-}
-
-/// The same, for a cookie sent only under `path`.
-pub fn set_at(name: &str, value: &str, max_age: Option<i64>, secure: bool, path: &str) -> HeaderValue {
-    let mut c = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax");
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if secure {
         c.push_str("; Secure");
     }
@@ -56,10 +41,6 @@ pub fn delete(name: &str, secure: bool) -> HeaderValue {
     set(name, "", Some(0), secure)
 }
 
-pub fn delete_at(name: &str, secure: bool, path: &str) -> HeaderValue {
-    set_at(name, "", Some(0), secure, path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,14 +50,6 @@ mod tests {
         assert_eq!(name("session", true), "__Host-portalis-session");
         let v = set("__Host-portalis-session", "abc", None, true);
         assert_eq!(v, "__Host-portalis-session=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
-    }
-
-    #[test]
-    fn a_cookie_of_one_path_is_secure_prefixed_on_https() {
-        assert_eq!(name_at("staff-session", true, "/juridiction"), "__Secure-portalis-staff-session");
-        assert_eq!(name_at("staff-session", false, "/juridiction"), "portalis-staff-session");
-        let v = set_at("__Secure-portalis-staff-session", "abc", None, true, "/juridiction");
-        assert_eq!(v, "__Secure-portalis-staff-session=abc; Path=/juridiction; HttpOnly; SameSite=Lax; Secure");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! last activity is written at most once a minute, not on every request.
 //!
 //! Each realm has its own cookie, read only by its own pages: a litigant's
-//! (`session`, every path) and a court agent's (`staff-session`, only under
-//! the console's path). A session is accepted only by its own realm's
-//! pages, whatever cookie carries it.
+//! (`session`) and a court agent's (`staff-session`, read only under the
+//! console's path; `__Host-` on https, hence sent with `Path=/`). A session
+//! is accepted only by its own realm's pages, whatever cookie carries it.
 
 use crate::{WebState, cookies, csrf};
 use axum::extract::FromRequestParts;
@@ -23,18 +23,20 @@ pub const SESSION_COOKIE: &str = "session";
 pub const STAFF_SESSION_COOKIE: &str = "staff-session";
 pub const ANONYMOUS_COOKIE: &str = "csrf";
 
-/// A realm's session cookie: its name (prefixed on https) and its path.
-pub fn session_cookie(realm: Realm, secure: bool) -> (String, &'static str) {
+/// A realm's session cookie's name (prefixed on https).
+pub fn session_cookie(realm: Realm, secure: bool) -> String {
     match realm {
-        Realm::Litigant => (cookies::name(SESSION_COOKIE, secure), "/"),
-        Realm::Staff => (cookies::name_at(STAFF_SESSION_COOKIE, secure, crate::console::PATH), crate::console::PATH),
+        Realm::Litigant => cookies::name(SESSION_COOKIE, secure),
+        Realm::Staff => cookies::name(STAFF_SESSION_COOKIE, secure),
     }
 }
 
-/// Whether a request carries a session cookie (under either of its names),
-/// valid or not.
+/// Whether a request carries a session cookie of either realm (under
+/// either of its names), valid or not.
 pub fn carries_session_cookie(headers: &axum::http::HeaderMap) -> bool {
-    [false, true].into_iter().any(|secure| cookies::get(headers, &cookies::name(SESSION_COOKIE, secure)).is_some())
+    [Realm::Litigant, Realm::Staff].into_iter().any(|realm| {
+        [false, true].into_iter().any(|secure| cookies::get(headers, &session_cookie(realm, secure)).is_some())
+    })
 }
 
 /// The visitor of a page.
@@ -104,7 +106,7 @@ impl Visitor {
     pub(crate) async fn of_realm(parts: &Parts, state: &WebState, realm: Realm) -> Result<Self, Response> {
         let secure = state.settings.secure_cookies;
         let anonymous = cookies::get(&parts.headers, &cookies::name(ANONYMOUS_COOKIE, secure));
-        let Some(token) = cookies::get(&parts.headers, &session_cookie(realm, secure).0) else {
+        let Some(token) = cookies::get(&parts.headers, &session_cookie(realm, secure)) else {
             return Ok(Self { realm, session: None, session_hash: None, anonymous });
         };
         let hash = sha256_hex(token.as_bytes());

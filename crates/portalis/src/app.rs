@@ -91,7 +91,7 @@ impl Providers {
 pub fn providers(config: &Config) -> anyhow::Result<Providers> {
     let client = |provider: &ProviderConfig, login: &str, logout: &str, acr_values: &str| {
         Ok::<_, anyhow::Error>(portalis_openid::Settings {
-            issuer: provider.issuer.clone().context("PORTALIS_FC_ISSUER is required")?,
+            issuer: provider.issuer.clone().context("the identity provider's issuer is required")?,
             client_id: provider.client_id.clone(),
             client_secret: provider.client_secret.expose().to_owned(),
             redirect_uri: public_url(config, login),

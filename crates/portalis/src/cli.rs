@@ -60,6 +60,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Court staff's roles in the console (signed in with ProConnect).
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
     /// Bulk load of a court's cases, parties, events and documents from
     /// NDJSON (one record a line, the API's shapes; see docs/import.md).
     Import {
@@ -117,4 +122,46 @@ pub enum ApiKeyCommand {
         /// The key's id.
         id: i64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Grant a role in a court to an agent's professional e-mail address
+    /// (or change the role it has there). His ProConnect identity is bound
+    /// to the address at his first sign-in.
+    Add {
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// The court's code.
+        #[arg(long, value_name = "CODE")]
+        court: String,
+        /// sauj, greffe or admin (each includes the ones before it).
+        #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+        role: portalis_core::staff::Role,
+    },
+    /// One role a line: court, address, role, when and by whom granted.
+    List {
+        /// Only this court's.
+        #[arg(long, value_name = "CODE")]
+        court: Option<String>,
+    },
+    /// Withdraw the address's role in a court; it stops working at the
+    /// agent's next request.
+    Remove {
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        #[arg(long, value_name = "CODE")]
+        court: String,
+    },
+    /// Forget the ProConnect identity bound to the address (its holder's
+    /// identity changed, or another person now uses it): the next identity
+    /// to sign in with it is bound. Its roles stay.
+    Unbind {
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<portalis_core::staff::Role, String> {
+    portalis_core::staff::Role::parse(s).ok_or_else(|| "expected sauj, greffe or admin".to_owned())
 }

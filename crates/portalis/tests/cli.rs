@@ -262,6 +262,56 @@ async fn api_keys_are_listed_by_their_first_characters_and_revoked_by_id() {
     assert!(stderr(&unknown).contains("no API key with id 99"), "{}", stderr(&unknown));
 }
 
+#[tokio::test]
+async fn court_staff_roles_are_granted_listed_and_withdrawn_per_court() {
+    let cli = Cli::new().await;
+    let csv = cli.write("courts.csv", support::COURTS_CSV);
+    assert!(cli.run(&["court", "import", &csv]).status.success());
+    let add = |email: &str, court: &str, role: &str| {
+        cli.run(&["staff", "add", "--email", email, "--court", court, "--role", role])
+    };
+    let o = add(" Paul.Hoarau@Justice.example", "tj-saint-denis-reunion", "sauj");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "tj-saint-denis-reunion\tpaul.hoarau@justice.example\tsauj\n");
+    assert!(add("paul.hoarau@justice.example", "tj-saint-denis-reunion", "greffe").status.success(), "changed");
+    assert!(add("anne.payet@justice.example", "tj-paris", "admin").status.success());
+    let list = stdout(&cli.run(&["staff", "list"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(lines[0].starts_with("tj-paris\tanne.payet@justice.example\tadmin\t"), "{list}");
+    assert!(lines[1].starts_with("tj-saint-denis-reunion\tpaul.hoarau@justice.example\tgreffe\t"), "{list}");
+    assert!(lines[1].ends_with("\tcli"), "{list}");
+    assert_eq!(stdout(&cli.run(&["staff", "list", "--court", "tj-paris"])).lines().count(), 1);
+
+    for (bad, says) in [
+        (add("paul", "tj-paris", "sauj"), "not an e-mail address"),
+        (add("paul@justice.example", "tj-atlantide", "sauj"), "no court with code tj-atlantide"),
+        (add("paul@justice.example", "tj-paris", "juge"), "expected sauj, greffe or admin"),
+    ] {
+        assert!(!bad.status.success());
+        assert!(stderr(&bad).contains(says), "{}", stderr(&bad));
+    }
+    let removed =
+        cli.run(&["staff", "remove", "--email", "PAUL.HOARAU@justice.example", "--court", "tj-saint-denis-reunion"]);
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert_eq!(cli.count("staff_roles").await, 1);
+    let again =
+        cli.run(&["staff", "remove", "--email", "paul.hoarau@justice.example", "--court", "tj-saint-denis-reunion"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("has no role"), "{}", stderr(&again));
+    let mut conn = cli.database.db.reader().acquire().await.unwrap();
+    let audited: Vec<(String,)> =
+        sqlx::query_as("SELECT action FROM audit_log WHERE actor = 'cli' AND action LIKE 'staff.%' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let audited: Vec<&str> = audited.iter().map(|(a,)| a.as_str()).collect();
+    assert_eq!(audited, ["staff.grant", "staff.grant", "staff.grant", "staff.revoke"]);
+    let unbind = cli.run(&["staff", "unbind", "--email", "anne.payet@justice.example"]);
+    assert!(!unbind.status.success(), "she never signed in");
+    assert!(stderr(&unbind).contains("bound to no ProConnect identity"), "{}", stderr(&unbind));
+}
+
 /// Logs that go to a file or a pipe are plain text: no terminal colour
 /// codes for a log collector to store.
 #[tokio::test]

@@ -36,7 +36,7 @@ async fn second_portal(app: &TestApp) -> String {
 
 /// The same browser, talking to another portal.
 fn at(browser: &Browser, base: &str) -> Browser {
-    Browser { client: browser.client.clone(), base: base.to_owned() }
+    Browser { client: browser.client.clone(), base: base.to_owned(), jar: browser.jar.clone() }
 }
 
 /// Waits (at most five seconds) for another portal to hear of a change:

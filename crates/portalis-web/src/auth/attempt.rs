@@ -13,11 +13,14 @@ use portalis_storage::login_attempts::{self, LoginAttempt};
 /// How long a login at the provider may take.
 pub const LOGIN_SECONDS: i64 = 15 * 60;
 
-/// A realm's login cookie: its name and path.
-pub fn cookie(realm: Realm, secure: bool) -> (String, &'static str) {
+pub const LOGIN_COOKIE: &str = "login";
+pub const STAFF_LOGIN_COOKIE: &str = "staff-login";
+
+/// A realm's login cookie's name.
+pub fn cookie(realm: Realm, secure: bool) -> String {
     match realm {
-        Realm::Litigant => (cookies::name("login", secure), "/"),
-        Realm::Staff => (cookies::name_at("staff-login", secure, crate::console::PATH), crate::console::PATH),
+        Realm::Litigant => cookies::name(LOGIN_COOKIE, secure),
+        Realm::Staff => cookies::name(STAFF_LOGIN_COOKIE, secure),
     }
 }
 
@@ -48,8 +51,7 @@ pub async fn begin(
     .await?;
     portalis_storage::commit(tx).await?;
     let secure = state.settings.secure_cookies;
-    let (name, path) = cookie(realm, secure);
-    Ok(cookies::set_at(&name, &token, Some(LOGIN_SECONDS), secure, path))
+    Ok(cookies::set(&cookie(realm, secure), &token, Some(LOGIN_SECONDS), secure))
 }
 
 /// What the provider's return finds of the login of this browser.
@@ -78,7 +80,7 @@ impl Taken {
 /// Takes this browser's attempt out for `realm`.
 pub async fn take(state: &WebState, realm: Realm, headers: &HeaderMap) -> Result<Taken, PageError> {
     let secure = state.settings.secure_cookies;
-    let (name, path) = cookie(realm, secure);
+    let name = cookie(realm, secure);
     let now = state.clock.now();
     let hash = cookies::get(headers, &name).map(|token| sha256_hex(token.as_bytes()));
     let under_way = match &hash {
@@ -94,5 +96,5 @@ pub async fn take(state: &WebState, realm: Realm, headers: &HeaderMap) -> Result
         }
         None => None,
     };
-    Ok(Taken { under_way, attempt, clear: cookies::delete_at(&name, secure, path) })
+    Ok(Taken { under_way, attempt, clear: cookies::delete(&name, secure) })
 }

@@ -157,11 +157,11 @@ pub async fn callback(
         }
         Ok(token) => {
             let return_to = taken.attempt.map(|a| a.return_to).unwrap_or_else(|| PATH.into());
-            let (name, path) = session_cookie(Realm::Staff, secure);
+            let name = session_cookie(Realm::Staff, secure);
             Ok((
                 StatusCode::SEE_OTHER,
                 [(header::LOCATION, return_to.parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
-                AppendHeaders([(header::SET_COOKIE, cookies::set_at(&name, &token, None, secure, path)), clear_login]),
+                AppendHeaders([(header::SET_COOKIE, cookies::set(&name, &token, None, secure)), clear_login]),
             )
                 .into_response())
         }

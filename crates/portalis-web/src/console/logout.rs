@@ -19,12 +19,15 @@ use portalis_core::realm::Realm;
 use portalis_storage::sessions;
 use std::collections::HashMap;
 
-const LOGOUT_COOKIE: &str = "staff-logout";
+const STAFF_LOGOUT_COOKIE: &str = "staff-logout";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "console/logged_out.html")]
 pub struct LoggedOut {
     pub layout: Layout,
+    /// ProConnect said it ended its session too (its return carried this
+    /// browser's `state`); otherwise the agent is told it may be open.
+    pub provider_ended: bool,
 }
 
 /// The sign-out form carries nothing but its token.
@@ -42,17 +45,17 @@ pub async fn logout(
     audit(&state, &agent.actor(), "staff_logout", "ok", None).await?;
 
     let secure = state.settings.secure_cookies;
-    let (name, path) = session_cookie(Realm::Staff, secure);
-    let clear_session = (header::SET_COOKIE, cookies::delete_at(&name, secure, path));
+    let name = session_cookie(Realm::Staff, secure);
+    let clear_session = (header::SET_COOKIE, cookies::delete(&name, secure));
     let logout_state = state.random.hex(24);
-    let logout_cookie = cookies::name_at(LOGOUT_COOKIE, secure, super::PATH);
+    let logout_cookie = cookies::name(STAFF_LOGOUT_COOKIE, secure);
     match proconnect.logout_url(&agent.session.id_token, &logout_state).await {
         Ok(url) => Ok((
             StatusCode::SEE_OTHER,
             [(header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
             AppendHeaders([
                 clear_session,
-                (header::SET_COOKIE, cookies::set_at(&logout_cookie, &logout_state, Some(600), secure, super::PATH)),
+                (header::SET_COOKIE, cookies::set(&logout_cookie, &logout_state, Some(600), secure)),
             ]),
         )
             .into_response()),
@@ -75,7 +78,7 @@ pub async fn returned(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let secure = state.settings.secure_cookies;
-    let name = cookies::name_at(LOGOUT_COOKIE, secure, super::PATH);
+    let name = cookies::name(STAFF_LOGOUT_COOKIE, secure);
     let ok = match (cookies::get(&headers, &name), q.get("state")) {
         (Some(e), Some(s)) => portalis_core::secret::constant_time_eq(e.as_bytes(), s.as_bytes()),
         _ => false,
@@ -84,8 +87,8 @@ pub async fn returned(
         tracing::warn!("staff sign-out return with a state this browser did not send");
     }
     Ok((
-        [(header::SET_COOKIE, cookies::delete_at(&name, secure, super::PATH))],
-        LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion") },
+        [(header::SET_COOKIE, cookies::delete(&name, secure))],
+        LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion"), provider_ended: ok },
     )
         .into_response())
 }

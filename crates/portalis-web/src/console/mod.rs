@@ -2,7 +2,7 @@
 //! ProConnect and act through the roles the portal grants them per court
 //! (`portalis_storage::staff`), never through what the provider says.
 //!
-//! Its own realm: its own session cookie, sent only under `/juridiction`
+//! Its own realm: its own session cookie, read only under `/juridiction`
 //! (`session::session_cookie`), its own idle time and lifetime
 //! (`PORTALIS_STAFF_SESSION_*`), pages never cached; a litigant's session
 //! is never an agent's, nor the reverse. Without a ProConnect registration
@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use portalis_openid::ProConnect;
 use std::sync::Arc;
 
-/// Where the console lives; its cookies are sent only under it.
+/// Where the console lives; its cookies are read only under it.
 pub const PATH: &str = "/juridiction";
 pub const LOGIN_PATH: &str = "/juridiction/connexion";
 /// The ProConnect button's form.

@@ -1,7 +1,7 @@
 //! What each subcommand does.
 
 use crate::app::{self, Services};
-use crate::cli::{ApiKeyCommand, Cli, Command, CourtCommand};
+use crate::cli::{ApiKeyCommand, Cli, Command, CourtCommand, StaffCommand};
 use crate::config::{Config, Mode, Sources};
 use crate::{bench_data, demo, import, telemetry};
 use anyhow::{Context, bail};
@@ -120,6 +120,7 @@ async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
             println!("{}", describe_key(&key));
             Ok(())
         }
+        Command::Staff { command } => staff(&services, command).await,
         Command::Import { court, file } => {
             let summary = import::import_ndjson(&services, &court, &file).await?;
             println!("records: {summary}");
@@ -343,4 +344,70 @@ fn demo_secret(data_dir: &Path) -> String {
         }
     }
     key
+}
+
+/// `portalis staff add|list|remove`: the console's roles, each change
+/// audited.
+async fn staff(services: &Services, command: StaffCommand) -> anyhow::Result<()> {
+    use portalis_storage::staff as roles;
+    let now = services.clock.now();
+    let court_of = |code: String| async move {
+        let mut conn = services.db.reader().acquire().await?;
+        courts::by_code(&mut conn, &code)
+            .await?
+            .with_context(|| format!("no court with code {code} (see `portalis court list`)"))
+    };
+    let audited = |action: &'static str, target: String| async move {
+        let mut tx = services.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &audit::Entry { actor: "cli", action, target: Some(&target), outcome: "ok", ..Default::default() },
+            now,
+        )
+        .await?;
+        Ok::<_, anyhow::Error>(tx)
+    };
+    match command {
+        StaffCommand::Add { email, court, role } => {
+            let email = portalis_core::staff::normalize_email(&email)
+                .with_context(|| format!("{email:?} is not an e-mail address"))?;
+            let court = court_of(court).await?;
+            let mut tx =
+                audited("staff.grant", format!("court:{}/staff:{email}/{}", court.details.code.as_str(), role.code()))
+                    .await?;
+            roles::grant(&mut tx, &email, court.id, role, "cli", now).await?;
+            tx.commit().await?;
+            println!("{}\t{email}\t{}", court.details.code.as_str(), role.code());
+        }
+        StaffCommand::List { court } => {
+            let mut conn = services.db.reader().acquire().await?;
+            for g in
+                roles::list(&mut conn).await?.into_iter().filter(|g| court.as_ref().is_none_or(|c| *c == g.court_code))
+            {
+                let at = g.granted_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                println!("{}\t{}\t{}\t{at}\t{}", g.court_code, g.email, g.role.code(), g.granted_by);
+            }
+        }
+        StaffCommand::Remove { email, court } => {
+            let email = email.trim().to_ascii_lowercase();
+            let court = court_of(court).await?;
+            let mut tx =
+                audited("staff.revoke", format!("court:{}/staff:{email}", court.details.code.as_str())).await?;
+            if !roles::revoke(&mut tx, &email, court.id).await? {
+                bail!("{email} has no role at {} (see `portalis staff list`)", court.details.code.as_str());
+            }
+            tx.commit().await?;
+            println!("{}\t{email}\tremoved", court.details.code.as_str());
+        }
+        StaffCommand::Unbind { email } => {
+            let email = email.trim().to_ascii_lowercase();
+            let mut tx = audited("staff.unbind", format!("staff:{email}")).await?;
+            if !roles::unbind(&mut tx, &email).await? {
+                bail!("{email} is bound to no ProConnect identity");
+            }
+            tx.commit().await?;
+            println!("{email}\tunbound");
+        }
+    }
+    Ok(())
 }

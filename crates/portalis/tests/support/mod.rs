@@ -664,7 +664,7 @@ pub const CONSOLE_SETTINGS: &[(&str, &str)] = &[
 impl TestApp {
     /// An agent of `court` with `role`, signed in as ProConnect would have
     /// signed him in (identity bound to his address, staff session); the
-    /// browser carries his session cookie, sent only under the console.
+    /// browser carries his session cookie.
     pub async fn agent(&self, email: &str, court: &str, role: portalis_core::staff::Role) -> Browser {
         use portalis_storage::{courts, sessions, staff, users};
         let now = self.services.clock.now();
@@ -689,7 +689,7 @@ impl TestApp {
         portalis_storage::commit(tx).await.unwrap();
         let browser = Browser::new(self);
         let url = url::Url::parse(&self.address).unwrap();
-        browser.jar.add_cookie_str(&format!("portalis-staff-session={token}; Path=/juridiction"), &url);
+        browser.jar.add_cookie_str(&format!("portalis-staff-session={token}; Path=/"), &url);
         browser
     }
 }

@@ -92,7 +92,7 @@ async fn an_agent_with_a_role_signs_in_with_a_provider_configured_like_proconnec
     let cookies: Vec<String> =
         back.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     let session = cookies.iter().find(|c| c.starts_with("portalis-staff-session=")).expect("a staff session cookie");
-    assert!(session.contains("Path=/juridiction;") && session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("Path=/;") && session.contains("HttpOnly"), "{session}");
     assert!(!cookies.iter().any(|c| c.starts_with("portalis-session=")), "no litigant session: {cookies:?}");
 
     let home = paul.follow(back).await;
@@ -208,7 +208,7 @@ async fn litigant_and_staff_sessions_never_stand_for_each_other() {
     let litigant_token = cookie_of(&marie, "portalis-session");
     let swapped = Browser::new(&app);
     swapped.jar.add_cookie_str(&format!("portalis-session={staff_token}; Path=/"), &url);
-    swapped.jar.add_cookie_str(&format!("portalis-staff-session={litigant_token}; Path=/juridiction"), &url);
+    swapped.jar.add_cookie_str(&format!("portalis-staff-session={litigant_token}; Path=/"), &url);
     let r = swapped.get("/juridiction").await;
     assert_eq!(r.status(), 303, "a litigant's session is no agent's");
     let r = swapped.get("/mon-espace").await;
@@ -246,6 +246,7 @@ async fn a_staff_session_ends_after_fifteen_idle_minutes_and_a_role_withdrawn_st
     let html = r.text().await.unwrap();
     assert!(html.contains("Aucun rôle ne vous est attribué"));
     assert!(html.contains("action=\"/juridiction/deconnexion\""), "he may still sign out");
+    assert_eq!(app.count("agents").await, 0, "with its last role, the address lost its binding");
 }
 
 #[tokio::test]
@@ -278,7 +279,7 @@ async fn a_litigants_login_under_way_cannot_be_finished_at_the_console() {
         .unwrap();
     // Her login cookie, handed to the console's return under its name.
     let url = url::Url::parse(&app.address).unwrap();
-    marie.jar.add_cookie_str(&format!("portalis-staff-login={login}; Path=/juridiction"), &url);
+    marie.jar.add_cookie_str(&format!("portalis-staff-login={login}; Path=/"), &url);
     let r = marie.get("/juridiction/connexion/retour?state=s&code=c").await;
     assert_eq!(r.status(), 400);
     assert_eq!(app.count("login_attempts").await, 1, "hers is still there, for FranceConnect's return");
