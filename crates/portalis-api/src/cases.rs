@@ -2,18 +2,15 @@
 
 use crate::ApiState;
 use crate::auth::CourtKey;
-use crate::fields::{Fields, date, require_json, text};
+use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
 use crate::reply::{respond, rfc3339, segment};
+use crate::rules;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use portalis_core::case::CaseStatus;
-use portalis_core::nac::NacCode;
-use portalis_core::portalis_number::PortalisNumber;
-use portalis_core::rg_number::RgNumber;
 use portalis_storage::cases::{self, Case, CaseInput};
 use portalis_storage::courts::Court;
 use serde::Serialize;
@@ -64,17 +61,17 @@ impl CaseView {
 
 /// Parses the body of `PUT /cases/{case_ref}`.
 pub fn parse_case(mut f: Fields) -> Result<CaseInput, ApiError> {
-    let portalis_number = f.required("portalis_number", PortalisNumber::parse);
-    let rg_number = f.optional("rg_number", RgNumber::parse);
+    let portalis_number = f.required("portalis_number", rules::portalis_number());
+    let rg_number = f.optional("rg_number", rules::rg_number());
     let nature = f.object("nature").map(|mut n| {
-        let code = n.required("code", NacCode::parse);
-        let label = n.required("label", portalis_core::nac::parse_label);
+        let code = n.required("code", rules::nac_code());
+        let label = n.required("label", rules::nac_label());
         f.finish_nested(n);
         (code, label)
     });
-    let status = f.required("status", CaseStatus::parse);
-    let filed_on = f.required("filed_on", date);
-    let chamber = f.optional("chamber", text(100));
+    let status = f.required("status", rules::case_status());
+    let filed_on = f.required("filed_on", rules::date("Date de saisine."));
+    let chamber = f.optional("chamber", rules::text(100, "The chamber."));
     f.finish()?;
     match (portalis_number, rg_number, nature, status, filed_on, chamber) {
         (Some(p), Some(rg), Some((Some(code), Some(label))), Some(status), Some(filed_on), Some(chamber)) => {
@@ -96,7 +93,7 @@ pub fn parse_case(mut f: Fields) -> Result<CaseInput, ApiError> {
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}", tag = "cases",
     params(("case_ref" = String, Path, description = "The court system's own reference of the case")),
-    request_body(content = crate::rules::CaseBody, content_type = "application/json"),
+    request_body(content = rules::CaseBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = CaseView),
         (status = 200, description = "Replaced, or unchanged", body = CaseView),

@@ -8,16 +8,17 @@
 use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::{find_case, find_case_in};
-use crate::fields::{Fields, date};
+use crate::fields::Fields;
 use crate::problem::{ApiError, FieldError, Problem};
-use crate::refs::{ApiPath, parse_ref, reference, request_id};
+use crate::refs::{ApiPath, parse_ref, request_id};
 use crate::reply::{respond, rfc3339, segment};
+use crate::rules;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use portalis_core::document::{DocumentKind, FileRefusal, PDF_CONTENT_TYPE, check_pdf, parse_title};
+use portalis_core::document::{DocumentKind, FileRefusal, PDF_CONTENT_TYPE, check_pdf};
 use portalis_documents::StoredFile;
 use portalis_storage::documents::{self, Document, DocumentInput};
 use portalis_storage::{Conn, events, parties};
@@ -69,11 +70,16 @@ pub struct Metadata {
 
 /// Parses the `metadata` part.
 pub fn parse_metadata(mut f: Fields) -> Result<Metadata, ApiError> {
-    let title = f.required("title", parse_title);
-    let kind = f.required("kind", DocumentKind::parse);
-    let issued_on = f.required("issued_on", date);
-    let event_ref = f.optional("event_ref", reference);
-    let addressees = f.list("addressees", reference);
+    let title = f.required("title", rules::document_title());
+    let kind = f.required("kind", rules::document_kind());
+    let issued_on = f.required("issued_on", rules::date("When the court issued it."));
+    let event_ref =
+        f.optional("event_ref", rules::reference().described("The event it belongs to, an event of the case.", None));
+    let addressees = f.list(
+        "addressees",
+        rules::reference(),
+        "The parties it is addressed to, parties of the case; empty (or absent) means all parties.",
+    );
     f.finish()?;
     match (title, kind, issued_on, event_ref, addressees) {
         (Some(title), Some(kind), Some(issued_on), Some(event_ref), Some(addressees)) => {
@@ -188,7 +194,7 @@ pub async fn document_input(
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/documents/{document_ref}", tag = "documents",
     params(("case_ref" = String, Path), ("document_ref" = String, Path, description = "The court system's reference of the document")),
-    request_body(content = crate::rules::DocumentUpload, content_type = "multipart/form-data"),
+    request_body(content = rules::DocumentUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Created", body = DocumentView),
         (status = 200, description = "Replaced, or unchanged", body = DocumentView),

@@ -10,7 +10,8 @@ use crate::auth::CourtKey;
 use crate::events::event_fields;
 use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, FieldError, Problem};
-use crate::refs::{ApiBody, reference, request_id};
+use crate::refs::{ApiBody, request_id};
+use crate::rules;
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -49,7 +50,7 @@ pub struct BatchOutcome {
 
 /// One event of a batch, parsed.
 #[derive(Debug)]
-struct Item {
+pub(crate) struct Item {
     case_ref: String,
     event_ref: String,
     input: EventInput,
@@ -57,13 +58,23 @@ struct Item {
 
 /// Parses a batch; the fields of the event at index `i` are named
 /// `events[i].field`, and an event sent twice is refused.
-fn parse_batch(body: &[u8], tz: Tz) -> Result<Vec<Item>, ApiError> {
-    let mut f = Fields::from_slice(body)?;
+pub(crate) fn parse_batch(mut f: Fields, tz: Tz) -> Result<Vec<Item>, ApiError> {
     let mut items = Vec::new();
     let mut seen = HashSet::new();
-    for mut e in f.objects("events", MAX_BATCH_EVENTS).unwrap_or_default() {
-        let case_ref = e.required("case_ref", reference);
-        let event_ref = e.required("event_ref", reference);
+    let events = format!("1 to {MAX_BATCH_EVENTS} events, of one or several cases of the court.");
+    for mut e in f.objects("events", MAX_BATCH_EVENTS, &events).unwrap_or_default() {
+        let case_ref = e.required(
+            "case_ref",
+            rules::reference().described(
+                "A case of the court (another court's, or none, is refused as this item's `case_ref`).",
+                Some("2018-01234"),
+            ),
+        );
+        let event_ref = e.required(
+            "event_ref",
+            rules::reference()
+                .described("The event's reference; an event appears once in a batch.", Some("mise-en-etat-2")),
+        );
         let input = event_fields(&mut e, tz);
         if let (Some(c), Some(r)) = (&case_ref, &event_ref)
             && !seen.insert((c.clone(), r.clone()))
@@ -86,7 +97,7 @@ fn parse_batch(body: &[u8], tz: Tz) -> Result<Vec<Item>, ApiError> {
 /// Writes events of several cases at once.
 #[utoipa::path(
     post, path = "/api/v1/events/batch", tag = "events",
-    request_body(content = crate::rules::BatchBody, content_type = "application/json"),
+    request_body(content = rules::BatchBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Every event written (created, replaced or unchanged)", body = BatchView),
         (status = 413, description = "More than 1 MiB", body = Problem, content_type = "application/problem+json"),
@@ -102,7 +113,7 @@ pub async fn post_batch(
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
     require_json(&headers)?;
-    let items = parse_batch(&body, court.details.time_zone)?;
+    let items = parse_batch(Fields::from_slice(&body)?, court.details.time_zone)?;
     let now = state.clock.now();
     let request_id = request_id(&headers);
     let publisher = state.publisher(&court, request_id.as_deref(), now);
@@ -170,7 +181,7 @@ mod tests {
                             {{"case_ref": "a b", "event_ref": "2", "kind": "fête", "starts_at": "2027-01-21T14:00", "status": "prevu"}},
                             {{"event_ref": "3", {HEARING}, "colour": "red"}}]}}"#
         );
-        let e = parse_batch(body.as_bytes(), chrono_tz::Europe::Paris).unwrap_err();
+        let e = parse_batch(Fields::from_slice(body.as_bytes()).unwrap(), chrono_tz::Europe::Paris).unwrap_err();
         assert_eq!(fields(e), ["events[1].case_ref", "events[1].kind", "events[2].case_ref", "events[2].colour"]);
     }
 
@@ -180,7 +191,7 @@ mod tests {
             r#"{{"events": [{{"case_ref": "a", "event_ref": "1", {HEARING}}}, {{"case_ref": "b", "event_ref": "1", {HEARING}}},
                             {{"case_ref": "a", "event_ref": "1", {HEARING}}}]}}"#
         );
-        let e = parse_batch(body.as_bytes(), chrono_tz::Europe::Paris).unwrap_err();
+        let e = parse_batch(Fields::from_slice(body.as_bytes()).unwrap(), chrono_tz::Europe::Paris).unwrap_err();
         assert_eq!(fields(e), ["events[2].event_ref"]);
     }
 
@@ -189,7 +200,7 @@ mod tests {
         let body = format!(
             r#"{{"events": [{{"case_ref": "b", "event_ref": "2", {HEARING}}}, {{"case_ref": "a", "event_ref": "1", {HEARING}}}]}}"#
         );
-        let items = parse_batch(body.as_bytes(), chrono_tz::Indian::Reunion).unwrap();
+        let items = parse_batch(Fields::from_slice(body.as_bytes()).unwrap(), chrono_tz::Indian::Reunion).unwrap();
         let refs: Vec<(&str, &str)> = items.iter().map(|i| (i.case_ref.as_str(), i.event_ref.as_str())).collect();
         assert_eq!(refs, [("b", "2"), ("a", "1")]);
         assert_eq!(

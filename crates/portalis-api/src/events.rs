@@ -3,16 +3,16 @@
 use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::find_case_in;
-use crate::fields::{Fields, date, require_json, text};
+use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
 use crate::reply::{respond, segment};
+use crate::rules;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono_tz::Tz;
-use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_storage::cases::Case;
 use portalis_storage::courts::Court;
 use portalis_storage::events::{self, Event, EventInput};
@@ -57,15 +57,12 @@ pub fn parse_event(mut f: Fields, tz: Tz) -> Result<EventInput, ApiError> {
 /// Reads an event's fields from a body or from an item of a batch; `None`
 /// when one of them is invalid (each named in `f`).
 pub(crate) fn event_fields(f: &mut Fields, tz: Tz) -> Option<EventInput> {
-    let kind = f.required("kind", EventKind::parse);
-    let starts_at = f.required("starts_at", |s| {
-        let t = EventTime::parse(s)?;
-        Ok((t, t.to_utc(tz)?))
-    });
-    let label = f.optional("label", text(200));
-    let room = f.optional("room", text(100));
-    let status = f.required("status", EventStatus::parse);
-    let approved_on = f.optional("approved_on", date);
+    let kind = f.required("kind", rules::event_kind());
+    let starts_at = f.required("starts_at", rules::event_time(tz));
+    let label = f.optional("label", rules::text(200, "What the event is, as the court calls it."));
+    let room = f.optional("room", rules::text(100, "The room."));
+    let status = f.required("status", rules::event_status());
+    let approved_on = f.optional("approved_on", rules::date("When the court approved it."));
     let (starts_at, starts_at_utc) = starts_at?;
     Some(EventInput {
         kind: kind?,
@@ -82,7 +79,7 @@ pub(crate) fn event_fields(f: &mut Fields, tz: Tz) -> Option<EventInput> {
 #[utoipa::path(
     put, path = "/api/v1/cases/{case_ref}/events/{event_ref}", tag = "events",
     params(("case_ref" = String, Path), ("event_ref" = String, Path, description = "The court system's reference of the event")),
-    request_body(content = crate::rules::EventBody, content_type = "application/json"),
+    request_body(content = rules::EventBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created", body = EventView),
         (status = 200, description = "Replaced, or unchanged", body = EventView),

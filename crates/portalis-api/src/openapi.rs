@@ -87,7 +87,7 @@ impl Modify for PathReferences {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
         let schema: utoipa::openapi::RefOr<utoipa::openapi::Schema> =
-            serde_json::from_value(crate::rules::reference()).expect("the reference rule is a schema");
+            serde_json::from_value(crate::rules::reference_schema()).expect("the reference rule is a schema");
         for item in openapi.paths.paths.values_mut() {
             let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
             for op in ops.into_iter().flatten() {

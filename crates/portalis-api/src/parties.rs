@@ -4,17 +4,16 @@
 use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::cases::find_case_in;
-use crate::fields::{Fields, require_json, text};
+use crate::fields::{Fields, require_json};
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, parse_ref, request_id};
 use crate::reply::{respond, rfc3339, segment};
+use crate::rules;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use portalis_core::email::Email;
-use portalis_core::mobile::MobileNumber;
-use portalis_core::party::{PartyKind, Role};
+use portalis_core::party::PartyKind;
 use portalis_storage::parties::{self, Party, PartyInput};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -90,34 +89,45 @@ impl PartyView {
 /// Parses the body of `PUT …/parties/{party_ref}`: the party, and the date
 /// of its consent if the court gives one.
 pub fn parse_party(mut f: Fields) -> Result<(PartyInput, Option<chrono::NaiveDate>), ApiError> {
-    let kind = f.required("kind", PartyKind::parse);
-    let given_names = f.optional("given_names", text(200));
-    let family_name = f.optional("family_name", text(200));
-    let organisation_name = f.optional("organisation_name", text(300));
-    let role = f.required("role", Role::parse);
-    let email = f.optional("email", Email::parse);
-    let mobile = f.optional("mobile", MobileNumber::parse);
-    let lawyer = f.optional("lawyer", text(300));
-    let consent_on = f.optional("consent_on", crate::fields::date);
-    match kind {
-        Some(PartyKind::Person) => {
-            if matches!(family_name, Some(None)) {
-                f.reject("family_name", "is required for a person");
+    let kind = f.required("kind", rules::party_kind());
+    // A person has a family name and no organisation's; an organisation a
+    // name, and perhaps a family name.
+    let names = f.variants(
+        "kind",
+        kind,
+        &[(PartyKind::Person, PartyKind::Person.code()), (PartyKind::Organisation, PartyKind::Organisation.code())],
+        "A party: a person (`kind: person`, with a family name) or an organisation (`kind: organisation`, with its name).",
+        |f, kind| match kind {
+            PartyKind::Person => {
+                let given_names = f.optional("given_names", rules::text(200, "A person's given names."));
+                let family_name =
+                    f.required("family_name", rules::text(200, "A person's family name (stored in capitals)."));
+                f.absent("organisation_name");
+                (given_names, family_name.map(Some), Some(None))
             }
-            if matches!(organisation_name, Some(Some(_))) {
-                f.reject("organisation_name", "must be absent for a person");
+            PartyKind::Organisation => {
+                f.absent("given_names");
+                let family_name =
+                    f.optional("family_name", rules::text(200, "A family name, if the organisation is known by one."));
+                let name = f.required("organisation_name", rules::text(300, "The organisation's name."));
+                (Some(None), family_name, name.map(Some))
             }
-        }
-        Some(PartyKind::Organisation) => {
-            if matches!(organisation_name, Some(None)) {
-                f.reject("organisation_name", "is required for an organisation");
-            }
-            if matches!(given_names, Some(Some(_))) {
-                f.reject("given_names", "must be absent for an organisation");
-            }
-        }
-        None => {}
-    }
+        },
+    );
+    let (given_names, family_name, organisation_name) = match names {
+        Some((g, fam, o)) => (g, fam, o),
+        None => (None, None, None),
+    };
+    let role = f.required("role", rules::role());
+    let email = f.optional("email", rules::email());
+    let mobile = f.optional("mobile", rules::mobile());
+    let lawyer = f.optional("lawyer", rules::text(300, "The party's lawyer."));
+    let consent_on = f.optional(
+        "consent_on",
+        rules::date(
+            "The date the party consented to electronic communication, if the court knows it (CPC art. 748-8).",
+        ),
+    );
     f.finish()?;
     match (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer, consent_on) {
         (
@@ -158,7 +168,7 @@ fn location(case_ref: &str, party_ref: &str) -> String {
         ("case_ref" = String, Path, description = "The court system's reference of the case"),
         ("party_ref" = String, Path, description = "The court system's reference of the party"),
     ),
-    request_body(content = crate::rules::PartyBody, content_type = "application/json"),
+    request_body(content = rules::PartyBody, content_type = "application/json"),
     responses(
         (status = 201, description = "Created, with a new identification number", body = PartyView),
         (status = 200, description = "Replaced, or unchanged; the number is kept", body = PartyView),

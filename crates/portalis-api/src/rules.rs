@@ -1,14 +1,15 @@
-//! Every rule a request's body and path obey, stated in the OpenAPI
-//! document from the parsers' own patterns (`portalis_core`, each tested
-//! against its parser): a court's developer who generates a client from
-//! the document meets at run time no rule the document did not state, but
-//! those no schema can say (a record the body names must exist; an event
-//! appears once in a batch; a local time must exist in the court's time
-//! zone), which the descriptions state.
-//!
-//! A body's type here is a name in the document; its schema is written as
-//! JSON Schema, the language of the document.
+//! Every rule a request's body and path obey, each a [`Rule`]: the parser
+//! of a value (`portalis_core`) and how the OpenAPI document states it,
+//! from the parser's own pattern (each pattern tested against its parser).
+//! A body's parser reads each of its fields with a rule (`fields.rs`), so
+//! the document's request bodies are the parsers described
+//! ([`crate::fields::describe`]): a court's developer who generates a
+//! client from the document meets at run time no rule the document did not
+//! state, but those no schema can say (a record the body names must exist;
+//! an event appears once in a batch; a local time must exist in the court's
+//! time zone), which the descriptions state.
 
+use portalis_core::Invalid;
 use portalis_core::calendar::date_pattern;
 use portalis_core::case::CaseStatus;
 use portalis_core::document::{DocumentKind, TITLE_MAX};
@@ -22,6 +23,37 @@ use portalis_core::rg_number::RgNumber;
 use portalis_core::text::{blank_pattern, free_text_pattern, reference_pattern, single_line_pattern};
 use serde_json::{Value, json};
 use utoipa::openapi::{RefOr, Schema};
+
+/// A value's parser.
+type Parser<T> = Box<dyn Fn(&str) -> Result<T, Invalid> + Send + Sync>;
+
+/// How a field's string is read, and how the document states it.
+pub struct Rule<T> {
+    parse: Parser<T>,
+    schema: Value,
+}
+
+impl<T> Rule<T> {
+    pub fn new(parse: impl Fn(&str) -> Result<T, Invalid> + Send + Sync + 'static, schema: Value) -> Self {
+        Self { parse: Box::new(parse), schema }
+    }
+
+    /// # Errors
+    /// The value's refusal, in both languages.
+    pub fn parse(&self, s: &str) -> Result<T, Invalid> {
+        (self.parse)(s)
+    }
+
+    pub fn into_schema(self) -> Value {
+        self.schema
+    }
+
+    /// The same rule, described for one field.
+    pub fn described(mut self, description: &str, example: Option<&str>) -> Self {
+        self.schema = described(self.schema, description, example);
+        self
+    }
+}
 
 /// A string matching `pattern`.
 fn pattern(pattern: String) -> Value {
@@ -38,7 +70,7 @@ fn described(mut schema: Value, description: &str, example: Option<&str>) -> Val
 
 /// What an optional field may hold: its value, or nothing (absent,
 /// `null`, or a blank string).
-fn optional(schema: Value) -> Value {
+pub fn optional(schema: Value) -> Value {
     let description = schema.get("description").cloned();
     let mut any = json!({"anyOf": [schema, {"type": "string", "pattern": blank_pattern()}, {"type": "null"}]});
     if let Some(d) = description {
@@ -48,7 +80,7 @@ fn optional(schema: Value) -> Value {
 }
 
 /// Nothing: absent, `null` or blank.
-fn nothing() -> Value {
+pub fn nothing() -> Value {
     json!({"anyOf": [{"type": "string", "pattern": blank_pattern()}, {"type": "null"}]})
 }
 
@@ -56,144 +88,119 @@ fn one_of(codes: Vec<&str>, description: &str) -> Value {
     json!({"type": "string", "enum": codes, "description": description})
 }
 
-fn text(max: usize, description: &str) -> Value {
-    described(
-        pattern(free_text_pattern(max)),
-        &format!(
-            "{description} Free text: 1 to {max} characters once trimmed, no control character but line feeds, no bidirectional control."
-        ),
-        None,
-    )
+/// Free text of 1 to `max` characters once trimmed.
+pub fn text(max: usize, description: &str) -> Rule<String> {
+    let description = format!(
+        "{description} Free text: 1 to {max} characters once trimmed, no control character but line feeds, no bidirectional control."
+    );
+    Rule::new(portalis_core::text::free_text(max), described(pattern(free_text_pattern(max)), &description, None))
 }
 
-fn date(description: &str) -> Value {
-    described(
-        pattern(date_pattern()),
-        &format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999."),
-        Some("2026-11-26"),
-    )
+/// A calendar date.
+pub fn date(description: &str) -> Rule<chrono::NaiveDate> {
+    let description = format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999.");
+    Rule::new(portalis_core::calendar::parse_date, described(pattern(date_pattern()), &description, Some("2026-11-26")))
 }
 
-/// A court's own reference of a record.
-pub fn reference() -> Value {
+/// The schema of a court's own reference of a record (also in paths).
+pub fn reference_schema() -> Value {
     json!({"type": "string", "pattern": reference_pattern(), "description": "A court system's own reference: 1 to 100 characters, none of them whitespace or a control character."})
 }
 
-fn object(required: &[&str], properties: Value) -> Value {
-    json!({"type": "object", "required": required, "properties": properties, "additionalProperties": false})
+/// A court's own reference of a record.
+pub fn reference() -> Rule<String> {
+    Rule::new(portalis_core::text::reference, reference_schema())
 }
 
-/// The body of `PUT /cases/{case_ref}`.
-pub fn case_body() -> Value {
-    object(
-        &["portalis_number", "nature", "status", "filed_on"],
-        json!({
-            "portalis_number": described(pattern(PortalisNumber::pattern()), "The N° Portalis: 4 letters or digits, a letter, 7 or 8 letters or digits; spaces, tabs, dashes and dots may separate them; any case.", Some("DB3Z-W-B7C-DFW5")),
-            "rg_number": optional(described(pattern(RgNumber::pattern()), "The N° RG: `YY/NNNNN` (4 to 6 digits), after one letter and a space at some courts.", Some("18/01234"))),
-            "nature": object(&["code", "label"], json!({
-                "code": described(pattern(NacCode::pattern()), "A code of the Nomenclature des affaires civiles: a digit, a digit or a letter, a letter.", Some("60A")),
-                "label": text(LABEL_MAX, "Its label."),
-            })),
-            "status": one_of(CaseStatus::codes(), "Where the case stands."),
-            "filed_on": date("Date de saisine."),
-            "chamber": optional(text(100, "The chamber.")),
-        }),
+pub fn portalis_number() -> Rule<PortalisNumber> {
+    Rule::new(PortalisNumber::parse, pattern(PortalisNumber::pattern())).described(
+        "The N° Portalis: 4 letters or digits, a letter, 7 or 8 letters or digits; spaces, tabs, dashes and dots may separate them; any case.",
+        Some("DB3Z-W-B7C-DFW5"),
     )
 }
 
-/// The properties of a party, with those that depend on its kind.
-fn party(kind: &str, names: Value) -> Value {
-    let mut properties = json!({
-        "kind": {"type": "string", "enum": [kind]},
-        "role": one_of(Role::codes(), "The party's role."),
-        "email": optional(described(json!({"type": "string", "pattern": Email::pattern(), "maxLength": Email::MAX}), "The e-mail address the party declared to the court, where its identification number is sent: nothing around it, an ASCII domain.", Some("marie.delestable@example.fr"))),
-        "mobile": optional(described(pattern(MobileNumber::pattern()), "The mobile number the party declared to the court: French (`06 12 34 56 78`, overseas included) or international (`+…`, 8 to 15 digits); spaces, dots, dashes and brackets may stand anywhere.", Some("0692 12 34 56"))),
-        "lawyer": optional(text(300, "The party's lawyer.")),
-        "consent_on": optional(date("The date the party consented to electronic communication, if the court knows it (CPC art. 748-8).")),
-    });
-    for (k, v) in names.as_object().into_iter().flatten() {
-        properties[k] = v.clone();
-    }
-    properties
-}
-
-/// The body of `PUT …/parties/{party_ref}`: a person, or an organisation.
-pub fn party_body() -> Value {
-    let person = object(
-        &["kind", "role", "family_name"],
-        party(
-            PartyKind::Person.code(),
-            json!({
-                "given_names": optional(text(200, "A person's given names.")),
-                "family_name": text(200, "A person's family name (stored in capitals)."),
-                "organisation_name": nothing(),
-            }),
-        ),
-    );
-    let organisation = object(
-        &["kind", "role", "organisation_name"],
-        party(
-            PartyKind::Organisation.code(),
-            json!({
-                "given_names": nothing(),
-                "family_name": optional(text(200, "A family name, if the organisation is known by one.")),
-                "organisation_name": text(300, "The organisation's name."),
-            }),
-        ),
-    );
-    json!({"description": "A party: a person (`kind: person`, with a family name) or an organisation (`kind: organisation`, with its name).", "oneOf": [person, organisation]})
-}
-
-/// The fields of an event, alone or in a batch.
-fn event_properties() -> Value {
-    json!({
-        "kind": one_of(EventKind::codes(), "What kind of event."),
-        "starts_at": described(pattern(EventTime::pattern()), "A local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` (from 1900 to 2999), in the court's time zone; a time skipped by a daylight-saving change there is refused.", Some("2027-01-21T14:00")),
-        "label": optional(text(200, "What the event is, as the court calls it.")),
-        "room": optional(text(100, "The room.")),
-        "status": one_of(EventStatus::codes(), "Whether the event is still to be held."),
-        "approved_on": optional(date("When the court approved it.")),
-    })
-}
-
-/// The body of `PUT …/events/{event_ref}`.
-pub fn event_body() -> Value {
-    object(&["kind", "starts_at", "status"], event_properties())
-}
-
-/// The body of `POST /api/v1/events/batch`.
-pub fn batch_body(max: usize) -> Value {
-    let mut item = event_properties();
-    item["case_ref"] = described(
-        reference(),
-        "A case of the court (another court's, or none, is refused as this item's `case_ref`).",
-        Some("2018-01234"),
-    );
-    item["event_ref"] =
-        described(reference(), "The event's reference; an event appears once in a batch.", Some("mise-en-etat-2"));
-    object(
-        &["events"],
-        json!({"events": {"type": "array", "minItems": 1, "maxItems": max, "items": object(&["case_ref", "event_ref", "kind", "starts_at", "status"], item),
-            "description": format!("1 to {max} events, of one or several cases of the court.")}}),
+pub fn rg_number() -> Rule<RgNumber> {
+    Rule::new(RgNumber::parse, pattern(RgNumber::pattern())).described(
+        "The N° RG: `YY/NNNNN` (4 to 6 digits), after one letter and a space at some courts.",
+        Some("18/01234"),
     )
 }
 
-/// The `metadata` part of a document's upload.
-pub fn document_metadata() -> Value {
-    object(
-        &["title", "kind", "issued_on"],
-        json!({
-            "title": described(pattern(single_line_pattern(TITLE_MAX)), &format!("The document's title: one line of 1 to {TITLE_MAX} characters once trimmed, no control character."), Some("Convocation Marie Delestable")),
-            "kind": one_of(DocumentKind::codes(), "What the document is."),
-            "issued_on": date("When the court issued it."),
-            "event_ref": optional(described(reference(), "The event it belongs to, an event of the case.", None)),
-            "addressees": {"anyOf": [{"type": "array", "items": reference()}, {"type": "null"}],
-                "description": "The parties it is addressed to, parties of the case; empty (or absent) means all parties."},
-        }),
+pub fn nac_code() -> Rule<NacCode> {
+    Rule::new(NacCode::parse, pattern(NacCode::pattern())).described(
+        "A code of the Nomenclature des affaires civiles: a digit, a digit or a letter, a letter.",
+        Some("60A"),
     )
 }
 
-/// The multipart body of `PUT …/documents/{document_ref}`.
+pub fn nac_label() -> Rule<String> {
+    let text = text(LABEL_MAX, "Its label.");
+    Rule::new(portalis_core::nac::parse_label, text.into_schema())
+}
+
+pub fn case_status() -> Rule<CaseStatus> {
+    Rule::new(CaseStatus::parse, one_of(CaseStatus::codes(), "Where the case stands."))
+}
+
+pub fn party_kind() -> Rule<PartyKind> {
+    Rule::new(PartyKind::parse, one_of(PartyKind::codes(), "A person or an organisation."))
+}
+
+pub fn role() -> Rule<Role> {
+    Rule::new(Role::parse, one_of(Role::codes(), "The party's role."))
+}
+
+pub fn email() -> Rule<Email> {
+    Rule::new(Email::parse, json!({"type": "string", "pattern": Email::pattern(), "maxLength": Email::MAX})).described(
+        "The e-mail address the party declared to the court, where its identification number is sent: nothing around it, an ASCII domain.",
+        Some("marie.delestable@example.fr"),
+    )
+}
+
+pub fn mobile() -> Rule<MobileNumber> {
+    Rule::new(MobileNumber::parse, pattern(MobileNumber::pattern())).described(
+        "The mobile number the party declared to the court: French (`06 12 34 56 78`, overseas included) or international (`+…`, 8 to 15 digits); spaces, dots, dashes and brackets may stand anywhere.",
+        Some("0692 12 34 56"),
+    )
+}
+
+pub fn event_kind() -> Rule<EventKind> {
+    Rule::new(EventKind::parse, one_of(EventKind::codes(), "What kind of event."))
+}
+
+/// A local date or date-time in the court's time zone `tz`, with the
+/// instant it stands for.
+pub fn event_time(tz: chrono_tz::Tz) -> Rule<(EventTime, chrono::DateTime<chrono::Utc>)> {
+    Rule::new(
+        move |s| {
+            let t = EventTime::parse(s)?;
+            Ok((t, t.to_utc(tz)?))
+        },
+        pattern(EventTime::pattern()),
+    )
+    .described(
+        "A local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` (from 1900 to 2999), in the court's time zone; a time skipped by a daylight-saving change there is refused.",
+        Some("2027-01-21T14:00"),
+    )
+}
+
+pub fn event_status() -> Rule<EventStatus> {
+    Rule::new(EventStatus::parse, one_of(EventStatus::codes(), "Whether the event is still to be held."))
+}
+
+pub fn document_title() -> Rule<String> {
+    Rule::new(portalis_core::document::parse_title, pattern(single_line_pattern(TITLE_MAX))).described(
+        &format!("The document's title: one line of 1 to {TITLE_MAX} characters once trimmed, no control character."),
+        Some("Convocation Marie Delestable"),
+    )
+}
+
+pub fn document_kind() -> Rule<DocumentKind> {
+    Rule::new(DocumentKind::parse, one_of(DocumentKind::codes(), "What the document is."))
+}
+
+/// The multipart body of `PUT …/documents/{document_ref}`: its metadata
+/// part is described from its parser.
 pub fn document_upload() -> Value {
     json!({
         "type": "object",
@@ -227,25 +234,30 @@ macro_rules! body {
     };
 }
 
+use crate::fields::describe;
+
+/// The time zone a body is described in (its rules do not depend on it).
+const ANY_ZONE: chrono_tz::Tz = chrono_tz::UTC;
+
 body!(
     /// The body of `PUT /cases/{case_ref}`.
-    CaseBody => case_body()
+    CaseBody => describe(|f| { let _ = crate::cases::parse_case(f); })
 );
 body!(
     /// The body of `PUT …/parties/{party_ref}`.
-    PartyBody => party_body()
+    PartyBody => describe(|f| { let _ = crate::parties::parse_party(f); })
 );
 body!(
     /// The body of `PUT …/events/{event_ref}`.
-    EventBody => event_body()
+    EventBody => describe(|f| { let _ = crate::events::parse_event(f, ANY_ZONE); })
 );
 body!(
     /// The body of `POST /api/v1/events/batch`.
-    BatchBody => batch_body(crate::event_batch::MAX_BATCH_EVENTS)
+    BatchBody => describe(|f| { let _ = crate::event_batch::parse_batch(f, ANY_ZONE); })
 );
 body!(
     /// The `metadata` part of `PUT …/documents/{document_ref}`.
-    DocumentMetadata => document_metadata()
+    DocumentMetadata => describe(|f| { let _ = crate::documents::parse_metadata(f); })
 );
 body!(
     /// The multipart body of `PUT …/documents/{document_ref}`.
