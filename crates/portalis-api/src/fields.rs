@@ -95,6 +95,9 @@ impl Shape {
     }
 }
 
+const REQUIRED: &str = "is required";
+const ABSENT: &str = "must be absent";
+
 /// The JSON Schema of the bodies `parse` accepts: the parser run on
 /// [`Fields::describing`].
 pub fn describe(parse: impl FnOnce(Fields)) -> Value {
@@ -167,7 +170,7 @@ impl Fields {
         }
         match self.take(field) {
             None => {
-                self.error(field, "is required");
+                self.error(field, REQUIRED);
                 None
             }
             Some(v) => self.parse_value(field, v, &rule),
@@ -188,8 +191,8 @@ impl Fields {
         }
     }
 
-    /// A field that must hold nothing (absent, null or blank): one of
-    /// another alternative's ([`Fields::variants`]).
+    /// A field that must hold nothing (absent or null; a blank string is
+    /// nothing): one of another alternative's ([`Fields::variants`]).
     pub fn absent(&mut self, field: &str) {
         if let Some(shape) = &mut self.shape {
             shape.add(field, rules::nothing(), false);
@@ -198,26 +201,34 @@ impl Fields {
         match self.take(field) {
             None => {}
             Some(Value::String(s)) if s.trim().is_empty() => {}
-            Some(_) => self.error(field, "must be absent"),
+            Some(_) => self.error(field, ABSENT),
         }
     }
 
     /// Fields that depend on the value of `field` already read (`read`):
-    /// `branch` reads them for that value. Described, each of `all` is an
-    /// alternative of the document (`oneOf`). When `field` is invalid, the
-    /// fields of the first alternative are still looked at, but not judged.
-    pub fn variants<K: Copy, T>(
+    /// `branch` reads them for that value; each of `all` is a value, its
+    /// code, and what it is called in a message ("is required for a
+    /// person"). Described, each is an alternative of the document
+    /// (`oneOf`). When `field` is invalid, the values sent for the first
+    /// alternative's fields are still checked, but whether they are
+    /// required or must be absent is not judged.
+    pub fn variants<K: Copy + PartialEq, T>(
         &mut self,
         field: &str,
         read: Option<K>,
-        all: &[(K, &'static str)],
+        all: &[(K, &'static str, &'static str)],
         description: &str,
         branch: impl Fn(&mut Fields, K) -> T,
     ) -> Option<T> {
+        debug_assert!(!all.is_empty(), "a discriminant has values");
         if self.shape.is_some() {
+            debug_assert!(
+                self.shape.as_ref().is_some_and(|s| s.properties.iter().any(|(name, _)| name == field)),
+                "the discriminant {field} is read before its alternatives"
+            );
             let alternatives = all
                 .iter()
-                .map(|(k, code)| {
+                .map(|(k, code, _)| {
                     let mut f = Fields::describing(None, Nesting::Top);
                     branch(&mut f, *k);
                     (*code, *f.shape.expect("describing"))
@@ -233,14 +244,21 @@ impl Fields {
             Some(k) => {
                 let before = self.errors.len();
                 let read = branch(self, k);
-                let deferred = self.errors.split_off(before);
-                self.deferred.extend(deferred);
+                let called = all.iter().find(|(value, _, _)| *value == k).map_or("", |(_, _, c)| *c);
+                for mut e in self.errors.split_off(before) {
+                    if e.message == REQUIRED || e.message == ABSENT {
+                        e.message = format!("{} for {called}", e.message);
+                    }
+                    self.deferred.push(e);
+                }
                 Some(read)
             }
             None => {
-                let judged = self.errors.len();
+                let before = self.errors.len();
                 let _ = branch(self, all[0].0);
-                self.errors.truncate(judged);
+                let mut errors = self.errors.split_off(before);
+                errors.retain(|e| e.message != REQUIRED && e.message != ABSENT);
+                self.deferred.extend(errors);
                 None
             }
         }
@@ -405,7 +423,7 @@ mod tests {
     use portalis_core::Invalid;
 
     fn any_text() -> Rule<String> {
-        Rule::new(|s: &str| Ok::<_, Invalid>(s.to_owned()), json!({"type": "string"}))
+        Rule::new(|s: &str| Ok::<_, Invalid>(s.to_owned()), || json!({"type": "string"}))
     }
 
     #[test]
@@ -470,10 +488,10 @@ mod tests {
                     "cat" | "dog" => Ok(s == "cat"),
                     _ => Err(Invalid::new("cat or dog", "chat ou chien")),
                 },
-                json!({"type": "string"}),
+                || json!({"type": "string"}),
             ),
         );
-        f.variants("kind", kind, &[(true, "cat"), (false, "dog")], "A pet.", |f, cat| {
+        f.variants("kind", kind, &[(true, "cat", "a cat"), (false, "dog", "a dog")], "A pet.", |f, cat| {
             if cat {
                 let _ = f.required("whiskers", any_text());
                 f.absent("bark");
@@ -495,14 +513,19 @@ mod tests {
         assert!(errors(r#"{"kind": "cat", "whiskers": "w", "name": "Tom"}"#).is_empty());
         assert_eq!(
             errors(r#"{"kind": "cat", "bark": "woof"}"#),
-            ["name is required", "whiskers is required", "bark must be absent"],
+            ["name is required", "whiskers is required for a cat", "bark must be absent for a cat"],
             "the alternative's after the common fields'"
         );
         assert!(errors(r#"{"kind": "dog", "bark": "", "name": "Rex"}"#).is_empty());
         assert_eq!(errors(r#"{"kind": "dog", "whiskers": "w", "name": "Rex"}"#), ["whiskers is not a known field"]);
-        // An unknown kind is the only fault named: its alternatives' fields
-        // are not judged, nor called unknown.
+        // An unknown kind: its alternatives' fields are not called
+        // required, absent or unknown, but a value sent is still checked.
         assert_eq!(errors(r#"{"kind": "cow", "whiskers": "w", "name": "Daisy"}"#), ["kind cat or dog"]);
+        assert_eq!(errors(r#"{"kind": "cow", "name": "Daisy"}"#), ["kind cat or dog"]);
+        assert_eq!(
+            errors(r#"{"kind": "cow", "whiskers": 3, "name": "Daisy"}"#),
+            ["kind cat or dog", "whiskers must be a string"]
+        );
 
         let schema = describe(|f| {
             let _ = parse_pet(f);
@@ -512,7 +535,7 @@ mod tests {
         assert_eq!(cat["properties"]["kind"]["enum"], json!(["cat"]));
         assert_eq!(cat["required"], json!(["kind", "name", "whiskers"]));
         assert_eq!(cat["additionalProperties"], json!(false));
-        assert!(cat["properties"]["bark"]["anyOf"].is_array(), "nothing");
+        assert_eq!(cat["properties"]["bark"], rules::nothing(), "nothing, not an optional value");
         let dog = &schema["oneOf"][1];
         assert_eq!(dog["required"], json!(["kind", "name"]));
         assert!(dog["properties"].get("whiskers").is_none());

@@ -95,7 +95,10 @@ pub fn parse_party(mut f: Fields) -> Result<(PartyInput, Option<chrono::NaiveDat
     let names = f.variants(
         "kind",
         kind,
-        &[(PartyKind::Person, PartyKind::Person.code()), (PartyKind::Organisation, PartyKind::Organisation.code())],
+        &[
+            (PartyKind::Person, PartyKind::Person.code(), "a person"),
+            (PartyKind::Organisation, PartyKind::Organisation.code(), "an organisation"),
+        ],
         "A party: a person (`kind: person`, with a family name) or an organisation (`kind: organisation`, with its name).",
         |f, kind| match kind {
             PartyKind::Person => {

@@ -26,16 +26,22 @@ use utoipa::openapi::{RefOr, Schema};
 
 /// A value's parser.
 type Parser<T> = Box<dyn Fn(&str) -> Result<T, Invalid> + Send + Sync>;
+/// How the document states it: built only when the body is described, not
+/// for each request the rule reads.
+type Statement = Box<dyn FnOnce() -> Value + Send + Sync>;
 
 /// How a field's string is read, and how the document states it.
 pub struct Rule<T> {
     parse: Parser<T>,
-    schema: Value,
+    schema: Statement,
 }
 
 impl<T> Rule<T> {
-    pub fn new(parse: impl Fn(&str) -> Result<T, Invalid> + Send + Sync + 'static, schema: Value) -> Self {
-        Self { parse: Box::new(parse), schema }
+    pub fn new(
+        parse: impl Fn(&str) -> Result<T, Invalid> + Send + Sync + 'static,
+        schema: impl FnOnce() -> Value + Send + Sync + 'static,
+    ) -> Self {
+        Self { parse: Box::new(parse), schema: Box::new(schema) }
     }
 
     /// # Errors
@@ -45,13 +51,13 @@ impl<T> Rule<T> {
     }
 
     pub fn into_schema(self) -> Value {
-        self.schema
+        (self.schema)()
     }
 
     /// The same rule, described for one field.
-    pub fn described(mut self, description: &str, example: Option<&str>) -> Self {
-        self.schema = described(self.schema, description, example);
-        self
+    pub fn described(self, description: &'static str, example: Option<&'static str>) -> Self {
+        let schema = self.schema;
+        Self { parse: self.parse, schema: Box::new(move || described(schema(), description, example)) }
     }
 }
 
@@ -88,18 +94,25 @@ fn one_of(codes: Vec<&str>, description: &str) -> Value {
     json!({"type": "string", "enum": codes, "description": description})
 }
 
-/// Free text of 1 to `max` characters once trimmed.
-pub fn text(max: usize, description: &str) -> Rule<String> {
+/// How free text of 1 to `max` characters is stated.
+fn text_schema(max: usize, description: &str) -> Value {
     let description = format!(
         "{description} Free text: 1 to {max} characters once trimmed, no control character but line feeds, no bidirectional control."
     );
-    Rule::new(portalis_core::text::free_text(max), described(pattern(free_text_pattern(max)), &description, None))
+    described(pattern(free_text_pattern(max)), &description, None)
+}
+
+/// Free text of 1 to `max` characters once trimmed.
+pub fn text(max: usize, description: &'static str) -> Rule<String> {
+    Rule::new(portalis_core::text::free_text(max), move || text_schema(max, description))
 }
 
 /// A calendar date.
-pub fn date(description: &str) -> Rule<chrono::NaiveDate> {
-    let description = format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999.");
-    Rule::new(portalis_core::calendar::parse_date, described(pattern(date_pattern()), &description, Some("2026-11-26")))
+pub fn date(description: &'static str) -> Rule<chrono::NaiveDate> {
+    Rule::new(portalis_core::calendar::parse_date, move || {
+        let description = format!("{description} A date `YYYY-MM-DD`, from 1900 to 2999.");
+        described(pattern(date_pattern()), &description, Some("2026-11-26"))
+    })
 }
 
 /// The schema of a court's own reference of a record (also in paths).
@@ -109,63 +122,62 @@ pub fn reference_schema() -> Value {
 
 /// A court's own reference of a record.
 pub fn reference() -> Rule<String> {
-    Rule::new(portalis_core::text::reference, reference_schema())
+    Rule::new(portalis_core::text::reference, reference_schema)
 }
 
 pub fn portalis_number() -> Rule<PortalisNumber> {
-    Rule::new(PortalisNumber::parse, pattern(PortalisNumber::pattern())).described(
+    Rule::new(PortalisNumber::parse, || pattern(PortalisNumber::pattern())).described(
         "The N° Portalis: 4 letters or digits, a letter, 7 or 8 letters or digits; spaces, tabs, dashes and dots may separate them; any case.",
         Some("DB3Z-W-B7C-DFW5"),
     )
 }
 
 pub fn rg_number() -> Rule<RgNumber> {
-    Rule::new(RgNumber::parse, pattern(RgNumber::pattern())).described(
+    Rule::new(RgNumber::parse, || pattern(RgNumber::pattern())).described(
         "The N° RG: `YY/NNNNN` (4 to 6 digits), after one letter and a space at some courts.",
         Some("18/01234"),
     )
 }
 
 pub fn nac_code() -> Rule<NacCode> {
-    Rule::new(NacCode::parse, pattern(NacCode::pattern())).described(
+    Rule::new(NacCode::parse, || pattern(NacCode::pattern())).described(
         "A code of the Nomenclature des affaires civiles: a digit, a digit or a letter, a letter.",
         Some("60A"),
     )
 }
 
 pub fn nac_label() -> Rule<String> {
-    let text = text(LABEL_MAX, "Its label.");
-    Rule::new(portalis_core::nac::parse_label, text.into_schema())
+    Rule::new(portalis_core::nac::parse_label, || text_schema(LABEL_MAX, "Its label."))
 }
 
 pub fn case_status() -> Rule<CaseStatus> {
-    Rule::new(CaseStatus::parse, one_of(CaseStatus::codes(), "Where the case stands."))
+    Rule::new(CaseStatus::parse, || one_of(CaseStatus::codes(), "Where the case stands."))
 }
 
 pub fn party_kind() -> Rule<PartyKind> {
-    Rule::new(PartyKind::parse, one_of(PartyKind::codes(), "A person or an organisation."))
+    Rule::new(PartyKind::parse, || one_of(PartyKind::codes(), "A person or an organisation."))
 }
 
 pub fn role() -> Rule<Role> {
-    Rule::new(Role::parse, one_of(Role::codes(), "The party's role."))
+    Rule::new(Role::parse, || one_of(Role::codes(), "The party's role."))
 }
 
 pub fn email() -> Rule<Email> {
-    Rule::new(Email::parse, json!({"type": "string", "pattern": Email::pattern(), "maxLength": Email::MAX})).described(
+    Rule::new(Email::parse, || json!({"type": "string", "pattern": Email::pattern(), "maxLength": Email::MAX})).described(
         "The e-mail address the party declared to the court, where its identification number is sent: nothing around it, an ASCII domain.",
         Some("marie.delestable@example.fr"),
     )
 }
 
 pub fn mobile() -> Rule<MobileNumber> {
-    Rule::new(MobileNumber::parse, pattern(MobileNumber::pattern())).described(
+    Rule::new(MobileNumber::parse, || pattern(MobileNumber::pattern())).described(
         "The mobile number the party declared to the court: French (`06 12 34 56 78`, overseas included) or international (`+…`, 8 to 15 digits); spaces, dots, dashes and brackets may stand anywhere.",
         Some("0692 12 34 56"),
     )
 }
 
 pub fn event_kind() -> Rule<EventKind> {
-    Rule::new(EventKind::parse, one_of(EventKind::codes(), "What kind of event."))
+    Rule::new(EventKind::parse, || one_of(EventKind::codes(), "What kind of event."))
 }
 
 /// A local date or date-time in the court's time zone `tz`, with the
@@ -176,7 +188,7 @@ pub fn event_time(tz: chrono_tz::Tz) -> Rule<(EventTime, chrono::DateTime<chrono
             let t = EventTime::parse(s)?;
             Ok((t, t.to_utc(tz)?))
         },
-        pattern(EventTime::pattern()),
+        || pattern(EventTime::pattern()),
     )
     .described(
         "A local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` (from 1900 to 2999), in the court's time zone; a time skipped by a daylight-saving change there is refused.",
@@ -185,18 +197,23 @@ pub fn event_time(tz: chrono_tz::Tz) -> Rule<(EventTime, chrono::DateTime<chrono
 }
 
 pub fn event_status() -> Rule<EventStatus> {
-    Rule::new(EventStatus::parse, one_of(EventStatus::codes(), "Whether the event is still to be held."))
+    Rule::new(EventStatus::parse, || one_of(EventStatus::codes(), "Whether the event is still to be held."))
 }
 
 pub fn document_title() -> Rule<String> {
-    Rule::new(portalis_core::document::parse_title, pattern(single_line_pattern(TITLE_MAX))).described(
-        &format!("The document's title: one line of 1 to {TITLE_MAX} characters once trimmed, no control character."),
-        Some("Convocation Marie Delestable"),
-    )
+    Rule::new(portalis_core::document::parse_title, || {
+        described(
+            pattern(single_line_pattern(TITLE_MAX)),
+            &format!(
+                "The document's title: one line of 1 to {TITLE_MAX} characters once trimmed, no control character."
+            ),
+            Some("Convocation Marie Delestable"),
+        )
+    })
 }
 
 pub fn document_kind() -> Rule<DocumentKind> {
-    Rule::new(DocumentKind::parse, one_of(DocumentKind::codes(), "What the document is."))
+    Rule::new(DocumentKind::parse, || one_of(DocumentKind::codes(), "What the document is."))
 }
 
 /// The multipart body of `PUT …/documents/{document_ref}`: its metadata

@@ -78,6 +78,35 @@ async fn a_person_needs_a_family_name_and_an_organisation_a_name() {
     assert_eq!(app.count("parties").await, 0);
 }
 
+/// What a client reads of a party whose names do not fit its kind: each
+/// message says for which kind.
+#[tokio::test]
+async fn the_names_that_do_not_fit_a_partys_kind_are_named_with_their_reason() {
+    let app = with_case().await;
+    let messages = |p: Value| {
+        p["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| format!("{} {}", e["field"].as_str().unwrap(), e["message"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let person = json!({"kind": "person", "role": "demandeur", "organisation_name": "SCI Les Lilas", "email": "nope"});
+    let r = app.put_json("/api/v1/cases/2018-01234/parties/p", &person).await;
+    let m = messages(problem(r).await);
+    assert_eq!(m[1..], ["family_name is required for a person", "organisation_name must be absent for a person"]);
+    assert!(m[0].starts_with("email "), "{m:?}");
+    let organisation =
+        json!({"kind": "organisation", "role": "defendeur", "given_names": "Marie", "organisation_name": "SCI"});
+    let r = app.put_json("/api/v1/cases/2018-01234/parties/o", &organisation).await;
+    assert_eq!(messages(problem(r).await), ["given_names must be absent for an organisation"]);
+    // An unknown kind: a name sent is still checked, none is called missing.
+    let robot = json!({"kind": "robot", "role": "demandeur", "family_name": "\u{7}"});
+    let r = app.put_json("/api/v1/cases/2018-01234/parties/r", &robot).await;
+    assert_eq!(invalid_fields(&problem(r).await), ["kind", "family_name"]);
+    assert_eq!(app.count("parties").await, 0);
+}
+
 #[tokio::test]
 async fn a_party_of_an_unknown_case_is_not_found() {
     let app = TestApp::spawn().await;
