@@ -7,6 +7,7 @@ use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::court::{CourtCode, CourtKind};
+use portalis_core::postcode::PostCode;
 
 /// What a court system or the directory import says of a court.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,4 +117,57 @@ pub async fn put(tx: &mut Tx, input: &CourtInput, now: DateTime<Utc>) -> Result<
     .await?;
     let court = from_row(&row)?;
     Ok((court, outcome))
+}
+
+/// Replaces the court's territory by these postal codes; whether it
+/// changed.
+///
+/// # Errors
+/// Database errors.
+pub async fn set_territory(tx: &mut Tx, court_id: i64, postcodes: &[PostCode]) -> Result<bool, StorageError> {
+    let mut wanted: Vec<&str> = postcodes.iter().map(PostCode::as_str).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if territory(&mut **tx, court_id).await? == wanted {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM court_territories WHERE court_id = $1").bind(court_id).execute(&mut **tx).await?;
+    for code in wanted {
+        sqlx::query("INSERT INTO court_territories (postcode, court_id) VALUES ($1, $2)")
+            .bind(code)
+            .bind(court_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// The court's territory, its postal codes in order.
+///
+/// # Errors
+/// Database errors.
+pub async fn territory(conn: &mut impl Reads, court_id: i64) -> Result<Vec<String>, StorageError> {
+    conn.rows(
+        "SELECT postcode FROM court_territories WHERE court_id = $1 ORDER BY postcode",
+        vec![court_id.into()],
+        |r| r.text("postcode"),
+    )
+    .await
+}
+
+/// The courts of `kind` whose territory holds the postal code, by code
+/// (usually one; none where no territory was loaded).
+///
+/// # Errors
+/// Database errors.
+pub async fn for_postcode(
+    conn: &mut impl Reads,
+    postcode: &PostCode,
+    kind: CourtKind,
+) -> Result<Vec<Court>, StorageError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM courts WHERE kind = $1
+           AND id IN (SELECT court_id FROM court_territories WHERE postcode = $2) ORDER BY code"
+    );
+    conn.rows(&sql, vec![kind.code().into(), postcode.as_str().into()], from_row).await
 }

@@ -100,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_staff.sql"),
         postgres: include_str!("../migrations/postgres/0014_staff.sql"),
     },
+    Migration {
+        version: 15,
+        name: "court_territories",
+        sqlite: include_str!("../migrations/sqlite/0015_court_territories.sql"),
+        postgres: include_str!("../migrations/postgres/0015_court_territories.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

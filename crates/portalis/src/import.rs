@@ -11,6 +11,7 @@ use portalis_api::fields::Fields;
 use portalis_api::problem::ApiError;
 use portalis_core::court::{CourtCode, CourtKind, parse_time_zone};
 use portalis_core::document::check_pdf;
+use portalis_core::postcode::{PostCode, parse_territory};
 use portalis_storage::cases::Case;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::{Court, CourtInput};
@@ -255,15 +256,34 @@ pub async fn import_ndjson(services: &Services, court_code: &str, path: &Path) -
 pub const COURT_COLUMNS: &[&str] =
     &["code", "name", "kind", "address", "postcode", "city", "department", "phone", "email", "sauj_hours", "time_zone"];
 
-/// Parses a court directory CSV (header row with [`COURT_COLUMNS`]).
-pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
+/// The optional last column: the court's territory, its postal codes.
+pub const TERRITORY_COLUMN: &str = "territory";
+
+/// A line of the court directory: the court, and its territory when the
+/// file has the column (empty: none).
+#[derive(Debug, Clone)]
+pub struct CourtRow {
+    pub court: CourtInput,
+    pub territory: Option<Vec<PostCode>>,
+}
+
+/// Parses a court directory CSV (header row with [`COURT_COLUMNS`], and
+/// perhaps [`TERRITORY_COLUMN`] last).
+pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtRow>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
         Err(e) => return Err(vec![format!("header: {e}")]),
     };
-    if headers != COURT_COLUMNS {
-        return Err(vec![format!("header: expected the columns {}", COURT_COLUMNS.join(","))]);
+    let with_territory =
+        headers.len() == COURT_COLUMNS.len() + 1 && headers.last().is_some_and(|h| h == TERRITORY_COLUMN);
+    if headers[..headers.len().min(COURT_COLUMNS.len())] != *COURT_COLUMNS
+        || !(headers.len() == COURT_COLUMNS.len() || with_territory)
+    {
+        return Err(vec![format!(
+            "header: expected the columns {} (and perhaps {TERRITORY_COLUMN} last)",
+            COURT_COLUMNS.join(",")
+        )]);
     }
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -290,19 +310,27 @@ pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
         {
             line_errors.push("email: is not an e-mail address".into());
         }
+        let territory = if with_territory {
+            parse_territory(&get(11)).map_err(|e| line_errors.push(format!("territory: {}", e.en))).ok()
+        } else {
+            None
+        };
         match (code, kind, tz) {
-            (Some(code), Some(kind), Some(time_zone)) if line_errors.is_empty() => out.push(CourtInput {
-                code,
-                name: get(1),
-                kind,
-                address: get(3),
-                postcode: get(4),
-                city: get(5),
-                department: get(6),
-                phone: opt(7),
-                email: opt(8),
-                sauj_hours: opt(9),
-                time_zone,
+            (Some(code), Some(kind), Some(time_zone)) if line_errors.is_empty() => out.push(CourtRow {
+                court: CourtInput {
+                    code,
+                    name: get(1),
+                    kind,
+                    address: get(3),
+                    postcode: get(4),
+                    city: get(5),
+                    department: get(6),
+                    phone: opt(7),
+                    email: opt(8),
+                    sauj_hours: opt(9),
+                    time_zone,
+                },
+                territory,
             }),
             _ => errors.push(format!("line {line}: {}", line_errors.join("; "))),
         }
@@ -310,13 +338,20 @@ pub fn parse_courts_csv(text: &str) -> Result<Vec<CourtInput>, Vec<String>> {
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// Creates or updates courts in one transaction.
-pub async fn put_courts(services: &Services, inputs: &[CourtInput], actor: &str) -> anyhow::Result<Summary> {
+/// Creates or updates courts, and their territories when the file gives
+/// them, in one transaction.
+pub async fn put_courts(services: &Services, rows: &[CourtRow], actor: &str) -> anyhow::Result<Summary> {
     let mut tx = services.db.begin().await?;
     let mut summary = Summary::default();
     let now = services.clock.now();
-    for input in inputs {
-        let (_, outcome) = courts::put(&mut tx, input, now).await?;
+    for row in rows {
+        let (court, mut outcome) = courts::put(&mut tx, &row.court, now).await?;
+        if let Some(territory) = &row.territory
+            && courts::set_territory(&mut tx, court.id, territory).await?
+            && outcome == Outcome::Unchanged
+        {
+            outcome = Outcome::Updated;
+        }
         summary.add(outcome);
     }
     if summary.created + summary.updated > 0 {

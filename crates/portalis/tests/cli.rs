@@ -82,6 +82,61 @@ async fn courts_are_imported_from_csv_and_listed_code_first() {
     assert!(lines[1].ends_with("Indian/Reunion"));
 }
 
+/// The courts a filing is proposed to, from where the litigant lives.
+async fn courts_for(cli: &Cli, postcode: &str) -> Vec<String> {
+    use portalis_core::court::CourtKind;
+    use portalis_core::postcode::PostCode;
+    let mut conn = cli.database.db.read().await.unwrap();
+    let code = PostCode::parse(postcode).unwrap();
+    let found = portalis_storage::courts::for_postcode(&mut conn, &code, CourtKind::TribunalJudiciaire).await.unwrap();
+    found.into_iter().map(|c| c.details.code.as_str().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_courts_territory_is_imported_with_it_and_names_the_court_of_a_postal_code() {
+    let cli = Cli::new().await;
+    let with = |territories: [&str; 2]| {
+        let mut lines = support::COURTS_CSV.lines();
+        let header = format!("{},territory\n", lines.next().unwrap());
+        let body: String = lines.zip(territories).map(|(l, t)| format!("{l},\"{t}\"\n")).collect();
+        header + &body
+    };
+    let csv = cli.write("courts.csv", &with(["97400 97490 97417", "75001, 75017;75116"]));
+    let o = cli.run(&["court", "import", &csv]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(courts_for(&cli, "97490").await, ["tj-saint-denis-reunion"]);
+    assert_eq!(courts_for(&cli, "75116").await, ["tj-paris"]);
+    assert!(courts_for(&cli, "33000").await.is_empty(), "no court's territory");
+    assert_eq!(stdout(&cli.run(&["court", "import", &csv])).trim(), "courts: 0 created, 0 updated, 2 unchanged");
+
+    // A new territory replaces the old one; a file without the column
+    // leaves territories as they are.
+    let csv = cli.write("courts.csv", &with(["97400 97438", ""]));
+    assert_eq!(stdout(&cli.run(&["court", "import", &csv])).trim(), "courts: 0 created, 2 updated, 0 unchanged");
+    assert_eq!(courts_for(&cli, "97438").await, ["tj-saint-denis-reunion"]);
+    assert!(courts_for(&cli, "97490").await.is_empty() && courts_for(&cli, "75116").await.is_empty());
+    let plain = cli.write("plain.csv", support::COURTS_CSV);
+    assert_eq!(stdout(&cli.run(&["court", "import", &plain])).trim(), "courts: 0 created, 0 updated, 2 unchanged");
+    assert_eq!(courts_for(&cli, "97438").await, ["tj-saint-denis-reunion"]);
+
+    let bad = cli.write("bad.csv", &with(["97400 9749", "75001"]));
+    let o = cli.run(&["court", "import", &bad]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 2") && stderr(&o).contains("territory"), "{}", stderr(&o));
+    assert_eq!(courts_for(&cli, "75001").await, Vec::<String>::new(), "nothing of the bad file");
+}
+
+/// The demo's courts come with their territories: 97400 is Saint-Denis.
+#[tokio::test]
+async fn the_demo_courts_territories_propose_their_court() {
+    let cli = Cli::new().await;
+    let csv = cli.write("courts.csv", include_str!("../src/demo/courts.csv"));
+    assert!(cli.run(&["court", "import", &csv]).status.success());
+    assert_eq!(courts_for(&cli, "97400").await, ["tj-saint-denis-reunion"]);
+    assert_eq!(courts_for(&cli, "97110").await, ["tj-pointe-a-pitre"]);
+    assert_eq!(courts_for(&cli, "75017").await, ["tj-paris"]);
+}
+
 #[tokio::test]
 async fn a_court_csv_with_a_bad_line_imports_nothing_and_names_the_line() {
     let cli = Cli::new().await;

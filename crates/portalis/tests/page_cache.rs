@@ -191,6 +191,8 @@ const UNREAD: &[&str] = &[
     // The console reads roles at every request, never from the cache.
     "staff_roles",
     "agents",
+    // Read by the filing's court step, never from the cache.
+    "court_territories",
     "ended_attachments",
     "portalis_migrations",
 ];
