@@ -1,0 +1,183 @@
+//! Online filings (« saisines en ligne »): a request a litigant sends to a
+//! court from the portal, from the draft he starts to the court's answer.
+//! The rules here hold without I/O: the statuses and how one becomes
+//! another, how long a draft is kept, the filing number, and the deadline of
+//! a constitution de partie civile.
+
+use crate::Invalid;
+use crate::enums::french_enum;
+use crate::identification_number::ALPHABET;
+use crate::invalid::compact_upper;
+use crate::random::RandomSource;
+use chrono::{DateTime, Duration, Utc};
+
+french_enum! {
+    /// Where a filing stands.
+    FilingStatus, "filing status", "Le statut de la demande" {
+        Brouillon => ("brouillon", "Brouillon"),
+        Envoyee => ("envoyee", "Envoyée"),
+        Enregistree => ("enregistree", "Enregistrée"),
+        Echec => ("echec", "Échec de l'envoi"),
+        Refusee => ("refusee", "Refusée"),
+    }
+}
+
+impl FilingStatus {
+    /// Whether a filing in this status may become `next`: a draft is sent
+    /// (or its sending fails, and is tried again); the court registers or
+    /// refuses what was sent, once — saying it again changes nothing.
+    pub fn may_become(self, next: FilingStatus) -> bool {
+        use FilingStatus::{Brouillon, Echec, Enregistree, Envoyee, Refusee};
+        matches!(
+            (self, next),
+            (Brouillon | Echec, Envoyee | Echec)
+                | (Envoyee, Enregistree | Refusee)
+                | (Enregistree, Enregistree)
+                | (Refusee, Refusee)
+        )
+    }
+
+    /// Whether the litigant may still change or delete it.
+    pub fn is_draft(self) -> bool {
+        self == FilingStatus::Brouillon
+    }
+}
+
+french_enum! {
+    /// The procedures a litigant may file online.
+    Procedure, "procedure", "La démarche" {
+        JugeAuxAffairesFamiliales => ("jaf", "Requête au juge aux affaires familiales"),
+        PartieCivile => ("partie_civile", "Constitution de partie civile"),
+        ProtectionMajeur => ("protection_majeur", "Requête dans une mesure de protection d'un majeur"),
+    }
+}
+
+/// How long a draft is kept after it was started.
+pub const DRAFT_DAYS: i64 = 30;
+
+/// When a draft started at `started_at` is deleted (shown on the draft).
+pub fn draft_deleted_at(started_at: DateTime<Utc>) -> DateTime<Utc> {
+    started_at + Duration::days(DRAFT_DAYS)
+}
+
+/// Whether a draft started at `started_at` is past its keeping at `now`.
+pub fn draft_expired(started_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= draft_deleted_at(started_at)
+}
+
+/// How long before the hearing a constitution de partie civile must reach
+/// the court when it is not made at the hearing (CPP art. 420-1).
+pub const PARTIE_CIVILE_NOTICE_HOURS: i64 = 24;
+
+/// Why a constitution de partie civile can no longer be sent online.
+pub const TOO_LATE_FOR_THE_HEARING: Invalid = Invalid::new(
+    "a constitution de partie civile must reach the court at least 24 hours before the hearing",
+    "L'audience a lieu dans moins de 24 heures : votre constitution de partie civile ne peut plus être envoyée en \
+     ligne. Présentez-vous à l'audience pour vous constituer partie civile.",
+);
+
+/// Whether a constitution de partie civile sent at `now` reaches the court
+/// in time for the hearing at `hearing` (both instants).
+///
+/// # Errors
+/// [`TOO_LATE_FOR_THE_HEARING`] from 24 hours before the hearing on.
+pub fn partie_civile_in_time(now: DateTime<Utc>, hearing: DateTime<Utc>) -> Result<(), Invalid> {
+    if now <= hearing - Duration::hours(PARTIE_CIVILE_NOTICE_HOURS) { Ok(()) } else { Err(TOO_LATE_FOR_THE_HEARING) }
+}
+
+/// How many characters a filing number has.
+pub const FILING_NUMBER_LENGTH: usize = 12;
+
+/// The number of a sent filing, on the avis de réception and in the court's
+/// intake: 12 capitals or digits without look-alikes (59 random bits, so
+/// that it cannot be guessed), written in groups of four.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FilingNumber(String);
+
+const MALFORMED: Invalid = Invalid::new(
+    "a filing number has 12 letters and digits, for example DMJ4-K7QP-2XRT",
+    "Le numéro de la demande comporte 12 caractères, lettres et chiffres, par exemple DMJ4-K7QP-2XRT.",
+);
+
+impl FilingNumber {
+    /// Accepts lower case, spaces and dashes.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let s = compact_upper(input);
+        if s.len() == FILING_NUMBER_LENGTH && s.bytes().all(|b| ALPHABET.contains(&b)) {
+            Ok(Self(s))
+        } else {
+            Err(MALFORMED)
+        }
+    }
+
+    /// Draws a new number from the random source.
+    pub fn generate(random: &dyn RandomSource) -> Self {
+        let s = (0..FILING_NUMBER_LENGTH).map(|_| ALPHABET[random.below(ALPHABET.len() as u32) as usize] as char);
+        Self(s.collect())
+    }
+
+    /// As stored and in URLs: `DMJ4K7QP2XRT`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// As the litigant reads it: `DMJ4-K7QP-2XRT`.
+    pub fn grouped(&self) -> String {
+        let s = &self.0;
+        format!("{}-{}-{}", &s[..4], &s[4..8], &s[8..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::SeededRandom;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn a_filing_goes_from_draft_to_sent_then_to_the_courts_answer_once() {
+        use FilingStatus::*;
+        assert!(Brouillon.may_become(Envoyee) && Brouillon.may_become(Echec) && Echec.may_become(Envoyee));
+        assert!(Envoyee.may_become(Enregistree) && Envoyee.may_become(Refusee));
+        assert!(Enregistree.may_become(Enregistree), "registering again changes nothing");
+        for (from, to) in
+            [(Brouillon, Enregistree), (Envoyee, Brouillon), (Enregistree, Refusee), (Refusee, Enregistree)]
+        {
+            assert!(!from.may_become(to), "{from:?} → {to:?}");
+        }
+        assert_eq!(FilingStatus::parse("envoyee").unwrap(), Envoyee);
+        assert_eq!(Echec.label(), "Échec de l'envoi");
+        assert!(Brouillon.is_draft() && !Envoyee.is_draft());
+    }
+
+    #[test]
+    fn a_draft_is_deleted_thirty_days_after_it_was_started() {
+        let started = at("2026-12-02T18:40:00.123456789Z");
+        assert_eq!(draft_deleted_at(started), at("2027-01-01T18:40:00.123456789Z"));
+        assert!(!draft_expired(started, at("2027-01-01T18:40:00.123456788Z")));
+        assert!(draft_expired(started, at("2027-01-01T18:40:00.123456789Z")));
+    }
+
+    #[test]
+    fn a_constitution_de_partie_civile_reaches_the_court_at_least_24_hours_before_the_hearing() {
+        let hearing = at("2027-01-21T10:00:00Z");
+        assert!(partie_civile_in_time(at("2027-01-20T10:00:00Z"), hearing).is_ok(), "24 hours before, exactly");
+        let late = partie_civile_in_time(at("2027-01-20T10:00:00.000000001Z"), hearing).unwrap_err();
+        assert!(late.fr.contains("Présentez-vous à l'audience"));
+        assert!(partie_civile_in_time(at("2027-01-22T10:00:00Z"), hearing).is_err(), "after the hearing");
+    }
+
+    #[test]
+    fn a_filing_number_reads_back_grouped_or_not() {
+        let n = FilingNumber::generate(&SeededRandom::new(3));
+        assert_eq!(n.as_str().len(), 12);
+        assert_eq!(FilingNumber::parse(&n.grouped().to_lowercase()).unwrap(), n);
+        assert_eq!(n.grouped().len(), 14);
+        assert!(FilingNumber::parse("DMJ4-K7QP-2XR").is_err());
+        assert!(FilingNumber::parse("DMJ4-K7QP-2XR0").is_err(), "no zero");
+        assert_ne!(FilingNumber::generate(&SeededRandom::new(4)), n);
+    }
+}
