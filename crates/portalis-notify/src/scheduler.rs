@@ -86,6 +86,7 @@ impl Scheduler {
             portalis_storage::sessions::delete_expired(&mut tx, realm, now, now - idle).await?;
         }
         portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
+        portalis_storage::filings::forget_expired_drafts(&mut tx, now).await?;
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
         portalis_storage::commit(tx).await?;

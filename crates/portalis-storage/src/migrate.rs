@@ -106,6 +106,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_court_territories.sql"),
         postgres: include_str!("../migrations/postgres/0015_court_territories.sql"),
     },
+    Migration {
+        version: 16,
+        name: "filings",
+        sqlite: include_str!("../migrations/sqlite/0016_filings.sql"),
+        postgres: include_str!("../migrations/postgres/0016_filings.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

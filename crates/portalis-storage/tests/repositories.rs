@@ -131,3 +131,80 @@ async fn data_survives_closing_and_reopening_the_database() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].details, court());
 }
+
+/// A user and a court to file with.
+async fn filer(t: &TestDatabase) -> (i64, i64) {
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let (court, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let claims = portalis_storage::users::Claims { given_name: Some("Marie".into()), ..Default::default() };
+    let user = portalis_storage::users::upsert(&mut tx, "https://fc.test", "marie", &claims, now).await.unwrap();
+    tx.commit().await.unwrap();
+    (user.id, court.id)
+}
+
+#[tokio::test]
+async fn a_draft_is_its_authors_alone_and_is_sent_once() {
+    use portalis_core::filing::{FilingNumber, FilingStatus, Procedure};
+    use portalis_storage::filings;
+    let t = TestDatabase::new().await;
+    let (marie, court) = filer(&t).await;
+    let now = Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap() + chrono::Duration::nanoseconds(987_654_321);
+    let mut tx = t.db.begin().await.unwrap();
+    let other = portalis_storage::users::upsert(&mut tx, "https://fc.test", "mallory", &Default::default(), now)
+        .await
+        .unwrap()
+        .id;
+    let draft = filings::start(&mut tx, marie, Procedure::JugeAuxAffairesFamiliales, "pub-1", now).await.unwrap();
+    assert_eq!(
+        (draft.status, draft.filing_number.clone(), draft.answers.as_str()),
+        (FilingStatus::Brouillon, None, "{}")
+    );
+    assert!(!filings::save_draft(&mut tx, other, draft.id, "{\"x\":1}", None, now).await.unwrap(), "not his");
+    assert!(filings::save_draft(&mut tx, marie, draft.id, "{\"enfants\":[]}", Some(court), now).await.unwrap());
+    tx.commit().await.unwrap();
+
+    let mut conn = t.db.read().await.unwrap();
+    assert!(filings::of_user(&mut conn, other, "pub-1").await.unwrap().is_none(), "another's is not found");
+    let mine = filings::of_user(&mut conn, marie, "pub-1").await.unwrap().unwrap();
+    assert_eq!((mine.answers.as_str(), mine.court_id), ("{\"enfants\":[]}", Some(court)));
+    assert_eq!(filings::list_of_user(&mut conn, marie).await.unwrap().len(), 1);
+    drop(conn);
+
+    let random = SeededRandom::new(5);
+    let number = FilingNumber::generate(&random);
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(filings::send(&mut tx, other, draft.id, &number, now).await.unwrap().is_none(), "not his to send");
+    let sent = filings::send(&mut tx, marie, draft.id, &number, now).await.unwrap().unwrap();
+    assert_eq!((sent.status, sent.filing_number.as_ref()), (FilingStatus::Envoyee, Some(&number)));
+    let again = FilingNumber::generate(&random);
+    assert!(filings::send(&mut tx, marie, draft.id, &again, now).await.unwrap().is_none(), "sent once");
+    assert!(!filings::save_draft(&mut tx, marie, draft.id, "{}", None, now).await.unwrap(), "a sent filing stays");
+    assert!(!filings::delete_draft(&mut tx, marie, draft.id).await.unwrap(), "and is not deleted as a draft");
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
+    use portalis_core::filing::{FilingNumber, Procedure, draft_deleted_at};
+    use portalis_storage::filings;
+    let t = TestDatabase::new().await;
+    let (marie, _) = filer(&t).await;
+    let started = Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
+    let mut tx = t.db.begin().await.unwrap();
+    filings::start(&mut tx, marie, Procedure::PartieCivile, "draft", started).await.unwrap();
+    let sent = filings::start(&mut tx, marie, Procedure::ProtectionMajeur, "sent", started).await.unwrap();
+    filings::send(&mut tx, marie, sent.id, &FilingNumber::generate(&SeededRandom::new(1)), started).await.unwrap();
+    let term = draft_deleted_at(started);
+    // Never before its term, even by a nanosecond (instants are stored to
+    // the microsecond); at the latest a microsecond after it.
+    for before in [term - chrono::Duration::microseconds(1), term - chrono::Duration::nanoseconds(1)] {
+        assert_eq!(filings::forget_expired_drafts(&mut tx, before).await.unwrap(), 0, "{before}: not yet");
+    }
+    assert_eq!(filings::forget_expired_drafts(&mut tx, term + chrono::Duration::microseconds(1)).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let mut conn = t.db.read().await.unwrap();
+    let left: Vec<String> =
+        filings::list_of_user(&mut conn, marie).await.unwrap().into_iter().map(|f| f.public_id).collect();
+    assert_eq!(left, ["sent"], "a sent filing is not a draft");
+}

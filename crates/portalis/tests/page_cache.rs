@@ -193,6 +193,8 @@ const UNREAD: &[&str] = &[
     "agents",
     // Read by the filing's court step, never from the cache.
     "court_territories",
+    // Online filings: read uncached (issue 18).
+    "filings",
     "ended_attachments",
     "portalis_migrations",
 ];
