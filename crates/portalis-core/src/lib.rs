@@ -16,6 +16,7 @@ pub mod event;
 pub mod party;
 
 pub mod attach;
+pub mod attachment;
 pub mod case_list;
 pub mod email;
 pub mod filing;
