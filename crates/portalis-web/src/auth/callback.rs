@@ -23,19 +23,23 @@ use std::collections::HashMap;
 #[template(path = "pages/login_failed.html")]
 pub struct LoginFailed {
     pub layout: Layout,
-    pub message: &'static str,
+    pub message: String,
 }
 
-fn message(e: &LoginError) -> &'static str {
+/// Why a login stopped, as the person reads it; `provider` is
+/// FranceConnect or ProConnect.
+pub(crate) fn message(e: &LoginError, provider: &str) -> String {
     match e {
         LoginError::Provider { error, .. } if error == "access_denied" => {
-            "Vous avez annulé la connexion avec FranceConnect. Vous pouvez recommencer quand vous le souhaitez."
+            format!("Vous avez annulé la connexion avec {provider}. Vous pouvez recommencer quand vous le souhaitez.")
         }
-        LoginError::Provider { .. } => "FranceConnect n'a pas pu vous identifier. Recommencez la connexion.",
-        LoginError::Unavailable(_) => "FranceConnect est momentanément indisponible. Réessayez dans quelques minutes.",
-        _ => {
-            "La connexion n'a pas pu être vérifiée. Pour votre sécurité, elle a été interrompue. Recommencez depuis la page de connexion."
+        LoginError::Provider { .. } => format!("{provider} n'a pas pu vous identifier. Recommencez la connexion."),
+        LoginError::Unavailable(_) => {
+            format!("{provider} est momentanément indisponible. Réessayez dans quelques minutes.")
         }
+        _ => "La connexion n'a pas pu être vérifiée. Pour votre sécurité, elle a été interrompue. Recommencez depuis \
+              la page de connexion."
+            .to_owned(),
     }
 }
 
@@ -63,7 +67,7 @@ pub async fn callback(
             }
             let page = LoginFailed {
                 layout: Layout::for_visitor(&state, &visitor, "Connexion interrompue"),
-                message: message(&e),
+                message: message(&e, "FranceConnect"),
             };
             Ok((StatusCode::BAD_REQUEST, [clear_login], page).into_response())
         }

@@ -1,27 +1,28 @@
 //! `POST /deconnexion` ends the session here, then at FranceConnect
-//! (`/session/end` with `id_token_hint`, `state` and the registered return
-//! address); `GET /deconnexion/retour` checks the returned `state`.
+//! (`provider_end.rs`); `GET /deconnexion/retour` checks the returned
+//! `state`.
 
-use super::audit;
+use super::{audit, provider_end};
+use crate::WebState;
 use crate::error::PageError;
 use crate::forms::{Protected, Submitter};
 use crate::layout::Layout;
-use crate::session::{SESSION_COOKIE, SignedIn, Visitor};
-use crate::{WebState, cookies};
+use crate::session::{SignedIn, Visitor};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use portalis_core::realm::Realm;
 use portalis_storage::sessions;
 use std::collections::HashMap;
-
-const LOGOUT_COOKIE: &str = "logout";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/logged_out.html")]
 pub struct LoggedOut {
     pub layout: Layout,
+    /// FranceConnect confirmed its session ended too.
+    pub provider_ended: bool,
 }
 
 /// Who logs out: a user whose session has already ended (a tab left open)
@@ -59,33 +60,8 @@ pub async fn logout(
     sessions::delete(&mut tx, session.id).await?;
     portalis_storage::commit(tx).await?;
     audit(&state, &format!("user:{}", session.user.id), "logout", "ok", None).await?;
-
-    let secure = state.settings.secure_cookies;
-    let clear_session = (header::SET_COOKIE, cookies::delete(&cookies::name(SESSION_COOKIE, secure), secure));
-    let logout_state = state.random.hex(24);
-    match state.franceconnect.logout_url(&session.id_token, &logout_state).await {
-        Ok(url) => Ok((
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, url.as_str().parse::<axum::http::HeaderValue>().map_err(|_| PageError::Internal)?)],
-            AppendHeaders([
-                clear_session,
-                (
-                    header::SET_COOKIE,
-                    cookies::set(&cookies::name(LOGOUT_COOKIE, secure), &logout_state, Some(600), secure),
-                ),
-            ]),
-        )
-            .into_response()),
-        Err(e) => {
-            tracing::warn!(error = %e, "FranceConnect logout unavailable; local session ended");
-            Ok((
-                StatusCode::SEE_OTHER,
-                [(header::LOCATION, axum::http::HeaderValue::from_static(crate::LOGOUT_CALLBACK_PATH))],
-                [clear_session],
-            )
-                .into_response())
-        }
-    }
+    provider_end::leave(&state, Realm::Litigant, &state.franceconnect, &session.id_token, crate::LOGOUT_CALLBACK_PATH)
+        .await
 }
 
 pub async fn returned(
@@ -94,21 +70,7 @@ pub async fn returned(
     visitor: Visitor,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let secure = state.settings.secure_cookies;
-    let name = cookies::name(LOGOUT_COOKIE, secure);
-    let expected = cookies::get(&headers, &name);
-    let ok = match (expected, q.get("state")) {
-        (Some(e), Some(s)) => portalis_core::secret::constant_time_eq(e.as_bytes(), s.as_bytes()),
-        _ => false,
-    };
-    if !ok && q.contains_key("state") {
-        // Anyone can GET this address, and the session already ended at
-        // POST /deconnexion: a log line, not a write.
-        tracing::warn!("logout return with a state this browser did not send");
-    }
-    Ok((
-        [(header::SET_COOKIE, cookies::delete(&name, secure))],
-        LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion") },
-    )
-        .into_response())
+    let (provider_ended, clear) = provider_end::returned(&state, Realm::Litigant, &headers, &q);
+    let page = LoggedOut { layout: Layout::for_visitor(&state, &visitor, "Déconnexion"), provider_ended };
+    Ok(([(header::SET_COOKIE, clear)], page).into_response())
 }

@@ -4,6 +4,7 @@
 pub mod attempt;
 pub mod callback;
 pub mod logout;
+pub mod provider_end;
 pub mod start;
 
 use crate::error::PageError;

@@ -74,7 +74,7 @@ pub async fn start(
 #[template(path = "console/login_failed.html")]
 pub struct LoginFailed {
     pub layout: Layout,
-    pub message: &'static str,
+    pub message: String,
 }
 
 /// Why the sign-in stopped, as the agent reads it.
@@ -85,26 +85,17 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn message(&self) -> &'static str {
+    fn message(&self) -> String {
         match self {
-            Refusal::Protocol(LoginError::Provider { error, .. }) if error == "access_denied" => {
-                "Vous avez annulé la connexion avec ProConnect. Vous pouvez recommencer quand vous le souhaitez."
-            }
-            Refusal::Protocol(LoginError::Provider { .. }) => {
-                "ProConnect n'a pas pu vous identifier. Recommencez la connexion."
-            }
-            Refusal::Protocol(LoginError::Unavailable(_)) => {
-                "ProConnect est momentanément indisponible. Réessayez dans quelques minutes."
-            }
-            Refusal::Protocol(_) => {
-                "La connexion n'a pas pu être vérifiée. Pour votre sécurité, elle a été interrompue. Recommencez depuis la page de connexion."
-            }
-            Refusal::NoRole => {
-                "Votre compte ProConnect est reconnu, mais aucun rôle ne lui est attribué dans le portail. Demandez à l'administrateur de votre juridiction de vous en attribuer un, puis reconnectez-vous."
-            }
-            Refusal::OtherIdentity => {
-                "Votre adresse électronique est déjà associée à un autre compte ProConnect. Demandez à l'administrateur de votre juridiction de retirer cette association, puis reconnectez-vous."
-            }
+            Refusal::Protocol(e) => crate::auth::callback::message(e, "ProConnect"),
+            Refusal::NoRole => "Votre compte ProConnect est reconnu, mais aucun rôle ne lui est attribué dans le \
+                                portail. Demandez à l'administrateur de votre juridiction de vous en attribuer un, puis \
+                                reconnectez-vous."
+                .to_owned(),
+            Refusal::OtherIdentity => "Votre adresse électronique est déjà associée à un autre compte ProConnect. \
+                                       Demandez à l'administrateur de votre juridiction de retirer cette association, \
+                                       puis reconnectez-vous."
+                .to_owned(),
         }
     }
 

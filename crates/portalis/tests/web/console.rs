@@ -123,19 +123,10 @@ async fn an_agent_with_a_role_signs_in_with_a_provider_configured_like_proconnec
 
     // Sign-out: here, then at the provider, which confirms and returns.
     let out = paul.post("/juridiction/deconnexion", &[("csrf", &form_value(&html, "csrf").unwrap())]).await;
-    assert_eq!(out.status(), 303);
-    let confirm = paul.follow(out).await;
-    let xsrf = form_value(&confirm.text().await.unwrap(), "xsrf").expect("the provider's confirmation");
-    let back = paul
-        .client
-        .post(format!("{issuer}/session/end/confirm"))
-        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
-        .send()
-        .await
-        .unwrap();
-    let done = paul.follow(back).await;
+    let done = interop::sign_out_at_the_provider(&paul, &issuer, out).await;
     assert_eq!(done.url().path(), "/juridiction/deconnexion/retour");
-    assert!(done.text().await.unwrap().contains("Déconnexion effectuée"));
+    let page = done.text().await.unwrap();
+    assert!(page.contains("Déconnexion effectuée") && page.contains("votre connexion ProConnect sont terminées"));
     assert_eq!(app.count("sessions").await, 0);
     assert_eq!(paul.get("/juridiction").await.status(), 303, "signed out");
 }

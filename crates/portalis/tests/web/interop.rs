@@ -60,6 +60,24 @@ pub fn start(port: u16, client_id: &str, secret: &str, app: &TestApp, paths: (&s
     Node(child)
 }
 
+/// From the portal's answer to a sign-out form to the page the provider
+/// sends the browser back to: the provider asks for a confirmation, which
+/// is given.
+pub async fn sign_out_at_the_provider(browser: &Browser, issuer: &str, out: reqwest::Response) -> reqwest::Response {
+    assert_eq!(out.status(), 303);
+    let confirm = browser.follow(out).await;
+    let page = confirm.text().await.unwrap();
+    let xsrf = form_value(&page, "xsrf").expect("the provider's logout confirmation");
+    let back = browser
+        .client
+        .post(format!("{issuer}/session/end/confirm"))
+        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+        .send()
+        .await
+        .unwrap();
+    browser.follow(back).await
+}
+
 #[tokio::test]
 async fn login_and_logout_work_with_an_independent_provider_configured_like_franceconnect() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -99,18 +117,7 @@ async fn login_and_logout_work_with_an_independent_provider_configured_like_fran
 
     // Logout: the provider asks for a confirmation, then returns with state.
     let out = browser.post("/deconnexion", &[("csrf", &form_value(&html, "csrf").unwrap())]).await;
-    assert_eq!(out.status(), 303);
-    let confirm = browser.follow(out).await;
-    let page = confirm.text().await.unwrap();
-    let xsrf = form_value(&page, "xsrf").expect("the provider's logout confirmation");
-    let back = browser
-        .client
-        .post(format!("{issuer}/session/end/confirm"))
-        .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
-        .send()
-        .await
-        .unwrap();
-    let done = browser.follow(back).await;
+    let done = sign_out_at_the_provider(&browser, &issuer, out).await;
     assert_eq!(done.url().path(), "/deconnexion/retour");
     assert!(done.text().await.unwrap().contains("Déconnexion effectuée"));
     assert_eq!(app.count("sessions").await, 0);

@@ -136,8 +136,13 @@ async fn logout_ends_the_session_here_and_at_franceconnect() {
     assert_eq!(page.url().path(), "/deconnexion/retour");
     let html = page.text().await.unwrap();
     assert!(html.contains("Déconnexion effectuée"));
+    assert!(html.contains("votre connexion FranceConnect sont terminées"), "the simulator returned our state");
     assert!(!html.contains("Marie DELESTABLE"));
     assert_eq!(browser.get("/mon-espace").await.status(), 303);
+
+    // A return that does not carry this browser's state confirms nothing.
+    let forged = browser.get_from("/deconnexion/retour?state=forged", "cross-site").await.text().await.unwrap();
+    assert!(forged.contains("pas pu être confirmée") && !forged.contains("sont terminées"), "{forged}");
 }
 
 #[tokio::test]
