@@ -4,6 +4,11 @@
 //! another, how long a draft is kept, the filing number, and the deadline of
 //! a constitution de partie civile.
 
+pub mod answers;
+pub mod form;
+pub mod procedures;
+pub mod values;
+
 use crate::Invalid;
 use crate::enums::french_enum;
 use crate::identification_number::ALPHABET;

@@ -1,0 +1,131 @@
+//! Constitution de partie civile (CPP art. 420-1): a victim told of the
+//! hearing by an avis à victime asks the criminal court for damages
+//! without coming to the hearing. It must reach the court at least 24
+//! hours before the hearing (`super::super::partie_civile_in_time`).
+
+use super::common::{ADDRESS, EMAIL, FAMILY_NAME, GIVEN_NAMES, MOBILE, POSTCODE, REASONS_MAX, TOWN};
+use crate::filing::Procedure;
+use crate::filing::answers::Answers;
+use crate::filing::form::{CourtRule, Field, ProcedureForm, Step};
+use crate::filing::values::{DateBound, Kind, Opt, parse_date, parse_time};
+use chrono::{NaiveDate, NaiveTime};
+
+const fn opt(code: &'static str, label: &'static str) -> Opt {
+    Opt { code, label }
+}
+
+const CASE: Step = Step::new(
+    "affaire",
+    "L'affaire",
+    &[
+        Field::required("juridiction", "Tribunal qui juge l'affaire", Kind::Court),
+        Field::required("numero_parquet", "Numéro de parquet", Kind::Line(30))
+            .hint("Il figure sur l'avis à victime que vous avez reçu, par exemple 23123000045."),
+        Field::required("date_audience", "Date de l'audience", Kind::Date(DateBound::Future))
+            .hint("Format attendu : JJ/MM/AAAA"),
+        Field::required("heure_audience", "Heure de l'audience", Kind::Time).hint("Format attendu : 14:30"),
+    ],
+)
+.intro(
+    "Votre constitution de partie civile doit parvenir au tribunal au moins 24 heures avant l'audience. Passé ce \
+     délai, présentez-vous à l'audience.",
+);
+
+const CAPACITY: &[Opt] = &[
+    opt("victime", "Je suis la victime"),
+    opt("parent", "Je suis le parent d'une victime mineure"),
+    opt("tuteur", "Je suis le tuteur ou le curateur de la victime"),
+];
+
+const YOU: Step = Step::new(
+    "vous",
+    "Vous",
+    &[
+        Field::required("qualite", "Vous agissez", Kind::Choice(CAPACITY)),
+        FAMILY_NAME.when("qualite", &["parent", "tuteur"]),
+        GIVEN_NAMES.when("qualite", &["parent", "tuteur"]),
+        ADDRESS.hint(
+            "Une adresse dans le ressort du tribunal. Si vous n'y habitez pas, indiquez celle où vous élisez domicile \
+         (par exemple celle de votre avocat).",
+        ),
+        POSTCODE,
+        TOWN,
+        EMAIL,
+        MOBILE,
+    ],
+)
+.with_identity()
+.intro(
+    "Votre identité vient de FranceConnect. Si vous agissez pour une autre personne, indiquez son nom de naissance \
+     et ses prénoms.",
+);
+
+/// The heads of harm a victim may claim.
+pub const HARMS: &[Opt] = &[
+    opt("corporel", "Préjudice corporel (blessures, soins, incapacité)"),
+    opt("materiel", "Préjudice matériel (biens détruits, volés ou abîmés, frais)"),
+    opt("moral", "Préjudice moral"),
+    opt("autre", "Autre préjudice"),
+];
+
+const HARM: Step = Step::new(
+    "prejudice",
+    "Votre préjudice",
+    &[
+        Field::required("chefs", "Les préjudices que vous avez subis", Kind::Choices(HARMS)),
+        Field::required("montant_corporel", "Montant demandé pour le préjudice corporel", Kind::Euros)
+            .hint("En euros, par exemple 1500")
+            .when("chefs", &["corporel"]),
+        Field::required("montant_materiel", "Montant demandé pour le préjudice matériel", Kind::Euros)
+            .when("chefs", &["materiel"]),
+        Field::required("montant_moral", "Montant demandé pour le préjudice moral", Kind::Euros)
+            .when("chefs", &["moral"]),
+        Field::required("autre_nature", "Nature de l'autre préjudice", Kind::Line(200)).when("chefs", &["autre"]),
+        Field::required("montant_autre", "Montant demandé pour l'autre préjudice", Kind::Euros)
+            .when("chefs", &["autre"]),
+        Field::optional("explications", "Explications (facultatif)", Kind::Text(REASONS_MAX))
+            .hint("Décrivez ce que vous avez subi et comment vous avez calculé les montants."),
+    ],
+);
+
+const RETURN: &[Opt] = &[
+    opt("non", "Je ne demande la restitution d'aucun objet"),
+    opt("oui", "Je demande la restitution d'objets saisis ou retrouvés"),
+];
+
+const PROPERTY: Step = Step::new(
+    "restitution",
+    "Les objets à restituer",
+    &[
+        Field::required("restitution", "La restitution d'objets", Kind::Choice(RETURN)),
+        Field::required("objets", "Les objets dont vous demandez la restitution", Kind::Text(2000))
+            .when("restitution", &["oui"]),
+    ],
+);
+
+pub const FORM: ProcedureForm = ProcedureForm {
+    procedure: Procedure::PartieCivile,
+    who_for: "Victimes d'une infraction convoquées par un avis à victime, qui demandent réparation au tribunal sans \
+              venir à l'audience. La demande doit parvenir au tribunal au moins 24 heures avant l'audience.",
+    prepare: &[
+        "l'avis à victime (numéro de parquet, date et heure de l'audience)",
+        "les justificatifs de votre préjudice : certificats médicaux, factures, devis, photos",
+        "le montant que vous demandez pour chaque préjudice",
+    ],
+    steps: &[CASE, YOU, HARM, PROPERTY],
+    court: ("affaire", "juridiction"),
+    court_rule: CourtRule::Chosen,
+    pieces: &[
+        opt("avis_victime", "Avis à victime"),
+        opt("justificatif_prejudice", "Justificatif du préjudice (certificat médical, facture, devis…)"),
+        opt("autre", "Autre pièce"),
+    ],
+};
+
+/// The hearing's local date and time, as answered (the court's time zone
+/// makes it an instant).
+pub fn hearing(answers: &Answers) -> Option<(NaiveDate, NaiveTime)> {
+    let date = parse_date(answers.value(CASE.slug, "date_audience")?).ok()?;
+    let time = parse_time(answers.value(CASE.slug, "heure_audience")?).ok()?;
+    Some((date, time))
+}
