@@ -127,6 +127,48 @@ impl Avis<'_> {
     }
 }
 
+/// The avis électronique de réception of an online filing (arrêté of 21
+/// October 2021, art. 1): the date of filing, its number and the court. It
+/// stands for the clerk's stamp.
+pub struct FilingReceived<'a> {
+    pub procedure: &'a str,
+    /// `DMJ4-K7QP-2XRT`
+    pub filing_number: &'a str,
+    pub court_name: &'a str,
+    /// "jeudi 21 janvier 2027 à 14:00", the court's local time.
+    pub sent_at: &'a str,
+    /// The filing's page.
+    pub url: &'a str,
+}
+
+impl FilingReceived<'_> {
+    pub fn subject(&self) -> String {
+        format!("Avis de réception de votre demande n° {}", self.filing_number)
+    }
+
+    pub fn body(&self) -> String {
+        format!(
+            "Bonjour,\n\n\
+             Votre demande a bien été reçue.\n\n\
+             Démarche : {procedure}\n\
+             N° de la demande : {number}\n\
+             Juridiction : {court}\n\
+             Date de la saisine : {when} (heure de la juridiction)\n\n\
+             Cet avis électronique de réception vaut récépissé de votre requête (articles 748-8 et suivants du \
+             code de procédure civile ; arrêté du 21 octobre 2021). La juridiction vous informera de la suite \
+             donnée à votre demande.\n\n\
+             Pour suivre votre demande, connectez-vous à votre espace personnel : {url}\n\n\
+             Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
+             Le portail du justiciable\n",
+            procedure = self.procedure,
+            number = self.filing_number,
+            court = self.court_name,
+            when = self.sent_at,
+            url = self.url,
+        )
+    }
+}
+
 /// An e-mail gathering the changes of a case made within a few minutes.
 pub struct CaseUpdate<'a> {
     pub court_name: &'a str,

@@ -9,6 +9,7 @@
 //!   event, a document; re-issues a party's identification number.
 //! - `messages.rs`: which messages a change causes, and to whom.
 
+pub mod filings;
 pub mod messages;
 pub mod publish;
 

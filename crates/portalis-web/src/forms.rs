@@ -97,7 +97,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's `id` (the summary links to `#id`).
-    pub field: &'static str,
+    pub field: String,
     /// In French, saying what to do.
     pub message: String,
 }
@@ -111,8 +111,8 @@ pub struct FormState {
 
 impl FormState {
     /// Records a field's error (a second one for the same field replaces it).
-    pub fn set(&mut self, field: &'static str, message: impl Into<String>) {
-        let message = message.into();
+    pub fn set(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let (field, message) = (field.into(), message.into());
         match self.errors.iter_mut().find(|e| e.field == field) {
             Some(e) => e.message = message,
             None => self.errors.push(FieldError { field, message }),
@@ -121,7 +121,7 @@ impl FormState {
 
     /// The value a field's parser gave, or `None` with its French message
     /// recorded.
-    pub fn check<T>(&mut self, field: &'static str, parsed: Result<T, Invalid>) -> Option<T> {
+    pub fn check<T>(&mut self, field: impl Into<String>, parsed: Result<T, Invalid>) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
             Err(e) => {
@@ -165,7 +165,7 @@ mod tests {
         assert!(f.check("numero", IdentificationNumber::parse("?")).is_none());
         f.set("code", "Saisissez le code reçu par SMS.");
         f.set("numero", "Saisissez votre numéro d'identification.");
-        assert_eq!(f.errors().iter().map(|e| e.field).collect::<Vec<_>>(), ["numero", "code"]);
+        assert_eq!(f.errors().iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["numero", "code"]);
         assert_eq!(f.error("numero"), Some("Saisissez votre numéro d'identification."));
         assert_eq!(f.error("autre"), None);
         assert_eq!(f.summary_title(), "Le formulaire contient 2 erreurs");

@@ -143,6 +143,7 @@ pub enum Effect {
 /// Every page route: path, methods, effect, handler.
 pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::routing::MethodRouter<WebState>)> {
     use Effect::{Form, Reads, Records};
+    use pages::filings;
     vec![
         ("/", &["GET"], Reads, get(pages::home::show)),
         ("/connexion", &["GET"], Reads, get(pages::login::show)),
@@ -161,6 +162,19 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         ),
         ("/mon-espace/agenda.ics", &["GET"], Reads, get(pages::exports::agenda)),
         ("/dossiers/{case}", &["GET"], Records, get(pages::case::show)),
+        (filings::PROCEDURES_PATH, &["GET"], Reads, get(filings::procedures::show)),
+        ("/demarches/{procedure}", &["POST"], Form, post(filings::procedures::start)),
+        (filings::MINE_PATH, &["GET"], Reads, get(filings::mine::show)),
+        ("/mes-demarches/{filing}", &["GET"], Reads, get(filings::show::show)),
+        (
+            "/mes-demarches/{filing}/etape/{step}",
+            &["GET", "POST"],
+            Form,
+            get(filings::step::show).post(filings::step::submit),
+        ),
+        ("/mes-demarches/{filing}/verification", &["GET"], Reads, get(filings::review::show)),
+        ("/mes-demarches/{filing}/envoi", &["POST"], Form, post(filings::review::send)),
+        ("/mes-demarches/{filing}/suppression", &["POST"], Form, post(filings::mine::delete)),
         ("/dossiers/{case}/agenda/{event}", &["GET"], Reads, get(pages::exports::hearing)),
         ("/dossiers/{case}/documents/{document}", &["GET"], Records, get(pages::download::download)),
         (console::PATH, &["GET"], Reads, get(console::home::show)),

@@ -5,6 +5,7 @@
 
 use super::Procedure;
 use super::values::{Kind, Opt};
+use crate::court::CourtKind;
 
 /// When a field must be answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +126,8 @@ pub struct ProcedureForm {
     /// The step and field holding the court.
     pub court: (&'static str, &'static str),
     pub court_rule: CourtRule,
+    /// The kinds of court the filer may choose from.
+    pub court_kinds: &'static [CourtKind],
     /// The kinds of document the filer attaches.
     pub pieces: &'static [Opt],
 }
@@ -135,10 +138,11 @@ impl ProcedureForm {
         self.steps.iter().enumerate().find(|(_, s)| s.slug == slug)
     }
 
-    /// How many pages the stepper counts: the steps, the attachments and
-    /// the review.
+    /// How many pages the stepper counts: the steps (the review comes
+    /// after, without the stepper). The DSFR stepper shows at most 8: one
+    /// is kept for the attachments' page.
     pub fn stepper_len(&self) -> usize {
-        self.steps.len() + 2
+        self.steps.len()
     }
 }
 
@@ -181,6 +185,7 @@ mod tests {
                 assert_eq!(form.step(step).unwrap().1.field(field).unwrap().kind, Kind::PostCode);
             }
             assert!(!form.pieces.is_empty());
+            assert!(form.stepper_len() < 8, "the DSFR stepper shows 8 steps at most, the attachments' one of them");
         }
     }
 }

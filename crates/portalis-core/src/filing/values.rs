@@ -157,7 +157,6 @@ impl Kind {
     pub fn display(self, value: &str) -> String {
         match self {
             Kind::Date(_) => parse_date(value).map(french::date).unwrap_or_else(|_| value.to_owned()),
-            Kind::Time => value.replacen(':', " h ", 1),
             Kind::Mobile => MobileNumber::parse(value).map(|m| m.national()).unwrap_or_else(|_| value.to_owned()),
             Kind::Euros => parse_euros(value).map(euros).unwrap_or_else(|_| value.to_owned()),
             Kind::Choice(opts) | Kind::Choices(opts) => {
@@ -214,7 +213,7 @@ mod tests {
     fn times_choices_and_other_kinds_keep_one_canonical_form() {
         assert_eq!(Kind::Time.canonical("9h30", today()).unwrap(), "09:30");
         assert_eq!(Kind::Time.canonical("14 h", today()).unwrap(), "14:00");
-        assert_eq!(Kind::Time.display("09:30"), "09 h 30");
+        assert_eq!(Kind::Time.display("09:30"), "09:30");
         assert!(Kind::Time.canonical("25:00", today()).is_err());
         const O: &[Opt] = &[Opt { code: "a", label: "Réponse A" }];
         assert_eq!(Kind::Choice(O).canonical("a", today()).unwrap(), "a");

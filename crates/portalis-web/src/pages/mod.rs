@@ -8,6 +8,7 @@ pub mod dev_outbox;
 pub mod directory;
 pub mod download;
 pub mod exports;
+pub mod filings;
 pub mod help;
 pub mod home;
 pub mod legal;

@@ -45,9 +45,9 @@ pub fn moment(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateT
 }
 
 pub const COURTS_CSV: &str = "\
-code,name,kind,address,postcode,city,department,phone,email,sauj_hours,time_zone
-tj-saint-denis-reunion,Tribunal judiciaire de Saint-Denis-de-La-Réunion,tribunal_judiciaire,,97400,Saint-Denis,974,,,,Indian/Reunion
-tj-paris,Tribunal judiciaire de Paris,tribunal_judiciaire,Parvis du Tribunal de Paris,75017,Paris,75,,,,Europe/Paris
+code,name,kind,address,postcode,city,department,phone,email,sauj_hours,time_zone,territory
+tj-saint-denis-reunion,Tribunal judiciaire de Saint-Denis-de-La-Réunion,tribunal_judiciaire,,97400,Saint-Denis,974,,,,Indian/Reunion,97400 97490
+tj-paris,Tribunal judiciaire de Paris,tribunal_judiciaire,Parvis du Tribunal de Paris,75017,Paris,75,,,,Europe/Paris,75001 75017
 ";
 
 pub fn config_for(database_url: &str, dir: &std::path::Path) -> Config {
@@ -211,6 +211,16 @@ impl TestApp {
         let mut conn = self.services.db.reader().acquire().await.unwrap();
         let (n,): (i64,) =
             sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await.unwrap();
+        n
+    }
+
+    /// How many rows of a table meet a condition (SQL of the test's own).
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
+        let mut conn = self.services.db.reader().acquire().await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table} WHERE {condition}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
         n
     }
 

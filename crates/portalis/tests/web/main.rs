@@ -9,6 +9,7 @@ mod attach;
 mod cases;
 mod console;
 mod detach;
+mod filings;
 mod hardening;
 mod hostile;
 mod integrity;

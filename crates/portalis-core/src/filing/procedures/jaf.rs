@@ -6,6 +6,7 @@
 use super::common::{
     ADDRESS, BIRTH_DATE, EMAIL, FAMILY_NAME, GIVEN_NAMES, MOBILE, NAME_MAX, POSTCODE, REASONS_MAX, TOWN,
 };
+use crate::court::CourtKind;
 use crate::filing::Procedure;
 use crate::filing::form::{CourtRule, Field, ProcedureForm, Repeat, Step};
 use crate::filing::values::{DateBound, Kind, Opt};
@@ -59,31 +60,8 @@ const CHILDREN: Step = Step::new(
 .repeated(Repeat { item: "Enfant", min: 1, max: 10, add: "Ajouter un enfant" })
 .intro("Indiquez chaque enfant concerné par votre demande.");
 
-const COURT: Step = Step::new(
-    "juridiction",
-    "Le tribunal",
-    &[
-        Field::required("code_postal_enfants", "Code postal du lieu où vivent les enfants", Kind::PostCode)
-            .hint("Le juge compétent est celui du lieu où vivent les enfants. Format attendu : 5 chiffres"),
-        Field::optional("juridiction", "Tribunal judiciaire", Kind::Court)
-            .hint("Le tribunal est proposé d'après le code postal. Vous pouvez en choisir un autre."),
-    ],
-);
-
 const DECIDED: &[Opt] =
     &[opt("non", "Aucun juge n'a encore statué sur ces questions"), opt("oui", "Un juge a déjà rendu une décision")];
-
-const PREVIOUS: Step = Step::new(
-    "decision_anterieure",
-    "Une décision antérieure",
-    &[
-        Field::required("existe", "Une décision a-t-elle déjà été rendue ?", Kind::Choice(DECIDED)),
-        Field::required("date", "Date de la décision", Kind::Date(DateBound::Past))
-            .hint("Format attendu : JJ/MM/AAAA")
-            .when("existe", &["oui"]),
-        Field::required("tribunal", "Tribunal qui l'a rendue", Kind::Line(NAME_MAX)).when("existe", &["oui"]),
-    ],
-);
 
 /// What a parent may ask the juge aux affaires familiales.
 pub const DEMANDS: &[Opt] = &[
@@ -92,27 +70,6 @@ pub const DEMANDS: &[Opt] = &[
     opt("droit_de_visite", "Un droit de visite et d'hébergement"),
     opt("pension", "Une pension alimentaire (contribution à l'entretien et à l'éducation des enfants)"),
 ];
-
-const ASKED: Step = Step::new(
-    "demandes",
-    "Ce que vous demandez",
-    &[
-        Field::required("demandes", "Vous demandez au juge de fixer", Kind::Choices(DEMANDS)),
-        Field::required("montant_pension", "Montant demandé par enfant et par mois", Kind::Euros)
-            .hint("En euros, par exemple 150")
-            .when("demandes", &["pension"]),
-        Field::required("precisions", "Vos demandes en détail", Kind::Text(REASONS_MAX)).hint(
-            "Par exemple : la résidence chez vous, un droit de visite un week-end sur deux et la moitié des vacances.",
-        ),
-    ],
-);
-
-const REASONS: Step = Step::new(
-    "motifs",
-    "Vos raisons",
-    &[Field::required("motifs", "Pourquoi demandez-vous cela ?", Kind::Text(REASONS_MAX))
-        .hint("Expliquez la situation simplement. Le juge lira ce texte.")],
-);
 
 const MEANS: Step = Step::new(
     "ressources",
@@ -139,44 +96,61 @@ const EXEMPTIONS: &[Opt] = &[
     opt("motif_legitime", "Un motif légitime (urgence, éloignement, indisponibilité des médiateurs…)"),
 ];
 
-const MEDIATION: Step = Step::new(
-    "mediation",
-    "La médiation familiale",
-    &[
-        Field::required("mediation", "Avant de saisir le juge", Kind::Choice(MEDIATED)),
-        Field::required("date", "Date de la médiation", Kind::Date(DateBound::Past))
-            .hint("Format attendu : JJ/MM/AAAA")
-            .when("mediation", &["tentee"]),
-        Field::required("motif", "Le motif de la dispense", Kind::Choice(EXEMPTIONS)).when("mediation", &["dispense"]),
-    ],
-)
-.intro(
-    "Dans certains tribunaux, une tentative de médiation familiale est obligatoire avant de demander à modifier une \
-     décision. Le juge peut aussi vous proposer une médiation.",
-);
-
 const AID: &[Opt] = &[
     opt("non_demandee", "Je ne l'ai pas demandée"),
     opt("demandee", "Je l'ai demandée et j'attends la réponse"),
     opt("accordee", "Elle m'a été accordée"),
 ];
 
-/// Legal aid, asked the same way by every procedure that may need it.
-pub const LEGAL_AID: Step = Step::new(
-    "aide_juridictionnelle",
-    "L'aide juridictionnelle",
+const COURT: Step = Step::new(
+    "juridiction",
+    "Le tribunal",
     &[
-        Field::required("aide", "L'aide juridictionnelle", Kind::Choice(AID)),
-        Field::required("date_demande", "Date de votre demande", Kind::Date(DateBound::Past))
+        Field::required("code_postal_enfants", "Code postal du lieu où vivent les enfants", Kind::PostCode)
+            .hint("Le juge compétent est celui du lieu où vivent les enfants. Format attendu : 5 chiffres"),
+        Field::optional("juridiction", "Tribunal judiciaire", Kind::Court)
+            .hint("Le tribunal est proposé d'après le code postal. Vous pouvez en choisir un autre."),
+        Field::required("existe", "Une décision a-t-elle déjà été rendue ?", Kind::Choice(DECIDED)),
+        Field::required("date", "Date de la décision", Kind::Date(DateBound::Past))
             .hint("Format attendu : JJ/MM/AAAA")
-            .when("aide", &["demandee"]),
-        Field::required("numero_decision", "Numéro de la décision d'aide juridictionnelle", Kind::Line(50))
-            .when("aide", &["accordee"]),
+            .when("existe", &["oui"]),
+        Field::required("tribunal", "Tribunal qui l'a rendue", Kind::Line(NAME_MAX)).when("existe", &["oui"]),
     ],
-)
-.intro(
-    "L'aide juridictionnelle prend en charge tout ou partie de vos frais de justice si vos ressources sont modestes.",
 );
+
+const ASKED: Step = Step::new(
+    "demandes",
+    "Ce que vous demandez",
+    &[
+        Field::required("demandes", "Vous demandez au juge de fixer", Kind::Choices(DEMANDS)),
+        Field::required("montant_pension", "Montant demandé par enfant et par mois", Kind::Euros)
+            .hint("En euros, par exemple 150")
+            .when("demandes", &["pension"]),
+        Field::required("precisions", "Vos demandes en détail", Kind::Text(REASONS_MAX)).hint(
+            "Par exemple : la résidence chez vous, un droit de visite un week-end sur deux et la moitié des vacances.",
+        ),
+        Field::required("motifs", "Pourquoi demandez-vous cela ?", Kind::Text(REASONS_MAX))
+            .hint("Expliquez la situation simplement. Le juge lira ce texte."),
+    ],
+);
+
+const MEDIATION_AND_AID: Step = Step::new("mediation", "La médiation et l'aide juridictionnelle", &[
+    Field::required("mediation", "Avant de saisir le juge", Kind::Choice(MEDIATED)).hint(
+        "Dans certains tribunaux, une tentative de médiation familiale est obligatoire avant de demander à modifier \
+         une décision.",
+    ),
+    Field::required("date", "Date de la médiation", Kind::Date(DateBound::Past))
+        .hint("Format attendu : JJ/MM/AAAA")
+        .when("mediation", &["tentee"]),
+    Field::required("motif", "Le motif de la dispense", Kind::Choice(EXEMPTIONS)).when("mediation", &["dispense"]),
+    Field::required("aide", "L'aide juridictionnelle", Kind::Choice(AID))
+        .hint("Elle prend en charge tout ou partie de vos frais de justice si vos ressources sont modestes."),
+    Field::required("date_demande", "Date de votre demande d'aide juridictionnelle", Kind::Date(DateBound::Past))
+        .hint("Format attendu : JJ/MM/AAAA")
+        .when("aide", &["demandee"]),
+    Field::required("numero_decision", "Numéro de la décision d'aide juridictionnelle", Kind::Line(50))
+        .when("aide", &["accordee"]),
+]);
 
 pub const FORM: ProcedureForm = ProcedureForm {
     procedure: Procedure::JugeAuxAffairesFamiliales,
@@ -189,9 +163,10 @@ pub const FORM: ProcedureForm = ProcedureForm {
         "un justificatif de vos revenus (bulletin de salaire, avis d'imposition)",
         "la décision déjà rendue, s'il y en a une",
     ],
-    steps: &[YOU, OTHER_PARENT, CHILDREN, COURT, PREVIOUS, ASKED, REASONS, MEANS, MEDIATION, LEGAL_AID],
+    steps: &[YOU, OTHER_PARENT, CHILDREN, COURT, ASKED, MEANS, MEDIATION_AND_AID],
     court: ("juridiction", "juridiction"),
     court_rule: CourtRule::FromPostCode { step: "juridiction", field: "code_postal_enfants" },
+    court_kinds: &[CourtKind::TribunalJudiciaire],
     pieces: &[
         opt("acte_naissance", "Acte de naissance d'un enfant (de moins de 3 mois)"),
         opt("livret_famille", "Livret de famille"),

@@ -11,6 +11,10 @@ pub mod protection_majeur;
 use super::Procedure;
 use super::form::ProcedureForm;
 
+/// Where every procedure keeps the filer's e-mail address (its first step,
+/// « Vous »): the avis de réception and the court's answers go there.
+pub const CONTACT_EMAIL: (&str, &str) = ("vous", "courriel");
+
 /// Every procedure, in the order the list of procedures shows them.
 pub const ALL: &[&ProcedureForm] = &[&jaf::FORM, &partie_civile::FORM, &protection_majeur::FORM];
 
@@ -31,5 +35,10 @@ mod tests {
             assert_eq!(super::form(*p).procedure, *p);
         }
         assert_eq!(super::ALL.len(), super::super::Procedure::ALL.len());
+        let (step, field) = super::CONTACT_EMAIL;
+        for form in super::ALL {
+            let f = form.step(step).and_then(|(_, s)| s.field(field)).expect("every procedure asks the e-mail");
+            assert_eq!(f.kind, crate::filing::values::Kind::Email);
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! hours before the hearing (`super::super::partie_civile_in_time`).
 
 use super::common::{ADDRESS, EMAIL, FAMILY_NAME, GIVEN_NAMES, MOBILE, POSTCODE, REASONS_MAX, TOWN};
+use crate::court::CourtKind;
 use crate::filing::Procedure;
 use crate::filing::answers::Answers;
 use crate::filing::form::{CourtRule, Field, ProcedureForm, Step};
@@ -115,6 +116,7 @@ pub const FORM: ProcedureForm = ProcedureForm {
     steps: &[CASE, YOU, HARM, PROPERTY],
     court: ("affaire", "juridiction"),
     court_rule: CourtRule::Chosen,
+    court_kinds: &[CourtKind::TribunalJudiciaire],
     pieces: &[
         opt("avis_victime", "Avis à victime"),
         opt("justificatif_prejudice", "Justificatif du préjudice (certificat médical, facture, devis…)"),
@@ -122,10 +124,13 @@ pub const FORM: ProcedureForm = ProcedureForm {
     ],
 };
 
+/// The field of the hearing's date: where the 24 hours' refusal is shown.
+pub const HEARING_DATE: &str = "date_audience";
+
 /// The hearing's local date and time, as answered (the court's time zone
 /// makes it an instant).
 pub fn hearing(answers: &Answers) -> Option<(NaiveDate, NaiveTime)> {
-    let date = parse_date(answers.value(CASE.slug, "date_audience")?).ok()?;
+    let date = parse_date(answers.value(CASE.slug, HEARING_DATE)?).ok()?;
     let time = parse_time(answers.value(CASE.slug, "heure_audience")?).ok()?;
     Some((date, time))
 }

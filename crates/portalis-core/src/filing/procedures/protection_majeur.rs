@@ -3,6 +3,7 @@
 //! him asks the juge des contentieux de la protection to authorise an act.
 
 use super::common::{ADDRESS, BIRTH_DATE, EMAIL, FAMILY_NAME, GIVEN_NAMES, MOBILE, POSTCODE, REASONS_MAX, TOWN};
+use crate::court::CourtKind;
 use crate::filing::Procedure;
 use crate::filing::form::{CourtRule, Field, ProcedureForm, Step};
 use crate::filing::values::{Kind, Opt};
@@ -85,6 +86,7 @@ pub const FORM: ProcedureForm = ProcedureForm {
     steps: &[YOU, PROTECTED, ACT],
     court: ("personne_protegee", "juridiction"),
     court_rule: CourtRule::Chosen,
+    court_kinds: &[CourtKind::TribunalJudiciaire, CourtKind::ChambreDeProximite],
     pieces: &[
         opt("estimation", "Estimation du bien (deux pour une vente)"),
         opt("releve", "Relevé de compte"),

@@ -1,0 +1,142 @@
+//! « Saisir la justice en ligne »: the procedures a litigant may file, the
+//! wizard of a draft (one page per declared step, then the attachments
+//! and the review), sending it, and « Mes démarches ». Every page finds the
+//! filing among the signed-in user's own (`filings::of_user`): another's is
+//! « page introuvable », as one that does not exist.
+
+pub mod courts;
+pub mod mine;
+pub mod procedures;
+pub mod review;
+pub mod show;
+pub mod step;
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::pages::not_found;
+use crate::session::SignedIn;
+use axum::response::Response;
+use portalis_core::filing::answers::Answers;
+use portalis_core::filing::form::ProcedureForm;
+use portalis_core::filing::procedures as declared;
+use portalis_storage::filings::{self, Filing};
+
+/// « Mes démarches ».
+pub const MINE_PATH: &str = "/mes-demarches";
+/// The list of procedures.
+pub const PROCEDURES_PATH: &str = "/demarches";
+
+/// A filing's page (its receipt once sent).
+pub fn path(filing: &Filing) -> String {
+    format!("{MINE_PATH}/{}", filing.public_id)
+}
+
+/// A step of a filing's wizard.
+pub fn step_path(filing: &Filing, slug: &str) -> String {
+    format!("{MINE_PATH}/{}/etape/{slug}", filing.public_id)
+}
+
+/// The review of a draft.
+pub fn review_path(filing: &Filing) -> String {
+    format!("{MINE_PATH}/{}/verification", filing.public_id)
+}
+
+/// A filing of the signed-in user, with its declaration and answers.
+pub struct Loaded {
+    pub filing: Filing,
+    pub form: &'static ProcedureForm,
+    pub answers: Answers,
+}
+
+/// The user's filing of this public id, or the « page introuvable »
+/// response (also for another's).
+pub async fn load(state: &WebState, user: &SignedIn, public_id: &str) -> Result<Result<Loaded, Response>, PageError> {
+    let found = {
+        let mut conn = state.db.read().await?;
+        filings::of_user(&mut conn, user.user_id(), public_id).await?
+    };
+    Ok(match found {
+        Some(filing) => {
+            let form = declared::form(filing.procedure);
+            let answers = Answers::from_json(&filing.answers);
+            Ok(Loaded { filing, form, answers })
+        }
+        None => Err(not_found::denied(state, &user.visitor, &format!("{MINE_PATH}/{public_id}")).await),
+    })
+}
+
+/// The user's draft of this public id; a filing already sent answers a
+/// redirect to its page (its receipt), another's « page introuvable ».
+pub async fn load_draft(
+    state: &WebState,
+    user: &SignedIn,
+    public_id: &str,
+) -> Result<Result<Loaded, Response>, PageError> {
+    Ok(match load(state, user, public_id).await? {
+        Ok(l) if !l.filing.status.is_draft() => {
+            Err(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&path(&l.filing))))
+        }
+        other => other,
+    })
+}
+
+impl Loaded {
+    /// The court the filing names, if any.
+    pub async fn court(&self, state: &WebState) -> Result<Option<portalis_storage::courts::Court>, PageError> {
+        court_of(state, self.filing.court_id).await
+    }
+}
+
+/// A court by its id, if there is one.
+pub async fn court_of(
+    state: &WebState,
+    court_id: Option<i64>,
+) -> Result<Option<portalis_storage::courts::Court>, PageError> {
+    let Some(id) = court_id else { return Ok(None) };
+    let mut conn = state.db.read().await?;
+    Ok(portalis_storage::courts::by_id(&mut conn, id).await?)
+}
+
+/// The DSFR stepper: « Étape 2 sur 8 », the current title and the next.
+pub struct Stepper {
+    pub current: usize,
+    pub total: usize,
+    pub title: String,
+    pub next: Option<String>,
+}
+
+impl Stepper {
+    /// The stepper of the step at `index` (0-based).
+    pub fn at(form: &ProcedureForm, index: usize) -> Self {
+        let title = |i: usize| form.steps.get(i).map(|s| s.title.to_owned()).unwrap_or_default();
+        Self {
+            current: index + 1,
+            total: form.stepper_len(),
+            title: title(index),
+            next: (index + 1 < form.stepper_len()).then(|| title(index + 1)),
+        }
+    }
+}
+
+/// The filer's identity from FranceConnect, as the filing's pages show it
+/// (he cannot change it).
+pub struct Identity {
+    pub given_names: String,
+    pub family_name: String,
+    pub birthdate: Option<String>,
+}
+
+impl Identity {
+    pub fn of(user: &SignedIn) -> Self {
+        let c = &user.session.user.claims;
+        Self {
+            given_names: c.given_name.clone().unwrap_or_default(),
+            family_name: c.family_name.clone().unwrap_or_default(),
+            birthdate: c
+                .birthdate
+                .as_deref()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .map(portalis_core::french::date),
+        }
+    }
+}

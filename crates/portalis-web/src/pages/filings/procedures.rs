@@ -1,0 +1,79 @@
+//! « Saisir la justice en ligne »: the procedures a litigant may file, who
+//! each is for and what to prepare, and « Commencer » (which starts a
+//! draft; a signed-out visitor signs in first and comes back here).
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::forms::Protected;
+use crate::layout::Layout;
+use crate::pages::not_found;
+use crate::session::{SignedIn, Visitor};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use portalis_core::filing::Procedure;
+use portalis_core::filing::procedures;
+use portalis_storage::filings;
+
+pub struct ProcedureView {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub who_for: &'static str,
+    pub prepare: &'static [&'static str],
+    pub steps: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/filings/procedures.html")]
+pub struct ProceduresPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub signed_in: bool,
+    pub procedures: Vec<ProcedureView>,
+}
+
+pub async fn show(State(state): State<WebState>, visitor: Visitor) -> ProceduresPage {
+    ProceduresPage {
+        layout: Layout::for_visitor(&state, &visitor, "Saisir la justice en ligne").described(
+            "Envoyer une demande au tribunal en ligne : juge aux affaires familiales, constitution de partie civile, \
+             mesure de protection d'un majeur.",
+        ),
+        csrf: visitor.csrf(&state).0,
+        signed_in: visitor.session.is_some(),
+        procedures: procedures::ALL
+            .iter()
+            .map(|f| ProcedureView {
+                code: f.procedure.code(),
+                title: f.procedure.label(),
+                who_for: f.who_for,
+                prepare: f.prepare,
+                steps: f.stepper_len(),
+            })
+            .collect(),
+    }
+}
+
+/// The form of « Commencer »: only its token.
+#[derive(serde::Deserialize)]
+pub struct StartForm {}
+
+/// Starts a draft of the procedure and opens its first step.
+pub async fn start(
+    State(state): State<WebState>,
+    Path(code): Path<String>,
+    Protected { by: user, .. }: Protected<SignedIn, StartForm>,
+) -> Result<Response, PageError> {
+    let Ok(procedure) = Procedure::parse(&code) else {
+        return Ok(not_found::denied(&state, &user.visitor, &format!("{}/{code}", super::PROCEDURES_PATH)).await);
+    };
+    let mut bytes = [0u8; 16];
+    state.random.fill(&mut bytes);
+    let public_id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let mut tx = state.db.begin().await?;
+    let filing = filings::start(&mut tx, user.user_id(), procedure, &public_id, state.clock.now()).await?;
+    portalis_storage::commit(tx).await?;
+    let first = procedures::form(procedure).steps[0].slug;
+    Ok(Redirect::to(&super::step_path(&filing, first)).into_response())
+}

@@ -1,0 +1,81 @@
+//! A filing's page: a draft's state (its deletion date, « Reprendre »),
+//! or, once sent, the avis électronique de réception — the date and time
+//! of filing in the court's time zone, the filing number, the court — and
+//! the court's answer.
+
+use super::load;
+use crate::WebState;
+use crate::error::PageError;
+use crate::layout::Layout;
+use crate::session::SignedIn;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use portalis_core::filing::{FilingStatus, draft_deleted_at};
+use portalis_core::french;
+use portalis_usecases::filings::local_instant;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "pages/filings/show.html")]
+pub struct FilingPage {
+    pub layout: Layout,
+    pub csrf: String,
+    pub procedure: &'static str,
+    pub draft: bool,
+    pub saved: bool,
+    pub status: &'static str,
+    pub registered: bool,
+    pub deleted_on: String,
+    pub resume: String,
+    pub delete: String,
+    pub number: String,
+    pub court: String,
+    pub sent_at: String,
+    pub refusal_reason: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    enregistre: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    user: SignedIn,
+    Path(public_id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let loaded = match load(&state, &user, &public_id).await? {
+        Ok(l) => l,
+        Err(r) => return Ok(r),
+    };
+    let f = &loaded.filing;
+    let court = loaded.court(&state).await?;
+    let paris = chrono_tz::Europe::Paris;
+    let resume = match loaded.answers.first_undone(loaded.form) {
+        Some((_, step)) => super::step_path(f, step.slug),
+        None => super::review_path(f),
+    };
+    let title = if f.status.is_draft() { "Brouillon" } else { "Avis de réception" };
+    Ok(FilingPage {
+        layout: Layout::for_visitor(&state, &user.visitor, &format!("{title} — {}", f.procedure.label())),
+        csrf: user.visitor.csrf(&state).0,
+        procedure: f.procedure.label(),
+        draft: f.status.is_draft(),
+        saved: q.enregistre.is_some() && f.status.is_draft(),
+        status: f.status.label(),
+        registered: f.status == FilingStatus::Enregistree,
+        deleted_on: french::date(draft_deleted_at(f.started_at).with_timezone(&paris).date_naive()),
+        resume,
+        delete: format!("{}/suppression", super::path(f)),
+        number: f.filing_number.as_ref().map(|n| n.grouped()).unwrap_or_default(),
+        sent_at: match (&court, f.sent_at) {
+            (Some(c), Some(at)) => french::capitalize(&local_instant(c, at)),
+            _ => String::new(),
+        },
+        court: court.map(|c| c.details.name).unwrap_or_default(),
+        refusal_reason: f.refusal_reason.clone(),
+    }
+    .into_response())
+}
