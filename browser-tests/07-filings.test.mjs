@@ -21,8 +21,9 @@ async function fill(page, fields) {
 
 async function next(page, name, fields) {
   await fill(page, fields);
+  const before = page.url();
   await page.getByRole('button', { name: 'Continuer' }).click();
-  await page.locator('h1, .fr-stepper__title').first().waitFor();
+  await page.waitForURL((url) => url.toString() !== before);
   await check(page, name);
 }
 

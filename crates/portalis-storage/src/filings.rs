@@ -139,6 +139,8 @@ pub async fn delete_draft(tx: &mut Tx, user_id: i64, id: i64) -> Result<bool, St
 /// Sends the filing: it gets its number and the status `envoyee`, once.
 /// The status is checked by the same statement that changes it, so that
 /// two « Envoyer » at once send it once: the second finds it sent (`None`).
+/// So is the version the sender checked (`seen`, its `updated_at`): a step
+/// saved meanwhile from another tab is not sent unchecked (`None` too).
 ///
 /// # Errors
 /// Database errors.
@@ -147,17 +149,19 @@ pub async fn send(
     user_id: i64,
     id: i64,
     number: &FilingNumber,
+    seen: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<Filing>, StorageError> {
     let conn: &mut Conn = tx;
     let row = sqlx::query(&format!(
         "UPDATE filings SET status = 'envoyee', filing_number = $1, sent_at = $2, updated_at = $2
-         WHERE id = $3 AND user_id = $4 AND status IN ('brouillon', 'echec') RETURNING {COLUMNS}"
+         WHERE id = $3 AND user_id = $4 AND status IN ('brouillon', 'echec') AND updated_at = $5 RETURNING {COLUMNS}"
     ))
     .bind(number.as_str())
     .bind(instant(now))
     .bind(id)
     .bind(user_id)
+    .bind(instant(seen))
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(|r| from_row(r)).transpose()

@@ -174,11 +174,17 @@ async fn a_draft_is_its_authors_alone_and_is_sent_once() {
     let random = SeededRandom::new(5);
     let number = FilingNumber::generate(&random);
     let mut tx = t.db.begin().await.unwrap();
-    assert!(filings::send(&mut tx, other, draft.id, &number, now).await.unwrap().is_none(), "not his to send");
-    let sent = filings::send(&mut tx, marie, draft.id, &number, now).await.unwrap().unwrap();
+    assert!(
+        filings::send(&mut tx, other, draft.id, &number, draft.updated_at, now).await.unwrap().is_none(),
+        "not his to send"
+    );
+    let sent = filings::send(&mut tx, marie, draft.id, &number, draft.updated_at, now).await.unwrap().unwrap();
     assert_eq!((sent.status, sent.filing_number.as_ref()), (FilingStatus::Envoyee, Some(&number)));
     let again = FilingNumber::generate(&random);
-    assert!(filings::send(&mut tx, marie, draft.id, &again, now).await.unwrap().is_none(), "sent once");
+    assert!(
+        filings::send(&mut tx, marie, draft.id, &again, draft.updated_at, now).await.unwrap().is_none(),
+        "sent once"
+    );
     assert!(!filings::save_draft(&mut tx, marie, draft.id, "{}", None, now).await.unwrap(), "a sent filing stays");
     assert!(!filings::delete_draft(&mut tx, marie, draft.id).await.unwrap(), "and is not deleted as a draft");
     tx.commit().await.unwrap();
@@ -194,7 +200,9 @@ async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     let mut tx = t.db.begin().await.unwrap();
     filings::start(&mut tx, marie, Procedure::PartieCivile, "draft", started).await.unwrap();
     let sent = filings::start(&mut tx, marie, Procedure::ProtectionMajeur, "sent", started).await.unwrap();
-    filings::send(&mut tx, marie, sent.id, &FilingNumber::generate(&SeededRandom::new(1)), started).await.unwrap();
+    filings::send(&mut tx, marie, sent.id, &FilingNumber::generate(&SeededRandom::new(1)), sent.updated_at, started)
+        .await
+        .unwrap();
     let term = draft_deleted_at(started);
     // Never before its term, even by a nanosecond (instants are stored to
     // the microsecond); at the latest a microsecond after it.

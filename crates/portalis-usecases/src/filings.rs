@@ -19,7 +19,8 @@ pub fn local_instant(court: &Court, at: chrono::DateTime<chrono::Utc>) -> String
 /// Sends the user's draft to `court`: its number, the status `envoyee`, the
 /// avis de réception e-mailed to `recipient` and an audit entry, or
 /// nothing at all. `None` when it was no longer a draft of his (sent by
-/// an « Envoyer » pressed twice): the first sending stands alone.
+/// an « Envoyer » pressed twice: the first sending stands alone), or no
+/// longer the version that was checked (a step saved meanwhile).
 ///
 /// # Errors
 /// Database errors.
@@ -32,7 +33,7 @@ pub async fn send(
     filing_url: &str,
 ) -> Result<Option<Filing>, StorageError> {
     let number = FilingNumber::generate(ctx.random);
-    let Some(sent) = filings::send(tx, filing.user_id, filing.id, &number, ctx.now).await? else {
+    let Some(sent) = filings::send(tx, filing.user_id, filing.id, &number, filing.updated_at, ctx.now).await? else {
         return Ok(None);
     };
     let receipt = FilingReceived {

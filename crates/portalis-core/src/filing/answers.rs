@@ -12,6 +12,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The most characters of a refused value a draft keeps, as typed.
+pub const RAW_MAX: usize = 10_000;
+
 /// What a draft holds: each step's answers, by slug.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
@@ -158,7 +161,8 @@ pub fn read_step(
                             format!("{} : {}", label(step, f, item), e.fr)
                         };
                         errors.push(FieldError { id: anchor(f, &id), message });
-                        item_values.push((id, typed));
+                        // Kept as typed, within a bound: a draft is not a store.
+                        item_values.push((id, typed.chars().take(RAW_MAX).collect()));
                     }
                 },
             }
@@ -268,6 +272,8 @@ pub fn rows(step: &Step, kept: Option<&StepAnswers>) -> Vec<(Option<String>, Vec
         for f in step.fields {
             let id = field_id(f, item);
             let value = match f.kind {
+                // The court is shown by its name, apart (the pages know it).
+                Kind::Court => None,
                 Kind::Choices(opts) => {
                     let ticked: Vec<_> = opts
                         .iter()

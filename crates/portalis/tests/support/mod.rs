@@ -44,10 +44,19 @@ pub fn moment(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateT
     Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap() + chrono::Duration::nanoseconds(123_456_789)
 }
 
+/// [`COURTS_CSV`] with each court's territory (the last column), as the
+/// test portal loads it: 97400 is Saint-Denis, 75017 Paris.
+pub fn courts_with_territories() -> String {
+    let mut lines = COURTS_CSV.lines();
+    let header = format!("{},territory\n", lines.next().unwrap());
+    let body: String = lines.zip(["97400 97490", "75001 75017"]).map(|(l, t)| format!("{l},{t}\n")).collect();
+    header + &body
+}
+
 pub const COURTS_CSV: &str = "\
-code,name,kind,address,postcode,city,department,phone,email,sauj_hours,time_zone,territory
-tj-saint-denis-reunion,Tribunal judiciaire de Saint-Denis-de-La-Réunion,tribunal_judiciaire,,97400,Saint-Denis,974,,,,Indian/Reunion,97400 97490
-tj-paris,Tribunal judiciaire de Paris,tribunal_judiciaire,Parvis du Tribunal de Paris,75017,Paris,75,,,,Europe/Paris,75001 75017
+code,name,kind,address,postcode,city,department,phone,email,sauj_hours,time_zone
+tj-saint-denis-reunion,Tribunal judiciaire de Saint-Denis-de-La-Réunion,tribunal_judiciaire,,97400,Saint-Denis,974,,,,Indian/Reunion
+tj-paris,Tribunal judiciaire de Paris,tribunal_judiciaire,Parvis du Tribunal de Paris,75017,Paris,75,,,,Europe/Paris
 ";
 
 pub fn config_for(database_url: &str, dir: &std::path::Path) -> Config {
@@ -122,7 +131,7 @@ impl TestApp {
             axum::serve(sim_listener, portalis_fc_sim::router(sim)).await.unwrap();
         });
         let services = Services::open(config, clock_used, Arc::new(SeededRandom::new(7))).await.expect("services");
-        let courts = portalis::import::parse_courts_csv(COURTS_CSV).unwrap();
+        let courts = portalis::import::parse_courts_csv(&courts_with_territories()).unwrap();
         portalis::import::put_courts(&services, &courts, "test").await.unwrap();
         let key = portalis::commands::create_api_key(&services, "tj-saint-denis-reunion").await.unwrap();
         let mut app = Self {

@@ -68,8 +68,8 @@ pub async fn by_code(state: &WebState, code: &str) -> Result<Option<Court>, Page
 
 /// Settles the court of a submitted step that holds the court's field:
 /// the filer's choice when he made one (it must be a court of the
-/// procedure's kinds), else the proposed court, written into the step's
-/// answers. An error when there is neither.
+/// procedure's kinds), else the proposed court (kept as the filing's court,
+/// not as his choice). An error when there is neither.
 pub async fn settle(
     state: &WebState,
     form: &ProcedureForm,
@@ -90,23 +90,20 @@ pub async fn settle(
         Some(code) => by_code(state, &code).await?.filter(|c| form.court_kinds.contains(&c.details.kind)),
         None => proposed(state, form, answers, Some((step, kept))).await?,
     };
-    match &court {
-        Some(c) => {
-            kept.values.insert(court_field.to_owned(), c.details.code.to_string());
-        }
-        None if errors.iter().any(|e| kept_postcode_error(form, e)) => {}
-        None => {
-            let label = step.field(court_field).map_or("Le tribunal", |f| f.label);
-            let message = match (form.court_rule, kept.values.contains_key(court_field)) {
-                (_, true) => format!("{label} : choisissez un tribunal dans la liste."),
-                (CourtRule::FromPostCode { .. }, false) => {
-                    format!("{label} : aucun tribunal n'est connu pour ce code postal, choisissez-le dans la liste.")
-                }
-                (CourtRule::Chosen, false) => format!("{label} : choisissez un tribunal."),
-            };
-            errors.push(FieldError { id: court_field.to_owned(), message });
-            kept.done = false;
-        }
+    // The proposed court is not written as the filer's choice: it follows
+    // the postal code when he changes it. Without a court, an error (but
+    // none more when the postal code it comes from is already refused).
+    if court.is_none() && !errors.iter().any(|e| kept_postcode_error(form, e)) {
+        let label = step.field(court_field).map_or("Le tribunal", |f| f.label);
+        let message = match (form.court_rule, kept.values.contains_key(court_field)) {
+            (_, true) => format!("{label} : choisissez un tribunal dans la liste."),
+            (CourtRule::FromPostCode { .. }, false) => {
+                format!("{label} : aucun tribunal n'est connu pour ce code postal, choisissez-le dans la liste.")
+            }
+            (CourtRule::Chosen, false) => format!("{label} : choisissez un tribunal."),
+        };
+        errors.push(FieldError { id: court_field.to_owned(), message });
+        kept.done = false;
     }
     Ok(court)
 }

@@ -118,9 +118,12 @@ pub async fn send(
     let mut tx = state.db.begin().await?;
     let sent = portalis_usecases::filings::send(&mut tx, ctx, &loaded.filing, &court, &recipient, &url).await?;
     portalis_storage::commit(tx).await?;
-    if sent.is_some() {
-        tracing::info!(procedure = loaded.filing.procedure.code(), "filing sent");
+    if sent.is_none() {
+        // Sent meanwhile (its page says so) or changed from another tab:
+        // the review shows what would now be sent.
+        return Ok(Redirect::to(&super::review_path(&loaded.filing)).into_response());
     }
+    tracing::info!(procedure = loaded.filing.procedure.code(), "filing sent");
     Ok(Redirect::to(&super::path(&loaded.filing)).into_response())
 }
 

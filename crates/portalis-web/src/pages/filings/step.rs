@@ -122,7 +122,7 @@ pub async fn submit(
     let action = form.get("action").map_or("continuer", String::as_str);
     let shown = form.get("items").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
     let items = match (step.repeat, action) {
-        (Some(r), "ajouter") => (shown + 1).clamp(r.min, r.max),
+        (Some(r), "ajouter") => shown.saturating_add(1).clamp(r.min, r.max),
         (Some(r), "retirer") => shown.saturating_sub(1).clamp(r.min, r.max),
         (Some(r), _) => shown.clamp(r.min, r.max),
         (None, _) => 0,
