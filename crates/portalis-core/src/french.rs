@@ -159,6 +159,20 @@ mod countdown_tests {
         assert_eq!(date_in_year_of(d(2018, 12, 1), d(2018, 11, 28)), "28 novembre");
         assert_eq!(date_in_year_of(d(2026, 11, 26), d(2018, 11, 28)), "28 novembre 2018");
     }
+
+    #[test]
+    fn an_instant_reads_in_the_courts_time_zone() {
+        use chrono::TimeZone;
+        let at = chrono::Utc.with_ymd_and_hms(2026, 11, 26, 20, 5, 59).unwrap() + chrono::Duration::nanoseconds(999);
+        assert_eq!(instant_in(at, chrono_tz::Indian::Reunion), "vendredi 27 novembre 2026 à 00:05");
+        assert_eq!(instant_in(at, chrono_tz::Europe::Paris), "jeudi 26 novembre 2026 à 21:05");
+    }
+}
+
+/// An instant as a court's clock shows it: "jeudi 21 janvier 2027 à
+/// 14:00" in `tz`.
+pub fn instant_in(at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    when(crate::event::EventTime::DateTime(at.with_timezone(&tz).naive_local()))
 }
 
 /// "jeudi 21 janvier 2027 à 14:00", or the date alone.

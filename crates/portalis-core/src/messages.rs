@@ -139,6 +139,9 @@ pub struct FilingReceived<'a> {
     pub sent_at: &'a str,
     /// The filing's page.
     pub url: &'a str,
+    /// What the avis stands for, under which text
+    /// (`portalis_core::filing::Procedure::receipt_basis`).
+    pub basis: &'a str,
 }
 
 impl FilingReceived<'_> {
@@ -154,13 +157,12 @@ impl FilingReceived<'_> {
              N° de la demande : {number}\n\
              Juridiction : {court}\n\
              Date de la saisine : {when} (heure de la juridiction)\n\n\
-             Cet avis électronique de réception vaut récépissé de votre requête (articles 748-8 et suivants du \
-             code de procédure civile ; arrêté du 21 octobre 2021). La juridiction vous informera de la suite \
-             donnée à votre demande.\n\n\
+             {basis} La juridiction vous informera de la suite donnée à votre demande.\n\n\
              Pour suivre votre demande, connectez-vous à votre espace personnel : {url}\n\n\
              Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
              Le portail du justiciable\n",
             procedure = self.procedure,
+            basis = self.basis,
             number = self.filing_number,
             court = self.court_name,
             when = self.sent_at,

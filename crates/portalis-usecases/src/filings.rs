@@ -10,12 +10,6 @@ use portalis_storage::filings::{self, Filing};
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::{StorageError, Tx, audit};
 
-/// "jeudi 21 janvier 2027 à 14:00", in the court's time zone.
-pub fn local_instant(court: &Court, at: chrono::DateTime<chrono::Utc>) -> String {
-    let local = at.with_timezone(&court.details.time_zone);
-    format!("{} à {}", french::long_date(local.date_naive()), local.format("%H:%M"))
-}
-
 /// Sends the user's draft to `court`: its number, the status `envoyee`, the
 /// avis de réception e-mailed to `recipient` and an audit entry, or
 /// nothing at all. `None` when it was no longer a draft of his (sent by
@@ -40,8 +34,9 @@ pub async fn send(
         procedure: sent.procedure.label(),
         filing_number: &number.grouped(),
         court_name: &court.details.name,
-        sent_at: &local_instant(court, ctx.now),
+        sent_at: &french::instant_in(ctx.now, court.details.time_zone),
         url: filing_url,
+        basis: sent.procedure.receipt_basis(),
     };
     let message = NewMessage {
         channel: Channel::Email,

@@ -70,8 +70,7 @@ pub async fn avis(
     portal_url: &str,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<usize, StorageError> {
-    let local = at.with_timezone(&court.details.time_zone);
-    let made_available = format!("{} à {}", french::long_date(local.date_naive()), local.format("%H:%M"));
+    let made_available = french::instant_in(at, court.details.time_zone);
     let mut sent = 0;
     for r in notices::attached_parties(conn, case.id).await? {
         let addressed = doc.details.addressee_ids.is_empty() || doc.details.addressee_ids.contains(&r.party_id);

@@ -97,8 +97,8 @@ pub fn label(step: &Step, field: &Field, item: Option<usize>) -> String {
 
 /// Reads a step from what the page submitted (`items` items for a
 /// repeated step), checked against `today` for dates: the answers to keep
-/// and the errors, in the order of the fields. Empty items beyond the
-/// step's minimum are dropped when the step has no error.
+/// and the errors, in the order of the fields. Empty items are dropped
+/// (down to the step's minimum) and the others numbered again.
 pub fn read_step(
     step: &Step,
     submitted: &BTreeMap<String, String>,
@@ -107,87 +107,74 @@ pub fn read_step(
 ) -> (StepAnswers, Vec<FieldError>) {
     let mut values = BTreeMap::new();
     let mut errors = Vec::new();
-    let item_list: Vec<Option<usize>> = match step.repeat {
-        Some(r) => (1..=items.clamp(r.min, r.max)).map(Some).collect(),
+    // Which submitted item each kept item is read from: the items that
+    // are not empty, numbered again without gaps, then empty ones up to
+    // the minimum (`0` is never submitted, so reads empty). Values and
+    // errors are written in the new numbering.
+    let sources: Vec<Option<usize>> = match step.repeat {
+        Some(r) => {
+            let filled = |n: usize| step.fields.iter().any(|f| !raw_value(f, Some(n), submitted).is_empty());
+            let mut s: Vec<_> = (1..=items.clamp(r.min, r.max)).filter(|&n| filled(n)).map(Some).collect();
+            s.resize(s.len().max(r.min), Some(0));
+            s
+        }
         None => vec![None],
     };
-    let min = step.repeat.map_or(0, |r| r.min);
-    let mut kept_items = Vec::new();
-    for item in item_list {
-        let raw = |f: &Field| raw_value(f, item, submitted);
-        let blank = step.fields.iter().all(|f| raw(f).is_empty());
-        if blank && item.is_some_and(|n| n > min) {
-            continue;
-        }
-        let mut item_values = Vec::new();
+    for (position, from) in sources.iter().copied().enumerate() {
+        let to = from.map(|_| position + 1);
         for f in step.fields {
-            let id = field_id(f, item);
+            let id = field_id(f, to);
             let active = match f.need {
                 Need::When { field, is } => {
-                    step.field(field).is_some_and(|on| is.iter().any(|is| answers_with(on, item, submitted, is)))
+                    step.field(field).is_some_and(|on| is.iter().any(|is| answers_with(on, from, submitted, is)))
                 }
                 _ => true,
             };
             if !active {
                 continue;
             }
-            let typed = raw(f);
+            let typed = raw_value(f, from, submitted);
             match f.kind {
                 Kind::Choices(opts) => {
+                    let source = field_id(f, from);
                     let ticked: Vec<_> =
-                        opts.iter().filter(|o| submitted.contains_key(&option_id(&id, o.code))).collect();
+                        opts.iter().filter(|o| submitted.contains_key(&option_id(&source, o.code))).collect();
                     for o in &ticked {
-                        item_values.push((option_id(&id, o.code), "oui".to_owned()));
+                        values.insert(option_id(&id, o.code), "oui".to_owned());
                     }
                     if ticked.is_empty() && f.need != Need::Optional {
                         errors.push(error(
                             &id,
                             opts.first().map(|o| o.code),
-                            format!("{} : cochez au moins une case.", label(step, f, item)),
+                            format!("{} : cochez au moins une case.", label(step, f, to)),
                         ));
                     }
                 }
                 _ if typed.is_empty() => {
                     if f.need != Need::Optional {
-                        errors.push(FieldError { id: anchor(f, &id), message: missing(step, f, item) });
+                        errors.push(FieldError { id: anchor(f, &id), message: missing(step, f, to) });
                     }
                 }
                 kind => match kind.canonical(&typed, today) {
-                    Ok(v) => item_values.push((id, v)),
+                    Ok(v) => {
+                        values.insert(id, v);
+                    }
                     Err(e) => {
                         let message = if e.fr.starts_with(|c: char| c.is_lowercase()) {
-                            format!("{} : {}.", label(step, f, item), e.fr)
+                            format!("{} : {}.", label(step, f, to), e.fr)
                         } else {
-                            format!("{} : {}", label(step, f, item), e.fr)
+                            format!("{} : {}", label(step, f, to), e.fr)
                         };
                         errors.push(FieldError { id: anchor(f, &id), message });
                         // Kept as typed, within a bound: a draft is not a store.
-                        item_values.push((id, typed.chars().take(RAW_MAX).collect()));
+                        values.insert(id, typed.chars().take(RAW_MAX).collect());
                     }
                 },
             }
         }
-        kept_items.push((item, item_values));
     }
-    let done = errors.is_empty();
-    let shown = kept_items.len();
-    for (position, (item, item_values)) in kept_items.into_iter().enumerate() {
-        for (id, v) in item_values {
-            // Once valid, the items are numbered again without the gaps of
-            // the empty ones dropped.
-            let id = match item {
-                Some(n) if done => renumber(&id, n, position + 1),
-                _ => id,
-            };
-            values.insert(id, v);
-        }
-    }
-    let items = match step.repeat {
-        Some(r) if done => shown.clamp(r.min, r.max),
-        Some(r) => items.clamp(r.min, r.max),
-        None => 0,
-    };
-    (StepAnswers { values, items, done }, errors)
+    let items = if step.repeat.is_some() { sources.len() } else { 0 };
+    (StepAnswers { values, items, done: errors.is_empty() }, errors)
 }
 
 /// A step's answers as kept, submitted again: to check every step before
@@ -239,15 +226,6 @@ fn missing(step: &Step, f: &Field, item: Option<usize>) -> String {
         Kind::Tick => format!("Cochez la case « {label} » pour continuer."),
         Kind::Court => format!("{label} : choisissez une juridiction."),
         _ => format!("{label} : ce champ est obligatoire."),
-    }
-}
-
-/// `prenom_3` (or `demandes_3__pension`) as item `to`.
-fn renumber(id: &str, from: usize, to: usize) -> String {
-    let suffix = format!("_{from}");
-    match id.split_once("__") {
-        Some((field, code)) => format!("{}_{to}__{code}", field.strip_suffix(&suffix).unwrap_or(field)),
-        None => format!("{}_{to}", id.strip_suffix(&suffix).unwrap_or(id)),
     }
 }
 
@@ -355,7 +333,7 @@ mod tests {
         let (kept, errors) = read_step(&CHILDREN, &submitted, 2, today());
         assert!(!kept.done);
         assert_eq!(kept.values.get("naissance_1").unwrap(), "31/02/2019", "nothing typed is lost");
-        assert_eq!(kept.items, 2);
+        assert_eq!(kept.items, 1, "the empty second child is dropped, errors or not");
         let ids: Vec<_> = errors.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["naissance_1", "montant_1"]);
         assert_eq!(

@@ -57,6 +57,24 @@ french_enum! {
     }
 }
 
+impl Procedure {
+    /// What the avis électronique de réception stands for, and under which
+    /// text: a civil requête's receipt (CPC, arrêté of 21 October 2021),
+    /// or the date a constitution de partie civile reached the court (CPP).
+    pub fn receipt_basis(self) -> &'static str {
+        match self {
+            Procedure::PartieCivile => {
+                "Cet avis électronique de réception atteste la date à laquelle votre constitution de partie civile est \
+                 parvenue au tribunal (article 420-1 du code de procédure pénale)."
+            }
+            Procedure::JugeAuxAffairesFamiliales | Procedure::ProtectionMajeur => {
+                "Cet avis électronique de réception vaut récépissé de votre requête (articles 748-8 et suivants du code \
+                 de procédure civile ; arrêté du 21 octobre 2021)."
+            }
+        }
+    }
+}
+
 /// How long a draft is kept after it was started.
 pub const DRAFT_DAYS: i64 = 30;
 

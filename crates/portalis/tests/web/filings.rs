@@ -131,6 +131,7 @@ async fn a_litigant_files_a_request_to_the_family_judge_from_draft_to_receipt() 
     assert_eq!(mails[0].0, "marie.delestable@exemple.fr", "to the address typed in the filing");
     assert!(mails[0].2.contains("jeudi 26 novembre 2026 à 12:00"));
     assert!(mails[0].2.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
+    assert!(mails[0].2.contains("vaut récépissé de votre requête"));
 
     let mine = marie.get("/mes-demarches").await.text().await.unwrap();
     assert!(mine.contains("<td>Envoyée</td>"), "listed as sent");
@@ -172,6 +173,17 @@ async fn a_repeated_step_adds_a_child_in_place_and_drops_an_empty_one() {
     let page = r.text().await.unwrap();
     assert!(page.contains("Enfant 2") && page.contains("id=\"prenoms_2\""));
     assert!(page.contains("value=\"Léa\""), "the first child's name is kept");
+    // Three children shown, the second left empty: one more makes three,
+    // not four (the empty one is dropped and Tom becomes the second).
+    let r = marie
+        .post(
+            &children,
+            &[("csrf", &csrf), ("action", "ajouter"), ("items", "3"), ("prenoms_1", "Léa"), ("prenoms_3", "Tom")],
+        )
+        .await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Enfant 3") && !page.contains("Enfant 4"), "one child added");
+    assert!(page.contains("id=\"prenoms_2\" name=\"prenoms_2\" value=\"Tom\""), "Tom is the second child");
     let r = step(
         &marie,
         &children,
@@ -334,4 +346,6 @@ async fn a_constitution_de_partie_civile_sent_24_hours_before_the_hearing_is_rec
     let r = marie.post(&review.replace("/verification", "/envoi"), &[("csrf", &csrf), ("certifie", "1")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(app.count_where("filings", "status = 'envoyee'").await, 1);
+    let mail = &app.outbox_of_kind("filing_received").await[0].2;
+    assert!(mail.contains("code de procédure pénale") && !mail.contains("requête"), "a criminal court's receipt");
 }

@@ -4,12 +4,15 @@
 //! hours before the hearing (`super::super::partie_civile_in_time`).
 
 use super::common::{ADDRESS, EMAIL, FAMILY_NAME, GIVEN_NAMES, MOBILE, POSTCODE, REASONS_MAX, TOWN};
+use crate::Invalid;
 use crate::court::CourtKind;
+use crate::event::EventTime;
 use crate::filing::Procedure;
 use crate::filing::answers::Answers;
 use crate::filing::form::{CourtRule, Field, ProcedureForm, Step};
 use crate::filing::values::{DateBound, Kind, Opt, parse_date, parse_time};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
 
 const fn opt(code: &'static str, label: &'static str) -> Opt {
     Opt { code, label }
@@ -133,4 +136,17 @@ pub fn hearing(answers: &Answers) -> Option<(NaiveDate, NaiveTime)> {
     let date = parse_date(answers.value(CASE.slug, HEARING_DATE)?).ok()?;
     let time = parse_time(answers.value(CASE.slug, "heure_audience")?).ok()?;
     Some((date, time))
+}
+
+/// Whether the filing, sent at `now`, reaches the court in time for the
+/// hearing its answers name, read in the court's time zone `tz` (no
+/// hearing answered yet: nothing to check).
+///
+/// # Errors
+/// [`super::super::TOO_LATE_FOR_THE_HEARING`], or a local time the
+/// daylight-saving change skips.
+pub fn in_time(answers: &Answers, tz: Tz, now: DateTime<Utc>) -> Result<(), Invalid> {
+    let Some((date, time)) = hearing(answers) else { return Ok(()) };
+    let at = EventTime::DateTime(date.and_time(time)).to_utc(tz)?;
+    super::super::partie_civile_in_time(now, at)
 }

@@ -58,6 +58,7 @@ pub async fn show(
     let all = filings::list_of_user(&mut conn, user.user_id()).await?;
     let paris = chrono_tz::Europe::Paris;
     let (mut drafts, mut sent) = (Vec::new(), Vec::new());
+    let mut known = std::collections::HashMap::new();
     for f in all {
         let form = procedures::form(f.procedure);
         if f.status.is_draft() {
@@ -75,8 +76,14 @@ pub async fn show(
                 page: super::path(&f),
             });
         } else {
+            // Read once per court, however many filings name it.
             let court = match f.court_id {
-                Some(id) => courts::by_id(&mut conn, id).await?,
+                Some(id) => {
+                    if let std::collections::hash_map::Entry::Vacant(e) = known.entry(id) {
+                        e.insert(courts::by_id(&mut conn, id).await?);
+                    }
+                    known[&id].clone()
+                }
                 None => None,
             };
             let tz = court.as_ref().map_or(paris, |c| c.details.time_zone);

@@ -17,12 +17,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
-use portalis_core::event::EventTime;
+use chrono::{DateTime, NaiveDate, Utc};
+use portalis_core::filing::Procedure;
 use portalis_core::filing::answers::{Answers, Row, recheck, rows};
-use portalis_core::filing::form::CourtRule;
+use portalis_core::filing::form::{CourtRule, Step};
 use portalis_core::filing::procedures::{CONTACT_EMAIL, partie_civile};
-use portalis_core::filing::{Procedure, partie_civile_in_time};
 use portalis_storage::courts::Court;
 use portalis_usecases::Context;
 
@@ -78,12 +77,10 @@ pub async fn send(
     };
     let now = state.clock.now();
     let court = loaded.court(&state).await?;
-    let tz = court.as_ref().map_or(chrono_tz::Europe::Paris, |c| c.details.time_zone);
-    let today = now.with_timezone(&tz).date_naive();
+    let today = today_at(court.as_ref(), now);
     let mut errors = FormState::default();
     for step in loaded.form.steps {
-        let ok = loaded.answers.step(step.slug).is_some_and(|kept| kept.done && recheck(step, kept, today).is_empty());
-        if !ok {
+        if !step_ok(step, &loaded.answers, today) {
             errors.set(
                 format!("etape-{}", step.slug),
                 format!("« {} » : cette étape est à compléter ou à corriger.", step.title),
@@ -136,14 +133,23 @@ pub fn hearing_in_time(
     court: Option<&Court>,
     now: DateTime<Utc>,
 ) -> Result<(), String> {
-    if procedure != Procedure::PartieCivile {
-        return Ok(());
+    match court {
+        Some(c) if procedure == Procedure::PartieCivile => {
+            partie_civile::in_time(answers, c.details.time_zone, now).map_err(|e| e.fr.to_owned())
+        }
+        _ => Ok(()),
     }
-    let (Some(court), Some((date, time))) = (court, partie_civile::hearing(answers)) else { return Ok(()) };
-    let hearing = EventTime::DateTime(date.and_time(time))
-        .to_utc(court.details.time_zone)
-        .map_err(|e| format!("Heure de l'audience : {}", e.fr))?;
-    partie_civile_in_time(now, hearing).map_err(|e| e.fr.to_owned())
+}
+
+/// Today in the court's time zone (mainland France's before a court is
+/// named): what the answers' dates are checked against.
+pub fn today_at(court: Option<&Court>, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&court.map_or(chrono_tz::Europe::Paris, |c| c.details.time_zone)).date_naive()
+}
+
+/// Whether a step was saved without error and still checks today.
+fn step_ok(step: &Step, answers: &Answers, today: NaiveDate) -> bool {
+    answers.step(step.slug).is_some_and(|kept| kept.done && recheck(step, kept, today).is_empty())
 }
 
 async fn page(
@@ -153,6 +159,8 @@ async fn page(
     certified: bool,
     form: FormState,
 ) -> Result<ReviewPage, PageError> {
+    let court = loaded.court(state).await?;
+    let today = today_at(court.as_ref(), state.clock.now());
     let sections = loaded
         .form
         .steps
@@ -163,12 +171,11 @@ async fn page(
                 slug: step.slug,
                 title: step.title,
                 edit: super::step_path(&loaded.filing, step.slug),
-                done: kept.is_some_and(|k| k.done),
+                done: step_ok(step, &loaded.answers, today),
                 groups: rows(step, kept.filter(|k| k.done)),
             }
         })
         .collect();
-    let court = loaded.court(state).await?;
     let court_warning = match (loaded.form.court_rule, &court) {
         (CourtRule::FromPostCode { .. }, Some(c)) => courts::proposed(state, loaded.form, &loaded.answers, None)
             .await?

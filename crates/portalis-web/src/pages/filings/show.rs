@@ -14,7 +14,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use portalis_core::filing::{FilingStatus, draft_deleted_at};
 use portalis_core::french;
-use portalis_usecases::filings::local_instant;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/filings/show.html")]
@@ -33,6 +32,7 @@ pub struct FilingPage {
     pub court: String,
     pub sent_at: String,
     pub refusal_reason: Option<String>,
+    pub basis: &'static str,
 }
 
 #[derive(serde::Deserialize)]
@@ -71,11 +71,12 @@ pub async fn show(
         delete: format!("{}/suppression", super::path(f)),
         number: f.filing_number.as_ref().map(|n| n.grouped()).unwrap_or_default(),
         sent_at: match (&court, f.sent_at) {
-            (Some(c), Some(at)) => french::capitalize(&local_instant(c, at)),
+            (Some(c), Some(at)) => french::capitalize(&french::instant_in(at, c.details.time_zone)),
             _ => String::new(),
         },
         court: court.map(|c| c.details.name).unwrap_or_default(),
         refusal_reason: f.refusal_reason.clone(),
+        basis: f.procedure.receipt_basis(),
     }
     .into_response())
 }

@@ -5,7 +5,7 @@
 //! a repeated step adds or removes an item in place.
 
 use super::courts::{self, CourtOption};
-use super::review::hearing_in_time;
+use super::review::{hearing_in_time, today_at};
 use super::{Identity, Loaded, Stepper, load_draft};
 use crate::WebState;
 use crate::error::PageError;
@@ -18,7 +18,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
 use portalis_core::filing::answers::{self, FieldError, StepAnswers, field_id, items_shown, option_id, read_step};
 use portalis_core::filing::form::{Field, Need, Step};
 use portalis_core::filing::procedures::partie_civile;
@@ -121,13 +120,14 @@ pub async fn submit(
     let now = state.clock.now();
     let action = form.get("action").map_or("continuer", String::as_str);
     let shown = form.get("items").and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
+    // « Retirer le dernier » reads one item less; « Ajouter » adds one to
+    // what is kept (empty items dropped), below.
     let items = match (step.repeat, action) {
-        (Some(r), "ajouter") => shown.saturating_add(1).clamp(r.min, r.max),
         (Some(r), "retirer") => shown.saturating_sub(1).clamp(r.min, r.max),
         (Some(r), _) => shown.clamp(r.min, r.max),
         (None, _) => 0,
     };
-    let today = today(&state, &loaded, now).await?;
+    let today = today_at(loaded.court(&state).await?.as_ref(), now);
     let (mut kept, mut errors) = read_step(step, &form, items, today);
     let court = courts::settle(&state, loaded.form, &loaded.answers, step, &mut kept, &mut errors).await?;
     if errors.is_empty() && step.slug == loaded.form.court.0 {
@@ -145,7 +145,9 @@ pub async fn submit(
     let resizing = matches!(action, "ajouter" | "retirer") && step.repeat.is_some();
     if resizing {
         // The page comes back with one item more or less, nothing checked.
-        kept.items = items;
+        if let (Some(r), "ajouter") = (step.repeat, action) {
+            kept.items = (kept.items + 1).min(r.max);
+        }
         kept.done = false;
         errors.clear();
     }
@@ -168,8 +170,7 @@ pub async fn submit(
         for FieldError { id, message } in errors {
             state_form.set(id, message);
         }
-        let shown = if resizing { items } else { kept.items.max(items) };
-        let page = page(&state, &user, &loaded, index, step, &kept, shown, state_form).await?;
+        let page = page(&state, &user, &loaded, index, step, &kept, kept.items, state_form).await?;
         let status = if page.form.is_valid() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
         return Ok((status, page).into_response());
     }
@@ -178,13 +179,6 @@ pub async fn submit(
         None => super::review_path(&loaded.filing),
     };
     Ok(Redirect::to(&next).into_response())
-}
-
-/// Today in the court's time zone when the filing names one, else in
-/// mainland France's: what dates are checked against.
-async fn today(state: &WebState, loaded: &Loaded, now: DateTime<Utc>) -> Result<NaiveDate, PageError> {
-    let tz = loaded.court(state).await?.map(|c| c.details.time_zone);
-    Ok(now.with_timezone(&tz.unwrap_or(chrono_tz::Europe::Paris)).date_naive())
 }
 
 #[allow(clippy::too_many_arguments)]
