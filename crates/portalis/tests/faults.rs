@@ -174,7 +174,9 @@ async fn an_import_killed_midway_leaves_nothing_half_written_and_can_be_rerun() 
     if status.success() {
         assert_eq!(after_kill, n, "the import finished before the kill: all of it");
     } else {
-        assert_eq!(after_kill, 0, "killed: nothing half-written");
+        // Killed before its commit: none of it; killed between its commit
+        // and its exit: all of it. Never a part.
+        assert!(after_kill == 0 || after_kill == n, "killed: nothing half-written, found {after_kill} of {n}");
     }
     let again = run(&["import", "--court", "tj-paris", file.to_str().unwrap()]).output().unwrap();
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
