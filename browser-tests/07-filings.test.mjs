@@ -33,6 +33,30 @@ function inAWeek() {
   return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
 }
 
+// A small PDF, as a scanner writes one.
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+// The attachments' page: a file is attached (the kind chosen first, the
+// error shown when it is missing), then « Continuer » to the review.
+async function pieces(page, name, piece, fileName) {
+  await page.getByRole('heading', { name: 'Ajouter une pièce' }).waitFor();
+  await check(page, `${name}-pieces`);
+  if (piece) {
+    await page.locator('#fichier').setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: 'Joindre la pièce' }).click();
+    await page.getByText('Le formulaire contient 1 erreur').waitFor();
+    await check(page, `${name}-pieces-erreur`);
+    await page.getByRole('link', { name: /Type de pièce/ }).click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'piece', 'the summary leads to the field');
+    await page.locator('#piece').selectOption(piece);
+    await page.locator('#fichier').setInputFiles({ name: fileName, mimeType: 'application/pdf', buffer: PDF });
+    await page.getByRole('button', { name: 'Joindre la pièce' }).click();
+    await page.getByText(`La pièce « ${fileName} » est jointe à votre demande.`).waitFor();
+    await check(page, `${name}-pieces-jointe`);
+  }
+  await page.getByRole('link', { name: 'Continuer' }).click();
+}
+
 async function send(page, name) {
   await page.getByRole('heading', { name: 'Vérifier votre demande' }).waitFor();
   await check(page, `${name}-verification`);
@@ -54,7 +78,7 @@ for (const width of [1280, 320]) {
     await page.getByRole('heading', { name: 'Saisir la justice en ligne' }).waitFor();
     await check(page, `filings-${width}-procedures`);
     await page.getByRole('button', { name: 'Commencer' }).first().click();
-    await page.getByText('Étape 1 sur 7').waitFor();
+    await page.getByText('Étape 1 sur 8').waitFor();
     await check(page, `filings-${width}-jaf-01-vous`);
 
     // An error: the summary links to the field, the message is next to it.
@@ -83,7 +107,9 @@ for (const width of [1280, 320]) {
     await step('07-mediation', { revenus: '1850' });
     await fill(page, { mediation__dispense: true, motif__motif_legitime: true, aide__non_demandee: true });
     await page.getByRole('button', { name: 'Continuer' }).click();
+    await pieces(page, `filings-${width}-jaf`, 'acte_naissance', 'acte de naissance de Léa.pdf');
     await send(page, `filings-${width}-jaf`);
+    assert.ok(await page.getByText('acte de naissance de Léa.pdf').isVisible(), 'the receipt lists the file');
     assert.ok(await page.getByText('Tribunal judiciaire de Saint-Denis-de-La-Réunion').isVisible(), 'the court of 97400');
     const mails = await outbox(page);
     assert.ok(mails.some((m) => m.subject?.startsWith('Avis de réception de votre demande')), 'the avis is e-mailed');
@@ -101,7 +127,7 @@ test('Marie files a constitution de partie civile with the keyboard alone', asyn
   await page.goto(`${page.url().split('/mon-espace')[0]}/demarches`);
   await page.getByRole('button', { name: 'Commencer' }).nth(1).focus();
   await page.keyboard.press('Enter');
-  await page.getByText('Étape 1 sur 4').waitFor();
+  await page.getByText('Étape 1 sur 5').waitFor();
   await check(page, 'filings-partie-civile-01-affaire');
   await page.locator('#juridiction').focus();
   await page.keyboard.press('ArrowDown');
@@ -114,14 +140,28 @@ test('Marie files a constitution de partie civile with the keyboard alone', asyn
     await page.keyboard.type(value);
   }
   await page.keyboard.press('Enter');
-  await page.getByText('Étape 2 sur 4').waitFor();
+  await page.getByText('Étape 2 sur 5').waitFor();
   await check(page, 'filings-partie-civile-02-vous');
   await next(page, 'filings-partie-civile-03-prejudice', {
     qualite__victime: true, adresse: '12 rue des Lilas', code_postal: '97400', commune: 'Saint-Denis',
     courriel: 'marie.delestable@exemple.fr',
   });
   await next(page, 'filings-partie-civile-04-restitution', { chefs__materiel: true, montant_materiel: '850' });
-  await next(page, 'filings-partie-civile-05', { restitution__non: true });
+  await fill(page, { restitution__non: true });
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByRole('heading', { name: 'Ajouter une pièce' }).waitFor();
+  await check(page, 'filings-partie-civile-05-pieces');
+  // The file chosen and attached with the keyboard: Tab to each control.
+  await page.locator('#piece').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator('#fichier').setInputFiles({ name: 'certificat médical.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.locator('#fichier').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Joindre la pièce');
+  await page.keyboard.press('Enter');
+  await page.getByText('La pièce « certificat médical.pdf » est jointe à votre demande.').waitFor();
+  await page.getByRole('link', { name: 'Continuer' }).focus();
+  await page.keyboard.press('Enter');
   await send(page, 'filings-partie-civile');
   await page.context().close();
 });
@@ -131,13 +171,13 @@ test('Marie files a request within a protection measure, saving it for later fir
   await loginAsMarie(page);
   await page.goto(`${page.url().split('/mon-espace')[0]}/demarches`);
   await page.getByRole('button', { name: 'Commencer' }).nth(2).click();
-  await page.getByText('Étape 1 sur 3').waitFor();
+  await page.getByText('Étape 1 sur 4').waitFor();
   await fill(page, { role__tuteur: true, adresse: '12 rue des Lilas' });
   await page.getByRole('button', { name: 'Enregistrer et reprendre plus tard' }).click();
   await page.getByText(/Votre brouillon est enregistré/).waitFor();
   await check(page, 'filings-protection-brouillon');
   await page.getByRole('link', { name: 'Reprendre' }).click();
-  await page.getByText('Étape 1 sur 3').waitFor();
+  await page.getByText('Étape 1 sur 4').waitFor();
   assert.equal(await page.locator('#adresse').inputValue(), '12 rue des Lilas');
   await next(page, 'filings-protection-02-personne', {
     code_postal: '97400', commune: 'Saint-Denis', courriel: 'marie.delestable@exemple.fr',
@@ -147,9 +187,11 @@ test('Marie files a request within a protection measure, saving it for later fir
   await next(page, 'filings-protection-03-acte', {
     nom: 'DELESTABLE', prenoms: 'Jeanne', naissance: '02/03/1940', mesure__tutelle: true, reference: '21/00042',
   });
-  await next(page, 'filings-protection-04', {
+  await fill(page, {
     acte__vente: true, montant: '180000', motifs: 'La maison est inoccupée depuis l’entrée en établissement.',
   });
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await pieces(page, 'filings-protection', 'estimation', 'estimation de la maison.pdf');
   await send(page, 'filings-protection');
   await page.context().close();
 });

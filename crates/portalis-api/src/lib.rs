@@ -6,7 +6,7 @@
 //! - [`fields`] parses a JSON body into domain types, collecting every
 //!   invalid field;
 //! - [`problem`] is this edge's one error type (RFC 9457 problem details);
-//! - `cases`, `parties`, `events`, `documents` hold the handlers,
+//! - `cases`, `parties`, `events`, `documents`, `filings` hold the handlers,
 //!   `event_batch` the one that writes many events at once;
 //! - [`openapi`] is the OpenAPI document, generated from the handlers.
 
@@ -16,6 +16,7 @@ pub mod documents;
 pub mod event_batch;
 pub mod events;
 pub mod fields;
+pub mod filings;
 pub mod openapi;
 pub mod operations;
 pub mod parties;
@@ -84,7 +85,7 @@ pub const MAX_JSON_BYTES: usize = 64 * 1024;
 /// Every operation of `/api/v1` (paths relative to it), with the bodies
 /// each may carry.
 pub fn operations() -> Operations {
-    use crate::{cases::*, documents::*, event_batch::*, events::*, parties::*};
+    use crate::{cases::*, documents::*, event_batch::*, events::*, filings::*, parties::*};
     let json = Operations::default()
         .operation::<__path_put_case, _, _>(put_case)
         .operation::<__path_get_case, _, _>(get_case)
@@ -96,6 +97,11 @@ pub fn operations() -> Operations {
         .operation::<__path_put_event, _, _>(put_event)
         .operation::<__path_get_event, _, _>(get_event)
         .operation::<__path_delete_event, _, _>(delete_event)
+        .operation::<__path_list_filings, _, _>(list_filings)
+        .operation::<__path_get_filing, _, _>(get_filing)
+        .operation::<__path_get_filing_attachment, _, _>(get_filing_attachment)
+        .operation::<__path_register_filing, _, _>(register_filing)
+        .operation::<__path_refuse_filing, _, _>(refuse_filing)
         .body_limit(MAX_JSON_BYTES);
     let documents = Operations::default()
         .operation::<__path_put_document, _, _>(put_document)

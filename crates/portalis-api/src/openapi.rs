@@ -15,12 +15,20 @@ use utoipa::{Modify, OpenApi};
         description = "Court systems publish cases, parties, events and documents to the litigant portal. \
 Each API key belongs to one court and sees only that court's cases. Errors are application/problem+json (RFC 9457)."
     ),
-    components(schemas(crate::problem::Problem, crate::problem::FieldError, crate::rules::DocumentMetadata)),
+    components(schemas(
+        crate::problem::Problem,
+        crate::problem::FieldError,
+        crate::rules::DocumentMetadata,
+        crate::rules::JafAnswers,
+        crate::rules::PartieCivileAnswers,
+        crate::rules::ProtectionMajeurAnswers,
+    )),
     tags(
         (name = "cases", description = "Cases (affaires)"),
         (name = "parties", description = "Parties and their identification numbers"),
         (name = "events", description = "Events of a case's life"),
         (name = "documents", description = "Documents made available to parties"),
+        (name = "filings", description = "Requests litigants filed online (saisines en ligne), and the court's answer"),
     )
 )]
 struct ApiDoc;
@@ -45,7 +53,8 @@ impl Modify for CourtKeyScheme {
 /// The problems every operation may answer, added to each so that a client
 /// (and schemathesis) knows them: 400 (unreadable body or path), 401 (no
 /// valid key), 422 (a reference in the path that cannot be one), 503, and
-/// for writes 413 (too large) and 415 (wrong content type).
+/// for writes with a body (PUT, POST) 413 (too large) and 415 (wrong
+/// content type).
 struct CommonProblems;
 
 impl Modify for CommonProblems {
@@ -68,7 +77,7 @@ impl Modify for CommonProblems {
                 r.entry("400".into()).or_insert_with(|| problem("The path or the body cannot be read").into());
                 r.entry("401".into()).or_insert_with(|| problem("No valid key").into());
                 r.entry("422".into()).or_insert_with(|| problem("Invalid fields or references").into());
-                if i == 1 {
+                if i == 1 || i == 2 {
                     r.entry("413".into()).or_insert_with(|| problem("The body is too large").into());
                     r.entry("415".into())
                         .or_insert_with(|| problem("The body's content type is not the one expected").into());

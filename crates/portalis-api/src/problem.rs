@@ -45,6 +45,9 @@ pub enum ApiError {
     NotFound(&'static str),
     /// 405: the route exists but not with this method.
     MethodNotAllowed,
+    /// 409: the resource already says otherwise (a filing answered
+    /// differently before).
+    Conflict(String),
     /// 413: the body or the file is too large.
     TooLarge(String),
     /// 415: not JSON where JSON is expected, or a file that is not a PDF.
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -101,7 +105,10 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error").to_owned();
         let (detail, errors) = match self {
-            ApiError::BadRequest(d) | ApiError::TooLarge(d) | ApiError::UnsupportedMediaType(d) => (d, vec![]),
+            ApiError::BadRequest(d)
+            | ApiError::TooLarge(d)
+            | ApiError::UnsupportedMediaType(d)
+            | ApiError::Conflict(d) => (d, vec![]),
             ApiError::Unauthorized => ("a valid API key is required: Authorization: Bearer <key>".to_owned(), vec![]),
             ApiError::NotFound(what) => (format!("no such {what} for this court"), vec![]),
             ApiError::MethodNotAllowed => ("this method is not allowed on this resource".to_owned(), vec![]),

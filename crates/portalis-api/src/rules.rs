@@ -280,3 +280,28 @@ body!(
     /// The multipart body of `PUT …/documents/{document_ref}`.
     DocumentUpload => document_upload()
 );
+body!(
+    /// The body of `POST /api/v1/filings/{filing_number}/registration`.
+    RegistrationBody => describe(|f| { let _ = crate::filings::parse_registration(f); })
+);
+body!(
+    /// The body of `POST /api/v1/filings/{filing_number}/refusal`.
+    RefusalBody => describe(|f| { let _ = crate::filings::parse_refusal(f); })
+);
+body!(
+    /// The answers of a requête au juge aux affaires familiales, by step.
+    JafAnswers => answers_of(portalis_core::filing::Procedure::JugeAuxAffairesFamiliales)
+);
+body!(
+    /// The answers of a constitution de partie civile, by step.
+    PartieCivileAnswers => answers_of(portalis_core::filing::Procedure::PartieCivile)
+);
+body!(
+    /// The answers of a requête dans une mesure de protection d'un majeur, by step.
+    ProtectionMajeurAnswers => answers_of(portalis_core::filing::Procedure::ProtectionMajeur)
+);
+
+/// The schema of a procedure's answers, drawn from its declaration.
+fn answers_of(procedure: portalis_core::filing::Procedure) -> Value {
+    portalis_core::filing::export::answers_schema(portalis_core::filing::procedures::form(procedure))
+}

@@ -171,6 +171,79 @@ impl FilingReceived<'_> {
     }
 }
 
+/// The court registered an online filing: the case it opened, which the
+/// filer now follows in his space.
+pub struct FilingRegistered<'a> {
+    pub procedure: &'a str,
+    pub filing_number: &'a str,
+    pub court_name: &'a str,
+    /// The case's N° RG, when the court published it already.
+    pub rg_number: Option<&'a str>,
+    /// « Mes dossiers ».
+    pub url: &'a str,
+}
+
+impl FilingRegistered<'_> {
+    pub fn subject(&self) -> String {
+        format!("Votre demande n° {} a été enregistrée", self.filing_number)
+    }
+
+    pub fn body(&self) -> String {
+        let rg = self.rg_number.map(|n| format!(" sous le numéro RG {n}")).unwrap_or_default();
+        format!(
+            "Bonjour,\n\n\
+             La juridiction a enregistré votre demande{rg}.\n\n\
+             Démarche : {procedure}\n\
+             N° de la demande : {number}\n\
+             Juridiction : {court}\n\n\
+             Le dossier ouvert par la juridiction apparaît dans votre espace personnel, où vous pourrez suivre \
+             ses audiences et ses documents : {url}\n\n\
+             Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
+             Le portail du justiciable\n",
+            procedure = self.procedure,
+            number = self.filing_number,
+            court = self.court_name,
+            url = self.url,
+        )
+    }
+}
+
+/// The court did not register an online filing, and says why.
+pub struct FilingRefused<'a> {
+    pub procedure: &'a str,
+    pub filing_number: &'a str,
+    pub court_name: &'a str,
+    pub reason: &'a str,
+    /// The filing's page.
+    pub url: &'a str,
+}
+
+impl FilingRefused<'_> {
+    pub fn subject(&self) -> String {
+        format!("Votre demande n° {} n'a pas été enregistrée", self.filing_number)
+    }
+
+    pub fn body(&self) -> String {
+        format!(
+            "Bonjour,\n\n\
+             La juridiction n'a pas enregistré votre demande.\n\n\
+             Démarche : {procedure}\n\
+             N° de la demande : {number}\n\
+             Juridiction : {court}\n\
+             Motif indiqué par la juridiction : {reason}\n\n\
+             Vous pouvez consulter votre demande dans votre espace personnel : {url}\n\
+             Pour toute question, adressez-vous au service d'accueil unique du justiciable (SAUJ) de la juridiction.\n\n\
+             Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
+             Le portail du justiciable\n",
+            procedure = self.procedure,
+            number = self.filing_number,
+            court = self.court_name,
+            reason = self.reason,
+            url = self.url,
+        )
+    }
+}
+
 /// An e-mail gathering the changes of a case made within a few minutes.
 pub struct CaseUpdate<'a> {
     pub court_name: &'a str,

@@ -172,6 +172,31 @@ impl DocumentStore {
         Ok(StoredFile { key, sha256, size })
     }
 
+    /// Stores a file under a key of the caller's (a filing's attachment:
+    /// `filings/{filing}/{random}`), so that it can be deleted without
+    /// touching another's copy of the same bytes.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn put_at(&self, key: &str, bytes: Bytes) -> Result<StoredFile, DocumentError> {
+        let sha256 = sha256_hex(&bytes);
+        let size = bytes.len() as u64;
+        self.inner.put(&self.path(key), PutPayload::from_bytes(bytes)).await?;
+        Ok(StoredFile { key: key.to_owned(), sha256, size })
+    }
+
+    /// Deletes a file stored with [`DocumentStore::put_at`]; one already
+    /// gone is not an error (a deletion retried after a crash).
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub async fn delete(&self, key: &str) -> Result<(), DocumentError> {
+        match self.inner.delete(&self.path(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Reads a file whole and checks it against the checksum recorded with
     /// it, before any byte of it is handed out: a file altered underneath,
     /// even without changing its length, is never served as complete.

@@ -9,6 +9,8 @@ use portalis_core::clock::Clock;
 use portalis_core::french;
 use portalis_core::messages::{CaseUpdate, hearing_reminder_sms};
 use portalis_core::realm::Realm;
+use portalis_documents::DocumentStore;
+use portalis_storage::filing_attachments;
 use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::{Db, StorageError, cases, courts, events, notices, parties};
 use std::sync::Arc;
@@ -33,12 +35,17 @@ pub struct Retention {
     pub outbox: Duration,
 }
 
+/// How long a file queued for deletion is left before it is deleted: a
+/// file being uploaded is queued a moment before it is recorded.
+pub const FILE_DELETION_GRACE: Duration = Duration::hours(1);
+
 /// How often housekeeping runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
 
 #[derive(Clone)]
 pub struct Scheduler {
     db: Db,
+    documents: DocumentStore,
     clock: Arc<dyn Clock>,
     portal_url: String,
     reminder_days: i64,
@@ -56,17 +63,27 @@ pub struct Pass {
 impl Scheduler {
     pub fn new(
         db: Db,
+        documents: DocumentStore,
         clock: Arc<dyn Clock>,
         portal_url: impl Into<String>,
         reminder_days: i64,
         retention: Retention,
     ) -> Self {
-        Self { db, clock, portal_url: portal_url.into(), reminder_days, retention, last_housekeeping: Arc::default() }
+        Self {
+            db,
+            documents,
+            clock,
+            portal_url: portal_url.into(),
+            reminder_days,
+            retention,
+            last_housekeeping: Arc::default(),
+        }
     }
 
     /// Deletes what is kept only for a while: expired sessions, abandoned
-    /// logins, old rate-limit events, audit entries and messages past their
-    /// retention.
+    /// logins, drafts past their 30 days, old rate-limit events, audit
+    /// entries and messages past their retention; then the stored files
+    /// queued for deletion.
     /// At most once an hour per process.
     ///
     /// # Errors
@@ -100,7 +117,39 @@ impl Scheduler {
                 break;
             }
         }
+        self.delete_files(now).await?;
         Ok(true)
+    }
+
+    /// Deletes the stored files queued for deletion (a draft's attachments
+    /// once it is deleted or expired, an attachment removed, an upload
+    /// refused or abandoned), each forgotten once it is gone. A store that
+    /// fails is tried again at the next housekeeping.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn delete_files(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
+        const BATCH: i64 = 100;
+        let mut deleted = 0;
+        loop {
+            let due = {
+                let mut conn = self.db.read().await?;
+                filing_attachments::due_deletions(&mut conn, now - FILE_DELETION_GRACE, BATCH).await?
+            };
+            for d in &due {
+                if let Err(e) = self.documents.delete(&d.storage_key).await {
+                    tracing::warn!(error = %e, "cannot delete a stored file: tried again later");
+                    return Ok(deleted);
+                }
+                let mut tx = self.db.begin().await?;
+                filing_attachments::deleted(&mut tx, d.id).await?;
+                portalis_storage::commit(tx).await?;
+                deleted += 1;
+            }
+            if (due.len() as i64) < BATCH {
+                return Ok(deleted);
+            }
+        }
     }
 
     /// Queues every message that is due.

@@ -25,10 +25,17 @@ pub struct Filing {
     pub sent_at: Option<DateTime<Utc>>,
     pub filing_number: Option<FilingNumber>,
     pub refusal_reason: Option<String>,
+    /// Where the filer is told of the court's answer (kept when sent).
+    pub contact_email: Option<String>,
+    /// The case and party the court opened for it, once registered.
+    pub case_ref: Option<String>,
+    pub party_ref: Option<String>,
+    /// When the court registered or refused it.
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "id, public_id, user_id, procedure, status, court_id, answers, started_at, updated_at, sent_at, \
-                       filing_number, refusal_reason";
+                       filing_number, refusal_reason, contact_email, case_ref, party_ref, decided_at";
 
 fn from_row(r: &dyn Cells) -> Result<Filing, StorageError> {
     let procedure = r.text("procedure")?;
@@ -50,6 +57,10 @@ fn from_row(r: &dyn Cells) -> Result<Filing, StorageError> {
             .map(|n| FilingNumber::parse(&n).map_err(|_| corrupt(format!("filing number {n:?}"))))
             .transpose()?,
         refusal_reason: r.opt_text("refusal_reason")?,
+        contact_email: r.opt_text("contact_email")?,
+        case_ref: r.opt_text("case_ref")?,
+        party_ref: r.opt_text("party_ref")?,
+        decided_at: optional_instant(r.opt_text("decided_at")?)?,
     })
 }
 
@@ -123,17 +134,31 @@ pub async fn save_draft(
     Ok(r.rows_affected() == 1)
 }
 
-/// Deletes a draft of the user's; whether there was one.
+/// Deletes a draft of the user's, its files queued for deletion from the
+/// store; whether there was one.
 ///
 /// # Errors
 /// Database errors.
-pub async fn delete_draft(tx: &mut Tx, user_id: i64, id: i64) -> Result<bool, StorageError> {
-    let r = sqlx::query("DELETE FROM filings WHERE id = $1 AND user_id = $2 AND status = 'brouillon'")
-        .bind(id)
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(r.rows_affected() == 1)
+pub async fn delete_draft(tx: &mut Tx, user_id: i64, id: i64, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    // Held first, still a draft: a draft sent meanwhile keeps its files.
+    let held = sqlx::query(
+        "UPDATE filings SET updated_at = updated_at WHERE id = $1 AND user_id = $2 AND status = 'brouillon'",
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    if held.rows_affected() != 1 {
+        return Ok(false);
+    }
+    delete_held_draft(tx, id, now).await?;
+    Ok(true)
+}
+
+async fn delete_held_draft(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    crate::filing_attachments::queue_deletions_of(tx, id, now).await?;
+    sqlx::query("DELETE FROM filings WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Sends the filing: it gets its number and the status `envoyee`, once.
@@ -149,15 +174,17 @@ pub async fn send(
     user_id: i64,
     id: i64,
     number: &FilingNumber,
+    contact_email: &str,
     seen: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Option<Filing>, StorageError> {
     let conn: &mut Conn = tx;
     let row = sqlx::query(&format!(
-        "UPDATE filings SET status = 'envoyee', filing_number = $1, sent_at = $2, updated_at = $2
-         WHERE id = $3 AND user_id = $4 AND status IN ('brouillon', 'echec') AND updated_at = $5 RETURNING {COLUMNS}"
+        "UPDATE filings SET status = 'envoyee', filing_number = $1, contact_email = $2, sent_at = $3, updated_at = $3
+         WHERE id = $4 AND user_id = $5 AND status IN ('brouillon', 'echec') AND updated_at = $6 RETURNING {COLUMNS}"
     ))
     .bind(number.as_str())
+    .bind(contact_email)
     .bind(instant(now))
     .bind(id)
     .bind(user_id)
@@ -167,6 +194,117 @@ pub async fn send(
     row.as_ref().map(|r| from_row(r)).transpose()
 }
 
+/// The filings sent to a court, oldest first, after the one numbered
+/// `after` (cursor paging), of one status or of any once sent.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_court(
+    conn: &mut impl Reads,
+    court_id: i64,
+    status: Option<FilingStatus>,
+    after: Option<&FilingNumber>,
+    limit: i64,
+) -> Result<Vec<Filing>, StorageError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM filings WHERE court_id = $1 AND status <> 'brouillon'");
+    let mut params: Vec<crate::read::Param> = vec![court_id.into()];
+    if let Some(s) = status {
+        params.push(s.code().into());
+        sql.push_str(&format!(" AND status = ${}", params.len()));
+    }
+    if let Some(a) = after {
+        params.push(a.as_str().into());
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (sent_at > (SELECT sent_at FROM filings WHERE filing_number = ${n})
+               OR (sent_at = (SELECT sent_at FROM filings WHERE filing_number = ${n})
+                   AND id > (SELECT id FROM filings WHERE filing_number = ${n})))"
+        ));
+    }
+    params.push(limit.into());
+    sql.push_str(&format!(" ORDER BY sent_at, id LIMIT ${}", params.len()));
+    conn.rows(&sql, params, from_row).await
+}
+
+/// The court's filing of this number, once sent (another court's, or a
+/// draft, is not found).
+///
+/// # Errors
+/// Database errors.
+pub async fn by_number(
+    conn: &mut impl Reads,
+    court_id: i64,
+    number: &FilingNumber,
+) -> Result<Option<Filing>, StorageError> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM filings WHERE filing_number = $1 AND court_id = $2 AND status <> 'brouillon'");
+    Ok(conn.rows(&sql, vec![number.as_str().into(), court_id.into()], from_row).await?.into_iter().next())
+}
+
+/// Registers a sent filing under the case and party the court opened;
+/// `None` when it is not waiting for an answer any more (the statement
+/// that changes it checks it, so that two answers at once count once).
+///
+/// # Errors
+/// Database errors.
+pub async fn register(
+    tx: &mut Tx,
+    id: i64,
+    case_ref: &str,
+    party_ref: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Filing>, StorageError> {
+    let conn: &mut Conn = tx;
+    let row = sqlx::query(&format!(
+        "UPDATE filings SET status = 'enregistree', case_ref = $1, party_ref = $2, decided_at = $3, updated_at = $3
+         WHERE id = $4 AND status = 'envoyee' RETURNING {COLUMNS}"
+    ))
+    .bind(case_ref)
+    .bind(party_ref)
+    .bind(instant(now))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(|r| from_row(r)).transpose()
+}
+
+/// Refuses a sent filing with the court's reason; `None` when it is not
+/// waiting for an answer any more.
+///
+/// # Errors
+/// Database errors.
+pub async fn refuse(tx: &mut Tx, id: i64, reason: &str, now: DateTime<Utc>) -> Result<Option<Filing>, StorageError> {
+    let conn: &mut Conn = tx;
+    let row = sqlx::query(&format!(
+        "UPDATE filings SET status = 'refusee', refusal_reason = $1, decided_at = $2, updated_at = $2
+         WHERE id = $3 AND status = 'envoyee' RETURNING {COLUMNS}"
+    ))
+    .bind(reason)
+    .bind(instant(now))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(|r| from_row(r)).transpose()
+}
+
+/// The filings registered under this case and party of the court, whose
+/// filers are attached to the party when it is published.
+///
+/// # Errors
+/// Database errors.
+pub async fn registered_for_party(
+    conn: &mut impl Reads,
+    court_id: i64,
+    case_ref: &str,
+    party_ref: &str,
+) -> Result<Vec<Filing>, StorageError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM filings
+         WHERE court_id = $1 AND case_ref = $2 AND party_ref = $3 AND status = 'enregistree' ORDER BY id"
+    );
+    conn.rows(&sql, vec![court_id.into(), case_ref.into(), party_ref.into()], from_row).await
+}
+
 /// Deletes the drafts past their keeping ([`DRAFT_DAYS`] after they were
 /// started); how many. Instants are stored to the microsecond: a draft goes
 /// at the first housekeeping strictly after its term, never before.
@@ -174,10 +312,26 @@ pub async fn send(
 /// # Errors
 /// Database errors.
 pub async fn forget_expired_drafts(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, StorageError> {
-    let started_before = now - chrono::Duration::days(DRAFT_DAYS);
-    let r = sqlx::query("DELETE FROM filings WHERE status = 'brouillon' AND started_at < $1")
-        .bind(instant(started_before))
+    let started_before = instant(now - chrono::Duration::days(DRAFT_DAYS));
+    let expired: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM filings WHERE status = 'brouillon' AND started_at < $1 ORDER BY id")
+            .bind(&started_before)
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut forgotten = 0;
+    for (id,) in expired {
+        // Held and checked again: one sent meanwhile is kept.
+        let held = sqlx::query(
+            "UPDATE filings SET updated_at = updated_at WHERE id = $1 AND status = 'brouillon' AND started_at < $2",
+        )
+        .bind(id)
+        .bind(&started_before)
         .execute(&mut **tx)
         .await?;
-    Ok(r.rows_affected())
+        if held.rows_affected() == 1 {
+            delete_held_draft(tx, id, now).await?;
+            forgotten += 1;
+        }
+    }
+    Ok(forgotten)
 }

@@ -25,6 +25,7 @@ pub mod courts;
 pub mod document_receipts;
 pub mod documents;
 pub mod events;
+pub mod filing_attachments;
 pub mod filings;
 pub mod login_attempts;
 pub mod notices;

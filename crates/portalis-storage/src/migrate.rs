@@ -112,6 +112,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_filings.sql"),
         postgres: include_str!("../migrations/postgres/0016_filings.sql"),
     },
+    Migration {
+        version: 17,
+        name: "filing_attachments",
+        sqlite: include_str!("../migrations/sqlite/0017_filing_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0017_filing_attachments.sql"),
+    },
 ];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"

@@ -175,34 +175,59 @@ async fn a_draft_is_its_authors_alone_and_is_sent_once() {
     let number = FilingNumber::generate(&random);
     let mut tx = t.db.begin().await.unwrap();
     assert!(
-        filings::send(&mut tx, other, draft.id, &number, draft.updated_at, now).await.unwrap().is_none(),
+        filings::send(&mut tx, other, draft.id, &number, "marie@exemple.fr", draft.updated_at, now)
+            .await
+            .unwrap()
+            .is_none(),
         "not his to send"
     );
-    let sent = filings::send(&mut tx, marie, draft.id, &number, draft.updated_at, now).await.unwrap().unwrap();
+    let sent = filings::send(&mut tx, marie, draft.id, &number, "marie@exemple.fr", draft.updated_at, now)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((sent.status, sent.filing_number.as_ref()), (FilingStatus::Envoyee, Some(&number)));
     let again = FilingNumber::generate(&random);
     assert!(
-        filings::send(&mut tx, marie, draft.id, &again, draft.updated_at, now).await.unwrap().is_none(),
+        filings::send(&mut tx, marie, draft.id, &again, "marie@exemple.fr", draft.updated_at, now)
+            .await
+            .unwrap()
+            .is_none(),
         "sent once"
     );
     assert!(!filings::save_draft(&mut tx, marie, draft.id, "{}", None, now).await.unwrap(), "a sent filing stays");
-    assert!(!filings::delete_draft(&mut tx, marie, draft.id).await.unwrap(), "and is not deleted as a draft");
+    assert!(!filings::delete_draft(&mut tx, marie, draft.id, now).await.unwrap(), "and is not deleted as a draft");
     tx.commit().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     use portalis_core::filing::{FilingNumber, Procedure, draft_deleted_at};
+    use portalis_storage::filing_attachments::{self, NewAttachment};
     use portalis_storage::filings;
     let t = TestDatabase::new().await;
     let (marie, _) = filer(&t).await;
     let started = Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
     let mut tx = t.db.begin().await.unwrap();
-    filings::start(&mut tx, marie, Procedure::PartieCivile, "draft", started).await.unwrap();
+    let draft = filings::start(&mut tx, marie, Procedure::PartieCivile, "draft", started).await.unwrap();
     let sent = filings::start(&mut tx, marie, Procedure::ProtectionMajeur, "sent", started).await.unwrap();
-    filings::send(&mut tx, marie, sent.id, &FilingNumber::generate(&SeededRandom::new(1)), sent.updated_at, started)
-        .await
-        .unwrap();
+    // A file each: the expired draft's is queued for deletion, the sent
+    // filing's kept.
+    for (filing, key) in [(&draft, "filings/draft/1"), (&sent, "filings/sent/1")] {
+        let pending = filing_attachments::queue_upload(&mut tx, key, started).await.unwrap();
+        let file = NewAttachment {
+            piece: "autre",
+            name: "a.pdf",
+            content_type: "application/pdf",
+            size: 10,
+            sha256: "00",
+            storage_key: key,
+        };
+        let added = filing_attachments::add(&mut tx, marie, filing.id, &file, pending, started, |_| Ok::<(), ()>(()));
+        assert_eq!(added.await.unwrap().unwrap().unwrap().position, 1);
+    }
+    let sent_at = started + chrono::Duration::seconds(1);
+    let number = FilingNumber::generate(&SeededRandom::new(1));
+    filings::send(&mut tx, marie, sent.id, &number, "marie@exemple.fr", started, sent_at).await.unwrap().expect("sent");
     let term = draft_deleted_at(started);
     // Never before its term, even by a nanosecond (instants are stored to
     // the microsecond); at the latest a microsecond after it.
@@ -215,4 +240,11 @@ async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     let left: Vec<String> =
         filings::list_of_user(&mut conn, marie).await.unwrap().into_iter().map(|f| f.public_id).collect();
     assert_eq!(left, ["sent"], "a sent filing is not a draft");
+    let queued = filing_attachments::due_deletions(&mut conn, term + chrono::Duration::days(1), 10).await.unwrap();
+    assert_eq!(queued.iter().map(|d| d.storage_key.as_str()).collect::<Vec<_>>(), ["filings/draft/1"]);
+    assert!(
+        filing_attachments::due_deletions(&mut conn, term, 10).await.unwrap().is_empty(),
+        "queued at the term: left its hour"
+    );
+    assert_eq!(filing_attachments::of_filing(&mut conn, sent.id).await.unwrap().len(), 1);
 }

@@ -1,14 +1,17 @@
 //! Online filings: sending a draft to its court, with the avis électronique
-//! de réception written to the outbox in the same transaction.
+//! de réception written to the outbox in the same transaction; the court's
+//! answer (registered under a case and party, which the filer then
+//! follows, or refused with its reason), told to the filer the same way.
 
 use crate::Context;
-use portalis_core::filing::FilingNumber;
+use portalis_core::filing::{FilingNumber, FilingStatus};
 use portalis_core::french;
-use portalis_core::messages::FilingReceived;
+use portalis_core::messages::{FilingReceived, FilingRefused, FilingRegistered};
 use portalis_storage::courts::Court;
 use portalis_storage::filings::{self, Filing};
 use portalis_storage::outbox::{self, Channel, NewMessage};
-use portalis_storage::{StorageError, Tx, audit};
+use portalis_storage::parties::{self, Party};
+use portalis_storage::{StorageError, Tx, attachments, audit, cases};
 
 /// Sends the user's draft to `court`: its number, the status `envoyee`, the
 /// avis de réception e-mailed to `recipient` and an audit entry, or
@@ -27,7 +30,9 @@ pub async fn send(
     filing_url: &str,
 ) -> Result<Option<Filing>, StorageError> {
     let number = FilingNumber::generate(ctx.random);
-    let Some(sent) = filings::send(tx, filing.user_id, filing.id, &number, filing.updated_at, ctx.now).await? else {
+    let Some(sent) =
+        filings::send(tx, filing.user_id, filing.id, &number, recipient, filing.updated_at, ctx.now).await?
+    else {
         return Ok(None);
     };
     let receipt = FilingReceived {
@@ -58,4 +63,183 @@ pub async fn send(
     };
     audit::record(tx, &entry, ctx.now).await?;
     Ok(Some(sent))
+}
+
+/// A filing's page in the litigant's space (`portalis_web`'s
+/// `/mes-demarches/{public_id}`), for the messages that point to it.
+pub fn page_url(portal_url: &str, filing: &Filing) -> String {
+    format!("{portal_url}/mes-demarches/{}", filing.public_id)
+}
+
+/// What the court's answer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answered {
+    /// Recorded now, the filer told.
+    Done(Filing),
+    /// The same answer was given before: nothing changes.
+    Already(Filing),
+    /// Another answer was given before: nothing changes.
+    Conflict(Filing),
+}
+
+/// The court registers a sent filing under the case and party it opened:
+/// status `enregistree`; the filer is attached to that party at once when
+/// the court published it already (else when it does,
+/// [`attach_registered_filers`]), told by e-mail, and it is audited. The
+/// same registration again changes nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn register(
+    tx: &mut Tx,
+    ctx: Context<'_>,
+    court: &Court,
+    filing: &Filing,
+    case_ref: &str,
+    party_ref: &str,
+) -> Result<Answered, StorageError> {
+    let same = |f: &Filing| f.case_ref.as_deref() == Some(case_ref) && f.party_ref.as_deref() == Some(party_ref);
+    let Some(registered) = filings::register(tx, filing.id, case_ref, party_ref, ctx.now).await? else {
+        let now = current(tx, court, filing).await?;
+        return Ok(if now.status == FilingStatus::Enregistree && same(&now) {
+            Answered::Already(now)
+        } else {
+            Answered::Conflict(now)
+        });
+    };
+    let case = cases::find(tx, court.id, case_ref).await?;
+    if let Some(case) = &case
+        && let Some(party) = parties::find(tx, case.id, party_ref).await?
+    {
+        attach_filer(tx, ctx, &registered, &party).await?;
+    }
+    let number = registered.filing_number.as_ref().map(FilingNumber::grouped).unwrap_or_default();
+    let message = FilingRegistered {
+        procedure: registered.procedure.label(),
+        filing_number: &number,
+        court_name: &court.details.name,
+        rg_number: case.as_ref().and_then(|c| c.details.rg_number.as_deref()),
+        url: &format!("{}/mon-espace", ctx.portal_url),
+    };
+    tell(tx, ctx, &registered, message.subject(), message.body(), "filing_registered").await?;
+    audit_answer(tx, ctx, court, &registered, "filing.registered", &format!("case:{case_ref}/party:{party_ref}"))
+        .await?;
+    Ok(Answered::Done(registered))
+}
+
+/// The court refuses a sent filing, saying why: status `refusee`, the filer
+/// told by e-mail with the reason, audited. The same refusal again changes
+/// nothing.
+///
+/// # Errors
+/// Database errors.
+pub async fn refuse(
+    tx: &mut Tx,
+    ctx: Context<'_>,
+    court: &Court,
+    filing: &Filing,
+    reason: &str,
+) -> Result<Answered, StorageError> {
+    let Some(refused) = filings::refuse(tx, filing.id, reason, ctx.now).await? else {
+        let now = current(tx, court, filing).await?;
+        return Ok(if now.status == FilingStatus::Refusee && now.refusal_reason.as_deref() == Some(reason) {
+            Answered::Already(now)
+        } else {
+            Answered::Conflict(now)
+        });
+    };
+    let number = refused.filing_number.as_ref().map(FilingNumber::grouped).unwrap_or_default();
+    let message = FilingRefused {
+        procedure: refused.procedure.label(),
+        filing_number: &number,
+        court_name: &court.details.name,
+        reason,
+        url: &page_url(ctx.portal_url, &refused),
+    };
+    tell(tx, ctx, &refused, message.subject(), message.body(), "filing_refused").await?;
+    audit_answer(tx, ctx, court, &refused, "filing.refused", "").await?;
+    Ok(Answered::Done(refused))
+}
+
+/// A party the court publishes is followed at once by the filers of the
+/// filings registered under it (a registration may come before the party).
+///
+/// # Errors
+/// Database errors.
+pub async fn attach_registered_filers(
+    tx: &mut Tx,
+    ctx: Context<'_>,
+    court: &Court,
+    case: &cases::Case,
+    party: &Party,
+) -> Result<(), StorageError> {
+    for filing in filings::registered_for_party(tx, court.id, &case.case_ref, &party.party_ref).await? {
+        attach_filer(tx, ctx, &filing, party).await?;
+    }
+    Ok(())
+}
+
+/// Attaches the filer to the party, unless it was withdrawn or someone
+/// else follows it already (he then attaches with the identification
+/// number the court sends him, as any party).
+async fn attach_filer(tx: &mut Tx, ctx: Context<'_>, filing: &Filing, party: &Party) -> Result<(), StorageError> {
+    if party.withdrawn_at.is_some() {
+        return Ok(());
+    }
+    parties::lock(tx, party.id).await?;
+    match attachments::owner(tx, party.id).await? {
+        Some(_) => Ok(()),
+        None => attachments::create(tx, filing.user_id, party.id, ctx.now).await,
+    }
+}
+
+/// The filing as it stands now (after an answer raced this one).
+async fn current(tx: &mut Tx, court: &Court, filing: &Filing) -> Result<Filing, StorageError> {
+    let number =
+        filing.filing_number.as_ref().ok_or_else(|| StorageError::Corrupt("a sent filing without number".into()))?;
+    filings::by_number(tx, court.id, number)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt("a court's filing vanished within its answer".into()))
+}
+
+async fn tell(
+    tx: &mut Tx,
+    ctx: Context<'_>,
+    filing: &Filing,
+    subject: String,
+    body: String,
+    kind: &str,
+) -> Result<(), StorageError> {
+    let Some(recipient) = filing.contact_email.clone().filter(|e| !e.is_empty()) else { return Ok(()) };
+    let message = NewMessage {
+        channel: Channel::Email,
+        recipient,
+        subject: Some(subject),
+        body,
+        kind: kind.into(),
+        secret: None,
+    };
+    outbox::enqueue(tx, &message, ctx.now).await?;
+    Ok(())
+}
+
+async fn audit_answer(
+    tx: &mut Tx,
+    ctx: Context<'_>,
+    court: &Court,
+    filing: &Filing,
+    action: &str,
+    detail: &str,
+) -> Result<(), StorageError> {
+    let actor = format!("court:{}", court.details.code);
+    let number = filing.filing_number.as_ref().map(FilingNumber::as_str).unwrap_or_default();
+    let entry = audit::Entry {
+        actor: &actor,
+        action,
+        target: Some(number),
+        outcome: "ok",
+        detail: (!detail.is_empty()).then_some(detail),
+        request_id: None,
+    };
+    audit::record(tx, &entry, ctx.now).await
 }

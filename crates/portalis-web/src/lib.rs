@@ -172,6 +172,16 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
             Form,
             get(filings::step::show).post(filings::step::submit),
         ),
+        (
+            "/mes-demarches/{filing}/pieces",
+            &["GET", "POST"],
+            Form,
+            get(filings::pieces::show)
+                .post(filings::pieces::add)
+                .layer(axum::extract::DefaultBodyLimit::max(filings::pieces::BODY_LIMIT)),
+        ),
+        ("/mes-demarches/{filing}/pieces/{piece}", &["GET"], Reads, get(filings::pieces::download)),
+        ("/mes-demarches/{filing}/pieces/{piece}/retrait", &["POST"], Form, post(filings::pieces::remove)),
         ("/mes-demarches/{filing}/verification", &["GET"], Reads, get(filings::review::show)),
         ("/mes-demarches/{filing}/envoi", &["POST"], Form, post(filings::review::send)),
         ("/mes-demarches/{filing}/suppression", &["POST"], Form, post(filings::mine::delete)),

@@ -149,6 +149,7 @@ pub fn outbox_worker(services: &Services) -> anyhow::Result<portalis_notify::wor
 pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
     portalis_notify::scheduler::Scheduler::new(
         services.db.clone(),
+        services.documents.clone(),
         services.clock.clone(),
         public_url(&services.config, ""),
         services.config.schedule.reminder_days,

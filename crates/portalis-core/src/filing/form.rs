@@ -132,17 +132,34 @@ pub struct ProcedureForm {
     pub pieces: &'static [Opt],
 }
 
+/// The attachments' page, in the stepper after the declared steps.
+pub const PIECES_TITLE: &str = "Pièces justificatives";
+
 impl ProcedureForm {
     /// The step of this slug.
     pub fn step(&self, slug: &str) -> Option<(usize, &Step)> {
         self.steps.iter().enumerate().find(|(_, s)| s.slug == slug)
     }
 
-    /// How many pages the stepper counts: the steps (the review comes
-    /// after, without the stepper). The DSFR stepper shows at most 8: one
-    /// is kept for the attachments' page.
+    /// How many pages the stepper counts: the steps, then the attachments'
+    /// page (the review comes after, without the stepper). The DSFR
+    /// stepper shows at most 8.
     pub fn stepper_len(&self) -> usize {
-        self.steps.len()
+        self.steps.len() + 1
+    }
+
+    /// The title of the stepper's page at `index` (0-based): a step's, or
+    /// the attachments' after the last.
+    pub fn page_title(&self, index: usize) -> Option<&'static str> {
+        match self.steps.get(index) {
+            Some(step) => Some(step.title),
+            None => (index == self.steps.len()).then_some(PIECES_TITLE),
+        }
+    }
+
+    /// The label of a kind of piece, by its code.
+    pub fn piece_label(&self, code: &str) -> Option<&'static str> {
+        self.pieces.iter().find(|p| p.code == code).map(|p| p.label)
     }
 }
 
@@ -185,7 +202,9 @@ mod tests {
                 assert_eq!(form.step(step).unwrap().1.field(field).unwrap().kind, Kind::PostCode);
             }
             assert!(!form.pieces.is_empty());
-            assert!(form.stepper_len() < 8, "the DSFR stepper shows 8 steps at most, the attachments' one of them");
+            assert!(form.stepper_len() <= 8, "the DSFR stepper shows 8 steps at most");
+            assert_eq!(form.page_title(form.steps.len()), Some(PIECES_TITLE), "the attachments come last");
+            assert_eq!(form.page_title(form.stepper_len()), None);
         }
     }
 }

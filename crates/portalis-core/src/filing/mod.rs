@@ -5,6 +5,7 @@
 //! a constitution de partie civile.
 
 pub mod answers;
+pub mod export;
 pub mod form;
 pub mod procedures;
 pub mod values;

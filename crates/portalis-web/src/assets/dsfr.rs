@@ -20,6 +20,7 @@ pub const COMPONENTS: &[&str] = &[
     "select",
     "checkbox",
     "radio",
+    "upload",
     "stepper",
     "callout",
     "badge",

@@ -15,10 +15,15 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use portalis_documents::DocumentError;
 
-/// RFC 6266: an ASCII fallback and the UTF-8 name (accents kept).
+/// RFC 6266: an ASCII fallback and the UTF-8 name (accents kept), of a
+/// PDF named after its title.
 pub fn content_disposition(title: &str) -> String {
-    let name = format!("{}.pdf", title.trim());
-    let fallback: String = portalis_core::case_list::fold(&name)
+    content_disposition_of(&format!("{}.pdf", title.trim()))
+}
+
+/// RFC 6266: an ASCII fallback and the UTF-8 name (accents kept).
+pub fn content_disposition_of(name: &str) -> String {
+    let fallback: String = portalis_core::case_list::fold(name)
         .chars()
         .zip(name.chars())
         .map(|(folded, original)| {

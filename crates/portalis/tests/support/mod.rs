@@ -200,6 +200,14 @@ impl TestApp {
         self.client.post(self.url(path)).bearer_auth(&self.key).send().await.unwrap()
     }
 
+    pub async fn post_json_with(&self, key: &str, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).bearer_auth(key).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.post_json_with(&self.key, path, body).await
+    }
+
     pub async fn put_document(&self, path: &str, metadata: &Value, file: Vec<u8>) -> Response {
         let form = reqwest::multipart::Form::new().text("metadata", metadata.to_string()).part(
             "file",
@@ -379,6 +387,11 @@ impl Browser {
     /// A form of the portal's, submitted.
     pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Response {
         navigation(self.client.post(self.absolute(url)), "same-origin").form(form).send().await.unwrap()
+    }
+
+    /// A form of the portal's with a file (`multipart/form-data`), submitted.
+    pub async fn post_multipart(&self, url: &str, form: reqwest::multipart::Form) -> Response {
+        navigation(self.client.post(self.absolute(url)), "same-origin").multipart(form).send().await.unwrap()
     }
 
     /// Follows redirects (GET) from `response` to the final page.

@@ -6,17 +6,17 @@
 use crate::support::{Browser, MARIE_NIR, NICOLAS_NIR, TestApp, form_value, moment};
 use reqwest::Response;
 
-fn location(r: &Response) -> String {
+pub(crate) fn location(r: &Response) -> String {
     r.headers().get("location").expect("a redirect").to_str().unwrap().to_owned()
 }
 
-async fn token(b: &Browser, path: &str) -> String {
+pub(crate) async fn token(b: &Browser, path: &str) -> String {
     let page = b.get(path).await.text().await.unwrap();
     form_value(&page, "csrf").expect("the page has a form")
 }
 
 /// Starts a draft of `procedure`: the path of its first step.
-async fn start(b: &Browser, procedure: &str) -> String {
+pub(crate) async fn start(b: &Browser, procedure: &str) -> String {
     let csrf = token(b, "/demarches").await;
     let r = b.post(&format!("/demarches/{procedure}"), &[("csrf", &csrf)]).await;
     assert_eq!(r.status(), 303);
@@ -24,7 +24,7 @@ async fn start(b: &Browser, procedure: &str) -> String {
 }
 
 /// Submits a step with « Continuer »: the answer.
-async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
+pub(crate) async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
     let csrf = token(b, path).await;
     let mut form = vec![("csrf", csrf.as_str()), ("action", "continuer")];
     form.extend_from_slice(fields);
@@ -32,7 +32,7 @@ async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> Response {
 }
 
 /// Submits a step that must be accepted: the next page's path.
-async fn next(b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn next(b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
     let r = step(b, path, fields).await;
     let status = r.status();
     let url = r.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
@@ -40,7 +40,7 @@ async fn next(b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
     url.unwrap()
 }
 
-const YOU: &[(&str, &str)] = &[
+pub(crate) const YOU: &[(&str, &str)] = &[
     ("adresse", "12 rue des Lilas"),
     ("code_postal", "97400"),
     ("commune", "Saint-Denis"),
@@ -50,7 +50,7 @@ const YOU: &[(&str, &str)] = &[
 ];
 
 /// Marie fills a requête au juge aux affaires familiales up to its review.
-async fn a_jaf_request_to_review(b: &Browser) -> String {
+pub(crate) async fn a_jaf_request_to_review(b: &Browser) -> String {
     let first = start(b, "jaf").await;
     assert!(first.ends_with("/etape/vous"), "{first}");
     let p = next(b, &first, YOU).await;
@@ -91,9 +91,9 @@ async fn a_jaf_request_to_review(b: &Browser) -> String {
     )
     .await;
     let p = next(b, &p, &[("revenus", "1 850,50")]).await;
-    let review = next(b, &p, &[("mediation", "dispense"), ("motif", "motif_legitime"), ("aide", "non_demandee")]).await;
-    assert!(review.ends_with("/verification"), "{review}");
-    review
+    let pieces = next(b, &p, &[("mediation", "dispense"), ("motif", "motif_legitime"), ("aide", "non_demandee")]).await;
+    assert!(pieces.ends_with("/pieces"), "the attachments come after the last step: {pieces}");
+    pieces.replace("/pieces", "/verification")
 }
 
 #[tokio::test]
@@ -297,7 +297,7 @@ async fn a_partie_civile_to_review(b: &Browser) -> String {
     )
     .await;
     let p = next(b, &p, &[("chefs__materiel", "1"), ("montant_materiel", "850")]).await;
-    next(b, &p, &[("restitution", "non")]).await
+    next(b, &p, &[("restitution", "non")]).await.replace("/pieces", "/verification")
 }
 
 #[tokio::test]

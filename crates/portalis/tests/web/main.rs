@@ -9,6 +9,8 @@ mod attach;
 mod cases;
 mod console;
 mod detach;
+mod filing_intake;
+mod filing_pieces;
 mod filings;
 mod hardening;
 mod hostile;

@@ -28,6 +28,8 @@ async fn state_of(app: &TestApp) -> Vec<(String, i64)> {
         ("agents", "SELECT COUNT(*) FROM agents"),
         ("filings", "SELECT COUNT(*) FROM filings"),
         ("filings' answers", "SELECT COUNT(DISTINCT answers) FROM filings"),
+        ("filings' files", "SELECT COUNT(*) FROM filing_attachments"),
+        ("files to delete", "SELECT COUNT(*) FROM file_deletions"),
         ("rate events", "SELECT COUNT(*) FROM rate_events"),
         ("preferences", "SELECT COUNT(*) FROM users WHERE updates_by_email = 1 AND reminders_by_sms = 1"),
     ] {
@@ -55,7 +57,7 @@ async fn concrete(path: &str, marie: &Browser) -> String {
                 .into_iter()
                 .find(|l| l.starts_with("/mes-demarches/") && !l.contains("/etape/"))
                 .expect("Marie has a draft");
-            p.replace("/mes-demarches/{filing}", &draft).replace("{step}", "vous")
+            p.replace("/mes-demarches/{filing}", &draft).replace("{step}", "vous").replace("{piece}", "1")
         }
         p => p.to_owned(),
     }
@@ -100,7 +102,15 @@ async fn no_reading_route_changes_state() {
     // And a draft of a filing, whose pages read it.
     let form = marie.get("/demarches").await.text().await.unwrap();
     let csrf = crate::support::form_value(&form, "csrf").unwrap();
-    assert_eq!(marie.post("/demarches/jaf", &[("csrf", &csrf)]).await.status(), 303);
+    let r = marie.post("/demarches/jaf", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    // With a file attached, whose page reads it.
+    let pieces = r.headers()["location"].to_str().unwrap().replace("/etape/vous", "/pieces");
+    let file = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("piece", "autre")
+        .part("fichier", reqwest::multipart::Part::bytes(crate::support::pdf(1)).file_name("a.pdf"));
+    assert_eq!(marie.post_multipart(&pieces, file).await.status(), 303);
     let reads: Vec<_> = portalis_web::route_table()
         .into_iter()
         .filter(|(_, m, e)| m.contains(&"GET") && *e != Effect::Records)

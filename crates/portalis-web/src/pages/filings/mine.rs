@@ -120,7 +120,7 @@ pub async fn delete(
         Err(r) => return Ok(r),
     };
     let mut tx = state.db.begin().await?;
-    let deleted = filings::delete_draft(&mut tx, user.user_id(), loaded.filing.id).await?;
+    let deleted = filings::delete_draft(&mut tx, user.user_id(), loaded.filing.id, state.clock.now()).await?;
     portalis_storage::commit(tx).await?;
     if !deleted {
         return Ok(Redirect::to(&super::path(&loaded.filing)).into_response());

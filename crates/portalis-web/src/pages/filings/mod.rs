@@ -6,6 +6,7 @@
 
 pub mod courts;
 pub mod mine;
+pub mod pieces;
 pub mod procedures;
 pub mod review;
 pub mod show;
@@ -34,6 +35,11 @@ pub fn path(filing: &Filing) -> String {
 /// A step of a filing's wizard.
 pub fn step_path(filing: &Filing, slug: &str) -> String {
     format!("{MINE_PATH}/{}/etape/{slug}", filing.public_id)
+}
+
+/// The attachments of a draft.
+pub fn pieces_path(filing: &Filing) -> String {
+    format!("{MINE_PATH}/{}/pieces", filing.public_id)
 }
 
 /// The review of a draft.
@@ -106,9 +112,10 @@ pub struct Stepper {
 }
 
 impl Stepper {
-    /// The stepper of the step at `index` (0-based).
+    /// The stepper of the page at `index` (0-based): a step's, or the
+    /// attachments' after the last step.
     pub fn at(form: &ProcedureForm, index: usize) -> Self {
-        let title = |i: usize| form.steps.get(i).map(|s| s.title.to_owned()).unwrap_or_default();
+        let title = |i: usize| form.page_title(i).unwrap_or_default().to_owned();
         Self {
             current: index + 1,
             total: form.stepper_len(),

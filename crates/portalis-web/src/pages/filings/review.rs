@@ -5,6 +5,7 @@
 //! after the process died mid-way, finds it sent and shows its receipt.
 
 use super::courts;
+use super::pieces::{PieceView, piece_views};
 use super::step::other_court_warning;
 use super::{Identity, Loaded, load_draft};
 use crate::WebState;
@@ -44,6 +45,8 @@ pub struct ReviewPage {
     pub sections: Vec<Section>,
     pub court: Option<String>,
     pub court_warning: Option<String>,
+    pub pieces: Vec<PieceView>,
+    pub pieces_edit: String,
     pub action: String,
     pub certified: bool,
     pub form: FormState,
@@ -183,6 +186,10 @@ async fn page(
             .map(|p| other_court_warning(&p.details.name)),
         _ => None,
     };
+    let files = {
+        let mut conn = state.db.read().await?;
+        portalis_storage::filing_attachments::of_filing(&mut conn, loaded.filing.id).await?
+    };
     Ok(ReviewPage {
         layout: Layout::for_visitor(
             state,
@@ -195,6 +202,8 @@ async fn page(
         sections,
         court: court.map(|c| c.details.name),
         court_warning,
+        pieces: piece_views(loaded, &files),
+        pieces_edit: super::pieces_path(&loaded.filing),
         action: format!("{}/envoi", super::path(&loaded.filing)),
         certified,
         form,

@@ -33,6 +33,7 @@ pub struct FilingPage {
     pub sent_at: String,
     pub refusal_reason: Option<String>,
     pub basis: &'static str,
+    pub pieces: Vec<super::pieces::PieceView>,
 }
 
 #[derive(serde::Deserialize)]
@@ -57,6 +58,10 @@ pub async fn show(
         Some((_, step)) => super::step_path(f, step.slug),
         None => super::review_path(f),
     };
+    let files = {
+        let mut conn = state.db.read().await?;
+        portalis_storage::filing_attachments::of_filing(&mut conn, f.id).await?
+    };
     let title = if f.status.is_draft() { "Brouillon" } else { "Avis de réception" };
     Ok(FilingPage {
         layout: Layout::for_visitor(&state, &user.visitor, &format!("{title} — {}", f.procedure.label())),
@@ -77,6 +82,7 @@ pub async fn show(
         court: court.map(|c| c.details.name).unwrap_or_default(),
         refusal_reason: f.refusal_reason.clone(),
         basis: f.procedure.receipt_basis(),
+        pieces: super::pieces::piece_views(&loaded, &files),
     }
     .into_response())
 }

@@ -176,7 +176,7 @@ pub async fn submit(
     }
     let next = match loaded.form.steps.get(index + 1) {
         Some(next) => super::step_path(&loaded.filing, next.slug),
-        None => super::review_path(&loaded.filing),
+        None => super::pieces_path(&loaded.filing),
     };
     Ok(Redirect::to(&next).into_response())
 }

@@ -1,0 +1,221 @@
+//! The court's intake of online filings through its API: it lists what was
+//! sent to it, reads each filing (the filer's identity, the answers, the
+//! files) and answers it; a registration makes the filer follow the case
+//! the court opened, a refusal tells him why. Another court sees nothing.
+
+use crate::filings::{a_jaf_request_to_review, location, token};
+use crate::support::{Browser, MARIE_NIR, TestApp, invalid_fields, marie, pdf, problem, the_guides_case};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+/// Marie sends a JAF request with one file to the court of 97400: its
+/// number (the API's form, without dashes).
+async fn a_sent_jaf_request(app: &TestApp, marie: &Browser) -> String {
+    let review = a_jaf_request_to_review(marie).await;
+    let pieces = review.replace("/verification", "/pieces");
+    let csrf = token(marie, &pieces).await;
+    let file = Form::new()
+        .percent_encode_noop()
+        .text("csrf", csrf.clone())
+        .text("piece", "acte_naissance")
+        .part("fichier", Part::bytes(pdf(3)).file_name("acte de naissance.pdf"));
+    assert_eq!(marie.post_multipart(&pieces, file).await.status(), 303);
+    let r = marie.post(&review.replace("/verification", "/envoi"), &[("csrf", &csrf), ("certifie", "1")]).await;
+    assert_eq!(r.status(), 303);
+    let page = marie.get(&location(&r)).await.text().await.unwrap();
+    assert!(page.contains("Avis électronique de réception"));
+    let listed: Value = app.get("/api/v1/filings?status=envoyee").await.json().await.unwrap();
+    listed["items"][0]["filing_number"].as_str().expect("listed").to_owned()
+}
+
+async fn marie_signed_in(app: &TestApp) -> Browser {
+    let b = Browser::new(app);
+    b.login_as(MARIE_NIR).await;
+    b
+}
+
+#[tokio::test]
+async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it_opened() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+
+    let r = app.get("/api/v1/filings").await;
+    assert_eq!(r.status(), 200);
+    let page: Value = r.json().await.unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["status"], "envoyee");
+    assert!(page["next_after"].is_null(), "one page");
+
+    let filing: Value = app.get(&format!("/api/v1/filings/{number}")).await.json().await.unwrap();
+    assert_eq!(filing["procedure"], "jaf");
+    assert_eq!(filing["filer"]["contact_email"], "marie.delestable@exemple.fr");
+    assert!(filing["filer"]["family_name"].as_str().is_some(), "from FranceConnect");
+    assert_eq!(filing["answers"]["enfants"][0]["prenoms"], "Léa");
+    assert_eq!(filing["answers"]["enfants"][0]["naissance"], "2019-06-04", "canonical values");
+    assert_eq!(filing["answers"]["demandes"]["demandes"], json!(["residence", "pension"]));
+    assert_eq!(filing["answers"]["vous"]["adresse_confidentielle"], true, "the court is told it is confidential");
+    assert!(filing["answers"]["autre_parent"].get("adresse").is_none(), "not asked, not kept");
+    let file = &filing["attachments"][0];
+    assert_eq!((file["n"].as_i64(), file["piece"].as_str()), (Some(1), Some("acte_naissance")));
+    assert_eq!(file["sha256"], portalis_core::secret::sha256_hex(&pdf(3)));
+    let bytes = app.get(file["url"].as_str().unwrap()).await.bytes().await.unwrap();
+    assert_eq!(bytes.to_vec(), pdf(3));
+    let dashed = format!("{}-{}-{}", &number[..4], &number[4..8], &number[8..]);
+    assert_eq!(app.get(&format!("/api/v1/filings/{dashed}")).await.status(), 200, "as the avis writes it");
+
+    // Registered before the court publishes the case: the filer follows it
+    // as soon as it does.
+    let registration = json!({"case_ref": "2026-00042", "party_ref": "requerante"});
+    let path = format!("/api/v1/filings/{number}/registration");
+    let r = app.post_json(&path, &registration).await;
+    assert_eq!(r.status(), 200);
+    let registered: Value = r.json().await.unwrap();
+    assert_eq!(registered["status"], "enregistree");
+    assert_eq!(registered["registration"]["case_ref"], "2026-00042");
+    let mails = app.outbox_of_kind("filing_registered").await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0, "marie.delestable@exemple.fr");
+    assert!(mails[0].2.contains("La juridiction a enregistré votre demande."), "no RG number yet");
+    assert_eq!(app.count("attachments").await, 0, "no party yet");
+
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042/parties/requerante", &marie()).await.status(), 201);
+    assert_eq!(app.count("attachments").await, 1, "attached without an identification number");
+    let space = marie_browser.get("/mon-espace").await.text().await.unwrap();
+    assert!(space.contains("1 dossier affiché sur 1 rattaché"), "the case is in Mes dossiers");
+
+    let again = app.post_json(&path, &registration).await;
+    assert_eq!(again.status(), 200, "the same registration again changes nothing");
+    assert_eq!(app.outbox_of_kind("filing_registered").await.len(), 1);
+    let other = app.post_json(&path, &json!({"case_ref": "2026-00042", "party_ref": "autre"})).await;
+    assert_eq!(other.status(), 409);
+    let refusal = app.post_json(&format!("/api/v1/filings/{number}/refusal"), &json!({"reason": "Trop tard."})).await;
+    assert_eq!(refusal.status(), 409, "registered: it cannot be refused");
+    let receipt = marie_browser.get("/mes-demarches").await.text().await.unwrap();
+    assert!(receipt.contains("Enregistrée"));
+}
+
+#[tokio::test]
+async fn a_registration_of_a_party_already_published_attaches_at_once_and_names_the_rg_number() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042/parties/requerante", &marie()).await.status(), 201);
+    let body = json!({"case_ref": "2026-00042", "party_ref": "requerante"});
+    // Two answers at once: one registration, one e-mail.
+    let path = format!("/api/v1/filings/{number}/registration");
+    let (a, b) = tokio::join!(app.post_json(&path, &body), app.post_json(&path, &body));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    assert_eq!(app.count("attachments").await, 1);
+    let mails = app.outbox_of_kind("filing_registered").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].2.contains("sous le numéro RG 18/01234"));
+    assert_eq!(app.count_where("audit_log", "action = 'filing.registered'").await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_filing_tells_the_filer_why_by_email_and_on_its_page() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    let path = format!("/api/v1/filings/{number}/refusal");
+    let reason = json!({"reason": "La requête relève du tribunal judiciaire de Paris."});
+    let r = app.post_json(&path, &reason).await;
+    assert_eq!(r.status(), 200);
+    let refused: Value = r.json().await.unwrap();
+    assert_eq!(refused["status"], "refusee");
+    assert_eq!(refused["refusal"]["reason"], "La requête relève du tribunal judiciaire de Paris.");
+    assert_eq!(app.post_json(&path, &reason).await.status(), 200, "the same refusal again");
+    assert_eq!(app.post_json(&path, &json!({"reason": "Autre motif."})).await.status(), 409);
+    let mails = app.outbox_of_kind("filing_refused").await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].2.contains("Motif indiqué par la juridiction : La requête relève du tribunal judiciaire de Paris.")
+    );
+    let mine = marie_browser.get("/mes-demarches").await.text().await.unwrap();
+    assert!(mine.contains("Refusée"));
+    let body = json!({"case_ref": "a", "party_ref": "b"});
+    let registration = app.post_json(&format!("/api/v1/filings/{number}/registration"), &body).await;
+    assert_eq!(registration.status(), 409);
+    let listed: Value = app.get("/api/v1/filings?status=envoyee").await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0, "no longer waiting");
+}
+
+#[tokio::test]
+async fn another_court_sees_none_of_it_and_a_draft_is_no_courts() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    // A draft, sent nowhere yet.
+    a_jaf_request_to_review(&marie_browser).await;
+    let listed: Value = app.get("/api/v1/filings").await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "the draft is not the court's");
+
+    let paris = app.key_for("tj-paris").await;
+    let listed: Value = app.get_with(&paris, "/api/v1/filings").await.json().await.unwrap();
+    assert_eq!(listed["items"], json!([]));
+    for path in [format!("/api/v1/filings/{number}"), format!("/api/v1/filings/{number}/attachments/1")] {
+        assert_eq!(app.get_with(&paris, &path).await.status(), 404, "{path}");
+    }
+    let body = json!({"case_ref": "x", "party_ref": "y"});
+    let r = app.post_json_with(&paris, &format!("/api/v1/filings/{number}/registration"), &body).await;
+    assert_eq!(r.status(), 404);
+    let r = app.post_json_with(&paris, &format!("/api/v1/filings/{number}/refusal"), &json!({"reason": "x"})).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(app.count_where("filings", "status = 'envoyee'").await, 1, "unchanged");
+    assert_eq!(app.get(&format!("/api/v1/filings/{number}/attachments/2")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn bad_queries_and_bodies_are_refused_by_name() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    for (query, field) in
+        [("status=brouillon", "status"), ("after=nope", "after"), ("limit=0", "limit"), ("limite=3", "limite")]
+    {
+        let r = app.get(&format!("/api/v1/filings?{query}")).await;
+        assert_eq!(r.status(), 422, "{query}");
+        assert_eq!(invalid_fields(&problem(r).await), [field]);
+    }
+    let r = app.post_json(&format!("/api/v1/filings/{number}/registration"), &json!({"case_ref": "2026-1"})).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(invalid_fields(&problem(r).await), ["party_ref"]);
+    let r = app.post_json(&format!("/api/v1/filings/{number}/refusal"), &json!({"reason": "  "})).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(invalid_fields(&problem(r).await), ["reason"]);
+    assert_eq!(app.get("/api/v1/filings/not-a-number").await.status(), 422);
+    assert_eq!(app.count_where("filings", "status = 'envoyee'").await, 1, "nothing half-written");
+}
+
+#[tokio::test]
+async fn the_court_pages_through_its_filings_oldest_first() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        numbers.push(a_sent_jaf_request_sent_later(&app, &marie_browser).await);
+    }
+    let first: Value = app.get("/api/v1/filings?limit=2").await.json().await.unwrap();
+    let after = first["next_after"].as_str().expect("a next page").to_owned();
+    let second: Value = app.get(&format!("/api/v1/filings?limit=2&after={after}")).await.json().await.unwrap();
+    let listed: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|p| p["items"].as_array().unwrap().iter().map(|i| i["filing_number"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(listed, numbers);
+    assert!(second["next_after"].is_null());
+}
+
+/// A JAF request sent a minute after the previous one: its number.
+async fn a_sent_jaf_request_sent_later(app: &TestApp, marie: &Browser) -> String {
+    app.clock.advance(chrono::Duration::minutes(1));
+    let review = a_jaf_request_to_review(marie).await;
+    let csrf = token(marie, &review).await;
+    let r = marie.post(&review.replace("/verification", "/envoi"), &[("csrf", &csrf), ("certifie", "1")]).await;
+    assert_eq!(r.status(), 303);
+    let listed: Value = app.get("/api/v1/filings?limit=100").await.json().await.unwrap();
+    listed["items"].as_array().unwrap().last().unwrap()["filing_number"].as_str().unwrap().to_owned()
+}
