@@ -21,6 +21,7 @@ use portalis_core::filing::{FilingNumber, FilingStatus, answers::Answers, proced
 use portalis_storage::courts::Court;
 use portalis_storage::filing_attachments::{self, FilingAttachment};
 use portalis_storage::filings::{self, Filing};
+use portalis_usecases::filing_documents::{Gathered, request_pdf};
 use portalis_usecases::filings::Answered;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -106,7 +107,11 @@ pub struct FilingView {
     pub procedure: String,
     pub status: String,
     pub sent_at: String,
+    /// The court's code: the court the filing was sent to (the key's).
+    pub court: String,
     pub filer: Filer,
+    /// `/api/v1/filings/{filing_number}/request.pdf`: the request as a PDF.
+    pub request_pdf: String,
     /// The answers by step; their schema is the procedure's
     /// (`JafAnswers`, `PartieCivileAnswers`, `ProtectionMajeurAnswers`).
     #[schema(schema_with = answers_schema)]
@@ -209,7 +214,7 @@ async fn find(conn: &mut impl portalis_storage::read::Reads, court: &Court, numb
     filings::by_number(conn, court.id, &number).await?.ok_or(ApiError::NotFound("filing"))
 }
 
-async fn view(state: &ApiState, filing: &Filing) -> Result<FilingView, ApiError> {
+async fn view(state: &ApiState, court: &Court, filing: &Filing) -> Result<FilingView, ApiError> {
     let mut conn = state.db.read().await?;
     let files = filing_attachments::of_filing(&mut conn, filing.id).await?;
     let user = portalis_storage::users::by_id(&mut conn, filing.user_id).await?;
@@ -223,6 +228,7 @@ async fn view(state: &ApiState, filing: &Filing) -> Result<FilingView, ApiError>
         procedure: filing.procedure.code().to_owned(),
         status: filing.status.code().to_owned(),
         sent_at: filing.sent_at.map(rfc3339).unwrap_or_default(),
+        court: court.details.code.to_string(),
         filer: Filer {
             given_name: claims.given_name,
             family_name: claims.family_name,
@@ -230,6 +236,7 @@ async fn view(state: &ApiState, filing: &Filing) -> Result<FilingView, ApiError>
             birthdate: claims.birthdate,
             contact_email: filing.contact_email.clone(),
         },
+        request_pdf: format!("{base}/request.pdf"),
         answers: answers_json(form, &Answers::from_json(&filing.answers)),
         attachments: files.iter().map(|f| file_view(&base, f)).collect(),
         registration: match (&filing.case_ref, &filing.party_ref, filing.status) {
@@ -281,7 +288,7 @@ pub async fn get_filing(
         let mut conn = state.db.read().await?;
         find(&mut conn, &court, &number).await?
     };
-    Ok(Json(view(&state, &filing).await?).into_response())
+    Ok(Json(view(&state, &court, &filing).await?).into_response())
 }
 
 /// A file the filer attached, checked against its checksum before the
@@ -290,7 +297,7 @@ pub async fn get_filing(
     get, path = "/api/v1/filings/{filing_number}/attachments/{n}", tag = "filings",
     params(("filing_number" = String, Path), ("n" = i64, Path, description = "The file's number in the filing")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 200, description = "The file (its types: `FilingParameters` in openapi.rs)"),
         (status = 404, description = "No such filing or file", body = Problem, content_type = "application/problem+json"),
     ),
     security(("court_key" = []))
@@ -300,13 +307,15 @@ pub async fn get_filing_attachment(
     CourtKey(court): CourtKey,
     ApiPath((number, n)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
+    let n: i64 =
+        n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| ApiError::invalid("n", "must be an integer from 1"))?;
     let file = {
         let mut conn = state.db.read().await?;
         let filing = find(&mut conn, &court, &number).await?;
         filing_attachments::of_filing(&mut conn, filing.id)
             .await?
             .into_iter()
-            .find(|f| f.position.to_string() == n)
+            .find(|f| f.position == n)
             .ok_or(ApiError::NotFound("attachment"))?
     };
     let bytes = state.documents.get(&file.storage_key, &file.sha256, file.size).await?;
@@ -316,6 +325,36 @@ pub async fn get_filing_attachment(
         headers.insert(header::CONTENT_TYPE, v);
     }
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment"));
+    Ok(response)
+}
+
+/// The request as the court reads it, as a PDF: the filer's identity,
+/// every answer by step, the files with their size and SHA-256. The same
+/// document at every download.
+#[utoipa::path(
+    get, path = "/api/v1/filings/{filing_number}/request.pdf", tag = "filings",
+    params(("filing_number" = String, Path)),
+    responses(
+        (status = 200, description = "The request", content_type = "application/pdf"),
+        (status = 404, description = "No such filing for this court", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("court_key" = []))
+)]
+pub async fn get_filing_request(
+    State(state): State<ApiState>,
+    CourtKey(court): CourtKey,
+    ApiPath(number): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let (filing, gathered) = {
+        let mut conn = state.db.read().await?;
+        let filing = find(&mut conn, &court, &number).await?;
+        let gathered = Gathered::of(&mut conn, &filing).await?;
+        (filing, gathered.ok_or(ApiError::NotFound("filing"))?)
+    };
+    let mut response = request_pdf(&gathered.sources(&filing)).into_response();
+    let headers: &mut HeaderMap = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"request.pdf\""));
     Ok(response)
 }
 
@@ -378,7 +417,7 @@ pub async fn register_filing(
     let answered =
         portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, &input.case_ref, &input.party_ref).await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, answered, request_id(&headers).as_deref(), "registered").await
+    answer(&state, &court, answered, request_id(&headers).as_deref(), "registered").await
 }
 
 /// The court does not register the filing, and says why: the filer is
@@ -410,11 +449,12 @@ pub async fn refuse_filing(
     let ctx = portalis_usecases::Context { now, random: state.random.as_ref(), portal_url: &state.public_url };
     let answered = portalis_usecases::filings::refuse(&mut tx, ctx, &court, &filing, &reason).await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, answered, request_id(&headers).as_deref(), "refused").await
+    answer(&state, &court, answered, request_id(&headers).as_deref(), "refused").await
 }
 
 async fn answer(
     state: &ApiState,
+    court: &Court,
     answered: Answered,
     request_id: Option<&str>,
     what: &str,
@@ -422,9 +462,9 @@ async fn answer(
     match answered {
         Answered::Done(f) => {
             tracing::info!(request_id, procedure = f.procedure.code(), "filing {what}");
-            Ok(Json(view(state, &f).await?).into_response())
+            Ok(Json(view(state, court, &f).await?).into_response())
         }
-        Answered::Already(f) => Ok(Json(view(state, &f).await?).into_response()),
+        Answered::Already(f) => Ok(Json(view(state, court, &f).await?).into_response()),
         Answered::Conflict(f) => Err(ApiError::Conflict(match f.status {
             FilingStatus::Enregistree => format!(
                 "the filing was registered before under case_ref {:?}, party_ref {:?}",

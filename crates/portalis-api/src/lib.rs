@@ -100,6 +100,7 @@ pub fn operations() -> Operations {
         .operation::<__path_list_filings, _, _>(list_filings)
         .operation::<__path_get_filing, _, _>(get_filing)
         .operation::<__path_get_filing_attachment, _, _>(get_filing_attachment)
+        .operation::<__path_get_filing_request, _, _>(get_filing_request)
         .operation::<__path_register_filing, _, _>(register_filing)
         .operation::<__path_refuse_filing, _, _>(refuse_filing)
         .body_limit(MAX_JSON_BYTES);

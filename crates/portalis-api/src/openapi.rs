@@ -111,6 +111,54 @@ impl Modify for PathReferences {
     }
 }
 
+/// The parameters of the filings' operations obey their rules, which the
+/// document states: the filing number's pattern (in the path, and as the
+/// `after` cursor), a file's number, the page's size, the statuses; and a
+/// filer's file is one of the three types accepted.
+struct FilingParameters;
+
+impl Modify for FilingParameters {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use portalis_core::filing::{FilingNumber, FilingStatus};
+        let statuses: Vec<&str> =
+            FilingStatus::codes().into_iter().filter(|c| *c != FilingStatus::Brouillon.code()).collect();
+        let schema_of = |name: &str| -> Option<serde_json::Value> {
+            Some(match name {
+                "filing_number" | "after" => serde_json::json!({"type": "string", "pattern": FilingNumber::pattern()}),
+                "n" => serde_json::json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
+                "limit" => {
+                    serde_json::json!({"type": "integer", "minimum": 1, "maximum": crate::filings::PAGE_MAX})
+                }
+                "status" => serde_json::json!({"type": "string", "enum": statuses}),
+                _ => return None,
+            })
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/filings") {
+                continue;
+            }
+            let attachment = path.ends_with("/attachments/{n}");
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete];
+            for op in ops.into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    let utoipa::openapi::RefOr::T(p) = p else { continue };
+                    if let Some(schema) = schema_of(&p.name) {
+                        p.schema = Some(serde_json::from_value(schema).expect("a parameter's schema"));
+                    }
+                }
+                if attachment {
+                    let binary = serde_json::json!({"schema": {"type": "string", "format": "binary"}});
+                    let file = serde_json::json!({
+                        "description": "The file, of the type its content was checked to be",
+                        "content": {"application/pdf": binary, "image/jpeg": binary, "image/png": binary},
+                    });
+                    op.responses.responses.insert("200".into(), serde_json::from_value(file).expect("a response"));
+                }
+            }
+        }
+    }
+}
+
 /// The document: the API's description, the operations the router serves,
 /// the schemas they use, then what every operation shares.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -121,7 +169,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for (name, schema) in operations.schemas {
         components.schemas.entry(name).or_insert(schema);
     }
-    for modifier in [&CourtKeyScheme as &dyn Modify, &CommonProblems, &PathReferences] {
+    for modifier in [&CourtKeyScheme as &dyn Modify, &CommonProblems, &PathReferences, &FilingParameters] {
         modifier.modify(&mut doc);
     }
     doc

@@ -201,3 +201,9 @@ fn rg_numbers() {
 fn nac_codes() {
     check("NAC code", &NacCode::pattern(), |s| NacCode::parse(s).is_ok(), 6);
 }
+
+#[test]
+fn filing_numbers() {
+    use portalis_core::filing::FilingNumber;
+    check("filing number", &FilingNumber::pattern(), |s| FilingNumber::parse(s).is_ok(), 16);
+}

@@ -6,6 +6,8 @@
 //! directory (`file:///…`, the default) and S3-compatible object storage
 //! (`s3://bucket/prefix`), the scale option.
 
+pub mod pdf;
+
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;

@@ -8,7 +8,10 @@
 //! - `publish.rs`: a court publishes or withdraws a case, a party, an
 //!   event, a document; re-issues a party's identification number.
 //! - `messages.rs`: which messages a change causes, and to whom.
+//! - `filings.rs`: an online filing sent, registered or refused;
+//!   `filing_documents.rs`: its request and avis de réception as PDFs.
 
+pub mod filing_documents;
 pub mod filings;
 pub mod messages;
 pub mod publish;

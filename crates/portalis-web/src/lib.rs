@@ -183,6 +183,8 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         ("/mes-demarches/{filing}/pieces/{piece}", &["GET"], Reads, get(filings::pieces::download)),
         ("/mes-demarches/{filing}/pieces/{piece}/retrait", &["POST"], Form, post(filings::pieces::remove)),
         ("/mes-demarches/{filing}/verification", &["GET"], Reads, get(filings::review::show)),
+        ("/mes-demarches/{filing}/avis.pdf", &["GET"], Reads, get(filings::documents::receipt)),
+        ("/mes-demarches/{filing}/demande.pdf", &["GET"], Reads, get(filings::documents::request)),
         ("/mes-demarches/{filing}/envoi", &["POST"], Form, post(filings::review::send)),
         ("/mes-demarches/{filing}/suppression", &["POST"], Form, post(filings::mine::delete)),
         ("/dossiers/{case}/agenda/{event}", &["GET"], Reads, get(pages::exports::hearing)),

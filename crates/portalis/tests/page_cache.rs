@@ -193,8 +193,11 @@ const UNREAD: &[&str] = &[
     "agents",
     // Read by the filing's court step, never from the cache.
     "court_territories",
-    // Online filings: read uncached (issue 18).
+    // Online filings, their files and the queue of files to delete: read
+    // uncached (issue 18).
     "filings",
+    "filing_attachments",
+    "file_deletions",
     "ended_attachments",
     "portalis_migrations",
 ];

@@ -5,7 +5,7 @@
 //! OpenAPI document publishes per procedure.
 
 use super::answers::{Answers, StepAnswers, field_id, option_id};
-use super::form::{ProcedureForm, Step};
+use super::form::{Need, ProcedureForm, Step};
 use super::values::{DateBound, Kind};
 use serde_json::{Map, Value, json};
 
@@ -65,10 +65,15 @@ pub fn answers_schema(form: &ProcedureForm) -> Value {
         };
         properties.insert(step.slug.to_owned(), schema);
     }
+    // Every step of a sent filing is answered: the steps are required, and
+    // nothing else may appear, so that each procedure's answers match its
+    // schema only.
     json!({
         "type": "object",
         "description": format!("The answers of « {} », by step.", form.procedure.label()),
         "properties": properties,
+        "required": form.steps.iter().map(|s| s.slug).collect::<Vec<_>>(),
+        "additionalProperties": false,
     })
 }
 
@@ -102,7 +107,16 @@ fn item_schema(step: &Step) -> Value {
         schema["description"] = Value::String(format!("{}{extra}{options}", f.label));
         properties.insert(f.name.to_owned(), schema);
     }
-    json!({"type": "object", "properties": properties})
+    // A field always asked is always answered in a sent filing; but for
+    // the court, which is kept only when the filer chose another than the
+    // one proposed (the filing's court is in `FilingView::court`).
+    let required: Vec<&str> = step
+        .fields
+        .iter()
+        .filter(|f| matches!(f.need, Need::Required) && f.kind != Kind::Court)
+        .map(|f| f.name)
+        .collect();
+    json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
 }
 
 #[cfg(test)]

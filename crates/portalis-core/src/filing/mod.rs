@@ -134,6 +134,14 @@ impl FilingNumber {
         }
     }
 
+    /// The ECMA-262 pattern of what [`FilingNumber::parse`] accepts: 12
+    /// characters of the alphabet, any case, separated by spaces, dots,
+    /// dashes, tabs or no-break spaces.
+    pub fn pattern() -> String {
+        const SEP: &str = "[ .\\t\\u00a0-]*";
+        format!("^{SEP}(?:[2-9A-HJKMNP-Za-hjkmnp-z]{SEP}){{{FILING_NUMBER_LENGTH}}}$")
+    }
+
     /// Draws a new number from the random source.
     pub fn generate(random: &dyn RandomSource) -> Self {
         let s = (0..FILING_NUMBER_LENGTH).map(|_| ALPHABET[random.below(ALPHABET.len() as u32) as usize] as char);

@@ -14,11 +14,11 @@
 pub mod world;
 
 use crate::app::Services;
-use crate::demo::pdf::{self, Line};
 use anyhow::{Context, bail};
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use portalis_core::court::CourtCode;
+use portalis_documents::pdf::{self, Line};
 use portalis_storage::bulk::{self, Rows};
 use portalis_storage::courts::{self, CourtInput};
 use portalis_storage::time::{date, instant, time_of_day};

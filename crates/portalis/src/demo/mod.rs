@@ -3,7 +3,7 @@
 //! that lists and filters have something to show. Loaded through the same
 //! code as `portalis import`, so loading twice creates nothing new.
 
-pub(crate) mod pdf;
+mod filing;
 mod world;
 
 use crate::app::Services;
@@ -29,6 +29,7 @@ pub async fn load(services: &Services) -> anyhow::Result<Summary> {
         summary.updated += s.updated;
         summary.unchanged += s.unchanged;
     }
+    filing::load(services).await.context("cannot load the demo's online filing")?;
     Ok(summary)
 }
 

@@ -4,7 +4,6 @@
 //! (4 June 2019 in the guide); every other date of that case keeps its
 //! distance to it. Other cases are dated from today.
 
-use super::pdf::{self, Line};
 use crate::import::Record;
 use bytes::Bytes;
 use chrono::{DateTime, Days, Months, NaiveDate, NaiveTime, Utc};
@@ -16,6 +15,7 @@ use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::french;
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::portalis_number::PortalisNumber;
+use portalis_documents::pdf::{self, Line};
 use portalis_storage::cases::CaseInput;
 use portalis_storage::events::EventInput;
 use portalis_storage::parties::PartyInput;

@@ -61,7 +61,26 @@ async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it
     assert_eq!(file["sha256"], portalis_core::secret::sha256_hex(&pdf(3)));
     let bytes = app.get(file["url"].as_str().unwrap()).await.bytes().await.unwrap();
     assert_eq!(bytes.to_vec(), pdf(3));
+    let request = app.get(filing["request_pdf"].as_str().unwrap()).await;
+    assert_eq!(request.headers()["content-type"], "application/pdf");
+    let request = request.bytes().await.unwrap();
+    assert!(portalis_core::document::check_pdf(&request).is_ok());
+    let text = String::from_utf8_lossy(&request);
     let dashed = format!("{}-{}-{}", &number[..4], &number[4..8], &number[8..]);
+    for shown in [
+        "Requ\u{ea}te au juge aux affaires familiales",
+        &format!("Demande n\u{b0} {dashed}"),
+        "Enfant 1",
+        "Pr\u{e9}noms : L\u{e9}a",
+        "acte de naissance.pdf",
+        file["sha256"].as_str().unwrap(),
+        "certifi\u{e9} sur l'honneur",
+    ] {
+        let encoded: Vec<u8> = shown.chars().map(|c| c as u32 as u8).collect();
+        assert!(request.windows(encoded.len()).any(|w| w == encoded), "the request shows {shown}: {text}");
+    }
+    let again = app.get(&format!("/api/v1/filings/{number}/request.pdf")).await.bytes().await.unwrap();
+    assert_eq!(again, request, "the same document at every download");
     assert_eq!(app.get(&format!("/api/v1/filings/{dashed}")).await.status(), 200, "as the avis writes it");
 
     // Registered before the court publishes the case: the filer follows it

@@ -133,6 +133,21 @@ async fn a_litigant_files_a_request_to_the_family_judge_from_draft_to_receipt() 
     assert!(mails[0].2.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
     assert!(mails[0].2.contains("vaut récépissé de votre requête"));
 
+    for (pdf, shown) in [
+        ("avis.pdf", "Avis \u{e9}lectronique de r\u{e9}ception"),
+        ("demande.pdf", "Pourquoi demandez-vous cela ? L\u{e9}a vit avec moi"),
+    ] {
+        let r = marie.get(&format!("{receipt}/{pdf}")).await;
+        assert_eq!(r.status(), 200, "{pdf}");
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let bytes = r.bytes().await.unwrap();
+        assert!(portalis_core::document::check_pdf(&bytes).is_ok());
+        let encoded: Vec<u8> = shown.chars().map(|c| c as u32 as u8).collect();
+        assert!(bytes.windows(encoded.len()).any(|w| w == encoded), "{pdf} shows {shown}");
+        let nicolas = Browser::new(&app);
+        nicolas.login_as(NICOLAS_NIR).await;
+        assert_eq!(nicolas.get(&format!("{receipt}/{pdf}")).await.status(), 404, "{pdf} is hers only");
+    }
     let mine = marie.get("/mes-demarches").await.text().await.unwrap();
     assert!(mine.contains("<td>Envoyée</td>"), "listed as sent");
     assert!(mine.contains("avez aucun brouillon"), "no draft left");

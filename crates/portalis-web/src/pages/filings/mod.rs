@@ -5,6 +5,7 @@
 //! « page introuvable », as one that does not exist.
 
 pub mod courts;
+pub mod documents;
 pub mod mine;
 pub mod pieces;
 pub mod procedures;

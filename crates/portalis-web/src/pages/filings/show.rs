@@ -34,6 +34,9 @@ pub struct FilingPage {
     pub refusal_reason: Option<String>,
     pub basis: &'static str,
     pub pieces: Vec<super::pieces::PieceView>,
+    /// The avis and the request as PDFs.
+    pub receipt_pdf: String,
+    pub request_pdf: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -83,6 +86,8 @@ pub async fn show(
         refusal_reason: f.refusal_reason.clone(),
         basis: f.procedure.receipt_basis(),
         pieces: super::pieces::piece_views(&loaded, &files),
+        receipt_pdf: format!("{}/avis.pdf", super::path(f)),
+        request_pdf: format!("{}/demande.pdf", super::path(f)),
     }
     .into_response())
 }
