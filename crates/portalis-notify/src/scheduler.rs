@@ -33,6 +33,9 @@ pub struct Retention {
     /// (the avis de mise à disposition are kept: their sending is part of
     /// a document's receipts).
     pub outbox: Duration,
+    /// Sent filings are deleted, with their files, this long after the
+    /// court's answer (or after they were sent, without one).
+    pub filings: Duration,
 }
 
 /// How long a file queued for deletion is left before it is deleted: a
@@ -81,7 +84,8 @@ impl Scheduler {
     }
 
     /// Deletes what is kept only for a while: expired sessions, abandoned
-    /// logins, drafts past their 30 days, old rate-limit events, audit
+    /// logins, drafts past their 30 days, sent filings past their
+    /// retention, old rate-limit events, audit
     /// entries and messages past their retention; then the stored files
     /// queued for deletion.
     /// At most once an hour per process.
@@ -104,6 +108,11 @@ impl Scheduler {
         }
         portalis_storage::login_attempts::delete_older_than(&mut tx, now - Duration::hours(1)).await?;
         portalis_storage::filings::forget_expired_drafts(&mut tx, now).await?;
+        let forgotten =
+            portalis_storage::filings::forget_past_retention(&mut tx, now - self.retention.filings, now).await?;
+        if forgotten > 0 {
+            tracing::info!(forgotten, "sent filings past their retention deleted");
+        }
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
         portalis_storage::commit(tx).await?;

@@ -89,6 +89,16 @@ pub async fn start(
     from_row(&row)
 }
 
+/// How many drafts the user keeps.
+///
+/// # Errors
+/// Database errors.
+pub async fn count_drafts(conn: &mut impl Reads, user_id: i64) -> Result<usize, StorageError> {
+    let sql = "SELECT COUNT(*) AS n FROM filings WHERE user_id = $1 AND status = 'brouillon'";
+    let n = conn.rows(sql, vec![user_id.into()], |r| r.int("n")).await?;
+    Ok(n.first().copied().unwrap_or(0).max(0) as usize)
+}
+
 /// The user's filing with this public id, if it is his.
 ///
 /// # Errors
@@ -334,4 +344,33 @@ pub async fn forget_expired_drafts(tx: &mut Tx, now: DateTime<Utc>) -> Result<u6
         }
     }
     Ok(forgotten)
+}
+
+/// The most sent filings one housekeeping deletes (the next takes the
+/// rest): the write lock is never held long.
+pub const FORGET_BATCH: i64 = 500;
+
+/// Deletes the sent filings past their retention — answered by the court
+/// (or, without an answer, sent) before `before` — with their files queued
+/// for deletion; how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn forget_past_retention(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    let past: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM filings WHERE status <> 'brouillon' AND COALESCE(decided_at, sent_at) < $1 ORDER BY id LIMIT $2",
+    )
+    .bind(instant(before))
+    .bind(FORGET_BATCH)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id,) in &past {
+        crate::filing_attachments::queue_deletions_of(tx, *id, now).await?;
+        sqlx::query("DELETE FROM filings WHERE id = $1").bind(id).execute(&mut **tx).await?;
+    }
+    Ok(past.len() as u64)
 }

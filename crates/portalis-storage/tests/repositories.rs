@@ -248,3 +248,54 @@ async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     );
     assert_eq!(filing_attachments::of_filing(&mut conn, sent.id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_sent_filing_is_deleted_with_its_files_once_past_its_retention_after_the_courts_answer() {
+    use portalis_core::filing::{FilingNumber, Procedure};
+    use portalis_storage::filing_attachments::{self, NewAttachment};
+    use portalis_storage::filings;
+    let t = TestDatabase::new().await;
+    let (marie, _) = filer(&t).await;
+    let started = Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
+    let mut tx = t.db.begin().await.unwrap();
+    let mut sent = Vec::new();
+    for (n, public_id) in ["answered", "unanswered"].into_iter().enumerate() {
+        let draft =
+            filings::start(&mut tx, marie, Procedure::JugeAuxAffairesFamiliales, public_id, started).await.unwrap();
+        let key = format!("filings/{public_id}/1");
+        let pending = filing_attachments::queue_upload(&mut tx, &key, started).await.unwrap();
+        let file = NewAttachment {
+            piece: "autre",
+            name: "a.pdf",
+            content_type: "application/pdf",
+            size: 10,
+            sha256: "00",
+            storage_key: &key,
+        };
+        let added = filing_attachments::add(&mut tx, marie, draft.id, &file, pending, started, |_| Ok::<(), ()>(()));
+        added.await.unwrap().unwrap().unwrap();
+        let number = FilingNumber::generate(&SeededRandom::new(n as u64));
+        sent.push(
+            filings::send(&mut tx, marie, draft.id, &number, "m@exemple.fr", started, started).await.unwrap().unwrap(),
+        );
+    }
+    // The first answered a year after it was sent.
+    let answered_at = started + chrono::Duration::days(365);
+    filings::refuse(&mut tx, sent[0].id, "Hors délai.", answered_at).await.unwrap().unwrap();
+    let retention = chrono::Duration::days(2557);
+    let forget = |at: chrono::DateTime<Utc>| at - retention;
+    let mut forgotten = Vec::new();
+    for at in [started + retention, started + retention + chrono::Duration::microseconds(1), answered_at + retention] {
+        forgotten.push(filings::forget_past_retention(&mut tx, forget(at), at).await.unwrap());
+    }
+    assert_eq!(forgotten, [0, 1, 0], "the unanswered goes after its sending's term, the answered is kept");
+    let later = answered_at + retention + chrono::Duration::microseconds(1);
+    assert_eq!(filings::forget_past_retention(&mut tx, forget(later), later).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let mut conn = t.db.read().await.unwrap();
+    assert!(filings::list_of_user(&mut conn, marie).await.unwrap().is_empty());
+    let queued = filing_attachments::due_deletions(&mut conn, later + chrono::Duration::days(1), 10).await.unwrap();
+    let mut keys: Vec<&str> = queued.iter().map(|d| d.storage_key.as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["filings/answered/1", "filings/unanswered/1"], "their files are queued for deletion");
+}

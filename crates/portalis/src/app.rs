@@ -158,6 +158,7 @@ pub fn scheduler(services: &Services) -> portalis_notify::scheduler::Scheduler {
             staff_session_idle: chrono::Duration::minutes(services.config.staff_sessions.idle_minutes),
             audit: chrono::Duration::days(services.config.schedule.audit_retention_days),
             outbox: chrono::Duration::days(services.config.schedule.outbox_retention_days),
+            filings: chrono::Duration::days(services.config.schedule.filing_retention_days),
         },
     )
 }

@@ -109,6 +109,10 @@ pub fn partie_civile_in_time(now: DateTime<Utc>, hearing: DateTime<Utc>) -> Resu
     if now <= hearing - Duration::hours(PARTIE_CIVILE_NOTICE_HOURS) { Ok(()) } else { Err(TOO_LATE_FOR_THE_HEARING) }
 }
 
+/// How many drafts a litigant may keep at once: « Commencer » asks him to
+/// finish or delete one beyond.
+pub const MAX_DRAFTS: usize = 20;
+
 /// How many characters a filing number has.
 pub const FILING_NUMBER_LENGTH: usize = 12;
 

@@ -49,6 +49,12 @@ impl Delivery {
     }
 }
 
+/// How long a sent filing is kept by default: the procedure and 5 years
+/// (issue 18). The portal does not know when a procedure ends; a court
+/// answers within weeks and a first-instance procedure lasts about two
+/// years, so 7 years after the answer.
+pub const FILING_RETENTION_DAYS: i64 = 7 * 365 + 2;
+
 /// What the scheduler sends by itself and keeps.
 #[derive(Debug, Clone, Copy)]
 pub struct ScheduleConfig {
@@ -58,6 +64,9 @@ pub struct ScheduleConfig {
     pub audit_retention_days: i64,
     /// Days a message delivered or given up is kept in the outbox.
     pub outbox_retention_days: i64,
+    /// Days a sent filing is kept after the court's answer (or, without
+    /// one, after it was sent).
+    pub filing_retention_days: i64,
 }
 
 impl ScheduleConfig {
@@ -75,6 +84,12 @@ impl ScheduleConfig {
                 "PORTALIS_OUTBOX_RETENTION_DAYS",
                 30,
                 3650,
+            )?,
+            filing_retention_days: whole_number(
+                raw.filing_retention_days.as_deref(),
+                "PORTALIS_FILING_RETENTION_DAYS",
+                FILING_RETENTION_DAYS,
+                36_500,
             )?,
         })
     }

@@ -138,6 +138,7 @@ pub(super) struct Raw {
     pub reminder_days: Option<String>,
     pub audit_retention_days: Option<String>,
     pub outbox_retention_days: Option<String>,
+    pub filing_retention_days: Option<String>,
     // logs.rs
     pub log: Option<String>,
     pub log_format: Option<String>,

@@ -364,3 +364,28 @@ async fn a_constitution_de_partie_civile_sent_24_hours_before_the_hearing_is_rec
     let mail = &app.outbox_of_kind("filing_received").await[0].2;
     assert!(mail.contains("code de procédure pénale") && !mail.contains("requête"), "a criminal court's receipt");
 }
+
+#[tokio::test]
+async fn a_litigant_keeps_at_most_twenty_drafts_and_is_told_to_finish_or_delete_one() {
+    let app = TestApp::spawn().await;
+    let marie = Browser::new(&app);
+    marie.login_as(MARIE_NIR).await;
+    let csrf = token(&marie, "/demarches").await;
+    for _ in 0..portalis_core::filing::MAX_DRAFTS {
+        assert_eq!(marie.post("/demarches/protection_majeur", &[("csrf", &csrf)]).await.status(), 303);
+    }
+    let r = marie.post("/demarches/jaf", &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Vous avez déjà 20 brouillons"), "{page}");
+    assert!(page.contains("terminez ou supprimez d'abord un brouillon"));
+    assert_eq!(app.count("filings").await, 20);
+
+    let mine = marie.get("/mes-demarches").await.text().await.unwrap();
+    let draft = crate::support::local_links(&mine)
+        .into_iter()
+        .find(|l| l.starts_with("/mes-demarches/") && l.matches('/').count() == 2)
+        .expect("a draft's page");
+    assert_eq!(marie.post(&format!("{draft}/suppression"), &[("csrf", &csrf)]).await.status(), 303);
+    assert_eq!(marie.post("/demarches/jaf", &[("csrf", &csrf)]).await.status(), 303, "one deleted, one started");
+}

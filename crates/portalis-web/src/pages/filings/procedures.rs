@@ -13,8 +13,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use portalis_core::filing::Procedure;
 use portalis_core::filing::procedures;
+use portalis_core::filing::{MAX_DRAFTS, Procedure};
 use portalis_storage::filings;
 
 pub struct ProcedureView {
@@ -32,15 +32,21 @@ pub struct ProceduresPage {
     pub csrf: String,
     pub signed_in: bool,
     pub procedures: Vec<ProcedureView>,
+    /// « Commencer » refused: the drafts he keeps already.
+    pub too_many_drafts: Option<usize>,
 }
 
 pub async fn show(State(state): State<WebState>, visitor: Visitor) -> ProceduresPage {
+    page(&state, &visitor)
+}
+
+fn page(state: &WebState, visitor: &Visitor) -> ProceduresPage {
     ProceduresPage {
-        layout: Layout::for_visitor(&state, &visitor, "Saisir la justice en ligne").described(
+        layout: Layout::for_visitor(state, visitor, "Saisir la justice en ligne").described(
             "Envoyer une demande au tribunal en ligne : juge aux affaires familiales, constitution de partie civile, \
              mesure de protection d'un majeur.",
         ),
-        csrf: visitor.csrf(&state).0,
+        csrf: visitor.csrf(state).0,
         signed_in: visitor.session.is_some(),
         procedures: procedures::ALL
             .iter()
@@ -52,6 +58,7 @@ pub async fn show(State(state): State<WebState>, visitor: Visitor) -> Procedures
                 steps: f.stepper_len(),
             })
             .collect(),
+        too_many_drafts: None,
     }
 }
 
@@ -59,7 +66,8 @@ pub async fn show(State(state): State<WebState>, visitor: Visitor) -> Procedures
 #[derive(serde::Deserialize)]
 pub struct StartForm {}
 
-/// Starts a draft of the procedure and opens its first step.
+/// Starts a draft of the procedure and opens its first step; beyond
+/// [`MAX_DRAFTS`] drafts, the list says to finish or delete one (409).
 pub async fn start(
     State(state): State<WebState>,
     Path(code): Path<String>,
@@ -72,6 +80,15 @@ pub async fn start(
     state.random.fill(&mut bytes);
     let public_id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let mut tx = state.db.begin().await?;
+    // Counted under the user's lock: two « Commencer » at once count one
+    // after the other.
+    portalis_storage::users::lock(&mut tx, user.user_id()).await?;
+    let drafts = filings::count_drafts(&mut tx, user.user_id()).await?;
+    if drafts >= MAX_DRAFTS {
+        drop(tx);
+        let page = ProceduresPage { too_many_drafts: Some(drafts), ..page(&state, &user.visitor) };
+        return Ok((axum::http::StatusCode::CONFLICT, page).into_response());
+    }
     let filing = filings::start(&mut tx, user.user_id(), procedure, &public_id, state.clock.now()).await?;
     portalis_storage::commit(tx).await?;
     let first = procedures::form(procedure).steps[0].slug;
