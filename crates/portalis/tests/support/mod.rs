@@ -367,6 +367,14 @@ impl Browser {
         Self { client, base: app.address.clone(), jar }
     }
 
+    /// A browser of a portal served elsewhere (a `portalis` process).
+    pub fn at(base: &str) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client =
+            Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { client, base: base.trim_end_matches('/').to_owned(), jar }
+    }
+
     fn absolute(&self, url: &str) -> String {
         if url.starts_with("http") { url.to_owned() } else { format!("{}{url}", self.base) }
     }

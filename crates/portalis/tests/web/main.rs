@@ -9,6 +9,7 @@ mod attach;
 mod cases;
 mod console;
 mod detach;
+mod filing_faults;
 mod filing_intake;
 mod filing_pieces;
 mod filings;
