@@ -200,6 +200,12 @@ pub async fn list_filings(
 ) -> Result<Response, ApiError> {
     let (status, after, limit) = parse_list_query(query.as_deref())?;
     let mut conn = state.db.read().await?;
+    let after = match after {
+        Some(n) => Some(filings::by_number(&mut conn, court.id, &n).await?.ok_or_else(|| {
+            ApiError::invalid("after", "is not a filing of this court (deleted since, or never sent to it)")
+        })?),
+        None => None,
+    };
     let mut found = filings::of_court(&mut conn, court.id, status, after.as_ref(), limit + 1).await?;
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
@@ -217,11 +223,10 @@ async fn find(conn: &mut impl portalis_storage::read::Reads, court: &Court, numb
 async fn view(state: &ApiState, court: &Court, filing: &Filing) -> Result<FilingView, ApiError> {
     let mut conn = state.db.read().await?;
     let files = filing_attachments::of_filing(&mut conn, filing.id).await?;
-    let user = portalis_storage::users::by_id(&mut conn, filing.user_id).await?;
     let number =
         filing.filing_number.clone().ok_or_else(|| ApiError::Internal("a sent filing without number".into()))?;
     let base = href(&number);
-    let claims = user.map(|u| u.claims).unwrap_or_default();
+    let claims = filing.filer.clone();
     let form = procedures::form(filing.procedure);
     Ok(FilingView {
         filing_number: number.as_str().to_owned(),
@@ -414,10 +419,13 @@ pub async fn register_filing(
     let mut tx = state.db.begin().await?;
     let filing = find(&mut tx, &court, &number).await?;
     let ctx = portalis_usecases::Context { now, random: state.random.as_ref(), portal_url: &state.public_url };
+    let request_id = request_id(&headers);
+    let (case_ref, party_ref) = (&input.case_ref, &input.party_ref);
     let answered =
-        portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, &input.case_ref, &input.party_ref).await?;
+        portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, case_ref, party_ref, request_id.as_deref())
+            .await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, &court, answered, request_id(&headers).as_deref(), "registered").await
+    answer(&state, &court, answered, request_id.as_deref(), "registered").await
 }
 
 /// The court does not register the filing, and says why: the filer is
@@ -447,9 +455,11 @@ pub async fn refuse_filing(
     let mut tx = state.db.begin().await?;
     let filing = find(&mut tx, &court, &number).await?;
     let ctx = portalis_usecases::Context { now, random: state.random.as_ref(), portal_url: &state.public_url };
-    let answered = portalis_usecases::filings::refuse(&mut tx, ctx, &court, &filing, &reason).await?;
+    let request_id = request_id(&headers);
+    let answered =
+        portalis_usecases::filings::refuse(&mut tx, ctx, &court, &filing, &reason, request_id.as_deref()).await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, &court, answered, request_id(&headers).as_deref(), "refused").await
+    answer(&state, &court, answered, request_id.as_deref(), "refused").await
 }
 
 async fn answer(

@@ -20,18 +20,34 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// By the first bytes: `%PDF-` within the first kilobyte (as the format
-    /// allows), JPEG's `FF D8 FF`, PNG's eight-byte signature.
+    /// By the first bytes: `%PDF-` at the start (after blanks or a byte
+    /// order mark at most: a file that begins as HTML or a program and
+    /// says `%PDF-` further on is not taken for a PDF), JPEG's `FF D8 FF`,
+    /// PNG's eight-byte signature.
     pub fn of(bytes: &[u8]) -> Option<FileKind> {
         const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+        let after_blanks = {
+            let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let start = b.iter().take(1024).position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0));
+            &b[start.unwrap_or(b.len())..]
+        };
         if bytes.starts_with(PNG) {
             Some(FileKind::Png)
         } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             Some(FileKind::Jpeg)
-        } else if bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        } else if after_blanks.starts_with(b"%PDF-") {
             Some(FileKind::Pdf)
         } else {
             None
+        }
+    }
+
+    /// The extensions a file of this kind may bear, the usual one first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+            FileKind::Png => &["png"],
         }
     }
 
@@ -114,6 +130,35 @@ pub fn display_name(name: &str) -> String {
     clean.chars().take(keep).collect::<String>() + &extension
 }
 
+/// A file's name as kept and shown, with an extension that says what its
+/// content is: the name cleaned by [`display_name`], its extension kept
+/// when it is one of the kind's (any case), replaced when it is another
+/// (`facture.html` read as a PDF is `facture.pdf`), added when there is
+/// none (`relevé 03.2024` is `relevé 03.2024.pdf`); within [`NAME_MAX`]
+/// characters.
+pub fn file_name(name: &str, kind: FileKind) -> String {
+    let clean = display_name(name);
+    let (stem, ext) = match clean.rsplit_once('.') {
+        // An extension names a format: a few letters or digits, a letter
+        // among them (« relevé 03.2024 » has none).
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                && ext.bytes().any(|b| b.is_ascii_alphabetic()) =>
+        {
+            (stem.to_owned(), Some(ext))
+        }
+        _ => (clean.clone(), None),
+    };
+    if ext.is_some_and(|e| kind.extensions().iter().any(|k| e.eq_ignore_ascii_case(k))) {
+        return clean;
+    }
+    let ext = kind.extensions()[0];
+    let stem: String = stem.chars().take(NAME_MAX - ext.len() - 1).collect();
+    format!("{stem}.{ext}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,11 +170,12 @@ mod tests {
     #[test]
     fn a_file_is_what_its_content_says() {
         assert_eq!(FileKind::of(PDF), Some(FileKind::Pdf));
-        assert_eq!(FileKind::of(&[b"garbage before ".as_slice(), PDF].concat()), Some(FileKind::Pdf));
+        assert_eq!(FileKind::of(&[b"\xEF\xBB\xBF\r\n ".as_slice(), PDF].concat()), Some(FileKind::Pdf), "blanks first");
         assert_eq!(FileKind::of(JPEG), Some(FileKind::Jpeg));
         assert_eq!(FileKind::of(PNG), Some(FileKind::Png));
         assert_eq!(FileKind::of(b"GIF89a"), None);
-        assert_eq!(FileKind::of(b"<html>%PDF-"), Some(FileKind::Pdf), "as readers see it");
+        assert_eq!(FileKind::of(b"<html>%PDF-"), None, "a page that says %PDF- further on");
+        assert_eq!(FileKind::of(&[b"MZ\x90\0".as_slice(), PDF].concat()), None, "a program");
         let late = [vec![b' '; 1024], PDF.to_vec()].concat();
         assert_eq!(FileKind::of(&late), None, "a PDF says so within its first kilobyte");
         assert_eq!(FileKind::Png.content_type(), "image/png");
@@ -150,6 +196,20 @@ mod tests {
         assert_eq!(check(PDF, full), Ok(FileKind::Pdf), "50 MB exactly");
         assert_eq!(check(PDF, Holding { bytes: full.bytes + 1, ..full }), Err(refusal::TOTAL_TOO_LARGE));
         assert!(refusal::TOO_LARGE.fr.contains("10 Mo"));
+    }
+
+    #[test]
+    fn a_files_name_says_what_its_content_is() {
+        assert_eq!(file_name("acte.PDF", FileKind::Pdf), "acte.PDF");
+        assert_eq!(file_name("photo.jpeg", FileKind::Jpeg), "photo.jpeg");
+        assert_eq!(file_name("facture.html", FileKind::Pdf), "facture.pdf");
+        assert_eq!(file_name("setup.exe", FileKind::Png), "setup.png");
+        assert_eq!(file_name("scan", FileKind::Jpeg), "scan.jpg");
+        assert_eq!(file_name(".pdf", FileKind::Pdf), ".pdf.pdf", "a name that is only an extension");
+        assert_eq!(file_name("relevé 03.2024", FileKind::Pdf), "relevé 03.2024.pdf", "a date is no extension");
+        let long = format!("{}.exe", "é".repeat(200));
+        let kept = file_name(&long, FileKind::Pdf);
+        assert!(kept.ends_with(".pdf") && kept.chars().count() <= NAME_MAX, "{kept}");
     }
 
     #[test]

@@ -171,14 +171,27 @@ impl FilingReceived<'_> {
     }
 }
 
-/// The court registered an online filing: the case it opened, which the
-/// filer now follows in his space.
+/// How the filer of a registered filing follows the case the court opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowedBy {
+    /// Attached to its party now: the case is in his space.
+    Attached,
+    /// Attached when the court publishes the party.
+    WhenPublished,
+    /// Not by the portal (the party is someone else's to follow, or does
+    /// not bear his name): with the identification number the court sends.
+    IdentificationNumber,
+}
+
+/// The court registered an online filing: the case it opened, and how the
+/// filer follows it in his space.
 pub struct FilingRegistered<'a> {
     pub procedure: &'a str,
     pub filing_number: &'a str,
     pub court_name: &'a str,
     /// The case's N° RG, when the court published it already.
     pub rg_number: Option<&'a str>,
+    pub followed_by: FollowedBy,
     /// « Mes dossiers ».
     pub url: &'a str,
 }
@@ -190,14 +203,27 @@ impl FilingRegistered<'_> {
 
     pub fn body(&self) -> String {
         let rg = self.rg_number.map(|n| format!(" sous le numéro RG {n}")).unwrap_or_default();
+        let follow = match self.followed_by {
+            FollowedBy::Attached => {
+                "Le dossier ouvert par la juridiction apparaît dans votre espace personnel, où vous pourrez suivre \
+                 ses audiences et ses documents"
+            }
+            FollowedBy::WhenPublished => {
+                "Le dossier ouvert par la juridiction apparaîtra dans votre espace personnel dès qu'elle l'aura \
+                 publié ; vous pourrez y suivre ses audiences et ses documents"
+            }
+            FollowedBy::IdentificationNumber => {
+                "Pour suivre le dossier ouvert par la juridiction, ajoutez-le à votre espace personnel avec le \
+                 numéro d'identification qu'elle vous adressera"
+            }
+        };
         format!(
             "Bonjour,\n\n\
              La juridiction a enregistré votre demande{rg}.\n\n\
              Démarche : {procedure}\n\
              N° de la demande : {number}\n\
              Juridiction : {court}\n\n\
-             Le dossier ouvert par la juridiction apparaît dans votre espace personnel, où vous pourrez suivre \
-             ses audiences et ses documents : {url}\n\n\
+             {follow} : {url}\n\n\
              Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
              Le portail du justiciable\n",
             procedure = self.procedure,

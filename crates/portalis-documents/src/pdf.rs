@@ -12,32 +12,63 @@ pub struct Line<'a> {
 }
 
 /// Encodes text for a PDF string in WinAnsiEncoding: Latin-1 letters as
-/// themselves, typographic signs at their WinAnsi codes, anything else `?`.
+/// themselves, typographic signs at their WinAnsi codes, another letter as
+/// its base letter without its accent (« Ł » aside, which has none), and
+/// anything else `?`.
 fn win_ansi(text: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for c in text.chars() {
-        let b = match c {
-            '(' | ')' | '\\' => {
+        match win_ansi_char(c) {
+            Some(b'(' | b')' | b'\\') => {
                 out.push(b'\\');
-                c as u8
+                out.push(c as u8);
             }
-            '€' => 0x80,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            'œ' => 0x9C,
-            'Œ' => 0x8C,
-            '\u{a0}' | '\u{202f}' => b' ',
-            c if (c as u32) < 0x7F && !c.is_control() => c as u8,
-            c if (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
-            _ => b'?',
-        };
-        out.push(b);
+            Some(b) => out.push(b),
+            None => {
+                use unicode_normalization::UnicodeNormalization;
+                let base = std::iter::once(c).nfd().next().and_then(win_ansi_char).filter(|b| b.is_ascii_alphabetic());
+                out.push(base.unwrap_or(b'?'));
+            }
+        }
     }
     out
+}
+
+/// A character's WinAnsi code, if it has one.
+fn win_ansi_char(c: char) -> Option<u8> {
+    Some(match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        '\u{a0}' | '\u{202f}' => b' ',
+        c if (c as u32) < 0x7F && !c.is_control() => c as u8,
+        c if (0xA0..=0xFF).contains(&(c as u32)) => c as u32 as u8,
+        _ => return None,
+    })
 }
 
 /// The page: A4 in points, its margins, the space between lines.
@@ -47,10 +78,11 @@ const MARGIN: u32 = 56;
 const LEADING: u32 = 4;
 
 /// How many characters of Helvetica at `size` points fit the text's width:
-/// the average glyph is about half an em wide; capitals and `m` are wider,
-/// so a line is cut at 0.55 em a character to stay within the margin.
+/// the average lower-case glyph is about half an em wide, capitals about
+/// two thirds; a line is cut at 0.6 em a character to stay within the
+/// margin (a line of capitals alone may come close to it).
 fn chars_per_line(size: u32) -> usize {
-    ((PAGE_WIDTH - 2 * MARGIN) as f32 / (size.max(6) as f32 * 0.55)) as usize
+    ((PAGE_WIDTH - 2 * MARGIN) as f32 / (size.max(6) as f32 * 0.6)) as usize
 }
 
 /// A line cut at word boundaries to fit the page's width (a word longer
@@ -199,6 +231,15 @@ mod tests {
         assert!(text.contains("/Count 1 >>") && !text.contains("Page 1 sur"), "one page, not numbered");
         assert!(pdf.windows(3).any(|w| w == b"R\xE9u"), "accents in WinAnsi");
         assert!(text.contains("\\(R"), "parentheses escaped");
+    }
+
+    #[test]
+    fn typographic_signs_print_and_other_letters_lose_only_their_accent() {
+        assert_eq!(win_ansi("terrain…"), b"terrain\x85");
+        assert_eq!(win_ansi("‘Štěpán’"), b"\x91\x8Atep\xE1n\x92", "ě is e, á is Latin-1");
+        assert_eq!(win_ansi("Łódź"), b"?\xF3dz", "Ł has no base letter: ó is Latin-1, ź is z");
+        assert_eq!(win_ansi("a(b)\\"), b"a\\(b\\)\\\\");
+        assert_eq!(win_ansi("日本"), b"??");
     }
 
     #[test]

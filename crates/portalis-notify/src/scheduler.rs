@@ -132,23 +132,25 @@ impl Scheduler {
 
     /// Deletes the stored files queued for deletion (a draft's attachments
     /// once it is deleted or expired, an attachment removed, an upload
-    /// refused or abandoned), each forgotten once it is gone. A store that
-    /// fails is tried again at the next housekeeping.
+    /// refused or abandoned), each forgotten once it is gone. A file the
+    /// store refuses to delete is left queued, tried again at the next
+    /// housekeeping, and does not hold the others back.
     ///
     /// # Errors
     /// Database errors.
     pub async fn delete_files(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
         const BATCH: i64 = 100;
-        let mut deleted = 0;
+        let (mut deleted, mut after) = (0, 0);
         loop {
             let due = {
                 let mut conn = self.db.read().await?;
-                filing_attachments::due_deletions(&mut conn, now - FILE_DELETION_GRACE, BATCH).await?
+                filing_attachments::due_deletions(&mut conn, now - FILE_DELETION_GRACE, after, BATCH).await?
             };
             for d in &due {
+                after = d.id;
                 if let Err(e) = self.documents.delete(&d.storage_key).await {
                     tracing::warn!(error = %e, "cannot delete a stored file: tried again later");
-                    return Ok(deleted);
+                    continue;
                 }
                 let mut tx = self.db.begin().await?;
                 filing_attachments::deleted(&mut tx, d.id).await?;

@@ -65,6 +65,19 @@ impl Tx {
         Ok(())
     }
 
+    /// Holds a named lock until the transaction ends (PostgreSQL's
+    /// transaction-level advisory lock on the name's hash; SQLite's
+    /// transactions take the write lock at `BEGIN` and run one at a time).
+    pub(crate) async fn lock_key(&mut self, name: &str) -> Result<(), StorageError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)::bigint)")
+                .bind(name)
+                .execute(&mut *self.inner)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Commits, then forgets what the transaction changed: on SQLite by
     /// reading the change feed at once (the triggers wrote to it); on
     /// PostgreSQL by the tags the triggers kept in the transaction, read

@@ -205,7 +205,8 @@ pub struct Deletion {
     pub storage_key: String,
 }
 
-/// The next files to delete, the oldest queued first, among those queued
+/// The next files to delete, the oldest queued first (after the deletion
+/// `after_id`: a pass goes on past one it could not do), among those queued
 /// before `queued_before`: a file being uploaded is queued a moment before
 /// it is recorded, and the scheduler leaves it that moment (an hour).
 ///
@@ -214,11 +215,12 @@ pub struct Deletion {
 pub async fn due_deletions(
     conn: &mut impl Reads,
     queued_before: DateTime<Utc>,
+    after_id: i64,
     limit: i64,
 ) -> Result<Vec<Deletion>, StorageError> {
     conn.rows(
-        "SELECT id, storage_key FROM file_deletions WHERE queued_at < $1 ORDER BY id LIMIT $2",
-        vec![instant(queued_before).into(), limit.into()],
+        "SELECT id, storage_key FROM file_deletions WHERE queued_at < $1 AND id > $2 ORDER BY id LIMIT $3",
+        vec![instant(queued_before).into(), after_id.into(), limit.into()],
         |r| Ok(Deletion { id: r.int("id")?, storage_key: r.text("storage_key")? }),
     )
     .await

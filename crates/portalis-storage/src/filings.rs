@@ -5,6 +5,7 @@
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Reads};
 use crate::time::{instant, parse_instant};
+use crate::users::Claims;
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 use portalis_core::filing::{DRAFT_DAYS, FilingNumber, FilingStatus, Procedure};
@@ -27,6 +28,9 @@ pub struct Filing {
     pub refusal_reason: Option<String>,
     /// Where the filer is told of the court's answer (kept when sent).
     pub contact_email: Option<String>,
+    /// The filer's FranceConnect identity when he sent it (empty for a
+    /// draft): what the request and the court's intake state.
+    pub filer: Claims,
     /// The case and party the court opened for it, once registered.
     pub case_ref: Option<String>,
     pub party_ref: Option<String>,
@@ -35,7 +39,8 @@ pub struct Filing {
 }
 
 const COLUMNS: &str = "id, public_id, user_id, procedure, status, court_id, answers, started_at, updated_at, sent_at, \
-                       filing_number, refusal_reason, contact_email, case_ref, party_ref, decided_at";
+                       filing_number, refusal_reason, contact_email, case_ref, party_ref, decided_at, \
+                       filer_given_name, filer_family_name, filer_usage_name, filer_birthdate";
 
 fn from_row(r: &dyn Cells) -> Result<Filing, StorageError> {
     let procedure = r.text("procedure")?;
@@ -58,6 +63,13 @@ fn from_row(r: &dyn Cells) -> Result<Filing, StorageError> {
             .transpose()?,
         refusal_reason: r.opt_text("refusal_reason")?,
         contact_email: r.opt_text("contact_email")?,
+        filer: Claims {
+            given_name: r.opt_text("filer_given_name")?,
+            family_name: r.opt_text("filer_family_name")?,
+            preferred_username: r.opt_text("filer_usage_name")?,
+            birthdate: r.opt_text("filer_birthdate")?,
+            email: None,
+        },
         case_ref: r.opt_text("case_ref")?,
         party_ref: r.opt_text("party_ref")?,
         decided_at: optional_instant(r.opt_text("decided_at")?)?,
@@ -171,6 +183,18 @@ async fn delete_held_draft(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+/// What sending writes on a filing.
+#[derive(Debug, Clone, Copy)]
+pub struct Sending<'a> {
+    pub number: &'a FilingNumber,
+    /// Where the filer is told of the court's answer.
+    pub contact_email: &'a str,
+    /// His FranceConnect identity now, kept as the filing's.
+    pub filer: &'a Claims,
+    /// The version the sender checked (its `updated_at`).
+    pub seen: DateTime<Utc>,
+}
+
 /// Sends the filing: it gets its number and the status `envoyee`, once.
 /// The status is checked by the same statement that changes it, so that
 /// two « Envoyer » at once send it once: the second finds it sent (`None`).
@@ -183,29 +207,34 @@ pub async fn send(
     tx: &mut Tx,
     user_id: i64,
     id: i64,
-    number: &FilingNumber,
-    contact_email: &str,
-    seen: DateTime<Utc>,
+    sending: &Sending<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<Filing>, StorageError> {
+    let Sending { number, contact_email, filer, seen } = sending;
     let conn: &mut Conn = tx;
     let row = sqlx::query(&format!(
-        "UPDATE filings SET status = 'envoyee', filing_number = $1, contact_email = $2, sent_at = $3, updated_at = $3
+        "UPDATE filings SET status = 'envoyee', filing_number = $1, contact_email = $2, sent_at = $3, updated_at = $3,
+           filer_given_name = $7, filer_family_name = $8, filer_usage_name = $9, filer_birthdate = $10
          WHERE id = $4 AND user_id = $5 AND status IN ('brouillon', 'echec') AND updated_at = $6 RETURNING {COLUMNS}"
     ))
     .bind(number.as_str())
-    .bind(contact_email)
+    .bind(*contact_email)
     .bind(instant(now))
     .bind(id)
     .bind(user_id)
-    .bind(instant(seen))
+    .bind(instant(*seen))
+    .bind(&filer.given_name)
+    .bind(&filer.family_name)
+    .bind(&filer.preferred_username)
+    .bind(&filer.birthdate)
     .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(|r| from_row(r)).transpose()
 }
 
-/// The filings sent to a court, oldest first, after the one numbered
-/// `after` (cursor paging), of one status or of any once sent.
+/// The filings sent to a court, oldest first, after `after` (cursor
+/// paging: one of the court's own sent filings), of one status or of any
+/// once sent.
 ///
 /// # Errors
 /// Database errors.
@@ -213,7 +242,7 @@ pub async fn of_court(
     conn: &mut impl Reads,
     court_id: i64,
     status: Option<FilingStatus>,
-    after: Option<&FilingNumber>,
+    after: Option<&Filing>,
     limit: i64,
 ) -> Result<Vec<Filing>, StorageError> {
     let mut sql = format!("SELECT {COLUMNS} FROM filings WHERE court_id = $1 AND status <> 'brouillon'");
@@ -222,14 +251,12 @@ pub async fn of_court(
         params.push(s.code().into());
         sql.push_str(&format!(" AND status = ${}", params.len()));
     }
+    // After the court's own filing (read by the caller with `by_number`).
     if let Some(a) = after {
-        params.push(a.as_str().into());
-        let n = params.len();
-        sql.push_str(&format!(
-            " AND (sent_at > (SELECT sent_at FROM filings WHERE filing_number = ${n})
-               OR (sent_at = (SELECT sent_at FROM filings WHERE filing_number = ${n})
-                   AND id > (SELECT id FROM filings WHERE filing_number = ${n})))"
-        ));
+        params.push(a.sent_at.map(instant).unwrap_or_default().into());
+        params.push(a.id.into());
+        let (t, i) = (params.len() - 1, params.len());
+        sql.push_str(&format!(" AND (sent_at > ${t} OR (sent_at = ${t} AND id > ${i}))"));
     }
     params.push(limit.into());
     sql.push_str(&format!(" ORDER BY sent_at, id LIMIT ${}", params.len()));
@@ -249,6 +276,17 @@ pub async fn by_number(
     let sql =
         format!("SELECT {COLUMNS} FROM filings WHERE filing_number = $1 AND court_id = $2 AND status <> 'brouillon'");
     Ok(conn.rows(&sql, vec![number.as_str().into(), court_id.into()], from_row).await?.into_iter().next())
+}
+
+/// Holds what a registration and the publication of its party both read
+/// (the court's case and party references), until the transaction ends: a
+/// party published while a filing is registered under it is seen by one
+/// or the other. SQLite's transactions run one at a time already.
+///
+/// # Errors
+/// Database errors.
+pub async fn lock_party_slot(tx: &mut Tx, court_id: i64, case_ref: &str, party_ref: &str) -> Result<(), StorageError> {
+    tx.lock_key(&format!("party-slot:{court_id}:{case_ref}:{party_ref}")).await
 }
 
 /// Registers a sent filing under the case and party the court opened;

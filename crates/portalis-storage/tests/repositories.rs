@@ -175,23 +175,48 @@ async fn a_draft_is_its_authors_alone_and_is_sent_once() {
     let number = FilingNumber::generate(&random);
     let mut tx = t.db.begin().await.unwrap();
     assert!(
-        filings::send(&mut tx, other, draft.id, &number, "marie@exemple.fr", draft.updated_at, now)
-            .await
-            .unwrap()
-            .is_none(),
-        "not his to send"
-    );
-    let sent = filings::send(&mut tx, marie, draft.id, &number, "marie@exemple.fr", draft.updated_at, now)
+        filings::send(
+            &mut tx,
+            other,
+            draft.id,
+            &filings::Sending {
+                number: &number,
+                contact_email: "marie@exemple.fr",
+                filer: &Default::default(),
+                seen: draft.updated_at
+            },
+            now
+        )
         .await
         .unwrap()
-        .unwrap();
+        .is_none(),
+        "not his to send"
+    );
+    let sending = filings::Sending {
+        number: &number,
+        contact_email: "marie@exemple.fr",
+        filer: &Default::default(),
+        seen: draft.updated_at,
+    };
+    let sent = filings::send(&mut tx, marie, draft.id, &sending, now).await.unwrap().unwrap();
     assert_eq!((sent.status, sent.filing_number.as_ref()), (FilingStatus::Envoyee, Some(&number)));
     let again = FilingNumber::generate(&random);
     assert!(
-        filings::send(&mut tx, marie, draft.id, &again, "marie@exemple.fr", draft.updated_at, now)
-            .await
-            .unwrap()
-            .is_none(),
+        filings::send(
+            &mut tx,
+            marie,
+            draft.id,
+            &filings::Sending {
+                number: &again,
+                contact_email: "marie@exemple.fr",
+                filer: &Default::default(),
+                seen: draft.updated_at
+            },
+            now
+        )
+        .await
+        .unwrap()
+        .is_none(),
         "sent once"
     );
     assert!(!filings::save_draft(&mut tx, marie, draft.id, "{}", None, now).await.unwrap(), "a sent filing stays");
@@ -227,7 +252,21 @@ async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     }
     let sent_at = started + chrono::Duration::seconds(1);
     let number = FilingNumber::generate(&SeededRandom::new(1));
-    filings::send(&mut tx, marie, sent.id, &number, "marie@exemple.fr", started, sent_at).await.unwrap().expect("sent");
+    filings::send(
+        &mut tx,
+        marie,
+        sent.id,
+        &filings::Sending {
+            number: &number,
+            contact_email: "marie@exemple.fr",
+            filer: &Default::default(),
+            seen: started,
+        },
+        sent_at,
+    )
+    .await
+    .unwrap()
+    .expect("sent");
     let term = draft_deleted_at(started);
     // Never before its term, even by a nanosecond (instants are stored to
     // the microsecond); at the latest a microsecond after it.
@@ -240,10 +279,10 @@ async fn a_draft_is_deleted_by_housekeeping_after_thirty_days_never_before() {
     let left: Vec<String> =
         filings::list_of_user(&mut conn, marie).await.unwrap().into_iter().map(|f| f.public_id).collect();
     assert_eq!(left, ["sent"], "a sent filing is not a draft");
-    let queued = filing_attachments::due_deletions(&mut conn, term + chrono::Duration::days(1), 10).await.unwrap();
+    let queued = filing_attachments::due_deletions(&mut conn, term + chrono::Duration::days(1), 0, 10).await.unwrap();
     assert_eq!(queued.iter().map(|d| d.storage_key.as_str()).collect::<Vec<_>>(), ["filings/draft/1"]);
     assert!(
-        filing_attachments::due_deletions(&mut conn, term, 10).await.unwrap().is_empty(),
+        filing_attachments::due_deletions(&mut conn, term, 0, 10).await.unwrap().is_empty(),
         "queued at the term: left its hour"
     );
     assert_eq!(filing_attachments::of_filing(&mut conn, sent.id).await.unwrap().len(), 1);
@@ -276,7 +315,21 @@ async fn a_sent_filing_is_deleted_with_its_files_once_past_its_retention_after_t
         added.await.unwrap().unwrap().unwrap();
         let number = FilingNumber::generate(&SeededRandom::new(n as u64));
         sent.push(
-            filings::send(&mut tx, marie, draft.id, &number, "m@exemple.fr", started, started).await.unwrap().unwrap(),
+            filings::send(
+                &mut tx,
+                marie,
+                draft.id,
+                &filings::Sending {
+                    number: &number,
+                    contact_email: "m@exemple.fr",
+                    filer: &Default::default(),
+                    seen: started,
+                },
+                started,
+            )
+            .await
+            .unwrap()
+            .unwrap(),
         );
     }
     // The first answered a year after it was sent.
@@ -294,8 +347,53 @@ async fn a_sent_filing_is_deleted_with_its_files_once_past_its_retention_after_t
     tx.commit().await.unwrap();
     let mut conn = t.db.read().await.unwrap();
     assert!(filings::list_of_user(&mut conn, marie).await.unwrap().is_empty());
-    let queued = filing_attachments::due_deletions(&mut conn, later + chrono::Duration::days(1), 10).await.unwrap();
+    let queued = filing_attachments::due_deletions(&mut conn, later + chrono::Duration::days(1), 0, 10).await.unwrap();
     let mut keys: Vec<&str> = queued.iter().map(|d| d.storage_key.as_str()).collect();
     keys.sort_unstable();
     assert_eq!(keys, ["filings/answered/1", "filings/unanswered/1"], "their files are queued for deletion");
+}
+
+#[tokio::test]
+async fn two_files_added_at_once_to_a_draft_holding_nineteen_make_twenty_not_twenty_one() {
+    use portalis_core::attachment::{self, MAX_ATTACHMENTS};
+    use portalis_core::filing::Procedure;
+    use portalis_storage::filing_attachments::{self, NewAttachment};
+    use portalis_storage::filings;
+    let t = TestDatabase::new().await;
+    let (marie, _) = filer(&t).await;
+    let now = Utc.with_ymd_and_hms(2026, 12, 2, 9, 30, 0).unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    let draft = filings::start(&mut tx, marie, Procedure::ProtectionMajeur, "d", now).await.unwrap();
+    tx.commit().await.unwrap();
+    let add = |db: portalis_storage::Db, n: usize| async move {
+        let key = format!("filings/d/{n}");
+        let mut tx = db.begin().await.unwrap();
+        let pending = filing_attachments::queue_upload(&mut tx, &key, now).await.unwrap();
+        tx.commit().await.unwrap();
+        let file = NewAttachment {
+            piece: "autre",
+            name: "a.pdf",
+            content_type: "application/pdf",
+            size: 10,
+            sha256: "00",
+            storage_key: &key,
+        };
+        let mut tx = db.begin().await.unwrap();
+        let added = filing_attachments::add(&mut tx, marie, draft.id, &file, pending, now, |held| {
+            attachment::check(b"%PDF-1.7 ten", held).map(|_| ())
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        added.map(|f| f.is_some())
+    };
+    for n in 0..MAX_ATTACHMENTS - 1 {
+        assert_eq!(add(t.db.clone(), n).await, Ok(true));
+    }
+    let (a, b) = tokio::join!(tokio::spawn(add(t.db.clone(), 100)), tokio::spawn(add(t.db.clone(), 101)));
+    let mut outcomes = [a.unwrap(), b.unwrap()];
+    outcomes.sort_by_key(|o| o.is_err());
+    assert_eq!(outcomes, [Ok(true), Err(attachment::refusal::TOO_MANY)], "one is the twentieth");
+    let mut conn = t.db.read().await.unwrap();
+    assert_eq!(filing_attachments::of_filing(&mut conn, draft.id).await.unwrap().len(), MAX_ATTACHMENTS);
 }

@@ -21,7 +21,7 @@ use portalis_storage::users::Claims;
 pub struct Sources<'a> {
     pub filing: &'a Filing,
     pub court: &'a Court,
-    /// The filer's FranceConnect identity.
+    /// The filer's FranceConnect identity when he sent it.
     pub filer: &'a Claims,
     pub files: &'a [FilingAttachment],
 }
@@ -51,12 +51,11 @@ impl Sources<'_> {
 /// What a filing's documents need besides the filing, read together.
 pub struct Gathered {
     pub court: Court,
-    pub filer: Claims,
     pub files: Vec<FilingAttachment>,
 }
 
 impl Gathered {
-    /// The court, the filer's identity and the files of a sent filing
+    /// The court and the files of a sent filing
     /// (`None` for a filing without court: a draft).
     ///
     /// # Errors
@@ -64,13 +63,12 @@ impl Gathered {
     pub async fn of(conn: &mut impl Reads, filing: &Filing) -> Result<Option<Self>, StorageError> {
         let Some(court_id) = filing.court_id else { return Ok(None) };
         let Some(court) = portalis_storage::courts::by_id(conn, court_id).await? else { return Ok(None) };
-        let filer = portalis_storage::users::by_id(conn, filing.user_id).await?.map(|u| u.claims).unwrap_or_default();
         let files = portalis_storage::filing_attachments::of_filing(conn, filing.id).await?;
-        Ok(Some(Self { court, filer, files }))
+        Ok(Some(Self { court, files }))
     }
 
     pub fn sources<'a>(&'a self, filing: &'a Filing) -> Sources<'a> {
-        Sources { filing, court: &self.court, filer: &self.filer, files: &self.files }
+        Sources { filing, court: &self.court, filer: &filing.filer, files: &self.files }
     }
 }
 

@@ -4,9 +4,9 @@
 //! follows, or refused with its reason), told to the filer the same way.
 
 use crate::Context;
-use portalis_core::filing::{FilingNumber, FilingStatus};
+use portalis_core::filing::{FilingNumber, FilingStatus, party_is_the_filer};
 use portalis_core::french;
-use portalis_core::messages::{FilingReceived, FilingRefused, FilingRegistered};
+use portalis_core::messages::{FilingReceived, FilingRefused, FilingRegistered, FollowedBy};
 use portalis_storage::courts::Court;
 use portalis_storage::filings::{self, Filing};
 use portalis_storage::outbox::{self, Channel, NewMessage};
@@ -14,7 +14,8 @@ use portalis_storage::parties::{self, Party};
 use portalis_storage::{StorageError, Tx, attachments, audit, cases};
 
 /// Sends the user's draft to `court`: its number, the status `envoyee`, the
-/// avis de réception e-mailed to `recipient` and an audit entry, or
+/// filer's identity as FranceConnect gives it now (`filer`), the avis de
+/// réception e-mailed to `recipient` and an audit entry, or
 /// nothing at all. `None` when it was no longer a draft of his (sent by
 /// an « Envoyer » pressed twice: the first sending stands alone), or no
 /// longer the version that was checked (a step saved meanwhile).
@@ -27,12 +28,12 @@ pub async fn send(
     filing: &Filing,
     court: &Court,
     recipient: &str,
+    filer: &portalis_storage::users::Claims,
     filing_url: &str,
 ) -> Result<Option<Filing>, StorageError> {
     let number = FilingNumber::generate(ctx.random);
-    let Some(sent) =
-        filings::send(tx, filing.user_id, filing.id, &number, recipient, filing.updated_at, ctx.now).await?
-    else {
+    let sending = filings::Sending { number: &number, contact_email: recipient, filer, seen: filing.updated_at };
+    let Some(sent) = filings::send(tx, filing.user_id, filing.id, &sending, ctx.now).await? else {
         return Ok(None);
     };
     let receipt = FilingReceived {
@@ -85,8 +86,9 @@ pub enum Answered {
 /// The court registers a sent filing under the case and party it opened:
 /// status `enregistree`; the filer is attached to that party at once when
 /// the court published it already (else when it does,
-/// [`attach_registered_filers`]), told by e-mail, and it is audited. The
-/// same registration again changes nothing.
+/// [`attach_registered_filers`]) and it bears his name, told by e-mail how
+/// he follows the case, and it is audited. The same registration again
+/// changes nothing.
 ///
 /// # Errors
 /// Database errors.
@@ -97,8 +99,12 @@ pub async fn register(
     filing: &Filing,
     case_ref: &str,
     party_ref: &str,
+    request_id: Option<&str>,
 ) -> Result<Answered, StorageError> {
     let same = |f: &Filing| f.case_ref.as_deref() == Some(case_ref) && f.party_ref.as_deref() == Some(party_ref);
+    // Held before the party is read, as its publication holds it before it
+    // reads the registrations: one of the two sees the other.
+    filings::lock_party_slot(tx, court.id, case_ref, party_ref).await?;
     let Some(registered) = filings::register(tx, filing.id, case_ref, party_ref, ctx.now).await? else {
         let now = current(tx, court, filing).await?;
         return Ok(if now.status == FilingStatus::Enregistree && same(&now) {
@@ -108,22 +114,29 @@ pub async fn register(
         });
     };
     let case = cases::find(tx, court.id, case_ref).await?;
-    if let Some(case) = &case
-        && let Some(party) = parties::find(tx, case.id, party_ref).await?
-    {
-        attach_filer(tx, ctx, &registered, &party).await?;
-    }
+    let party = match &case {
+        Some(case) => parties::find(tx, case.id, party_ref).await?,
+        None => None,
+    };
+    let followed_by = match &party {
+        Some(party) => match attach_filer(tx, ctx, &registered, party).await? {
+            true => FollowedBy::Attached,
+            false => FollowedBy::IdentificationNumber,
+        },
+        None => FollowedBy::WhenPublished,
+    };
     let number = registered.filing_number.as_ref().map(FilingNumber::grouped).unwrap_or_default();
     let message = FilingRegistered {
         procedure: registered.procedure.label(),
         filing_number: &number,
         court_name: &court.details.name,
         rg_number: case.as_ref().and_then(|c| c.details.rg_number.as_deref()),
+        followed_by,
         url: &format!("{}/mon-espace", ctx.portal_url),
     };
     tell(tx, ctx, &registered, message.subject(), message.body(), "filing_registered").await?;
-    audit_answer(tx, ctx, court, &registered, "filing.registered", &format!("case:{case_ref}/party:{party_ref}"))
-        .await?;
+    let detail = format!("case:{case_ref}/party:{party_ref}; {followed_by:?}");
+    audit_answer(tx, ctx, court, &registered, "filing.registered", &detail, request_id).await?;
     Ok(Answered::Done(registered))
 }
 
@@ -139,6 +152,7 @@ pub async fn refuse(
     court: &Court,
     filing: &Filing,
     reason: &str,
+    request_id: Option<&str>,
 ) -> Result<Answered, StorageError> {
     let Some(refused) = filings::refuse(tx, filing.id, reason, ctx.now).await? else {
         let now = current(tx, court, filing).await?;
@@ -157,7 +171,7 @@ pub async fn refuse(
         url: &page_url(ctx.portal_url, &refused),
     };
     tell(tx, ctx, &refused, message.subject(), message.body(), "filing_refused").await?;
-    audit_answer(tx, ctx, court, &refused, "filing.refused", "").await?;
+    audit_answer(tx, ctx, court, &refused, "filing.refused", "", request_id).await?;
     Ok(Answered::Done(refused))
 }
 
@@ -173,23 +187,26 @@ pub async fn attach_registered_filers(
     case: &cases::Case,
     party: &Party,
 ) -> Result<(), StorageError> {
+    filings::lock_party_slot(tx, court.id, &case.case_ref, &party.party_ref).await?;
     for filing in filings::registered_for_party(tx, court.id, &case.case_ref, &party.party_ref).await? {
         attach_filer(tx, ctx, &filing, party).await?;
     }
     Ok(())
 }
 
-/// Attaches the filer to the party, unless it was withdrawn or someone
-/// else follows it already (he then attaches with the identification
-/// number the court sends him, as any party).
-async fn attach_filer(tx: &mut Tx, ctx: Context<'_>, filing: &Filing, party: &Party) -> Result<(), StorageError> {
-    if party.withdrawn_at.is_some() {
-        return Ok(());
+/// Attaches the filer to the party, when it bears his name
+/// (`party_is_the_filer`), is not withdrawn and no one else follows it;
+/// whether he follows it now. Otherwise he attaches with the
+/// identification number the court sends him, as any party.
+async fn attach_filer(tx: &mut Tx, ctx: Context<'_>, filing: &Filing, party: &Party) -> Result<bool, StorageError> {
+    let names = [filing.filer.family_name.as_deref(), filing.filer.preferred_username.as_deref()];
+    if party.withdrawn_at.is_some() || !party_is_the_filer(party.details.family_name.as_deref(), &names) {
+        return Ok(false);
     }
     parties::lock(tx, party.id).await?;
     match attachments::owner(tx, party.id).await? {
-        Some(_) => Ok(()),
-        None => attachments::create(tx, filing.user_id, party.id, ctx.now).await,
+        Some(owner) => Ok(owner == filing.user_id),
+        None => attachments::create(tx, filing.user_id, party.id, ctx.now).await.map(|()| true),
     }
 }
 
@@ -230,6 +247,7 @@ async fn audit_answer(
     filing: &Filing,
     action: &str,
     detail: &str,
+    request_id: Option<&str>,
 ) -> Result<(), StorageError> {
     let actor = format!("court:{}", court.details.code);
     let number = filing.filing_number.as_ref().map(FilingNumber::as_str).unwrap_or_default();
@@ -239,7 +257,7 @@ async fn audit_answer(
         target: Some(number),
         outcome: "ok",
         detail: (!detail.is_empty()).then_some(detail),
-        request_id: None,
+        request_id,
     };
     audit::record(tx, &entry, ctx.now).await
 }

@@ -109,6 +109,18 @@ pub fn partie_civile_in_time(now: DateTime<Utc>, hearing: DateTime<Utc>) -> Resu
     if now <= hearing - Duration::hours(PARTIE_CIVILE_NOTICE_HOURS) { Ok(()) } else { Err(TOO_LATE_FOR_THE_HEARING) }
 }
 
+/// Whether the party a court registered a filing under bears the filer's
+/// name: his birth name or his usage name from FranceConnect, without
+/// regard to case, accents, spaces or hyphens. Checked before the portal
+/// attaches the filer to that party by itself, so that a mistyped party
+/// reference does not open another's case to him (he then attaches with
+/// the identification number, as any party).
+pub fn party_is_the_filer(party_family_name: Option<&str>, filer_names: &[Option<&str>]) -> bool {
+    let key = |s: &str| -> String { crate::case_list::fold(s).chars().filter(|c| c.is_alphanumeric()).collect() };
+    let Some(party) = party_family_name.map(key).filter(|p| !p.is_empty()) else { return false };
+    filer_names.iter().flatten().any(|n| key(n) == party)
+}
+
 /// How many drafts a litigant may keep at once: « Commencer » asks him to
 /// finish or delete one beyond.
 pub const MAX_DRAFTS: usize = 20;
@@ -168,6 +180,16 @@ impl FilingNumber {
 mod tests {
     use super::*;
     use crate::random::SeededRandom;
+
+    #[test]
+    fn the_party_is_the_filer_by_his_birth_or_usage_name_only() {
+        assert!(party_is_the_filer(Some("Delestable"), &[Some("DELESTABLE"), None]));
+        assert!(party_is_the_filer(Some("Le Bihan-Hoarau"), &[Some("MARTIN"), Some("LE BIHAN HOARAU")]));
+        assert!(party_is_the_filer(Some("Hélène"), &[Some("HELENE")]), "accents aside");
+        assert!(!party_is_the_filer(Some("Dupont"), &[Some("DELESTABLE"), Some("MARTIN")]));
+        assert!(!party_is_the_filer(None, &[Some("DELESTABLE")]), "an organisation is not the filer");
+        assert!(!party_is_the_filer(Some(" - "), &[Some("")]), "nothing matches nothing");
+    }
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()

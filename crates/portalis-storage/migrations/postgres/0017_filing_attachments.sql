@@ -8,8 +8,14 @@ ALTER TABLE filings ADD COLUMN attachments_numbered BIGINT NOT NULL DEFAULT 0;
 
 -- The court's answer (`POST /api/v1/filings/{n}/registration` or
 -- `/refusal`): the case and party it opened, or the refusal's reason, and
--- when. `contact_email` is where the filer is told, kept when it is sent.
+-- when. `contact_email` is where the filer is told, kept when it is sent,
+-- with his FranceConnect identity as it was then (`filer_*`: the request
+-- states it, whatever a later login refreshes).
 ALTER TABLE filings ADD COLUMN contact_email TEXT;
+ALTER TABLE filings ADD COLUMN filer_given_name TEXT;
+ALTER TABLE filings ADD COLUMN filer_family_name TEXT;
+ALTER TABLE filings ADD COLUMN filer_usage_name TEXT;
+ALTER TABLE filings ADD COLUMN filer_birthdate TEXT;
 ALTER TABLE filings ADD COLUMN case_ref TEXT;
 ALTER TABLE filings ADD COLUMN party_ref TEXT;
 ALTER TABLE filings ADD COLUMN decided_at TEXT;

@@ -73,10 +73,12 @@ pub async fn load(services: &Services) -> anyhow::Result<()> {
     };
     let mut tx = services.db.begin().await?;
     let user = users::upsert(&mut tx, &issuer, &subject, &claims, sent_at).await?;
-    if !filings::list_of_user(&mut tx, user.id).await?.is_empty() {
+    let loaded = !filings::list_of_user(&mut tx, user.id).await?.is_empty();
+    let court = courts::by_code(&mut tx, COURT).await?.context("the demo court")?;
+    portalis_storage::commit(tx).await?;
+    if loaded {
         return Ok(());
     }
-    let court = courts::by_code(&mut tx, COURT).await?.context("the demo court")?;
     let today = sent_at.with_timezone(&court.details.time_zone).date_naive();
     let form = procedures::form(Procedure::ProtectionMajeur);
     let mut answers = Answers::default();
@@ -89,8 +91,9 @@ pub async fn load(services: &Services) -> anyhow::Result<()> {
         answers.steps.insert((*slug).to_owned(), kept);
     }
     let public_id = services.random.hex(16);
-    let draft = filings::start(&mut tx, user.id, Procedure::ProtectionMajeur, &public_id, sent_at).await?;
-    filings::save_draft(&mut tx, user.id, draft.id, &answers.to_json(), Some(court.id), sent_at).await?;
+    // The files, queued for deletion before they are stored, as the pages
+    // do: if the filing is not recorded, they go.
+    let mut files = Vec::new();
     for (n, agency) in ["Agence du Barachois", "Étude de Maître Payet, notaire"].iter().enumerate() {
         let body = [
             Line { bold: true, size: 16, text: "Estimation d'un bien immobilier" },
@@ -104,19 +107,26 @@ pub async fn load(services: &Services) -> anyhow::Result<()> {
         ];
         let bytes = Bytes::from(pdf::document("Estimation", &body));
         let key = format!("filings/{public_id}/{}", services.random.hex(16));
+        let mut queue = services.db.begin().await?;
+        let pending = filing_attachments::queue_upload(&mut queue, &key, sent_at).await?;
+        portalis_storage::commit(queue).await?;
         let stored = services.documents.put_at(&key, bytes.clone()).await?;
-        let pending = filing_attachments::queue_upload(&mut tx, &key, sent_at).await?;
-        let name = format!("estimation {}.pdf", n + 1);
+        files.push((format!("estimation {}.pdf", n + 1), bytes, stored, pending));
+    }
+    let mut tx = services.db.begin().await?;
+    let draft = filings::start(&mut tx, user.id, Procedure::ProtectionMajeur, &public_id, sent_at).await?;
+    filings::save_draft(&mut tx, user.id, draft.id, &answers.to_json(), Some(court.id), sent_at).await?;
+    for (name, bytes, stored, pending) in &files {
         let file = NewAttachment {
             piece: "estimation",
-            name: &name,
+            name,
             content_type: "application/pdf",
             size: stored.size,
             sha256: &stored.sha256,
             storage_key: &stored.key,
         };
-        filing_attachments::add(&mut tx, user.id, draft.id, &file, pending, sent_at, |held| {
-            attachment::check(&bytes, held).map(|_| ())
+        filing_attachments::add(&mut tx, user.id, draft.id, &file, *pending, sent_at, |held| {
+            attachment::check(bytes, held).map(|_| ())
         })
         .await?
         .map_err(|e| anyhow::anyhow!("the demo filing's file: {}", e.en))?
@@ -129,7 +139,7 @@ pub async fn load(services: &Services) -> anyhow::Result<()> {
         portal_url: services.config.server.public_url.as_str().trim_end_matches('/'),
     };
     let url = portalis_usecases::filings::page_url(ctx.portal_url, &draft);
-    portalis_usecases::filings::send(&mut tx, ctx, &draft, &court, person.email, &url)
+    portalis_usecases::filings::send(&mut tx, ctx, &draft, &court, person.email, &claims, &url)
         .await?
         .context("the demo filing sent")?;
     portalis_storage::commit(tx).await?;

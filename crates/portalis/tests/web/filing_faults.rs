@@ -79,9 +79,9 @@ async fn a_portal_killed_while_sending_sends_the_filing_once_or_not_at_all() {
     std::fs::create_dir_all(&dir).unwrap();
     let fc_port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut portal = Portal { dir, url: database.url.clone(), fc_listen: format!("127.0.0.1:{fc_port}"), child: None };
-    let mut sent_before = 0;
-    // The kill lands before, during or after the sending's transaction.
-    for delay_ms in [0u64, 3, 8, 20, 60] {
+    // The kill lands before, during or after the sending's transaction;
+    // each round's filing is Marie's `sent_before + 1`-th sent.
+    for (sent_before, delay_ms) in [0u64, 3, 8, 20, 60].into_iter().enumerate() {
         let base = portal.start();
         let marie = Browser::at(&base);
         marie.login_as(MARIE_NIR).await;
@@ -118,7 +118,6 @@ async fn a_portal_killed_while_sending_sends_the_filing_once_or_not_at_all() {
             assert_eq!(r.status(), 303);
             assert_eq!(avis_to_marie(&marie).await, sent_before + 1, "sent again, once");
         }
-        sent_before += 1;
         portal.kill();
     }
 }

@@ -79,8 +79,19 @@ async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it
         let encoded: Vec<u8> = shown.chars().map(|c| c as u32 as u8).collect();
         assert!(request.windows(encoded.len()).any(|w| w == encoded), "the request shows {shown}: {text}");
     }
+    // The filer's identity as it was when he sent it, whatever a later
+    // login refreshes.
+    let mut tx = app.services.db.begin().await.unwrap();
+    let conn: &mut portalis_storage::Conn = &mut tx;
+    sqlx::query("UPDATE users SET family_name = 'AUTRENOM'").execute(conn).await.unwrap();
+    portalis_storage::commit(tx).await.unwrap();
     let again = app.get(&format!("/api/v1/filings/{number}/request.pdf")).await.bytes().await.unwrap();
     assert_eq!(again, request, "the same document at every download");
+    let filing_again: Value = app.get(&format!("/api/v1/filings/{number}")).await.json().await.unwrap();
+    assert_eq!(filing_again["filer"], filing["filer"]);
+    let openapi: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let schema = &openapi["components"]["schemas"]["JafAnswers"];
+    conforms(&filing["answers"], schema, "answers");
     assert_eq!(app.get(&format!("/api/v1/filings/{dashed}")).await.status(), 200, "as the avis writes it");
 
     // Registered before the court publishes the case: the filer follows it
@@ -96,6 +107,9 @@ async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].0, "marie.delestable@exemple.fr");
     assert!(mails[0].2.contains("La juridiction a enregistré votre demande."), "no RG number yet");
+    assert!(mails[0].2.contains("apparaîtra dans votre espace personnel dès qu'elle l'aura publié"), "{}", mails[0].2);
+    let receipt = marie_browser.get(&format!("/mes-demarches/{}", public_id(&app).await)).await.text().await.unwrap();
+    assert!(receipt.contains("apparaîtra dans <a href=\"/mon-espace\">Mes dossiers</a> dès qu'il l'aura publié"));
     assert_eq!(app.count("attachments").await, 0, "no party yet");
 
     assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
@@ -103,6 +117,8 @@ async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it
     assert_eq!(app.count("attachments").await, 1, "attached without an identification number");
     let space = marie_browser.get("/mon-espace").await.text().await.unwrap();
     assert!(space.contains("1 dossier affiché sur 1 rattaché"), "the case is in Mes dossiers");
+    let receipt = marie_browser.get(&format!("/mes-demarches/{}", public_id(&app).await)).await.text().await.unwrap();
+    assert!(receipt.contains("le dossier qu'il a ouvert est dans"));
 
     let again = app.post_json(&path, &registration).await;
     assert_eq!(again.status(), 200, "the same registration again changes nothing");
@@ -178,6 +194,10 @@ async fn another_court_sees_none_of_it_and_a_draft_is_no_courts() {
     for path in [format!("/api/v1/filings/{number}"), format!("/api/v1/filings/{number}/attachments/1")] {
         assert_eq!(app.get_with(&paris, &path).await.status(), 404, "{path}");
     }
+    assert_eq!(app.get_with(&paris, &format!("/api/v1/filings/{number}/request.pdf")).await.status(), 404);
+    let r = app.get_with(&paris, &format!("/api/v1/filings?after={number}")).await;
+    assert_eq!(r.status(), 422, "another court's number is no cursor");
+    assert_eq!(invalid_fields(&problem(r).await), ["after"]);
     let body = json!({"case_ref": "x", "party_ref": "y"});
     let r = app.post_json_with(&paris, &format!("/api/v1/filings/{number}/registration"), &body).await;
     assert_eq!(r.status(), 404);
@@ -214,10 +234,12 @@ async fn the_court_pages_through_its_filings_oldest_first() {
     let app = TestApp::spawn().await;
     let marie_browser = marie_signed_in(&app).await;
     let mut numbers = Vec::new();
-    for _ in 0..3 {
-        numbers.push(a_sent_jaf_request_sent_later(&app, &marie_browser).await);
+    // The second and third at the same instant: paged by their order.
+    for advance in [1, 1, 0] {
+        numbers.push(a_sent_jaf_request_sent_later(&app, &marie_browser, advance).await);
     }
     let first: Value = app.get("/api/v1/filings?limit=2").await.json().await.unwrap();
+    assert_eq!(first["items"][1]["sent_at"], numbers_sent_at(&app, &numbers[2]).await, "a tie on the page's edge");
     let after = first["next_after"].as_str().expect("a next page").to_owned();
     let second: Value = app.get(&format!("/api/v1/filings?limit=2&after={after}")).await.json().await.unwrap();
     let listed: Vec<String> = [&first, &second]
@@ -228,13 +250,114 @@ async fn the_court_pages_through_its_filings_oldest_first() {
     assert!(second["next_after"].is_null());
 }
 
-/// A JAF request sent a minute after the previous one: its number.
-async fn a_sent_jaf_request_sent_later(app: &TestApp, marie: &Browser) -> String {
-    app.clock.advance(chrono::Duration::minutes(1));
+/// A JAF request sent `minutes` after the previous one: its number.
+async fn a_sent_jaf_request_sent_later(app: &TestApp, marie: &Browser, minutes: i64) -> String {
+    app.clock.advance(chrono::Duration::minutes(minutes));
     let review = a_jaf_request_to_review(marie).await;
     let csrf = token(marie, &review).await;
     let r = marie.post(&review.replace("/verification", "/envoi"), &[("csrf", &csrf), ("certifie", "1")]).await;
     assert_eq!(r.status(), 303);
     let listed: Value = app.get("/api/v1/filings?limit=100").await.json().await.unwrap();
     listed["items"].as_array().unwrap().last().unwrap()["filing_number"].as_str().unwrap().to_owned()
+}
+
+async fn numbers_sent_at(app: &TestApp, number: &str) -> Value {
+    let filing: Value = app.get(&format!("/api/v1/filings/{number}")).await.json().await.unwrap();
+    filing["sent_at"].clone()
+}
+
+/// Whether `value` conforms to `schema`, in the subset of JSON Schema the
+/// answers' schemas use (type, properties, required, additionalProperties,
+/// items, enum, pattern, maxLength, minItems, maxItems); panics naming
+/// where it does not.
+fn conforms(value: &Value, schema: &Value, at: &str) {
+    match schema["type"].as_str() {
+        Some("object") => {
+            let object = value.as_object().unwrap_or_else(|| panic!("{at}: not an object"));
+            let properties = schema["properties"].as_object().unwrap();
+            for required in schema["required"].as_array().into_iter().flatten() {
+                assert!(object.contains_key(required.as_str().unwrap()), "{at}: {required} is missing");
+            }
+            for (k, v) in object {
+                match properties.get(k) {
+                    Some(s) => conforms(v, s, &format!("{at}.{k}")),
+                    None => assert!(schema["additionalProperties"] != false, "{at}: {k} is not in the schema"),
+                }
+            }
+        }
+        Some("array") => {
+            let items = value.as_array().unwrap_or_else(|| panic!("{at}: not an array"));
+            if let Some(min) = schema["minItems"].as_u64() {
+                assert!(items.len() as u64 >= min, "{at}: fewer than {min}");
+            }
+            if let Some(max) = schema["maxItems"].as_u64() {
+                assert!(items.len() as u64 <= max, "{at}: more than {max}");
+            }
+            for (i, v) in items.iter().enumerate() {
+                conforms(v, &schema["items"], &format!("{at}[{i}]"));
+            }
+        }
+        Some("string") => {
+            let s = value.as_str().unwrap_or_else(|| panic!("{at}: not a string"));
+            if let Some(max) = schema["maxLength"].as_u64() {
+                assert!(s.chars().count() as u64 <= max, "{at}: longer than {max}");
+            }
+            if let Some(p) = schema["pattern"].as_str() {
+                assert!(regex::Regex::new(p).unwrap().is_match(s), "{at}: {s:?} does not match {p}");
+            }
+        }
+        Some("boolean") => assert!(value.is_boolean(), "{at}: not a boolean"),
+        other => panic!("{at}: a schema of type {other:?}"),
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        assert!(allowed.contains(value), "{at}: {value} is not one of {allowed:?}");
+    }
+}
+
+/// The public id of the (only) filing Marie sent.
+async fn public_id(app: &TestApp) -> String {
+    let mut conn = app.services.db.read().await.unwrap();
+    let (id,): (String,) =
+        sqlx::query_as("SELECT public_id FROM filings WHERE status <> 'brouillon' ORDER BY id LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_party_that_does_not_bear_the_filers_name_is_not_his_to_follow_without_its_number() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
+    // The court mistyped the party: Nicolas's, not hers.
+    let mut nicolas = marie();
+    nicolas["given_names"] = json!("Nicolas");
+    nicolas["family_name"] = json!("Dupont");
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042/parties/dupont", &nicolas).await.status(), 201);
+    let body = json!({"case_ref": "2026-00042", "party_ref": "dupont"});
+    assert_eq!(app.post_json(&format!("/api/v1/filings/{number}/registration"), &body).await.status(), 200);
+    assert_eq!(app.count("attachments").await, 0, "not attached to another's party");
+    let mails = app.outbox_of_kind("filing_registered").await;
+    assert!(mails[0].2.contains("avec le numéro d'identification qu'elle vous adressera"), "{}", mails[0].2);
+    let receipt = marie_browser.get(&format!("/mes-demarches/{}", public_id(&app).await)).await.text().await.unwrap();
+    assert!(receipt.contains("ajoutez-le à votre espace</a> avec le numéro d'identification"));
+}
+
+#[tokio::test]
+async fn a_registration_and_the_publication_of_its_party_at_once_attach_the_filer() {
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    for round in 0..3 {
+        let number = a_sent_jaf_request(&app, &marie_browser).await;
+        let case = format!("/api/v1/cases/2026-0004{round}");
+        assert_eq!(app.put_json(&case, &the_guides_case()).await.status(), 201);
+        let body = json!({"case_ref": format!("2026-0004{round}"), "party_ref": "requerante"});
+        let (party, marie) = (format!("{case}/parties/requerante"), marie());
+        let registration = format!("/api/v1/filings/{number}/registration");
+        let (registered, published) = tokio::join!(app.post_json(&registration, &body), app.put_json(&party, &marie));
+        assert_eq!((registered.status().as_u16(), published.status().as_u16()), (200, 201));
+        assert_eq!(app.count("attachments").await, round + 1, "round {round}: one or the other attached her");
+    }
 }

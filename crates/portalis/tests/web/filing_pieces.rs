@@ -44,6 +44,13 @@ async fn a_litigant_attaches_files_finds_them_on_the_review_and_removes_one_whil
     let r = marie.post_multipart(&pieces, upload(&csrf, "revenus", "avis.png", PNG.to_vec())).await;
     assert_eq!(r.status(), 303);
 
+    assert_eq!(stored_files(&app).len(), 2, "each in the store, under filings/");
+    let r = marie.post_multipart(&pieces, upload(&csrf, "autre", "page.html", pdf(9))).await;
+    assert_eq!(r.status(), 303);
+    let page = marie.get(&pieces).await.text().await.unwrap();
+    assert!(page.contains("page.pdf"), "a PDF is named as one, whatever its name said");
+    let r = marie.post(&format!("{pieces}/3/retrait"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
     let download = marie.get(&format!("{pieces}/1")).await;
     assert_eq!(download.status(), 200);
     assert_eq!(download.headers()["content-type"], "application/pdf");
@@ -59,7 +66,7 @@ async fn a_litigant_attaches_files_finds_them_on_the_review_and_removes_one_whil
     assert_eq!(r.status(), 303);
     assert!(marie.get(&location(&r)).await.text().await.unwrap().contains("La pièce a été retirée"));
     assert_eq!(app.count("filing_attachments").await, 1);
-    assert_eq!(app.count("file_deletions").await, 1, "its stored copy is queued for deletion");
+    assert_eq!(app.count("file_deletions").await, 2, "the removed files' stored copies are queued for deletion");
     assert_eq!(marie.get(&format!("{pieces}/1")).await.status(), 404);
 
     let csrf = token(&marie, &review).await;
@@ -107,7 +114,21 @@ async fn a_file_refused_says_why_next_to_its_field_and_nothing_is_stored() {
     assert!(page.contains("Le fichier dépasse 10 Mo"), "{page}");
     assert!(page.contains("<option value=\"revenus\" selected>"), "the kind chosen is kept");
     assert_eq!(app.count("filing_attachments").await, 0);
-    assert_eq!(app.count("file_deletions").await, 0, "nothing was stored");
+    assert_eq!(app.count("file_deletions").await, 0);
+    assert!(stored_files(&app).is_empty(), "nothing was stored");
+}
+
+/// The files under the document store's `filings/`.
+fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() { walk(&path, out) } else { out.push(path) }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&app.dir.join("documents").join("filings"), &mut out);
+    out
 }
 
 #[tokio::test]

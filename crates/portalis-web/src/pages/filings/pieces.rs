@@ -4,6 +4,9 @@
 //! (`portalis_core::attachment::check`) before it is recorded; it can be
 //! downloaded by its author and removed while the filing is a draft.
 //!
+//! Uploads being read hold at most 128 MiB at once (each its declared
+//! length): beyond, one waits, then is asked to try again (503).
+//!
 //! A file is stored before the transaction that records it: its key is
 //! queued for deletion first and taken off the queue by that transaction,
 //! so that a file refused, or left by a process that died in between, is
@@ -28,6 +31,14 @@ use portalis_storage::filing_attachments::{self, FilingAttachment, NewAttachment
 
 /// The most a request adding a file may carry: the file and its form.
 pub const BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES as usize + 64 * 1024;
+
+/// The memory all uploads being read may hold at once, in KiB: each takes
+/// its declared length (or the most it may carry) before its body is read,
+/// and waits [`UPLOAD_WAIT`] at most for it — then « réessayez ».
+const UPLOAD_BUDGET_KIB: usize = 128 * 1024;
+const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+static UPLOAD_BUDGET: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(UPLOAD_BUDGET_KIB));
 
 /// A file as the page lists it.
 pub struct PieceView {
@@ -153,6 +164,18 @@ pub async fn add(
     Path(public_id): Path<String>,
     request: Request,
 ) -> Result<Response, PageError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(BODY_LIMIT)
+        .min(BODY_LIMIT);
+    let kib = u32::try_from(declared.div_ceil(1024).max(1)).unwrap_or(u32::MAX);
+    let Ok(Ok(_budget)) = tokio::time::timeout(UPLOAD_WAIT, UPLOAD_BUDGET.acquire_many(kib)).await else {
+        tracing::warn!("no memory left for one more upload: refused as busy");
+        return Err(PageError::Unavailable);
+    };
     let upload = match read_upload(request, &state, &user).await {
         Ok(u) => u,
         Err(r) => return Ok(r),
@@ -195,7 +218,7 @@ pub async fn add(
         tracing::error!(error = %e, "cannot store a filing's attachment");
         PageError::Unavailable
     })?;
-    let name = attachment::display_name(&upload.name);
+    let name = attachment::file_name(&upload.name, kind);
     let new = NewAttachment {
         piece: piece.code,
         name: &name,

@@ -116,7 +116,8 @@ pub async fn send(
     let url = format!("{}{}", state.settings.origin, super::path(&loaded.filing));
     let ctx = Context { now, random: &*state.random, portal_url: &state.settings.origin };
     let mut tx = state.db.begin().await?;
-    let sent = portalis_usecases::filings::send(&mut tx, ctx, &loaded.filing, &court, &recipient, &url).await?;
+    let filer = &user.session.user.claims;
+    let sent = portalis_usecases::filings::send(&mut tx, ctx, &loaded.filing, &court, &recipient, filer, &url).await?;
     portalis_storage::commit(tx).await?;
     if sent.is_none() {
         // Sent meanwhile (its page says so) or changed from another tab:

@@ -14,6 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use portalis_core::filing::{FilingStatus, draft_deleted_at};
 use portalis_core::french;
+use portalis_core::messages::FollowedBy;
+use portalis_storage::filings::Filing;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "pages/filings/show.html")]
@@ -24,7 +26,8 @@ pub struct FilingPage {
     pub draft: bool,
     pub saved: bool,
     pub status: &'static str,
-    pub registered: bool,
+    /// Registered: how the filer follows the case the court opened.
+    pub registered: Option<FollowedBy>,
     pub deleted_on: String,
     pub resume: String,
     pub delete: String,
@@ -73,7 +76,10 @@ pub async fn show(
         draft: f.status.is_draft(),
         saved: q.enregistre.is_some() && f.status.is_draft(),
         status: f.status.label(),
-        registered: f.status == FilingStatus::Enregistree,
+        registered: match f.status {
+            FilingStatus::Enregistree => Some(followed_by(&state, user.user_id(), f).await?),
+            _ => None,
+        },
         deleted_on: french::date(draft_deleted_at(f.started_at).with_timezone(&paris).date_naive()),
         resume,
         delete: format!("{}/suppression", super::path(f)),
@@ -90,4 +96,23 @@ pub async fn show(
         request_pdf: format!("{}/demande.pdf", super::path(f)),
     }
     .into_response())
+}
+
+/// Whether the filer follows the party the court registered his filing
+/// under, will when it is published, or is to attach with its number.
+async fn followed_by(state: &WebState, user_id: i64, f: &Filing) -> Result<FollowedBy, PageError> {
+    let (Some(court_id), Some(case_ref), Some(party_ref)) = (f.court_id, &f.case_ref, &f.party_ref) else {
+        return Ok(FollowedBy::WhenPublished);
+    };
+    let mut conn = state.db.read().await?;
+    let Some(case) = portalis_storage::cases::find(&mut conn, court_id, case_ref).await? else {
+        return Ok(FollowedBy::WhenPublished);
+    };
+    let Some(party) = portalis_storage::parties::find(&mut conn, case.id, party_ref).await? else {
+        return Ok(FollowedBy::WhenPublished);
+    };
+    Ok(match portalis_storage::attachments::owner(&mut conn, party.id).await? {
+        Some(owner) if owner == user_id => FollowedBy::Attached,
+        _ => FollowedBy::IdentificationNumber,
+    })
 }
