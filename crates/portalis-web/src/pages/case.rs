@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use portalis_core::document::{DocumentKind, human_size};
 use portalis_core::event::{EventKind, EventStatus, Standing};
 use portalis_core::french;
+use portalis_core::party::Role;
 use portalis_storage::documents::Document;
 use portalis_storage::events::Event;
 
@@ -75,6 +76,33 @@ pub struct CasePage {
     pub court_hours: Option<String>,
     pub upcoming: Vec<Upcoming>,
     pub past: Vec<Past>,
+    /// A victim's constitution de partie civile, prefilled from the case.
+    pub partie_civile: Option<PartieCivileOffer>,
+}
+
+/// « Se constituer partie civile en ligne » on a victim's case with a
+/// hearing more than 24 hours away.
+pub struct PartieCivileOffer {
+    pub csrf: String,
+    pub dossier: String,
+    /// « jeudi 21 janvier 2027 à 14:00 ».
+    pub hearing: String,
+}
+
+/// The next hearing of the case a victim may still constitute himself
+/// partie civile for (24 hours ahead at least): what the filing's first
+/// step is prefilled with.
+pub fn next_hearing_for_partie_civile(my: &MyCase, now: chrono::DateTime<chrono::Utc>) -> Option<&Event> {
+    let victim = my.mine.iter().any(|p| matches!(p.details.role, Role::Victime | Role::PartieCivile));
+    if !victim {
+        return None;
+    }
+    my.events
+        .iter()
+        .filter(|e| e.details.kind == EventKind::Audience && e.details.status == EventStatus::Prevu)
+        .filter(|e| e.details.starts_at.time().is_some())
+        .filter(|e| e.details.starts_at_utc - now >= chrono::Duration::hours(24))
+        .min_by_key(|e| e.details.starts_at_utc)
 }
 
 /// "Convocations(3)": the kind's label in the plural, or "Documents".
@@ -241,6 +269,11 @@ pub async fn show(
         court_hours: court.sauj_hours.clone(),
         upcoming,
         past,
+        partie_civile: next_hearing_for_partie_civile(&my, state.clock.now()).map(|e| PartieCivileOffer {
+            csrf: visitor.csrf(&state).0,
+            dossier: my.public_id.clone(),
+            hearing: french::instant_in(e.details.starts_at_utc, my.court.details.time_zone),
+        }),
     };
     Ok(page.into_response())
 }

@@ -389,3 +389,51 @@ async fn a_litigant_keeps_at_most_twenty_drafts_and_is_told_to_finish_or_delete_
     assert_eq!(marie.post(&format!("{draft}/suppression"), &[("csrf", &csrf)]).await.status(), 303);
     assert_eq!(marie.post("/demarches/jaf", &[("csrf", &csrf)]).await.status(), 303, "one deleted, one started");
 }
+
+#[tokio::test]
+async fn a_victim_starts_a_constitution_de_partie_civile_from_her_case_prefilled_with_its_hearing() {
+    use crate::support::{hearing, marie, the_guides_case};
+    let app = TestApp::spawn().await;
+    let mut penal = the_guides_case();
+    penal["rg_number"] = serde_json::json!("23/00045");
+    assert_eq!(app.put_json("/api/v1/cases/penal-1", &penal).await.status(), 201);
+    let mut victim = marie();
+    victim["role"] = serde_json::json!("victime");
+    assert_eq!(app.put_json("/api/v1/cases/penal-1/parties/victime", &victim).await.status(), 201);
+    assert_eq!(app.put_json("/api/v1/cases/penal-1/events/audience", &hearing()).await.status(), 201);
+    let browser = Browser::new(&app);
+    browser.login_as(MARIE_NIR).await;
+    app.attach_all(&browser, "victime").await;
+
+    let space = browser.get("/mon-espace").await.text().await.unwrap();
+    let case = crate::support::local_links(&space).into_iter().find(|l| l.starts_with("/dossiers/")).unwrap();
+    let page = browser.get(&case).await.text().await.unwrap();
+    assert!(page.contains("au moins 24 heures avant l'audience du jeudi 21 janvier 2027 à 14:00"), "{page}");
+    let dossier = form_value(&page, "dossier").expect("the case's own form");
+    let csrf = form_value(&page, "csrf").unwrap();
+    let r = browser.post("/demarches/partie_civile", &[("csrf", &csrf), ("dossier", &dossier)]).await;
+    assert_eq!(r.status(), 303);
+    let step = location(&r);
+    let form = browser.get(&step).await.text().await.unwrap();
+    assert!(form.contains("<option value=\"tj-saint-denis-reunion\" selected"), "the case's court");
+    let prefilled = [
+        ("juridiction", "tj-saint-denis-reunion"),
+        ("numero_parquet", "23/00045"),
+        ("date_audience", "21/01/2027"),
+        ("heure_audience", "14:00"),
+    ];
+    for (field, value) in &prefilled[1..] {
+        assert_eq!(form_value(&form, field).as_deref(), Some(*value), "{field}");
+    }
+    // The browser sends back what the page holds.
+    let next = next(&browser, &step, &prefilled).await;
+    assert!(next.ends_with("/etape/vous"), "the prefilled step is accepted as it is: {next}");
+
+    // Another's case is no case to prefill from.
+    let nicolas = Browser::new(&app);
+    nicolas.login_as(NICOLAS_NIR).await;
+    let his = token(&nicolas, "/demarches").await;
+    let r = nicolas.post("/demarches/partie_civile", &[("csrf", &his), ("dossier", &dossier)]).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(app.count("filings").await, 1, "nothing started for him");
+}

@@ -127,14 +127,42 @@ pub const FORM: ProcedureForm = ProcedureForm {
     ],
 };
 
+/// The slug of the first step, about the case.
+pub const CASE_STEP: &str = "affaire";
+
+/// The first step as a case the filer follows in his space prefills it:
+/// its court, its number at the parquet, the date and time of its next
+/// hearing (in the court's time zone), as he would type them. Not checked
+/// yet: he reads it and presses « Continuer ».
+pub fn prefill(
+    court_code: &str,
+    case_number: Option<&str>,
+    hearing: Option<(NaiveDate, Option<NaiveTime>)>,
+) -> crate::filing::answers::StepAnswers {
+    let mut values = std::collections::BTreeMap::new();
+    values.insert("juridiction".to_owned(), court_code.to_owned());
+    if let Some(n) = case_number {
+        values.insert("numero_parquet".to_owned(), n.to_owned());
+    }
+    if let Some((day, time)) = hearing {
+        values.insert(HEARING_DATE.to_owned(), day.format("%d/%m/%Y").to_string());
+        if let Some(t) = time {
+            values.insert(HEARING_TIME.to_owned(), t.format("%H:%M").to_string());
+        }
+    }
+    crate::filing::answers::StepAnswers { values, items: 0, done: false }
+}
+
 /// The field of the hearing's date: where the 24 hours' refusal is shown.
 pub const HEARING_DATE: &str = "date_audience";
+/// The field of the hearing's time.
+pub const HEARING_TIME: &str = "heure_audience";
 
 /// The hearing's local date and time, as answered (the court's time zone
 /// makes it an instant).
 pub fn hearing(answers: &Answers) -> Option<(NaiveDate, NaiveTime)> {
     let date = parse_date(answers.value(CASE.slug, HEARING_DATE)?).ok()?;
-    let time = parse_time(answers.value(CASE.slug, "heure_audience")?).ok()?;
+    let time = parse_time(answers.value(CASE.slug, HEARING_TIME)?).ok()?;
     Some((date, time))
 }
 

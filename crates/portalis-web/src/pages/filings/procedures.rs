@@ -13,7 +13,8 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use portalis_core::filing::procedures;
+use portalis_core::filing::answers::Answers;
+use portalis_core::filing::procedures::{self, partie_civile};
 use portalis_core::filing::{MAX_DRAFTS, Procedure};
 use portalis_storage::filings;
 
@@ -62,19 +63,40 @@ fn page(state: &WebState, visitor: &Visitor) -> ProceduresPage {
     }
 }
 
-/// The form of « Commencer »: only its token.
+/// The form of « Commencer »: its token, and for a constitution de partie
+/// civile started from a case's page, that case (`dossier`, its public id).
 #[derive(serde::Deserialize)]
-pub struct StartForm {}
+pub struct StartForm {
+    dossier: Option<String>,
+}
 
 /// Starts a draft of the procedure and opens its first step; beyond
 /// [`MAX_DRAFTS`] drafts, the list says to finish or delete one (409).
 pub async fn start(
     State(state): State<WebState>,
     Path(code): Path<String>,
-    Protected { by: user, .. }: Protected<SignedIn, StartForm>,
+    Protected { by: user, form }: Protected<SignedIn, StartForm>,
 ) -> Result<Response, PageError> {
     let Ok(procedure) = Procedure::parse(&code) else {
         return Ok(not_found::denied(&state, &user.visitor, &format!("{}/{code}", super::PROCEDURES_PATH)).await);
+    };
+    // Prefilled from a case he follows (checked as his), never another's.
+    let prefill = match (procedure, form.dossier.as_deref()) {
+        (Procedure::PartieCivile, Some(dossier)) => {
+            let Some(my) = crate::my_cases::find(&state, user.user_id(), dossier).await? else {
+                return Ok(not_found::denied(&state, &user.visitor, &format!("/dossiers/{dossier}")).await);
+            };
+            let hearing = crate::pages::case::next_hearing_for_partie_civile(&my, state.clock.now()).map(|e| {
+                let local = e.details.starts_at_utc.with_timezone(&my.court.details.time_zone);
+                (local.date_naive(), Some(local.time()))
+            });
+            let number = my.case.details.rg_number.clone();
+            let step = partie_civile::prefill(my.court.details.code.as_str(), number.as_deref(), hearing);
+            let mut answers = Answers::default();
+            answers.steps.insert(partie_civile::CASE_STEP.to_owned(), step);
+            Some((answers.to_json(), my.court.id))
+        }
+        _ => None,
     };
     let mut bytes = [0u8; 16];
     state.random.fill(&mut bytes);
@@ -89,7 +111,11 @@ pub async fn start(
         let page = ProceduresPage { too_many_drafts: Some(drafts), ..page(&state, &user.visitor) };
         return Ok((axum::http::StatusCode::CONFLICT, page).into_response());
     }
-    let filing = filings::start(&mut tx, user.user_id(), procedure, &public_id, state.clock.now()).await?;
+    let now = state.clock.now();
+    let filing = filings::start(&mut tx, user.user_id(), procedure, &public_id, now).await?;
+    if let Some((answers, court_id)) = &prefill {
+        filings::save_draft(&mut tx, user.user_id(), filing.id, answers, Some(*court_id), now).await?;
+    }
     portalis_storage::commit(tx).await?;
     let first = procedures::form(procedure).steps[0].slug;
     Ok(Redirect::to(&super::step_path(&filing, first)).into_response())
