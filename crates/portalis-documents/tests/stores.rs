@@ -26,6 +26,20 @@ async fn stores_a_file_once_and_detects_corruption(store: DocumentStore) {
     assert!(matches!(store.get(&a.key, &a.sha256, a.size).await, Err(DocumentError::Corrupt { .. })));
     assert!(matches!(store.get("ab/missing.pdf", &a.sha256, a.size).await, Err(DocumentError::Missing { .. })));
     store.ping().await.unwrap();
+
+    // A filing's file: under a key of its own, deleted by that key (twice:
+    // a deletion retried after a crash), the same bytes elsewhere kept.
+    let kept = store.put(Bytes::from_static(PDF)).await.unwrap();
+    let own = store.put_at("filings/abc/0123", Bytes::from_static(PDF)).await.unwrap();
+    assert_eq!(
+        (own.key.as_str(), own.sha256.as_str(), own.size),
+        ("filings/abc/0123", kept.sha256.as_str(), kept.size)
+    );
+    assert_eq!(store.get(&own.key, &own.sha256, own.size).await.unwrap(), Bytes::from_static(PDF));
+    store.delete(&own.key).await.unwrap();
+    store.delete(&own.key).await.unwrap();
+    assert!(matches!(store.get(&own.key, &own.sha256, own.size).await, Err(DocumentError::Missing { .. })));
+    assert!(store.get(&kept.key, &kept.sha256, kept.size).await.is_ok(), "another key's copy stays");
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use crate::courts::Court;
 use crate::documents::{self, Document};
 use crate::error::StorageError;
 use crate::events::{self, Event};
+use crate::filings::{self, Filing};
 use crate::page_cache::Key;
 use crate::parties::{self, Party};
 use crate::sessions::{self, Session};
@@ -46,6 +47,40 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<Session>, Stora
         cache.put(ticket, key, Arc::new(s.clone()), tags, 1024 + s.id_token.len());
     }
     Ok(found)
+}
+
+/// The user's online filings, the latest started first.
+///
+/// # Errors
+/// Database errors.
+pub async fn filings(db: &Db, user_id: i64) -> Result<Arc<Vec<Filing>>, StorageError> {
+    let cache = db.page_cache();
+    let key = Key::Filings(user_id);
+    if let Some(f) = cache.get::<Vec<Filing>>(&key) {
+        return Ok(f);
+    }
+    let ticket = cache.ticket();
+    let found = Arc::new(filings::list_of_user(&mut db.pages().await?, user_id).await?);
+    let weight = 256 + found.iter().map(|f| 512 + f.answers.len()).sum::<usize>();
+    cache.put(ticket, key, found.clone(), vec![Tag::User(user_id)], weight);
+    Ok(found)
+}
+
+/// A court by its id, if there is one.
+///
+/// # Errors
+/// Database errors.
+pub async fn court(db: &Db, id: i64) -> Result<Option<Arc<Court>>, StorageError> {
+    let cache = db.page_cache();
+    let key = Key::Court(id);
+    if let Some(c) = cache.get::<Court>(&key) {
+        return Ok(Some(c));
+    }
+    let ticket = cache.ticket();
+    let Some(found) = crate::courts::by_id(&mut db.pages().await?, id).await? else { return Ok(None) };
+    let found = Arc::new(found);
+    cache.put(ticket, key, found.clone(), vec![Tag::Court(id)], 1024);
+    Ok(Some(found))
 }
 
 /// What the user has attached, newest first.

@@ -39,6 +39,10 @@ pub enum Key {
     Case(i64),
     /// The documents of a case.
     Documents(i64),
+    /// A user's online filings.
+    Filings(i64),
+    /// A court.
+    Court(i64),
 }
 
 const STRIPES: usize = 1024;

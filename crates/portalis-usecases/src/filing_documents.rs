@@ -6,8 +6,9 @@
 
 use chrono::NaiveDate;
 use portalis_core::document::human_size;
+use portalis_core::filing::Procedure;
 use portalis_core::filing::answers::{Answers, rows};
-use portalis_core::filing::procedures;
+use portalis_core::filing::procedures::{self, jaf};
 use portalis_core::french;
 use portalis_documents::pdf::{self, Line};
 use portalis_storage::StorageError;
@@ -116,13 +117,24 @@ pub fn request_pdf(s: &Sources<'_>) -> Vec<u8> {
 
     let form = procedures::form(s.filing.procedure);
     let answers = Answers::from_json(&s.filing.answers);
+    // An address the filer asked to keep confidential is not in the
+    // request (which the other parent may receive): the court has it.
+    let confidential =
+        s.filing.procedure == Procedure::JugeAuxAffairesFamiliales && jaf::address_is_confidential(&answers);
     for step in form.steps {
         page.heading(step.title);
+        let hidden: Vec<&str> = match (confidential, step.slug == jaf::CONFIDENTIAL_ADDRESS.0) {
+            (true, true) => {
+                page.text("Adresse : confidentielle, à la demande du demandeur (connue du tribunal seulement)");
+                jaf::CONFIDENTIAL_ADDRESS.1.iter().filter_map(|f| step.field(f)).map(|f| f.label).collect()
+            }
+            _ => Vec::new(),
+        };
         for (heading, lines) in rows(step, answers.step(step.slug)) {
             if let Some(h) = heading {
                 page.subheading(h);
             }
-            for row in lines {
+            for row in lines.iter().filter(|r| !hidden.contains(&r.label.as_str())) {
                 // « Pourquoi demandez-vous cela ? Léa vit avec moi… »
                 let sep = if row.label.ends_with('?') { " " } else { " : " };
                 page.text(format!("{}{sep}{}", row.label, row.value));

@@ -171,6 +171,7 @@ const WATCHED: &[(&str, &str)] = &[
     ("users", "id"),
     ("attachments", "user_id"),
     ("sessions", "id"),
+    ("filings", "user_id"),
 ];
 
 /// The tables no cached read uses: a table added to the schema must be put
@@ -193,9 +194,7 @@ const UNREAD: &[&str] = &[
     "agents",
     // Read by the filing's court step, never from the cache.
     "court_territories",
-    // Online filings, their files and the queue of files to delete: read
-    // uncached (issue 18).
-    "filings",
+    // A filing's files and the queue of files to delete: read uncached.
     "filing_attachments",
     "file_deletions",
     "ended_attachments",
@@ -215,7 +214,7 @@ async fn tag_of(db: &portalis_storage::Db, table: &str, owner: i64) -> Tag {
                 .unwrap();
             Tag::Case(case)
         }
-        "users" | "attachments" => Tag::User(owner),
+        "users" | "attachments" | "filings" => Tag::User(owner),
         "sessions" => Tag::Session(owner),
         other => panic!("no tag for {other}"),
     }

@@ -45,3 +45,23 @@ CREATE TABLE file_deletions (
     storage_key TEXT NOT NULL,
     queued_at   TEXT NOT NULL
 );
+
+-- A user's filings are read through the pages' cache (`cached::filings`):
+-- every write to them records the user (see 0012_change_triggers).
+CREATE FUNCTION portalis_filings_changed() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    IF current_setting('portalis.paused', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portalis_changed('u:' || NEW.user_id);
+    END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.user_id IS DISTINCT FROM NEW.user_id) THEN
+        PERFORM portalis_changed('u:' || OLD.user_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER filings_changed AFTER INSERT OR UPDATE OR DELETE ON filings
+    FOR EACH ROW EXECUTE FUNCTION portalis_filings_changed();

@@ -45,3 +45,15 @@ CREATE TABLE file_deletions (
     storage_key TEXT NOT NULL,
     queued_at   TEXT NOT NULL
 );
+
+-- A user's filings are read through the pages' cache (`cached::filings`):
+-- every write to them records the user (see 0012_change_triggers).
+CREATE TRIGGER filings_inserted AFTER INSERT ON filings WHEN (SELECT paused FROM change_feed) = 0
+BEGIN INSERT INTO changes (tag) VALUES ('u:' || NEW.user_id); END;
+CREATE TRIGGER filings_updated AFTER UPDATE ON filings WHEN (SELECT paused FROM change_feed) = 0
+BEGIN
+    INSERT INTO changes (tag) VALUES ('u:' || NEW.user_id);
+    INSERT INTO changes (tag) SELECT 'u:' || OLD.user_id WHERE OLD.user_id IS NOT NEW.user_id;
+END;
+CREATE TRIGGER filings_deleted AFTER DELETE ON filings WHEN (SELECT paused FROM change_feed) = 0
+BEGIN INSERT INTO changes (tag) VALUES ('u:' || OLD.user_id); END;

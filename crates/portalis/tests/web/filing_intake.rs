@@ -85,6 +85,12 @@ async fn the_court_reads_a_filing_registers_it_and_the_filer_follows_the_case_it
     let conn: &mut portalis_storage::Conn = &mut tx;
     sqlx::query("UPDATE users SET family_name = 'AUTRENOM'").execute(conn).await.unwrap();
     portalis_storage::commit(tx).await.unwrap();
+    assert!(
+        !text.contains("12 rue des Lilas"),
+        "a confidential address is not in the request the other parent may receive"
+    );
+    assert!(text.contains("Adresse : confidentielle"));
+    assert_eq!(filing["answers"]["vous"]["adresse"], "12 rue des Lilas", "the court has it");
     let again = app.get(&format!("/api/v1/filings/{number}/request.pdf")).await.bytes().await.unwrap();
     assert_eq!(again, request, "the same document at every download");
     let filing_again: Value = app.get(&format!("/api/v1/filings/{number}")).await.json().await.unwrap();

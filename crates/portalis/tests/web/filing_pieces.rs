@@ -92,7 +92,7 @@ async fn a_file_refused_says_why_next_to_its_field_and_nothing_is_stored() {
             "acte_naissance",
             "photo.gif",
             b"GIF89a\x01\0\x01\0".to_vec(),
-            "Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
+            "Fichier : seuls les fichiers PDF, JPEG et PNG sont acceptés.",
         ),
         ("acte_naissance", "", Vec::new(), "Fichier : choisissez le fichier à joindre."),
         ("", "acte.pdf", pdf(1), "Type de pièce : choisissez ce que contient le fichier."),
@@ -111,7 +111,7 @@ async fn a_file_refused_says_why_next_to_its_field_and_nothing_is_stored() {
     let r = marie.post_multipart(&pieces, upload(&csrf, "revenus", "gros.pdf", big)).await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Le fichier dépasse 10 Mo"), "{page}");
+    assert!(page.contains("Fichier : le fichier dépasse 10 Mo"), "{page}");
     assert!(page.contains("<option value=\"revenus\" selected>"), "the kind chosen is kept");
     assert_eq!(app.count("filing_attachments").await, 0);
     assert_eq!(app.count("file_deletions").await, 0);
@@ -185,7 +185,7 @@ async fn the_twentieth_file_is_the_last_even_when_two_arrive_at_once() {
     assert_eq!(statuses, [303, 422], "one is the twentieth, the other is refused");
     assert_eq!(app.count("filing_attachments").await, 20);
     let refused = if a.status() == 422 { a } else { b };
-    assert!(refused.text().await.unwrap().contains("Une demande comporte au plus 20 pièces jointes."));
+    assert!(refused.text().await.unwrap().contains("Fichier : une demande comporte au plus 20 pièces jointes."));
 }
 
 #[tokio::test]

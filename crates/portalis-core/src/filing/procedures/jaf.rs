@@ -28,6 +28,16 @@ const YOU: Step = Step::new("vous", "Vous", &[
 .with_identity()
 .intro("Votre identité vient de FranceConnect et ne peut pas être modifiée ici. Indiquez où le tribunal peut vous joindre.");
 
+/// The filer's address fields, kept out of what the other parent receives
+/// (the request as a PDF) when he asks that it stay confidential; the
+/// court reads them through its intake.
+pub const CONFIDENTIAL_ADDRESS: (&str, &[&str]) = ("vous", &["adresse", "code_postal", "commune"]);
+
+/// Whether the filer asked that his address stay confidential.
+pub fn address_is_confidential(answers: &crate::filing::answers::Answers) -> bool {
+    answers.value(CONFIDENTIAL_ADDRESS.0, "adresse_confidentielle").is_some()
+}
+
 const KNOWN: &[Opt] = &[opt("oui", "Je connais son adresse"), opt("non", "Son adresse est inconnue")];
 
 const OTHER_PARENT: Step = Step::new(

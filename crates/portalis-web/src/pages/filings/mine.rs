@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::filing::answers::Answers;
 use portalis_core::filing::{draft_deleted_at, procedures};
 use portalis_core::french;
-use portalis_storage::{courts, filings};
+use portalis_storage::filings;
 
 pub struct DraftView {
     pub procedure: &'static str,
@@ -54,33 +54,33 @@ pub async fn show(
     user: SignedIn,
     axum::extract::Query(q): axum::extract::Query<MineQuery>,
 ) -> Result<MinePage, PageError> {
-    let mut conn = state.db.read().await?;
-    let all = filings::list_of_user(&mut conn, user.user_id()).await?;
+    // Through the pages' cache: forgotten at any write of his filings.
+    let all = portalis_storage::cached::filings(&state.db, user.user_id()).await?;
     let paris = chrono_tz::Europe::Paris;
     let (mut drafts, mut sent) = (Vec::new(), Vec::new());
     let mut known = std::collections::HashMap::new();
-    for f in all {
+    for f in all.iter() {
         let form = procedures::form(f.procedure);
         if f.status.is_draft() {
             let answers = Answers::from_json(&f.answers);
             let resume = match answers.first_undone(form) {
-                Some((_, step)) => super::step_path(&f, step.slug),
-                None => super::review_path(&f),
+                Some((_, step)) => super::step_path(f, step.slug),
+                None => super::review_path(f),
             };
             drafts.push(DraftView {
                 procedure: f.procedure.label(),
                 started: french::date(f.started_at.with_timezone(&paris).date_naive()),
                 deleted: french::date(draft_deleted_at(f.started_at).with_timezone(&paris).date_naive()),
                 resume,
-                delete: format!("{}/suppression", super::path(&f)),
-                page: super::path(&f),
+                delete: format!("{}/suppression", super::path(f)),
+                page: super::path(f),
             });
         } else {
             // Read once per court, however many filings name it.
             let court = match f.court_id {
                 Some(id) => {
                     if let std::collections::hash_map::Entry::Vacant(e) = known.entry(id) {
-                        e.insert(courts::by_id(&mut conn, id).await?);
+                        e.insert(portalis_storage::cached::court(&state.db, id).await?);
                     }
                     known[&id].clone()
                 }
@@ -90,7 +90,7 @@ pub async fn show(
             sent.push(SentView {
                 procedure: f.procedure.label(),
                 number: f.filing_number.as_ref().map(|n| n.grouped()).unwrap_or_default(),
-                court: court.map(|c| c.details.name).unwrap_or_default(),
+                court: court.map(|c| c.details.name.clone()).unwrap_or_default(),
                 sent: f.sent_at.map(|t| french::date(t.with_timezone(&tz).date_naive())).unwrap_or_default(),
                 status: f.status.label(),
                 page: super::path(&f),

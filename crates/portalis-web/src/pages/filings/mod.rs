@@ -1,7 +1,7 @@
 //! « Saisir la justice en ligne »: the procedures a litigant may file, the
 //! wizard of a draft (one page per declared step, then the attachments
 //! and the review), sending it, and « Mes démarches ». Every page finds the
-//! filing among the signed-in user's own (`filings::of_user`): another's is
+//! filing among the signed-in user's own (`cached::filings`): another's is
 //! « page introuvable », as one that does not exist.
 
 pub mod courts;
@@ -21,7 +21,7 @@ use axum::response::Response;
 use portalis_core::filing::answers::Answers;
 use portalis_core::filing::form::ProcedureForm;
 use portalis_core::filing::procedures as declared;
-use portalis_storage::filings::{self, Filing};
+use portalis_storage::filings::Filing;
 
 /// « Mes démarches ».
 pub const MINE_PATH: &str = "/mes-demarches";
@@ -58,10 +58,12 @@ pub struct Loaded {
 /// The user's filing of this public id, or the « page introuvable »
 /// response (also for another's).
 pub async fn load(state: &WebState, user: &SignedIn, public_id: &str) -> Result<Result<Loaded, Response>, PageError> {
-    let found = {
-        let mut conn = state.db.read().await?;
-        filings::of_user(&mut conn, user.user_id(), public_id).await?
-    };
+    // Through the pages' cache: the user's filings, forgotten at any write.
+    let found = portalis_storage::cached::filings(&state.db, user.user_id())
+        .await?
+        .iter()
+        .find(|f| f.public_id == public_id)
+        .cloned();
     Ok(match found {
         Some(filing) => {
             let form = declared::form(filing.procedure);
@@ -100,8 +102,7 @@ pub async fn court_of(
     court_id: Option<i64>,
 ) -> Result<Option<portalis_storage::courts::Court>, PageError> {
     let Some(id) = court_id else { return Ok(None) };
-    let mut conn = state.db.read().await?;
-    Ok(portalis_storage::courts::by_id(&mut conn, id).await?)
+    Ok(portalis_storage::cached::court(&state.db, id).await?.map(|c| (*c).clone()))
 }
 
 /// The DSFR stepper: « Étape 2 sur 8 », the current title and the next.

@@ -191,7 +191,7 @@ pub async fn add(
     }
     let bytes = match (&upload.bytes, upload.too_large) {
         (_, true) => {
-            errors.set("fichier", attachment::refusal::TOO_LARGE.fr);
+            errors.set("fichier", of_file(attachment::refusal::TOO_LARGE.fr));
             None
         }
         (Some(b), false) if !b.is_empty() || !upload.name.is_empty() => Some(b.clone()),
@@ -201,8 +201,14 @@ pub async fn add(
         }
     };
     let files = files_of(&state, &loaded).await?;
-    let kind =
-        bytes.as_ref().and_then(|b| errors.check("fichier", attachment::check(b, filing_attachments::holding(&files))));
+    let kind = match bytes.as_ref().map(|b| attachment::check(b, filing_attachments::holding(&files))) {
+        Some(Ok(kind)) => Some(kind),
+        Some(Err(refusal)) => {
+            errors.set("fichier", of_file(refusal.fr));
+            None
+        }
+        None => None,
+    };
     let (Some(piece), Some(bytes), Some(kind)) = (piece, bytes, kind) else {
         let page = page(&state, &user, &loaded, &files, upload.piece.as_deref(), errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -245,11 +251,19 @@ pub async fn add(
         Err(refusal) => {
             let files = files_of(&state, &loaded).await?;
             let mut errors = FormState::default();
-            errors.set("fichier", refusal.fr);
+            errors.set("fichier", of_file(refusal.fr));
             let page = page(&state, &user, &loaded, &files, Some(piece.code), errors);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
+}
+
+/// A refusal as the summary lists it, naming its field: « Fichier : le
+/// fichier dépasse 10 Mo… ».
+fn of_file(message: &str) -> String {
+    let mut chars = message.chars();
+    let first: String = chars.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
+    format!("Fichier : {first}{}", chars.as_str())
 }
 
 fn hex(bytes: &[u8]) -> String {
