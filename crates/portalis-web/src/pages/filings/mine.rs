@@ -93,7 +93,7 @@ pub async fn show(
                 court: court.map(|c| c.details.name.clone()).unwrap_or_default(),
                 sent: f.sent_at.map(|t| french::date(t.with_timezone(&tz).date_naive())).unwrap_or_default(),
                 status: f.status.label(),
-                page: super::path(&f),
+                page: super::path(f),
             });
         }
     }
