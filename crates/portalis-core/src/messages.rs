@@ -214,7 +214,7 @@ impl FilingRegistered<'_> {
             }
             FollowedBy::IdentificationNumber => {
                 "Pour suivre le dossier ouvert par la juridiction, ajoutez-le à votre espace personnel avec le \
-                 numéro d'identification qu'elle vous adressera"
+                 numéro d'identification qu'elle vous adresse"
             }
         };
         format!(
@@ -224,6 +224,42 @@ impl FilingRegistered<'_> {
              N° de la demande : {number}\n\
              Juridiction : {court}\n\n\
              {follow} : {url}\n\n\
+             Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
+             Le portail du justiciable\n",
+            procedure = self.procedure,
+            number = self.filing_number,
+            court = self.court_name,
+            url = self.url,
+        )
+    }
+}
+
+/// The court published the party a filing was registered under, but the
+/// portal could not attach the filer to it (it does not bear his name, or
+/// someone follows it already): he attaches with the identification
+/// number, as any party.
+pub struct FilingCaseToAttach<'a> {
+    pub procedure: &'a str,
+    pub filing_number: &'a str,
+    pub court_name: &'a str,
+    /// « Ajouter un dossier ».
+    pub url: &'a str,
+}
+
+impl FilingCaseToAttach<'_> {
+    pub fn subject(&self) -> String {
+        format!("Le dossier ouvert pour votre demande n° {}", self.filing_number)
+    }
+
+    pub fn body(&self) -> String {
+        format!(
+            "Bonjour,\n\n\
+             La juridiction a publié le dossier ouvert pour votre demande.\n\n\
+             Démarche : {procedure}\n\
+             N° de la demande : {number}\n\
+             Juridiction : {court}\n\n\
+             Pour le suivre, ajoutez-le à votre espace personnel avec le numéro d'identification que la \
+             juridiction vous adresse : {url}\n\n\
              Ce message est envoyé automatiquement ; merci de ne pas y répondre.\n\
              Le portail du justiciable\n",
             procedure = self.procedure,

@@ -16,8 +16,14 @@ pub struct Line<'a> {
 /// its base letter without its accent (« Ł » aside, which has none), and
 /// anything else `?`.
 fn win_ansi(text: &str) -> Vec<u8> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     let mut out = Vec::new();
-    for c in text.chars() {
+    // Composed first: « e » followed by a combining acute is « é ».
+    for c in text.nfc() {
+        if is_combining_mark(c) {
+            continue;
+        }
         match win_ansi_char(c) {
             Some(b'(' | b')' | b'\\') => {
                 out.push(b'\\');
@@ -25,7 +31,6 @@ fn win_ansi(text: &str) -> Vec<u8> {
             }
             Some(b) => out.push(b),
             None => {
-                use unicode_normalization::UnicodeNormalization;
                 let base = std::iter::once(c).nfd().next().and_then(win_ansi_char).filter(|b| b.is_ascii_alphabetic());
                 out.push(base.unwrap_or(b'?'));
             }
@@ -240,6 +245,8 @@ mod tests {
         assert_eq!(win_ansi("Łódź"), b"?\xF3dz", "Ł has no base letter: ó is Latin-1, ź is z");
         assert_eq!(win_ansi("a(b)\\"), b"a\\(b\\)\\\\");
         assert_eq!(win_ansi("日本"), b"??");
+        assert_eq!(win_ansi("releve\u{301}.pdf"), b"relev\xE9.pdf", "a decomposed accent composed");
+        assert_eq!(win_ansi("s\u{327}\u{30c}a"), b"sa", "marks that compose to nothing WinAnsi has are dropped");
     }
 
     #[test]

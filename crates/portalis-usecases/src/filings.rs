@@ -6,7 +6,7 @@
 use crate::Context;
 use portalis_core::filing::{FilingNumber, FilingStatus, party_is_the_filer};
 use portalis_core::french;
-use portalis_core::messages::{FilingReceived, FilingRefused, FilingRegistered, FollowedBy};
+use portalis_core::messages::{FilingCaseToAttach, FilingReceived, FilingRefused, FilingRegistered, FollowedBy};
 use portalis_storage::courts::Court;
 use portalis_storage::filings::{self, Filing};
 use portalis_storage::outbox::{self, Channel, NewMessage};
@@ -132,7 +132,10 @@ pub async fn register(
         court_name: &court.details.name,
         rg_number: case.as_ref().and_then(|c| c.details.rg_number.as_deref()),
         followed_by,
-        url: &format!("{}/mon-espace", ctx.portal_url),
+        url: &match followed_by {
+            FollowedBy::IdentificationNumber => format!("{}/mon-espace/ajouter", ctx.portal_url),
+            _ => format!("{}/mon-espace", ctx.portal_url),
+        },
     };
     tell(tx, ctx, &registered, message.subject(), message.body(), "filing_registered").await?;
     let detail = format!("case:{case_ref}/party:{party_ref}; {followed_by:?}");
@@ -175,8 +178,11 @@ pub async fn refuse(
     Ok(Answered::Done(refused))
 }
 
-/// A party the court publishes is followed at once by the filers of the
-/// filings registered under it (a registration may come before the party).
+/// A party the court publishes (or corrects) is followed at once by the
+/// filers of the filings registered under it (a registration may come
+/// before the party). When it is `new` and one of them cannot be attached,
+/// he is told to attach with the identification number, as the
+/// registration's e-mail promised he would find the case.
 ///
 /// # Errors
 /// Database errors.
@@ -186,10 +192,20 @@ pub async fn attach_registered_filers(
     court: &Court,
     case: &cases::Case,
     party: &Party,
+    new: bool,
 ) -> Result<(), StorageError> {
     filings::lock_party_slot(tx, court.id, &case.case_ref, &party.party_ref).await?;
     for filing in filings::registered_for_party(tx, court.id, &case.case_ref, &party.party_ref).await? {
-        attach_filer(tx, ctx, &filing, party).await?;
+        if !attach_filer(tx, ctx, &filing, party).await? && new {
+            let number = filing.filing_number.as_ref().map(FilingNumber::grouped).unwrap_or_default();
+            let message = FilingCaseToAttach {
+                procedure: filing.procedure.label(),
+                filing_number: &number,
+                court_name: &court.details.name,
+                url: &format!("{}/mon-espace/ajouter", ctx.portal_url),
+            };
+            tell(tx, ctx, &filing, message.subject(), message.body(), "filing_case_to_attach").await?;
+        }
     }
     Ok(())
 }

@@ -74,7 +74,10 @@ impl Publisher<'_> {
         if outcome == Outcome::Created {
             messages::identification_number(tx, self.court, case, &party, self.ctx.portal_url, false, self.ctx.now)
                 .await?;
-            crate::filings::attach_registered_filers(tx, self.ctx, self.court, case, &party).await?;
+        }
+        if outcome != Outcome::Unchanged {
+            let new = outcome == Outcome::Created;
+            crate::filings::attach_registered_filers(tx, self.ctx, self.court, case, &party, new).await?;
         }
         if outcome != Outcome::Unchanged {
             self.audit(tx, "party.put", &format!("case:{}/party:{party_ref}", case.case_ref), None).await?;

@@ -93,7 +93,8 @@ pub struct PartieCivileOffer {
 /// partie civile for (24 hours ahead at least): what the filing's first
 /// step is prefilled with.
 pub fn next_hearing_for_partie_civile(my: &MyCase, now: chrono::DateTime<chrono::Utc>) -> Option<&Event> {
-    let victim = my.mine.iter().any(|p| matches!(p.details.role, Role::Victime | Role::PartieCivile));
+    // A victim not yet partie civile.
+    let victim = my.mine.iter().any(|p| p.details.role == Role::Victime);
     if !victim {
         return None;
     }

@@ -346,24 +346,65 @@ async fn a_party_that_does_not_bear_the_filers_name_is_not_his_to_follow_without
     assert_eq!(app.post_json(&format!("/api/v1/filings/{number}/registration"), &body).await.status(), 200);
     assert_eq!(app.count("attachments").await, 0, "not attached to another's party");
     let mails = app.outbox_of_kind("filing_registered").await;
-    assert!(mails[0].2.contains("avec le numéro d'identification qu'elle vous adressera"), "{}", mails[0].2);
+    assert!(mails[0].2.contains("avec le numéro d'identification qu'elle vous adresse"), "{}", mails[0].2);
+    assert!(mails[0].2.contains("/mon-espace/ajouter"), "the page where he types it");
     let receipt = marie_browser.get(&format!("/mes-demarches/{}", public_id(&app).await)).await.text().await.unwrap();
     assert!(receipt.contains("ajoutez-le à votre espace</a> avec le numéro d'identification"));
 }
 
 #[tokio::test]
-async fn a_registration_and_the_publication_of_its_party_at_once_attach_the_filer() {
+async fn a_party_published_after_the_registration_that_is_not_the_filers_tells_him_to_use_its_number() {
     let app = TestApp::spawn().await;
     let marie_browser = marie_signed_in(&app).await;
-    for round in 0..3 {
-        let number = a_sent_jaf_request(&app, &marie_browser).await;
-        let case = format!("/api/v1/cases/2026-0004{round}");
-        assert_eq!(app.put_json(&case, &the_guides_case()).await.status(), 201);
-        let body = json!({"case_ref": format!("2026-0004{round}"), "party_ref": "requerante"});
-        let (party, marie) = (format!("{case}/parties/requerante"), marie());
-        let registration = format!("/api/v1/filings/{number}/registration");
-        let (registered, published) = tokio::join!(app.post_json(&registration, &body), app.put_json(&party, &marie));
-        assert_eq!((registered.status().as_u16(), published.status().as_u16()), (200, 201));
-        assert_eq!(app.count("attachments").await, round + 1, "round {round}: one or the other attached her");
-    }
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    let body = json!({"case_ref": "2026-00042", "party_ref": "requerante"});
+    assert_eq!(app.post_json(&format!("/api/v1/filings/{number}/registration"), &body).await.status(), 200);
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
+    let mut someone_else = marie();
+    someone_else["family_name"] = json!("Dupont");
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042/parties/requerante", &someone_else).await.status(), 201);
+    assert_eq!(app.count("attachments").await, 0);
+    let told = app.outbox_of_kind("filing_case_to_attach").await;
+    assert_eq!(told.len(), 1, "the promise of the registration's e-mail is corrected");
+    assert!(told[0].2.contains("ajoutez-le à votre espace personnel avec le numéro d'identification"));
+    // Corrected by the court: her name, and she follows it.
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042/parties/requerante", &marie()).await.status(), 200);
+    assert_eq!(app.count("attachments").await, 1, "attached when the party is corrected");
+    assert_eq!(app.outbox_of_kind("filing_case_to_attach").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_party_published_while_its_registration_is_written_waits_for_it_and_attaches_the_filer() {
+    use portalis_core::clock::Clock;
+    let app = TestApp::spawn().await;
+    let marie_browser = marie_signed_in(&app).await;
+    let number = a_sent_jaf_request(&app, &marie_browser).await;
+    assert_eq!(app.put_json("/api/v1/cases/2026-00042", &the_guides_case()).await.status(), 201);
+    let db = &app.services.db;
+    let (court, filing) = {
+        let mut conn = db.read().await.unwrap();
+        let court =
+            portalis_storage::courts::by_code(&mut conn, "tj-saint-denis-reunion").await.unwrap().expect("the court");
+        let number = portalis_core::filing::FilingNumber::parse(&number).unwrap();
+        let filing = portalis_storage::filings::by_number(&mut conn, court.id, &number).await.unwrap().unwrap();
+        (court, filing)
+    };
+    // The registration's transaction, held open after it wrote (and read
+    // no party yet).
+    let random = portalis_core::random::SeededRandom::new(3);
+    let ctx = portalis_usecases::Context { now: app.clock.now(), random: &random, portal_url: &app.address };
+    let mut tx = db.begin().await.unwrap();
+    portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, "2026-00042", "requerante", None)
+        .await
+        .unwrap();
+    // The party published meanwhile, by the court's system.
+    let publish = {
+        let request = app.client.put(app.url("/api/v1/cases/2026-00042/parties/requerante")).bearer_auth(&app.key);
+        tokio::spawn(request.json(&marie()).send())
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!publish.is_finished(), "the publication waits for the registration it would not see");
+    portalis_storage::commit(tx).await.unwrap();
+    assert_eq!(publish.await.unwrap().unwrap().status(), 201);
+    assert_eq!(app.count("attachments").await, 1, "it saw the registration and attached her");
 }

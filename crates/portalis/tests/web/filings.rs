@@ -416,17 +416,15 @@ async fn a_victim_starts_a_constitution_de_partie_civile_from_her_case_prefilled
     let step = location(&r);
     let form = browser.get(&step).await.text().await.unwrap();
     assert!(form.contains("<option value=\"tj-saint-denis-reunion\" selected"), "the case's court");
-    let prefilled = [
-        ("juridiction", "tj-saint-denis-reunion"),
-        ("numero_parquet", "23/00045"),
-        ("date_audience", "21/01/2027"),
-        ("heure_audience", "14:00"),
-    ];
+    let prefilled =
+        [("juridiction", "tj-saint-denis-reunion"), ("date_audience", "21/01/2027"), ("heure_audience", "14:00")];
     for (field, value) in &prefilled[1..] {
         assert_eq!(form_value(&form, field).as_deref(), Some(*value), "{field}");
     }
-    // The browser sends back what the page holds.
-    let next = next(&browser, &step, &prefilled).await;
+    assert_eq!(form_value(&form, "numero_parquet").as_deref(), Some(""), "not the N° RG: she types it");
+    // The browser sends back what the page holds, and what she typed.
+    let typed = [prefilled.as_slice(), &[("numero_parquet", "23123000045")]].concat();
+    let next = next(&browser, &step, &typed).await;
     assert!(next.ends_with("/etape/vous"), "the prefilled step is accepted as it is: {next}");
 
     // Another's case is no case to prefill from.

@@ -131,25 +131,15 @@ pub const FORM: ProcedureForm = ProcedureForm {
 pub const CASE_STEP: &str = "affaire";
 
 /// The first step as a case the filer follows in his space prefills it:
-/// its court, its number at the parquet, the date and time of its next
-/// hearing (in the court's time zone), as he would type them. Not checked
-/// yet: he reads it and presses « Continuer ».
-pub fn prefill(
-    court_code: &str,
-    case_number: Option<&str>,
-    hearing: Option<(NaiveDate, Option<NaiveTime>)>,
-) -> crate::filing::answers::StepAnswers {
+/// its court, the date and time of its next hearing (in the court's time
+/// zone), as he would type them. Not the parquet number, which the portal
+/// does not know (a case's N° RG is another number): he types it from his
+/// avis à victime. Not checked yet: he reads it and presses « Continuer ».
+pub fn prefill(court_code: &str, hearing: (NaiveDate, NaiveTime)) -> crate::filing::answers::StepAnswers {
     let mut values = std::collections::BTreeMap::new();
     values.insert("juridiction".to_owned(), court_code.to_owned());
-    if let Some(n) = case_number {
-        values.insert("numero_parquet".to_owned(), n.to_owned());
-    }
-    if let Some((day, time)) = hearing {
-        values.insert(HEARING_DATE.to_owned(), day.format("%d/%m/%Y").to_string());
-        if let Some(t) = time {
-            values.insert(HEARING_TIME.to_owned(), t.format("%H:%M").to_string());
-        }
-    }
+    values.insert(HEARING_DATE.to_owned(), hearing.0.format("%d/%m/%Y").to_string());
+    values.insert(HEARING_TIME.to_owned(), hearing.1.format("%H:%M").to_string());
     crate::filing::answers::StepAnswers { values, items: 0, done: false }
 }
 

@@ -58,12 +58,35 @@ pub struct Loaded {
 /// The user's filing of this public id, or the « page introuvable »
 /// response (also for another's).
 pub async fn load(state: &WebState, user: &SignedIn, public_id: &str) -> Result<Result<Loaded, Response>, PageError> {
-    // Through the pages' cache: the user's filings, forgotten at any write.
-    let found = portalis_storage::cached::filings(&state.db, user.user_id())
-        .await?
-        .iter()
-        .find(|f| f.public_id == public_id)
-        .cloned();
+    find(state, user, public_id, Read::Cached).await
+}
+
+/// How a filing is read: through the pages' cache (forgotten at any write:
+/// what a page shows), or from the database (what a change starts from:
+/// another portal's write may not be heard yet).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    Cached,
+    Fresh,
+}
+
+async fn find(
+    state: &WebState,
+    user: &SignedIn,
+    public_id: &str,
+    read: Read,
+) -> Result<Result<Loaded, Response>, PageError> {
+    let found = match read {
+        Read::Cached => portalis_storage::cached::filings(&state.db, user.user_id())
+            .await?
+            .iter()
+            .find(|f| f.public_id == public_id)
+            .cloned(),
+        Read::Fresh => {
+            let mut conn = state.db.read().await?;
+            portalis_storage::filings::of_user(&mut conn, user.user_id(), public_id).await?
+        }
+    };
     Ok(match found {
         Some(filing) => {
             let form = declared::form(filing.procedure);
@@ -74,14 +97,16 @@ pub async fn load(state: &WebState, user: &SignedIn, public_id: &str) -> Result<
     })
 }
 
-/// The user's draft of this public id; a filing already sent answers a
+/// The user's draft of this public id, read as `read` says (a form's
+/// submission reads it [`Read::Fresh`]); a filing already sent answers a
 /// redirect to its page (its receipt), another's « page introuvable ».
 pub async fn load_draft(
     state: &WebState,
     user: &SignedIn,
     public_id: &str,
+    read: Read,
 ) -> Result<Result<Loaded, Response>, PageError> {
-    Ok(match load(state, user, public_id).await? {
+    Ok(match find(state, user, public_id, read).await? {
         Ok(l) if !l.filing.status.is_draft() => {
             Err(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&path(&l.filing))))
         }

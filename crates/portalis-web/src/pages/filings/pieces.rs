@@ -12,7 +12,7 @@
 //! so that a file refused, or left by a process that died in between, is
 //! deleted by the scheduler (`file_deletions`) rather than kept unseen.
 
-use super::{Loaded, Stepper, load, load_draft};
+use super::{Loaded, Read, Stepper, load, load_draft};
 use crate::WebState;
 use crate::error::PageError;
 use crate::forms::{FormState, Protected};
@@ -90,7 +90,7 @@ pub async fn show(
     Path(public_id): Path<String>,
     axum::extract::Query(notice): axum::extract::Query<Notice>,
 ) -> Result<Response, PageError> {
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Cached).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };
@@ -180,7 +180,7 @@ pub async fn add(
         Ok(u) => u,
         Err(r) => return Ok(r),
     };
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Fresh).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };
@@ -279,7 +279,7 @@ pub async fn remove(
     Path((public_id, position)): Path<(String, String)>,
     Protected { by: user, .. }: Protected<SignedIn, RemoveForm>,
 ) -> Result<Response, PageError> {
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Fresh).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };

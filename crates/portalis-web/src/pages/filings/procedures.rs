@@ -80,21 +80,20 @@ pub async fn start(
     let Ok(procedure) = Procedure::parse(&code) else {
         return Ok(not_found::denied(&state, &user.visitor, &format!("{}/{code}", super::PROCEDURES_PATH)).await);
     };
-    // Prefilled from a case he follows (checked as his), never another's.
+    // Prefilled from a case he follows as a victim (checked as his, never
+    // another's) with a hearing 24 hours away at least.
     let prefill = match (procedure, form.dossier.as_deref()) {
         (Procedure::PartieCivile, Some(dossier)) => {
             let Some(my) = crate::my_cases::find(&state, user.user_id(), dossier).await? else {
                 return Ok(not_found::denied(&state, &user.visitor, &format!("/dossiers/{dossier}")).await);
             };
-            let hearing = crate::pages::case::next_hearing_for_partie_civile(&my, state.clock.now()).map(|e| {
+            crate::pages::case::next_hearing_for_partie_civile(&my, state.clock.now()).map(|e| {
                 let local = e.details.starts_at_utc.with_timezone(&my.court.details.time_zone);
-                (local.date_naive(), Some(local.time()))
-            });
-            let number = my.case.details.rg_number.clone();
-            let step = partie_civile::prefill(my.court.details.code.as_str(), number.as_deref(), hearing);
-            let mut answers = Answers::default();
-            answers.steps.insert(partie_civile::CASE_STEP.to_owned(), step);
-            Some((answers.to_json(), my.court.id))
+                let step = partie_civile::prefill(my.court.details.code.as_str(), (local.date_naive(), local.time()));
+                let mut answers = Answers::default();
+                answers.steps.insert(partie_civile::CASE_STEP.to_owned(), step);
+                (answers.to_json(), my.court.id)
+            })
         }
         _ => None,
     };

@@ -7,7 +7,7 @@
 use super::courts;
 use super::pieces::{PieceView, piece_views};
 use super::step::other_court_warning;
-use super::{Identity, Loaded, load_draft};
+use super::{Identity, Loaded, Read, load_draft};
 use crate::WebState;
 use crate::error::PageError;
 use crate::forms::{FormState, Protected};
@@ -57,7 +57,7 @@ pub async fn show(
     user: SignedIn,
     Path(public_id): Path<String>,
 ) -> Result<Response, PageError> {
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Cached).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };
@@ -74,7 +74,7 @@ pub async fn send(
     Path(public_id): Path<String>,
     Protected { by: user, form }: Protected<SignedIn, SendForm>,
 ) -> Result<Response, PageError> {
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Fresh).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };

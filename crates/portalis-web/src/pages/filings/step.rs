@@ -6,7 +6,7 @@
 
 use super::courts::{self, CourtOption};
 use super::review::{hearing_in_time, today_at};
-use super::{Identity, Loaded, Stepper, load_draft};
+use super::{Identity, Loaded, Read, Stepper, load_draft};
 use crate::WebState;
 use crate::error::PageError;
 use crate::forms::{FormState, Protected};
@@ -92,7 +92,7 @@ pub async fn show(
     user: SignedIn,
     Path((public_id, slug)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let loaded = match load_draft(&state, &user, &public_id).await? {
+    let loaded = match load_draft(&state, &user, &public_id, Read::Cached).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };
@@ -110,7 +110,7 @@ pub async fn submit(
     Path((public_id, slug)): Path<(String, String)>,
     Protected { by: user, form }: Protected<SignedIn, StepForm>,
 ) -> Result<Response, PageError> {
-    let mut loaded = match load_draft(&state, &user, &public_id).await? {
+    let mut loaded = match load_draft(&state, &user, &public_id, Read::Fresh).await? {
         Ok(l) => l,
         Err(r) => return Ok(r),
     };
