@@ -269,15 +269,30 @@ impl Db {
     }
 
     /// Starts a transaction for a change.
+    ///
+    /// The `BEGIN` runs in a task of its own, which the caller awaits: a
+    /// caller dropped while it waits (a client that hangs up while the
+    /// write lock is held by another) cannot leave a connection inside a
+    /// transaction that no one will end. sqlx acknowledges a custom
+    /// `BEGIN` before it builds the transaction that rolls back on drop; a
+    /// cancellation in between left SQLite's connection in its transaction
+    /// and the database write-locked, every later write refused (measured:
+    /// the benchmark's end of a scenario, wrk hanging up). The task always
+    /// finishes, and a transaction nobody takes rolls back when dropped.
     pub async fn begin(&self) -> Result<Tx, StorageError> {
-        let inner = match self.backend {
-            // SQLite: the write lock is taken at once. A deferred
-            // transaction that reads, then writes, fails outright (no wait)
-            // when another process — a second portal, `portalis import` —
-            // committed in between; an immediate one waits its turn.
-            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.write.begin().await?,
-        };
+        let (pool, backend) = (self.write.clone(), self.backend);
+        let started = tokio::spawn(async move {
+            match backend {
+                // SQLite: the write lock is taken at once. A deferred
+                // transaction that reads, then writes, fails outright (no
+                // wait) when another process — a second portal, `portalis
+                // import` — committed in between; an immediate one waits
+                // its turn.
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => pool.begin().await,
+            }
+        });
+        let inner = started.await.map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed))??;
         Ok(Tx {
             inner,
             backend: self.backend,

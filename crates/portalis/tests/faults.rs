@@ -273,3 +273,31 @@ async fn a_portal_killed_during_an_upload_keeps_no_half_written_document() {
     portal.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn clients_that_hang_up_while_their_writes_wait_leave_the_database_writable() {
+    let app = TestApp::spawn().await;
+    app.publish_the_guides_case().await;
+    // Many writes at once, each client hanging up after a few
+    // milliseconds: some while their request waits for the write lock.
+    let client = reqwest::Client::new();
+    let writes: Vec<_> = (0..120u64)
+        .map(|n| {
+            let mut event = support::hearing();
+            event["label"] = format!("Audience {n}").into();
+            client
+                .put(app.url(&format!("/api/v1/cases/2018-01234/events/hangup-{n}")))
+                .bearer_auth(&app.key)
+                .timeout(std::time::Duration::from_millis(1 + n % 12))
+                .json(&event)
+                .send()
+        })
+        .collect();
+    let _ = futures::future::join_all(writes).await;
+    // What comes next is written, by the pages' writers and the scheduler.
+    for n in 0..5 {
+        let r = app.put_json(&format!("/api/v1/cases/2018-01234/events/after-{n}"), &support::hearing()).await;
+        assert_eq!(r.status(), 201, "a write after the hang-ups");
+    }
+    app.schedule().await;
+}
