@@ -58,15 +58,6 @@ pub(crate) fn from_row(row: &dyn Cells) -> Result<User, StorageError> {
     })
 }
 
-/// A user by id.
-///
-/// # Errors
-/// Database errors.
-pub async fn by_id(conn: &mut impl crate::read::Reads, id: i64) -> Result<Option<User>, StorageError> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(conn.rows(&sql, vec![id.into()], from_row).await?.into_iter().next())
-}
-
 /// Holds the user until the transaction ends: the limits on what a user
 /// asks (codes, attempts) are checked and recorded by one request at a
 /// time.

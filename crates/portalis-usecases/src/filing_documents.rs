@@ -16,14 +16,11 @@ use portalis_storage::courts::Court;
 use portalis_storage::filing_attachments::FilingAttachment;
 use portalis_storage::filings::Filing;
 use portalis_storage::read::Reads;
-use portalis_storage::users::Claims;
 
 /// What a filing's documents are drawn from.
 pub struct Sources<'a> {
     pub filing: &'a Filing,
     pub court: &'a Court,
-    /// The filer's FranceConnect identity when he sent it.
-    pub filer: &'a Claims,
     pub files: &'a [FilingAttachment],
 }
 
@@ -38,13 +35,13 @@ impl Sources<'_> {
     }
 
     fn filer_name(&self) -> String {
-        let given = self.filer.given_name.as_deref().unwrap_or_default();
-        let family = self.filer.family_name.as_deref().unwrap_or_default().to_uppercase();
+        let given = self.filing.filer.given_name.as_deref().unwrap_or_default();
+        let family = self.filing.filer.family_name.as_deref().unwrap_or_default().to_uppercase();
         format!("{given} {family}").trim().to_owned()
     }
 
     fn birthdate(&self) -> Option<String> {
-        let d = self.filer.birthdate.as_deref()?;
+        let d = self.filing.filer.birthdate.as_deref()?;
         NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(french::date)
     }
 }
@@ -69,7 +66,7 @@ impl Gathered {
     }
 
     pub fn sources<'a>(&'a self, filing: &'a Filing) -> Sources<'a> {
-        Sources { filing, court: &self.court, filer: &filing.filer, files: &self.files }
+        Sources { filing, court: &self.court, files: &self.files }
     }
 }
 
@@ -106,11 +103,11 @@ pub fn request_pdf(s: &Sources<'_>) -> Vec<u8> {
     page.text(format!("Juridiction : {}", s.court.details.name));
 
     page.heading("Le demandeur (identité certifiée par FranceConnect)");
-    page.text(format!("Nom : {}", s.filer.family_name.as_deref().unwrap_or_default().to_uppercase()));
-    if let Some(usage) = s.filer.preferred_username.as_deref().filter(|u| !u.trim().is_empty()) {
+    page.text(format!("Nom : {}", s.filing.filer.family_name.as_deref().unwrap_or_default().to_uppercase()));
+    if let Some(usage) = s.filing.filer.preferred_username.as_deref().filter(|u| !u.trim().is_empty()) {
         page.text(format!("Nom d'usage : {}", usage.to_uppercase()));
     }
-    page.text(format!("Prénoms : {}", s.filer.given_name.as_deref().unwrap_or_default()));
+    page.text(format!("Prénoms : {}", s.filing.filer.given_name.as_deref().unwrap_or_default()));
     if let Some(born) = s.birthdate() {
         page.text(format!("Date de naissance : {born}"));
     }

@@ -214,9 +214,7 @@ pub async fn add(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let now = state.clock.now();
-    let mut random = [0u8; 16];
-    state.random.fill(&mut random);
-    let key = format!("filings/{}/{}", loaded.filing.public_id, hex(&random));
+    let key = format!("filings/{}/{}", loaded.filing.public_id, state.random.hex(16));
     let mut tx = state.db.begin().await?;
     let pending = filing_attachments::queue_upload(&mut tx, &key, now).await?;
     portalis_storage::commit(tx).await?;
@@ -264,10 +262,6 @@ fn of_file(message: &str) -> String {
     let mut chars = message.chars();
     let first: String = chars.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
     format!("Fichier : {first}{}", chars.as_str())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(serde::Deserialize)]
