@@ -8,6 +8,7 @@
 use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::fields::{Fields, require_json};
+use crate::filing_cursor::FilingCursor;
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, request_id};
 use crate::reply::{rfc3339, segment};
@@ -152,7 +153,7 @@ fn summary(f: &Filing) -> Option<FilingSummary> {
 
 /// Reads `status`, `after` and `limit` from the query string, each refused
 /// by name.
-fn parse_list_query(query: Option<&str>) -> Result<(Option<FilingStatus>, Option<FilingNumber>, i64), ApiError> {
+fn parse_list_query(query: Option<&str>) -> Result<(Option<FilingStatus>, Option<FilingCursor>, i64), ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|_| ApiError::BadRequest("the query string cannot be read".into()))?;
     let (mut status, mut after, mut limit) = (None, None, 50);
@@ -166,9 +167,9 @@ fn parse_list_query(query: Option<&str>) -> Result<(Option<FilingStatus>, Option
                 )),
                 Ok(s) => status = Some(s),
             },
-            "after" => match FilingNumber::parse(&value) {
-                Ok(n) => after = Some(n),
-                Err(e) => errors.push(crate::problem::FieldError::new("after", e.en)),
+            "after" => match FilingCursor::parse(&value) {
+                Ok(c) => after = Some(c),
+                Err(e) => errors.push(crate::problem::FieldError::new("after", e)),
             },
             "limit" => match value.parse::<i64>() {
                 Ok(n) if (1..=PAGE_MAX).contains(&n) => limit = n,
@@ -180,12 +181,14 @@ fn parse_list_query(query: Option<&str>) -> Result<(Option<FilingStatus>, Option
     if errors.is_empty() { Ok((status, after, limit)) } else { Err(ApiError::Invalid(errors)) }
 }
 
-/// The court's filings, oldest sent first, a page at a time.
+/// The court's filings, oldest sent first, a page at a time. The filings
+/// still to be registered are those of status `envoyee`: list them from
+/// the start each time, as answering one takes it off that list.
 #[utoipa::path(
     get, path = "/api/v1/filings", tag = "filings",
     params(
         ("status" = Option<String>, Query, description = "Only the filings of this status: `envoyee` (to be registered), `enregistree`, `refusee` or `echec`."),
-        ("after" = Option<String>, Query, description = "The `next_after` of the previous page."),
+        ("after" = Option<String>, Query, description = "The `next_after` of the previous page: a position in the list (when its last filing was sent, and its number), which still holds once that filing is deleted."),
         ("limit" = Option<i64>, Query, description = "At most this many (1 to 100, 50 by default)."),
     ),
     responses(
@@ -200,17 +203,14 @@ pub async fn list_filings(
 ) -> Result<Response, ApiError> {
     let (status, after, limit) = parse_list_query(query.as_deref())?;
     let mut conn = state.db.read().await?;
-    let after = match after {
-        Some(n) => Some(filings::by_number(&mut conn, court.id, &n).await?.ok_or_else(|| {
-            ApiError::invalid("after", "is not a filing of this court (deleted since, or never sent to it)")
-        })?),
-        None => None,
-    };
-    let mut found = filings::of_court(&mut conn, court.id, status, after.as_ref(), limit + 1).await?;
+    let after = after.as_ref().map(|c| (c.sent_at, &c.number));
+    let mut found = filings::of_court(&mut conn, court.id, status, after, limit + 1).await?;
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
-    let next_after =
-        if more { found.last().and_then(|f| f.filing_number.as_ref()).map(|n| n.as_str().to_owned()) } else { None };
+    let next_after = found
+        .last()
+        .filter(|_| more)
+        .and_then(|f| Some(FilingCursor::after(f.sent_at?, f.filing_number.clone()?).encode()));
     Ok(Json(FilingPage { items: found.iter().filter_map(summary).collect(), next_after }).into_response())
 }
 

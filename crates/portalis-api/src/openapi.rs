@@ -112,8 +112,8 @@ impl Modify for PathReferences {
 }
 
 /// The parameters of the filings' operations obey their rules, which the
-/// document states: the filing number's pattern (in the path, and as the
-/// `after` cursor), a file's number, the page's size, the statuses; and a
+/// document states: the filing number's pattern (in the path), the `after`
+/// cursor's, a file's number, the page's size, the statuses; and a
 /// filer's file is one of the three types accepted.
 struct FilingParameters;
 
@@ -124,7 +124,10 @@ impl Modify for FilingParameters {
             FilingStatus::codes().into_iter().filter(|c| *c != FilingStatus::Brouillon.code()).collect();
         let schema_of = |name: &str| -> Option<serde_json::Value> {
             Some(match name {
-                "filing_number" | "after" => serde_json::json!({"type": "string", "pattern": FilingNumber::pattern()}),
+                "filing_number" => serde_json::json!({"type": "string", "pattern": FilingNumber::pattern()}),
+                "after" => {
+                    serde_json::json!({"type": "string", "pattern": crate::filing_cursor::FilingCursor::pattern()})
+                }
                 "n" => serde_json::json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
                 "limit" => {
                     serde_json::json!({"type": "integer", "minimum": 1, "maximum": crate::filings::PAGE_MAX})

@@ -232,9 +232,9 @@ pub async fn send(
     row.as_ref().map(|r| from_row(r)).transpose()
 }
 
-/// The filings sent to a court, oldest first, after `after` (cursor
-/// paging: one of the court's own sent filings), of one status or of any
-/// once sent.
+/// The filings sent to a court, oldest sent first (a tie by number), after
+/// the position `after` (cursor paging: the instant and number of the last
+/// filing of the previous page), of one status or of any once sent.
 ///
 /// # Errors
 /// Database errors.
@@ -242,7 +242,7 @@ pub async fn of_court(
     conn: &mut impl Reads,
     court_id: i64,
     status: Option<FilingStatus>,
-    after: Option<&Filing>,
+    after: Option<(DateTime<Utc>, &FilingNumber)>,
     limit: i64,
 ) -> Result<Vec<Filing>, StorageError> {
     let mut sql = format!("SELECT {COLUMNS} FROM filings WHERE court_id = $1 AND status <> 'brouillon'");
@@ -251,15 +251,15 @@ pub async fn of_court(
         params.push(s.code().into());
         sql.push_str(&format!(" AND status = ${}", params.len()));
     }
-    // After the court's own filing (read by the caller with `by_number`).
-    if let Some(a) = after {
-        params.push(a.sent_at.map(instant).unwrap_or_default().into());
-        params.push(a.id.into());
-        let (t, i) = (params.len() - 1, params.len());
-        sql.push_str(&format!(" AND (sent_at > ${t} OR (sent_at = ${t} AND id > ${i}))"));
+    // After a position in the order (which need not be a filing any more).
+    if let Some((sent_at, number)) = after {
+        params.push(instant(sent_at).into());
+        params.push(number.as_str().into());
+        let (t, n) = (params.len() - 1, params.len());
+        sql.push_str(&format!(" AND (sent_at > ${t} OR (sent_at = ${t} AND filing_number > ${n}))"));
     }
     params.push(limit.into());
-    sql.push_str(&format!(" ORDER BY sent_at, id LIMIT ${}", params.len()));
+    sql.push_str(&format!(" ORDER BY sent_at, filing_number LIMIT ${}", params.len()));
     conn.rows(&sql, params, from_row).await
 }
 

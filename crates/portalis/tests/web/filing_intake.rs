@@ -201,9 +201,13 @@ async fn another_court_sees_none_of_it_and_a_draft_is_no_courts() {
         assert_eq!(app.get_with(&paris, &path).await.status(), 404, "{path}");
     }
     assert_eq!(app.get_with(&paris, &format!("/api/v1/filings/{number}/request.pdf")).await.status(), 404);
-    let r = app.get_with(&paris, &format!("/api/v1/filings?after={number}")).await;
-    assert_eq!(r.status(), 422, "another court's number is no cursor");
-    assert_eq!(invalid_fields(&problem(r).await), ["after"]);
+    // A cursor is a position: one drawn from another court's filing pages
+    // through Paris's own, and tells nothing of the other's.
+    let sent_at = chrono::DateTime::parse_from_rfc3339(numbers_sent_at(&app, &number).await.as_str().unwrap()).unwrap();
+    let cursor = format!("{}-{number}", sent_at.timestamp_micros() - 1);
+    let r = app.get_with(&paris, &format!("/api/v1/filings?after={cursor}")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({"items": [], "next_after": null}));
     let body = json!({"case_ref": "x", "party_ref": "y"});
     let r = app.post_json_with(&paris, &format!("/api/v1/filings/{number}/registration"), &body).await;
     assert_eq!(r.status(), 404);
@@ -236,35 +240,65 @@ async fn bad_queries_and_bodies_are_refused_by_name() {
 }
 
 #[tokio::test]
-async fn the_court_pages_through_its_filings_oldest_first() {
+async fn the_court_pages_through_its_filings_oldest_first_a_tie_by_number() {
     let app = TestApp::spawn().await;
     let marie_browser = marie_signed_in(&app).await;
     let mut numbers = Vec::new();
-    // The second and third at the same instant: paged by their order.
+    // The second and third at the same instant: in their numbers' order.
     for advance in [1, 1, 0] {
-        numbers.push(a_sent_jaf_request_sent_later(&app, &marie_browser, advance).await);
+        let number = a_sent_jaf_request_sent_later(&app, &marie_browser, advance, &numbers).await;
+        numbers.push(number);
     }
+    let mut expected = numbers.clone();
+    expected[1..].sort();
     let first: Value = app.get("/api/v1/filings?limit=2").await.json().await.unwrap();
     assert_eq!(first["items"][1]["sent_at"], numbers_sent_at(&app, &numbers[2]).await, "a tie on the page's edge");
     let after = first["next_after"].as_str().expect("a next page").to_owned();
     let second: Value = app.get(&format!("/api/v1/filings?limit=2&after={after}")).await.json().await.unwrap();
-    let listed: Vec<String> = [&first, &second]
-        .iter()
-        .flat_map(|p| p["items"].as_array().unwrap().iter().map(|i| i["filing_number"].as_str().unwrap().to_owned()))
-        .collect();
-    assert_eq!(listed, numbers);
+    let listed: Vec<String> = [&first, &second].iter().flat_map(|p| numbers_in(p)).collect();
+    assert_eq!(listed, expected);
     assert!(second["next_after"].is_null());
 }
 
-/// A JAF request sent `minutes` after the previous one: its number.
-async fn a_sent_jaf_request_sent_later(app: &TestApp, marie: &Browser, minutes: i64) -> String {
+#[tokio::test]
+async fn a_page_s_cursor_still_pages_on_once_its_filing_is_deleted_past_retention() {
+    let app = TestApp::spawn_with(&[("PORTALIS_FILING_RETENTION_DAYS", "1")]).await;
+    let marie_browser = marie_signed_in(&app).await;
+    let earliest = a_sent_jaf_request_sent_later(&app, &marie_browser, 0, &[]).await;
+    let second = a_sent_jaf_request_sent_later(&app, &marie_browser, 1, &[earliest.clone()]).await;
+    let first: Value = app.get("/api/v1/filings?limit=1").await.json().await.unwrap();
+    assert_eq!(numbers_in(&first), [earliest.clone()]);
+    let after = first["next_after"].as_str().expect("a next page").to_owned();
+    app.clock.advance(chrono::Duration::days(2));
+    app.schedule().await;
+    for number in [&earliest, &second] {
+        assert_eq!(app.get(&format!("/api/v1/filings/{number}")).await.status(), 404, "forgotten past its retention");
+    }
+    let marie_two_days_later = marie_signed_in(&app).await;
+    let newer = a_sent_jaf_request_sent_later(&app, &marie_two_days_later, 0, &[]).await;
+
+    let next: Value = app.get(&format!("/api/v1/filings?limit=1&after={after}")).await.json().await.unwrap();
+    assert_eq!(numbers_in(&next), [newer]);
+    assert!(next["next_after"].is_null());
+}
+
+fn numbers_in(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|i| i["filing_number"].as_str().unwrap().to_owned()).collect()
+}
+
+/// A JAF request sent `minutes` after the previous one: its number (the
+/// one listed that is not among `known`).
+async fn a_sent_jaf_request_sent_later(app: &TestApp, marie: &Browser, minutes: i64, known: &[String]) -> String {
     app.clock.advance(chrono::Duration::minutes(minutes));
     let review = a_jaf_request_to_review(marie).await;
     let csrf = token(marie, &review).await;
     let r = marie.post(&review.replace("/verification", "/envoi"), &[("csrf", &csrf), ("certifie", "1")]).await;
     assert_eq!(r.status(), 303);
     let listed: Value = app.get("/api/v1/filings?limit=100").await.json().await.unwrap();
-    listed["items"].as_array().unwrap().last().unwrap()["filing_number"].as_str().unwrap().to_owned()
+    let mut new = numbers_in(&listed).into_iter().filter(|n| !known.contains(n));
+    let number = new.next().expect("the filing just sent");
+    assert_eq!(new.next(), None, "a single new filing");
+    number
 }
 
 async fn numbers_sent_at(app: &TestApp, number: &str) -> Value {
