@@ -265,9 +265,9 @@ async fn a_page_s_cursor_still_pages_on_once_its_filing_is_deleted_past_retentio
     let app = TestApp::spawn_with(&[("PORTALIS_FILING_RETENTION_DAYS", "1")]).await;
     let marie_browser = marie_signed_in(&app).await;
     let earliest = a_sent_jaf_request_sent_later(&app, &marie_browser, 0, &[]).await;
-    let second = a_sent_jaf_request_sent_later(&app, &marie_browser, 1, &[earliest.clone()]).await;
+    let second = a_sent_jaf_request_sent_later(&app, &marie_browser, 1, std::slice::from_ref(&earliest)).await;
     let first: Value = app.get("/api/v1/filings?limit=1").await.json().await.unwrap();
-    assert_eq!(numbers_in(&first), [earliest.clone()]);
+    assert_eq!(numbers_in(&first), std::slice::from_ref(&earliest));
     let after = first["next_after"].as_str().expect("a next page").to_owned();
     app.clock.advance(chrono::Duration::days(2));
     app.schedule().await;
