@@ -3,7 +3,7 @@
 
 use crate::identities::{IDENTITIES, TestIdentity};
 use crate::protocol::issue_code;
-use crate::state::Simulator;
+use crate::state::{Federation, Simulator};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -58,12 +58,24 @@ struct ErrorPage {
     message: String,
 }
 
-pub(crate) fn error(status: StatusCode, message: &str) -> Response {
-    (status, ErrorPage { message: message.to_owned() }).into_response()
+#[derive(Template, WebTemplate)]
+#[template(path = "pc_error.html")]
+struct PcErrorPage {
+    message: String,
 }
 
-fn expired() -> Response {
+/// An error page in the simulated federation's colours.
+pub(crate) fn error(sim: &Simulator, status: StatusCode, message: &str) -> Response {
+    let message = message.to_owned();
+    match sim.federation() {
+        Federation::FranceConnect => (status, ErrorPage { message }).into_response(),
+        Federation::ProConnect => (status, PcErrorPage { message }).into_response(),
+    }
+}
+
+pub(crate) fn expired(sim: &Simulator) -> Response {
     error(
+        sim,
         StatusCode::NOT_FOUND,
         "Cette demande de connexion a expiré. Retournez sur le site du service pour recommencer.",
     )
@@ -92,7 +104,7 @@ fn set_cookie(name: &str, value: &str) -> (header::HeaderName, String) {
 /// "Je choisis un compte pour me connecter sur : justice.fr" — or, when a
 /// provider was remembered, its login form straight away.
 pub async fn choose(State(sim): State<Simulator>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let Some(interaction) = sim.interaction(&id) else { return expired(&sim) };
     if let Some((code, provider)) =
         cookie(&headers, REMEMBERED_PROVIDER).and_then(|c| PROVIDERS.iter().find(|(p, _)| *p == c).copied())
     {
@@ -119,11 +131,11 @@ pub async fn choose_provider(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     if sim.interaction(&id).is_none() {
-        return expired();
+        return expired(&sim);
     }
     let code = f.get("fournisseur").map(String::as_str).unwrap_or("");
     let Some(provider) = provider_name(code) else {
-        return error(StatusCode::BAD_REQUEST, "Ce fournisseur d'identité n'est pas proposé.");
+        return error(&sim, StatusCode::BAD_REQUEST, "Ce fournisseur d'identité n'est pas proposé.");
     };
     if let Some(i) = sim.store().interactions.get_mut(&id) {
         i.provider = Some(code.to_owned());
@@ -143,7 +155,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let Some(interaction) = sim.interaction(&id) else { return expired(&sim) };
     let code = interaction.provider.clone().unwrap_or_else(|| "ameli".into());
     let provider = provider_name(&code).unwrap_or("ameli.fr");
     let nir = f.get("nir").cloned().unwrap_or_default();
@@ -173,9 +185,9 @@ pub async fn sign_in(
 /// afficher cette page de confirmation…").
 pub async fn confirm(State(sim): State<Simulator>, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
     let plus = url::form_urlencoded::parse(&body).any(|(k, _)| k == "plus");
-    let Some(interaction) = sim.interaction(&id) else { return expired() };
+    let Some(interaction) = sim.interaction(&id) else { return expired(&sim) };
     let Some(identity) = interaction.identity else {
-        return error(StatusCode::BAD_REQUEST, "Identifiez-vous d'abord auprès d'un fournisseur d'identité.");
+        return error(&sim, StatusCode::BAD_REQUEST, "Identifiez-vous d'abord auprès d'un fournisseur d'identité.");
     };
     let response = issue_code(&sim, &id, &interaction, identity);
     if plus {

@@ -1,7 +1,8 @@
 //! The OpenID Connect endpoints.
 
+use crate::agents::{AGENTS, IDP_ID, SIRET};
 use crate::pages;
-use crate::state::{AccessToken, CODE_SECONDS, Grant, Interaction, Simulator, TOKEN_SECONDS};
+use crate::state::{AccessToken, CODE_SECONDS, Federation, Grant, Interaction, Simulator, TOKEN_SECONDS};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,6 +15,58 @@ use url::Url;
 
 pub async fn discovery(State(sim): State<Simulator>) -> Json<Value> {
     let i = &sim.issuer;
+    let (scopes, claims) = match sim.federation {
+        Federation::FranceConnect => (
+            json!([
+                "openid",
+                "given_name",
+                "family_name",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+                "email",
+                "preferred_username"
+            ]),
+            json!([
+                "sub",
+                "given_name",
+                "family_name",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+                "email",
+                "preferred_username"
+            ]),
+        ),
+        Federation::ProConnect => (
+            json!([
+                "openid",
+                "given_name",
+                "usual_name",
+                "email",
+                "uid",
+                "siret",
+                "idp_id",
+                "organizational_unit",
+                "belonging_population",
+                "phone"
+            ]),
+            json!([
+                "sub",
+                "given_name",
+                "usual_name",
+                "email",
+                "uid",
+                "siret",
+                "idp_id",
+                "organizational_unit",
+                "belonging_population",
+                "phone"
+            ]),
+        ),
+    };
     Json(json!({
         "issuer": i,
         "authorization_endpoint": format!("{i}/authorize"),
@@ -29,10 +82,8 @@ pub async fn discovery(State(sim): State<Simulator>) -> Json<Value> {
         "token_endpoint_auth_methods_supported": ["client_secret_post"],
         "acr_values_supported": ["eidas1"],
         "code_challenge_methods_supported": ["S256"],
-        "scopes_supported": ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace",
-                             "birthcountry", "email", "preferred_username"],
-        "claims_supported": ["sub", "given_name", "family_name", "birthdate", "gender", "birthplace",
-                             "birthcountry", "email", "preferred_username"],
+        "scopes_supported": scopes,
+        "claims_supported": claims,
     }))
 }
 
@@ -57,11 +108,12 @@ fn redirect_with(uri: &str, params: &[(&str, &str)]) -> Response {
 pub async fn authorize(State(sim): State<Simulator>, Query(q): Query<HashMap<String, String>>) -> Response {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let Some(client) = sim.client(get("client_id")) else {
-        return pages::error(StatusCode::BAD_REQUEST, "Le service qui vous a envoyé ici n'est pas reconnu.");
+        return pages::error(&sim, StatusCode::BAD_REQUEST, "Le service qui vous a envoyé ici n'est pas reconnu.");
     };
     let redirect_uri = get("redirect_uri");
     if !client.redirect_uris.iter().any(|r| r == redirect_uri) {
         return pages::error(
+            &sim,
             StatusCode::BAD_REQUEST,
             "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
         );
@@ -101,6 +153,7 @@ pub async fn authorize(State(sim): State<Simulator>, Query(q): Query<HashMap<Str
             nonce: get("nonce").to_owned(),
             code_challenge,
             provider: None,
+            email: None,
             identity: None,
             created: sim.now(),
         },
@@ -163,7 +216,8 @@ pub async fn token(State(sim): State<Simulator>, Form(f): Form<HashMap<String, S
     let sub = sim.subject(&client.client_id, grant.identity);
     let id_token = sim.key.sign(&json!({
         "iss": sim.issuer, "sub": sub, "aud": client.client_id, "exp": now + TOKEN_SECONDS, "iat": now,
-        "nonce": grant.nonce, "acr": "eidas1", "amr": ["pwd"], "idp": "ameli",
+        "nonce": grant.nonce, "acr": "eidas1", "amr": ["pwd"],
+        "idp": match sim.federation { Federation::FranceConnect => "ameli", Federation::ProConnect => IDP_ID },
     }));
     let access_token = sim.token();
     sim.store().tokens.insert(
@@ -191,16 +245,37 @@ pub async fn userinfo(State(sim): State<Simulator>, headers: HeaderMap) -> Respo
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")])
             .into_response();
     };
-    let Some(p) = sim.person(token.identity) else {
+    let sub = sim.subject(&token.client_id, token.identity);
+    let claims = match sim.federation {
+        Federation::FranceConnect => sim.person(token.identity).map(|p| {
+            json!({
+                "given_name": p.given_name, "family_name": p.family_name, "birthdate": p.birthdate,
+                "gender": p.gender, "birthplace": p.birthplace, "birthcountry": p.birthcountry, "email": p.email,
+                "preferred_username": "",
+            })
+        }),
+        Federation::ProConnect => AGENTS.get(token.identity).map(|a| {
+            json!({
+                "given_name": a.given_name, "usual_name": a.usual_name, "email": a.email, "uid": a.uid,
+                "siret": SIRET, "idp_id": IDP_ID, "organizational_unit": a.organizational_unit, "phone": a.phone,
+                "belonging_population": "agent-public",
+            })
+        }),
+    };
+    let Some(Value::Object(mut claims)) = claims else {
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")])
             .into_response();
     };
-    let jwt = sim.key.sign(&json!({
-        "iss": sim.issuer, "aud": token.client_id, "sub": sim.subject(&token.client_id, token.identity),
-        "given_name": p.given_name, "family_name": p.family_name, "birthdate": p.birthdate, "gender": p.gender,
-        "birthplace": p.birthplace, "birthcountry": p.birthcountry, "email": p.email, "preferred_username": "",
-        "iat": now, "exp": token.expires,
-    }));
+    for (k, v) in [
+        ("iss", json!(sim.issuer)),
+        ("aud", json!(token.client_id)),
+        ("sub", json!(sub)),
+        ("iat", json!(now)),
+        ("exp", json!(token.expires)),
+    ] {
+        claims.insert(k.to_owned(), v);
+    }
+    let jwt = sim.key.sign(&Value::Object(claims));
     ([(header::CONTENT_TYPE, "application/jwt")], jwt).into_response()
 }
 
@@ -211,15 +286,16 @@ pub async fn end_session(State(sim): State<Simulator>, Query(q): Query<HashMap<S
     let jwks: portalis_openid::jose::Jwks = serde_json::from_value(json!({"keys": [sim.key.jwk()]})).expect("own JWKS");
     let claims = portalis_openid::jose::parse(get("id_token_hint")).and_then(|t| t.verify(&jwks));
     let Ok(claims) = claims else {
-        return pages::error(StatusCode::BAD_REQUEST, "La demande de déconnexion n'est pas valide.");
+        return pages::error(&sim, StatusCode::BAD_REQUEST, "La demande de déconnexion n'est pas valide.");
     };
     let client_id = claims.get("aud").and_then(Value::as_str).unwrap_or("");
     let Some(client) = sim.client(client_id) else {
-        return pages::error(StatusCode::BAD_REQUEST, "Le service qui vous a envoyé ici n'est pas reconnu.");
+        return pages::error(&sim, StatusCode::BAD_REQUEST, "Le service qui vous a envoyé ici n'est pas reconnu.");
     };
     let back = get("post_logout_redirect_uri");
     if !client.post_logout_redirect_uris.iter().any(|u| u == back) {
         return pages::error(
+            &sim,
             StatusCode::BAD_REQUEST,
             "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
         );

@@ -27,6 +27,8 @@ pub(crate) struct Interaction {
     pub nonce: String,
     pub code_challenge: Option<String>,
     pub provider: Option<String>,
+    /// ProConnect: the address the agent typed, before his directory's page.
+    pub email: Option<String>,
     pub identity: Option<usize>,
     pub created: i64,
 }
@@ -55,9 +57,21 @@ pub(crate) struct Store {
     pub tokens: HashMap<String, AccessToken>,
 }
 
+/// Which federation the simulator plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Federation {
+    /// Litigants: the choice of an account, the provider's form, the
+    /// confirmation; the people of `identities.rs`.
+    FranceConnect,
+    /// Court staff: the professional e-mail, then the organisation's login
+    /// page; the agents of `agents.rs`.
+    ProConnect,
+}
+
 /// The simulator: its issuer, clients, signing key and state.
 #[derive(Clone)]
 pub struct Simulator {
+    pub(crate) federation: Federation,
     pub(crate) issuer: String,
     pub(crate) clients: Arc<Vec<Client>>,
     pub(crate) key: Arc<EsKey>,
@@ -75,15 +89,36 @@ pub(crate) const TOKEN_SECONDS: i64 = 60;
 pub(crate) const INTERACTION_SECONDS: i64 = 15 * 60;
 
 impl Simulator {
-    /// `issuer` is `<base URL>/api/v2`.
+    /// A FranceConnect simulator; `issuer` is `<base URL>/api/v2`.
     pub fn new(
         issuer: impl Into<String>,
         clients: Vec<Client>,
         clock: Arc<dyn Clock>,
         random: Arc<dyn RandomSource>,
     ) -> Self {
+        Self::of(Federation::FranceConnect, issuer.into(), clients, clock, random)
+    }
+
+    /// A ProConnect simulator; `issuer` is `<base URL>/api/v2`.
+    pub fn proconnect(
+        issuer: impl Into<String>,
+        clients: Vec<Client>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn RandomSource>,
+    ) -> Self {
+        Self::of(Federation::ProConnect, issuer.into(), clients, clock, random)
+    }
+
+    fn of(
+        federation: Federation,
+        issuer: String,
+        clients: Vec<Client>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn RandomSource>,
+    ) -> Self {
         Self {
-            issuer: issuer.into(),
+            federation,
+            issuer,
             clients: Arc::new(clients),
             key: Arc::new(EsKey::generate(format!("sim-{}", random.hex(4)))),
             store: Arc::new(Mutex::new(Store::default())),
@@ -115,6 +150,10 @@ impl Simulator {
         &self.issuer
     }
 
+    pub fn federation(&self) -> Federation {
+        self.federation
+    }
+
     pub(crate) fn client(&self, id: &str) -> Option<&Client> {
         self.clients.iter().find(|c| c.client_id == id)
     }
@@ -140,10 +179,17 @@ impl Simulator {
     }
 
     /// The pairwise subject of an identity for a client: stable, opaque,
-    /// different for each service provider, as FranceConnect's.
+    /// different for each service provider, as FranceConnect's (and, for an
+    /// agent, from his directory's identifier).
     pub(crate) fn subject(&self, client_id: &str, identity: usize) -> String {
-        let nir = self.person(identity).map(|p| p.nir).unwrap_or_default();
-        subject(client_id, &nir)
+        let key = match self.federation {
+            Federation::FranceConnect => self.person(identity).map(|p| p.nir).unwrap_or_default(),
+            Federation::ProConnect => crate::agents::AGENTS
+                .get(identity)
+                .map(|a| format!("{}:{}", crate::agents::IDP_ID, a.uid))
+                .unwrap_or_default(),
+        };
+        subject(client_id, &key)
     }
 }
 

@@ -37,11 +37,22 @@ pub enum Command {
         /// Where the FranceConnect simulator listens (default 127.0.0.1:8081).
         #[arg(long, value_name = "ADDR")]
         fc_listen: Option<SocketAddr>,
+        /// Where the ProConnect simulator listens (default 127.0.0.1:8082).
+        #[arg(long, value_name = "ADDR")]
+        pc_listen: Option<SocketAddr>,
     },
     /// Run the FranceConnect simulator alone, with the portal of this
     /// configuration registered as its client.
     FcSim {
         /// Where the simulator listens (default 127.0.0.1:8081).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// Run the ProConnect simulator alone, with the console of this
+    /// configuration registered as its client (the demo's registration
+    /// unless PORTALIS_PROCONNECT_* say otherwise).
+    PcSim {
+        /// Where the simulator listens (default 127.0.0.1:8082).
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
     },

@@ -1,5 +1,7 @@
 //! What each subcommand does.
 
+mod simulators;
+
 use crate::app::{self, Services};
 use crate::cli::{ApiKeyCommand, Cli, Command, CourtCommand, StaffCommand};
 use crate::config::{Config, Mode, Sources};
@@ -15,7 +17,7 @@ use std::sync::Arc;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mode = match &cli.command {
         Command::Demo { .. } => Mode::Demo,
-        Command::FcSim { .. } => Mode::Demo,
+        Command::FcSim { .. } | Command::PcSim { .. } => Mode::Demo,
         Command::Serve => Mode::Serve,
         _ => Mode::Tool,
     };
@@ -24,15 +26,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         sources.set("PORTALIS_DATA_DIR", dir.display().to_string());
     }
     match &cli.command {
-        Command::Demo { listen, fc_listen } => {
+        Command::Demo { listen, fc_listen, pc_listen } => {
             if let Some(l) = listen {
                 sources.set("PORTALIS_LISTEN", l.to_string());
             }
             if let Some(l) = fc_listen {
                 sources.set("PORTALIS_FC_SIM_LISTEN", l.to_string());
             }
+            if let Some(l) = pc_listen {
+                sources.set("PORTALIS_PC_SIM_LISTEN", l.to_string());
+            }
         }
         Command::FcSim { listen: Some(l) } => sources.set("PORTALIS_FC_SIM_LISTEN", l.to_string()),
+        Command::PcSim { listen: Some(l) } => sources.set("PORTALIS_PC_SIM_LISTEN", l.to_string()),
         _ => {}
     }
     let config = Config::from_sources(mode, &sources, demo_secret)?;
@@ -44,8 +50,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::FcSim { .. } => {
             let listener = bind(config.simulator.listen, "PORTALIS_FC_SIM_LISTEN").await?;
             let issuer = format!("http://{}/api/v2", loopback(listener.local_addr()?));
-            let sim = simulator(&config, &issuer, clock, random);
+            let sim = simulators::franceconnect(&config, &issuer, clock, random);
             println!("Simulateur FranceConnect : {issuer}");
+            app::serve(listener, portalis_fc_sim::router(sim), &config.server.limits, app::shutdown_signal()).await
+        }
+        Command::PcSim { .. } => {
+            let listener = bind(config.simulator.pc_listen, "PORTALIS_PC_SIM_LISTEN").await?;
+            let registration = match &config.proconnect {
+                Some(given) => given.clone(),
+                None => demo_proconnect(&config, listener.local_addr()?),
+            };
+            let sim = simulators::proconnect(&config, &registration, clock, random);
+            println!("Simulateur ProConnect : {}", sim.issuer());
             app::serve(listener, portalis_fc_sim::router(sim), &config.server.limits, app::shutdown_signal()).await
         }
         Command::Serve => {
@@ -79,7 +95,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn tool(command: Command, services: &Services) -> anyhow::Result<()> {
     let services = services.clone();
     match command {
-        Command::Demo { .. } | Command::FcSim { .. } | Command::Serve => unreachable!("servers are handled by run"),
+        Command::Demo { .. } | Command::FcSim { .. } | Command::PcSim { .. } | Command::Serve => {
+            unreachable!("servers are handled by run")
+        }
         Command::Migrate => {
             // Services::open has applied them; say so.
             println!("the database is up to date");
@@ -151,31 +169,15 @@ fn loopback(addr: std::net::SocketAddr) -> std::net::SocketAddr {
     a
 }
 
-/// The simulator, with the portal of `config` registered as its client.
-fn simulator(
-    config: &Config,
-    issuer: &str,
-    clock: Arc<dyn portalis_core::clock::Clock>,
-    random: Arc<dyn RandomSource>,
-) -> portalis_fc_sim::Simulator {
-    let state_service = config.site.branding == crate::config::Branding::Etat;
-    let client = portalis_fc_sim::Client {
-        client_id: config.franceconnect.client_id.clone(),
-        client_secret: config.franceconnect.client_secret.expose().to_owned(),
-        redirect_uris: vec![app::public_url(config, portalis_web::CALLBACK_PATH)],
-        post_logout_redirect_uris: vec![app::public_url(config, portalis_web::LOGOUT_CALLBACK_PATH)],
-        service_name: if state_service { "Ministère de la justice".into() } else { config.site.operator_name.clone() },
-        site: if state_service {
-            "justice.fr".into()
-        } else {
-            config.server.public_url.host_str().unwrap_or("").to_owned()
-        },
-    };
-    portalis_fc_sim::Simulator::new(issuer, vec![client], clock, random).with_population(config.simulator.population)
+/// The demo's registration at a ProConnect simulator listening at `local`.
+fn demo_proconnect(config: &Config, local: std::net::SocketAddr) -> crate::config::ProviderConfig {
+    let issuer = format!("http://{}/api/v2", loopback(local));
+    crate::config::ProviderConfig::demo_proconnect(&issuer, &config.secret_key)
 }
 
-/// `portalis demo`: the portal and the FranceConnect simulator, each on its
-/// own port, the demo world loaded. Addresses are taken from the bound
+/// `portalis demo`: the portal and the simulators of FranceConnect and
+/// ProConnect (unless a registration is given), each on its own port, the
+/// demo world loaded. Addresses are taken from the bound
 /// sockets, so `--listen 127.0.0.1:0` works.
 async fn demo_mode(
     mut config: Config,
@@ -198,8 +200,18 @@ async fn demo_mode(
     };
     let sim = sim_listener.map(|l| {
         let issuer = config.franceconnect.issuer.clone().unwrap_or_default();
-        (l, simulator(&config, &issuer, clock.clone(), random.clone()))
+        (l, simulators::franceconnect(&config, &issuer, clock.clone(), random.clone()))
     });
+    let pc_sim = match config.proconnect {
+        Some(_) => None,
+        None => {
+            let l = bind(config.simulator.pc_listen, "PORTALIS_PC_SIM_LISTEN").await?;
+            let registration = demo_proconnect(&config, l.local_addr()?);
+            let sim = simulators::proconnect(&config, &registration, clock.clone(), random.clone());
+            config.proconnect = Some(registration);
+            Some((l, sim))
+        }
+    };
     let providers = app::providers(&config)?;
     let services = Services::open(config, clock, random).await?;
     let summary = demo::load(&services).await.context("cannot load the demo world")?;
@@ -220,20 +232,22 @@ async fn demo_mode(
             }
         })
     };
-    let sim_task = sim.map(|(l, sim)| {
-        let stop = wait_stop(stop_rx.clone());
-        let limits = services.config.server.limits;
-        tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), &limits, stop).await })
-    });
-    if let Some(issuer) = &services.config.franceconnect.issuer {
-        tracing::info!(%issuer, "FranceConnect simulator");
-    }
+    let sim_tasks: Vec<_> = [sim, pc_sim]
+        .into_iter()
+        .flatten()
+        .map(|(l, sim)| {
+            tracing::info!(issuer = %sim.issuer(), federation = ?sim.federation(), "identity simulator");
+            let stop = wait_stop(stop_rx.clone());
+            let limits = services.config.server.limits;
+            tokio::spawn(async move { app::serve(l, portalis_fc_sim::router(sim), &limits, stop).await })
+        })
+        .collect();
     println!("Portalis (démonstration) : {}", services.config.server.public_url);
     let result =
         app::serve(listener, app::router(&services, providers), &services.config.server.limits, wait_stop(stop_rx))
             .await;
-    if let Some(t) = sim_task {
-        t.await.context("the simulator task failed")??;
+    for t in sim_tasks {
+        t.await.context("a simulator task failed")??;
     }
     worker.await.context("the outbox worker failed")?;
     scheduler.await.context("the scheduler failed")?;

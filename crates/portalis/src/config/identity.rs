@@ -13,8 +13,11 @@ use std::net::SocketAddr;
 /// keeps, no more.
 pub const DEFAULT_SCOPES: &str = FranceConnectProfile::DEFAULT_SCOPES;
 pub const DEMO_FC_LISTEN: &str = "127.0.0.1:8081";
+pub const DEMO_PC_LISTEN: &str = "127.0.0.1:8082";
 /// The demo's registration at its simulator.
 pub const DEMO_CLIENT_ID: &str = "portalis-demo";
+/// The demo console's registration at its ProConnect simulator.
+pub const DEMO_PC_CLIENT_ID: &str = "portalis-demo-juridiction";
 
 /// The portal's registration at an identity provider.
 #[derive(Debug, Clone)]
@@ -93,10 +96,7 @@ impl ProviderConfig {
         let client_secret = match (section.client_secret, demo) {
             ((_, Some(c)), _) => Secret::new(c),
             // The demo's simulator and portal derive the same secret.
-            ((_, None), true) => Secret::new(format!(
-                "demo-{}",
-                portalis_core::secret::sha256_hex(format!("fc-sim|{}", secret_key.expose()).as_bytes())
-            )),
+            ((_, None), true) => demo_secret("fc-sim", secret_key),
             ((name, None), false) => return Err(ConfigError::Missing(name)),
         };
         Ok(Self {
@@ -106,6 +106,19 @@ impl ProviderConfig {
             scopes: section.scopes.unwrap_or(FranceConnectProfile::DEFAULT_SCOPES).to_owned(),
             accepted_acr: accepted_acr::<FranceConnectProfile>(section.accepted_acr)?,
         })
+    }
+
+    /// The demo's registration at its ProConnect simulator, listening at
+    /// `issuer`: what `portalis demo` and `portalis pc-sim` agree on when no
+    /// ProConnect section is given.
+    pub fn demo_proconnect(issuer: &str, secret_key: &Secret) -> Self {
+        Self {
+            issuer: Some(issuer.to_owned()),
+            client_id: DEMO_PC_CLIENT_ID.to_owned(),
+            client_secret: demo_secret("pc-sim", secret_key),
+            scopes: ProConnectProfile::DEFAULT_SCOPES.to_owned(),
+            accepted_acr: ProConnectProfile::DEFAULT_ACCEPTED_ACR.iter().map(|a| (*a).to_owned()).collect(),
+        }
     }
 
     /// ProConnect's section (`PORTALIS_PROCONNECT_*`): none without an
@@ -151,10 +164,20 @@ impl ProviderConfig {
     }
 }
 
-/// The demo's FranceConnect simulator.
+/// A simulator's secret at the demo, derived from the portal's.
+fn demo_secret(simulator: &str, secret_key: &Secret) -> Secret {
+    Secret::new(format!(
+        "demo-{}",
+        portalis_core::secret::sha256_hex(format!("{simulator}|{}", secret_key.expose()).as_bytes())
+    ))
+}
+
+/// The demo's simulators of FranceConnect and ProConnect.
 #[derive(Debug, Clone)]
 pub struct SimulatorConfig {
     pub listen: SocketAddr,
+    /// Where the ProConnect simulator listens.
+    pub pc_listen: SocketAddr,
     /// How many generated people the simulator signs in besides its three
     /// (load benchmarks; 0 otherwise).
     pub population: usize,
@@ -165,6 +188,9 @@ impl SimulatorConfig {
         let listen = raw.fc_sim_listen.as_deref().unwrap_or(DEMO_FC_LISTEN).parse().map_err(|_| {
             ConfigError::Invalid { name: "PORTALIS_FC_SIM_LISTEN", reason: "expected host:port".into() }
         })?;
+        let pc_listen = raw.pc_sim_listen.as_deref().unwrap_or(DEMO_PC_LISTEN).parse().map_err(|_| {
+            ConfigError::Invalid { name: "PORTALIS_PC_SIM_LISTEN", reason: "expected host:port".into() }
+        })?;
         let population = match raw.fc_sim_population.as_deref() {
             None => 0,
             Some(v) => v.parse::<usize>().ok().filter(|n| *n <= portalis_fc_sim::MAX_POPULATION).ok_or(
@@ -174,7 +200,7 @@ impl SimulatorConfig {
                 },
             )?,
         };
-        Ok(Self { listen, population })
+        Ok(Self { listen, pc_listen, population })
     }
 }
 

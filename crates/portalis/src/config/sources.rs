@@ -118,6 +118,7 @@ pub(super) struct Raw {
     pub proconnect_scopes: Option<String>,
     pub proconnect_accepted_acr: Option<String>,
     pub fc_sim_listen: Option<String>,
+    pub pc_sim_listen: Option<String>,
     pub fc_sim_population: Option<String>,
     pub session_idle_minutes: Option<String>,
     pub session_lifetime_hours: Option<String>,

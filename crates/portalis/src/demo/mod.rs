@@ -4,6 +4,7 @@
 //! code as `portalis import`, so loading twice creates nothing new.
 
 mod filing;
+mod staff;
 mod world;
 
 use crate::app::Services;
@@ -30,6 +31,7 @@ pub async fn load(services: &Services) -> anyhow::Result<Summary> {
         summary.unchanged += s.unchanged;
     }
     filing::load(services).await.context("cannot load the demo's online filing")?;
+    staff::load(services).await.context("cannot grant the demo's court staff their roles")?;
     Ok(summary)
 }
 
