@@ -126,6 +126,38 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// A document composed a line at a time: a title, headings, text; then its
+/// PDF ([`document`]).
+#[derive(Debug, Default)]
+pub struct Composer(Vec<(bool, u32, String)>);
+
+impl Composer {
+    pub fn title(&mut self, text: impl Into<String>) {
+        self.0.push((true, 16, text.into()));
+    }
+
+    /// A heading, after a blank line.
+    pub fn heading(&mut self, text: impl Into<String>) {
+        self.0.push((false, 6, String::new()));
+        self.0.push((true, 12, text.into()));
+    }
+
+    pub fn subheading(&mut self, text: impl Into<String>) {
+        self.0.push((true, 10, text.into()));
+    }
+
+    pub fn text(&mut self, text: impl Into<String>) {
+        self.0.push((false, 10, text.into()));
+    }
+
+    /// The PDF, with `title` in its document information.
+    pub fn pdf(&self, title: &str) -> Vec<u8> {
+        let lines: Vec<Line<'_>> =
+            self.0.iter().map(|(bold, size, text)| Line { bold: *bold, size: *size, text: text.as_str() }).collect();
+        document(title, &lines)
+    }
+}
+
 /// The bytes of a PDF of the lines, cut to the width of an A4 page and
 /// continued on as many pages as they need, each numbered « Page n sur N ».
 pub fn document(title: &str, lines: &[Line<'_>]) -> Vec<u8> {

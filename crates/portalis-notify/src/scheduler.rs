@@ -207,6 +207,7 @@ impl Scheduler {
                 body: mail.body(),
                 kind: "case_update".into(),
                 secret: None,
+                party_id: Some(party_id),
             };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             if notices::claim_update(&mut tx, id, Some(outbox_id)).await? {
@@ -253,6 +254,7 @@ impl Scheduler {
                 body: hearing_reminder_sms(&french::when(event.details.starts_at), &place),
                 kind: "hearing_reminder".into(),
                 secret: None,
+                party_id: Some(h.recipient.party_id),
             };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             notices::set_reminder_outbox(&mut tx, reminder, outbox_id).await?;

@@ -45,6 +45,7 @@ fn email(n: u32) -> NewMessage {
         body: "Bonjour Marie DELESTABLE,\n\nVotre numéro d'identification : PJTK5SY2ZZPJ\n".into(),
         kind: "identification_number".into(),
         secret: Some("PJTK5SY2ZZPJ".into()),
+        party_id: None,
     }
 }
 
@@ -56,6 +57,7 @@ fn sms(n: u32) -> NewMessage {
         body: format!("Portail du justiciable : votre code est {n:07}. Il est valable 10 minutes."),
         kind: "attach_code".into(),
         secret: Some(format!("{n:07}")),
+        party_id: None,
     }
 }
 

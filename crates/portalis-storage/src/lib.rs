@@ -32,10 +32,13 @@ pub mod notices;
 pub mod outbox;
 pub mod page_cache;
 pub mod parties;
+pub mod party_record;
+pub mod party_search;
 pub mod rate_events;
 pub mod read;
 pub mod sessions;
 pub mod staff;
+pub mod staff_views;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

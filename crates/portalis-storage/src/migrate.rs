@@ -118,7 +118,17 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_filing_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0017_filing_attachments.sql"),
     },
+    Migration {
+        version: 18,
+        name: "staff_console",
+        sqlite: include_str!("../migrations/sqlite/0018_staff_console.sql"),
+        postgres: include_str!("../migrations/postgres/0018_staff_console.sql"),
+    },
 ];
+
+/// The migration whose new columns the runner fills in Rust, in its
+/// transaction: the parties' search keys (folded as the core folds them).
+const SEARCH_KEYS: i64 = 18;
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"
 
@@ -176,6 +186,10 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize
             .execute(&mut *tx)
             .await
             .map_err(|source| StorageError::Migration { version: m.version, source })?;
+        if m.version == SEARCH_KEYS {
+            let written = crate::party_search::fill_keys(&mut tx).await?;
+            tracing::info!(parties = written, "search keys written");
+        }
         sqlx::query("INSERT INTO portalis_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

@@ -45,6 +45,9 @@ pub struct NewMessage {
     /// identification number, a code): masked in the stored body once the
     /// message is delivered or given up ([`forget_secret`]).
     pub secret: Option<String>,
+    /// The party it is about, if any: listed on the party's page at the
+    /// court's console (a filing's messages go to a filer, not a party).
+    pub party_id: Option<i64>,
 }
 
 /// What replaces a message's secret in its stored body.
@@ -65,7 +68,7 @@ pub struct Message {
     pub reference: Option<String>,
 }
 
-const COLUMNS: &str = "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, secret, reference";
+const COLUMNS: &str = "id, channel, recipient, subject, body, kind, status, attempts, next_attempt_at, last_error, created_at, sent_at, secret, reference, party_id";
 
 fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
     let sent: Option<String> = row.try_get("sent_at")?;
@@ -78,6 +81,7 @@ fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
             body: row.try_get("body")?,
             kind: row.try_get("kind")?,
             secret: row.try_get("secret")?,
+            party_id: row.try_get("party_id")?,
         },
         status: row.try_get("status")?,
         attempts: row.try_get("attempts")?,
@@ -95,8 +99,9 @@ fn from_row(row: &AnyRow) -> Result<Message, StorageError> {
 /// Database errors.
 pub async fn enqueue(conn: &mut Conn, m: &NewMessage, now: DateTime<Utc>) -> Result<i64, StorageError> {
     let row = sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at, secret)
-         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7) RETURNING id",
+        "INSERT INTO outbox (channel, recipient, subject, body, kind, status, attempts, next_attempt_at, created_at, secret,
+                             party_id)
+         VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8) RETURNING id",
     )
     .bind(m.channel.code())
     .bind(&m.recipient)
@@ -105,6 +110,7 @@ pub async fn enqueue(conn: &mut Conn, m: &NewMessage, now: DateTime<Utc>) -> Res
     .bind(&m.kind)
     .bind(instant(now))
     .bind(&m.secret)
+    .bind(m.party_id)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)

@@ -49,7 +49,12 @@ impl Party {
 const COLUMNS: &str = "id, case_id, party_ref, kind, given_names, family_name, organisation_name, role, email, mobile, \
                        lawyer, identification_number, number_issued_at, withdrawn_at";
 
-fn from_row(row: &dyn Cells) -> Result<Party, StorageError> {
+/// [`COLUMNS`] of a query where the parties are `p`.
+pub(crate) const COLUMNS_OF_P: &str = "p.id, p.case_id, p.party_ref, p.kind, p.given_names, p.family_name, \
+                                       p.organisation_name, p.role, p.email, p.mobile, p.lawyer, \
+                                       p.identification_number, p.number_issued_at, p.withdrawn_at";
+
+pub(crate) fn from_row(row: &dyn Cells) -> Result<Party, StorageError> {
     let kind: String = row.text("kind")?;
     let role: String = row.text("role")?;
     let withdrawn: Option<String> = row.opt_text("withdrawn_at")?;
@@ -137,6 +142,15 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
     from_row(&row)
 }
 
+/// The party of this id, withdrawn or not, if there is one.
+///
+/// # Errors
+/// Database errors.
+pub async fn get(conn: &mut impl Reads, id: i64) -> Result<Option<Party>, StorageError> {
+    let sql = format!("SELECT {COLUMNS} FROM parties WHERE id = $1");
+    Ok(conn.rows(&sql, vec![id.into()], from_row).await?.pop())
+}
+
 /// Holds the party until the transaction ends: the limits on the codes
 /// sent for a party, whoever asks, are checked and recorded by one request
 /// at a time. Take the user's lock first ([`crate::users::lock`]).
@@ -179,6 +193,11 @@ pub async fn put(
     let existing = find(tx, case_id, party_ref).await?;
     let conn: &mut Conn = tx;
     let now_s = instant(now);
+    let (search_name, search_name_given_first) = portalis_core::search::party_keys(
+        input.family_name.as_deref(),
+        input.given_names.as_deref(),
+        input.organisation_name.as_deref(),
+    );
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
             .bind(input.given_names.clone())
@@ -189,6 +208,8 @@ pub async fn put(
             .bind(input.mobile.clone())
             .bind(input.lawyer.clone())
             .bind(now_s.clone())
+            .bind(search_name.clone())
+            .bind(search_name_given_first.clone())
     };
     match existing {
         Some(p) if p.details == *input && p.withdrawn_at.is_none() => Ok((p, Outcome::Unchanged)),
@@ -196,7 +217,8 @@ pub async fn put(
             let outcome = if p.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
             bind_details(sqlx::query(
                 "UPDATE parties SET kind = $1, given_names = $2, family_name = $3, organisation_name = $4, role = $5,
-                 email = $6, mobile = $7, lawyer = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10",
+                 email = $6, mobile = $7, lawyer = $8, updated_at = $9, search_name = $10,
+                 search_name_given_first = $11, withdrawn_at = NULL WHERE id = $12",
             ))
             .bind(p.id)
             .execute(&mut *conn)
@@ -207,8 +229,9 @@ pub async fn put(
             let number = fresh_number(conn, random).await?;
             let row = bind_details(sqlx::query(
                 "INSERT INTO parties (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer,
-                 updated_at, created_at, number_issued_at, case_id, party_ref, identification_number)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10, $11, $12) RETURNING id",
+                 updated_at, search_name, search_name_given_first, created_at, number_issued_at, case_id, party_ref,
+                 identification_number)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9, $12, $13, $14) RETURNING id",
             ))
             .bind(case_id)
             .bind(party_ref.to_owned())

@@ -10,7 +10,7 @@ use portalis_core::filing::Procedure;
 use portalis_core::filing::answers::{Answers, rows};
 use portalis_core::filing::procedures::{self, jaf};
 use portalis_core::french;
-use portalis_documents::pdf::{self, Line};
+use portalis_documents::pdf::Composer;
 use portalis_storage::StorageError;
 use portalis_storage::courts::Court;
 use portalis_storage::filing_attachments::FilingAttachment;
@@ -71,33 +71,10 @@ impl Gathered {
 }
 
 /// Owned lines, borrowed by the writer.
-struct Page(Vec<(bool, u32, String)>);
-
-impl Page {
-    fn title(&mut self, text: impl Into<String>) {
-        self.0.push((true, 16, text.into()));
-    }
-    fn heading(&mut self, text: impl Into<String>) {
-        self.0.push((false, 6, String::new()));
-        self.0.push((true, 12, text.into()));
-    }
-    fn subheading(&mut self, text: impl Into<String>) {
-        self.0.push((true, 10, text.into()));
-    }
-    fn text(&mut self, text: impl Into<String>) {
-        self.0.push((false, 10, text.into()));
-    }
-    fn pdf(&self, title: &str) -> Vec<u8> {
-        let lines: Vec<Line<'_>> =
-            self.0.iter().map(|(bold, size, text)| Line { bold: *bold, size: *size, text: text.as_str() }).collect();
-        pdf::document(title, &lines)
-    }
-}
-
 /// The request as the court reads it.
 pub fn request_pdf(s: &Sources<'_>) -> Vec<u8> {
     let procedure = s.filing.procedure.label();
-    let mut page = Page(Vec::new());
+    let mut page = Composer::default();
     page.title(procedure);
     page.text(format!("Demande n° {}, envoyée en ligne le {} (heure de la juridiction)", s.number(), s.sent_at()));
     page.text(format!("Juridiction : {}", s.court.details.name));
@@ -168,7 +145,7 @@ pub fn request_pdf(s: &Sources<'_>) -> Vec<u8> {
 
 /// The avis électronique de réception, as the filer keeps it.
 pub fn receipt_pdf(s: &Sources<'_>) -> Vec<u8> {
-    let mut page = Page(Vec::new());
+    let mut page = Composer::default();
     page.title("Avis électronique de réception");
     page.text(s.filing.procedure.label());
     page.heading("Votre demande a bien été reçue");

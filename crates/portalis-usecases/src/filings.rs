@@ -51,6 +51,7 @@ pub async fn send(
         body: receipt.body(),
         kind: "filing_received".into(),
         secret: None,
+        party_id: None,
     };
     outbox::enqueue(tx, &message, ctx.now).await?;
     let actor = format!("user:{}", filing.user_id);
@@ -251,6 +252,7 @@ async fn tell(
         body,
         kind: kind.into(),
         secret: None,
+        party_id: None,
     };
     outbox::enqueue(tx, &message, ctx.now).await?;
     Ok(())

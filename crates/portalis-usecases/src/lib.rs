@@ -14,6 +14,7 @@
 pub mod filing_documents;
 pub mod filings;
 pub mod messages;
+pub mod party_letter;
 pub mod publish;
 
 use chrono::{DateTime, Utc};
@@ -41,4 +42,8 @@ pub enum Origin<'a> {
     /// load is a court's migration or a daily refresh, not news). New
     /// parties still get their numbers, new documents their avis.
     Import,
+    /// A court agent in the portal's console: each change is audited under
+    /// his name (`agent:<address>`), its target naming the court, and
+    /// litigants are told of changes as through the API.
+    Console { agent: &'a str, request_id: Option<&'a str> },
 }

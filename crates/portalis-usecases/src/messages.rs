@@ -46,6 +46,7 @@ pub async fn identification_number(
         body: mail.body(),
         kind: "identification_number".into(),
         secret: Some(party.identification_number.clone()),
+        party_id: Some(party.id),
     };
     outbox::enqueue(conn, &message, now).await?;
     Ok(())
@@ -91,6 +92,7 @@ pub async fn avis(
             body: a.body(),
             kind: "avis".into(),
             secret: None,
+            party_id: Some(r.party_id),
         };
         let outbox_id = outbox::enqueue(conn, &m, at).await?;
         notices::add_notice(conn, doc.id, r.party_id, doc.published_at, outbox_id).await?;

@@ -22,19 +22,30 @@ pub struct Publisher<'a> {
     pub court: &'a Court,
 }
 
+/// A console action's audit target: the court's code first, as an agent
+/// may act in several courts (`court:<code>/case:<ref>/party:<ref>`).
+pub fn console_target(court: &Court, target: &str) -> String {
+    format!("court:{}/{target}", court.details.code)
+}
+
 impl Publisher<'_> {
     /// Records the change in the audit log, when its origin audits each
     /// change (the API; an import is audited once by its caller).
     async fn audit(&self, tx: &mut Tx, action: &str, target: &str, detail: Option<&str>) -> Result<(), StorageError> {
-        let Origin::Api { request_id } = self.origin else { return Ok(()) };
-        let actor = format!("court:{}", self.court.details.code);
-        let entry = audit::Entry { actor: &actor, action, target: Some(target), outcome: "ok", detail, request_id };
+        let (actor, target, request_id) = match self.origin {
+            Origin::Import => return Ok(()),
+            Origin::Api { request_id } => (format!("court:{}", self.court.details.code), target.to_owned(), request_id),
+            Origin::Console { agent, request_id } => {
+                (format!("agent:{agent}"), console_target(self.court, target), request_id)
+            }
+        };
+        let entry = audit::Entry { actor: &actor, action, target: Some(&target), outcome: "ok", detail, request_id };
         audit::record(tx, &entry, self.ctx.now).await
     }
 
     /// Whether litigants are told of changed hearings and statuses.
     fn tells_news(&self) -> bool {
-        matches!(self.origin, Origin::Api { .. })
+        matches!(self.origin, Origin::Api { .. } | Origin::Console { .. })
     }
 
     /// Creates or replaces a case; a changed status is news for its parties.
@@ -96,6 +107,21 @@ impl Publisher<'_> {
         let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
         self.audit(tx, "party.number_reissued", &target, None).await?;
         Ok(party)
+    }
+
+    /// E-mails the party its identification number again, unchanged, to
+    /// the address declared to the court; whether it has one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn resend_number(&self, tx: &mut Tx, case: &Case, party: &Party) -> Result<bool, StorageError> {
+        if party.details.email.is_none() {
+            return Ok(false);
+        }
+        messages::identification_number(tx, self.court, case, party, self.ctx.portal_url, false, self.ctx.now).await?;
+        let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+        self.audit(tx, "party.number_resent", &target, None).await?;
+        Ok(true)
     }
 
     /// Withdraws a party: it leaves the case, its number stops working, its

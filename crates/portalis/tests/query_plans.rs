@@ -6,9 +6,10 @@
 
 mod support;
 
+use portalis_core::staff::Role;
 use portalis_storage::Backend;
 use std::sync::{Mutex, OnceLock};
-use support::marie_with_her_cases;
+use support::marie_with_her_cases_with;
 use tracing_subscriber::Layer;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
@@ -61,7 +62,7 @@ fn placeholders(sql: &str) -> usize {
 #[tokio::test]
 async fn every_query_of_the_pages_searches_an_index() {
     install();
-    let (app, marie) = marie_with_her_cases().await;
+    let (app, marie) = marie_with_her_cases_with(support::CONSOLE_SETTINGS).await;
     if app.services.db.backend() != Backend::Sqlite {
         return;
     }
@@ -77,6 +78,16 @@ async fn every_query_of_the_pages_searches_an_index() {
     for path in ["/mon-espace/export.csv", "/mon-espace/agenda.ics", "/mon-espace/preferences"] {
         assert_eq!(marie.get(path).await.status(), 200, "{path}");
     }
+    // The console's: the search (a name, a number), a party's page, the
+    // journal.
+    let admin = app.agent("isabelle.grondin@justice.example.org", "tj-saint-denis-reunion", Role::Admin).await;
+    let number = app.numbers_of("marie-delestable").await.remove(0);
+    for q in ["delestable+marie", number.as_str(), "DB3Z-W-B7C-DFW5", "18%2F01234"] {
+        let html = admin.get(&format!("/juridiction/recherche?q={q}")).await.text().await.unwrap();
+        let party = support::local_links(&html).into_iter().find(|l| l.starts_with("/juridiction/parties/"));
+        assert_eq!(admin.get(&party.expect("a party found")).await.status(), 200, "{q}");
+    }
+    assert_eq!(admin.get("/juridiction/journal").await.status(), 200);
 
     let mut statements = STATEMENTS.lock().unwrap().clone();
     statements.sort();

@@ -126,23 +126,7 @@ pub fn party_is_the_filer(party_family_name: Option<&str>, filer_names: &[Option
 /// (« Lœuillet » is « loeuillet », « ß » « ss », « ø » « o », « ł » « l »),
 /// without spaces, hyphens or apostrophes.
 pub fn name_key(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-    let mut out = String::new();
-    for c in s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
-        match c {
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'đ' => out.push('d'),
-            'ı' => out.push('i'),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::search::fold(s).replace(' ', "")
 }
 
 /// How many drafts a litigant may keep at once: « Commencer » asks him to

@@ -11,11 +11,19 @@
 //! - `staff.rs`: who may see a console page ([`staff::Staff`]: signed in
 //!   and holding a role);
 //! - `login.rs`, `logout.rs`: the ProConnect sign-in and sign-out;
-//! - `home.rs`: the console's first page.
+//! - `home.rs`: the console's first page;
+//! - `search.rs`: the SAUJ's search of every court's parties;
+//! - `party.rs`: a party's page (each view journaled);
+//! - `party_actions.rs`: the SAUJ's actions on its own court's parties;
+//! - `journal.rs`: the journal of views, for a court's administrator.
 
 pub mod home;
+pub mod journal;
 pub mod login;
 pub mod logout;
+pub mod party;
+pub mod party_actions;
+pub mod search;
 pub mod staff;
 
 use crate::WebState;
@@ -59,6 +67,51 @@ impl FromRequestParts<WebState> for Console {
                 .into_response()),
         }
     }
+}
+
+/// The console's sections, in its navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Search,
+    Journal,
+}
+
+/// A link of the console's navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The console's navigation: the sections the agent's roles open.
+pub struct Nav {
+    pub items: Vec<NavItem>,
+}
+
+impl Nav {
+    pub fn of(staff: &staff::Staff, current: Section) -> Self {
+        let admin = staff.roles.iter().any(|g| g.role.includes(portalis_core::staff::Role::Admin));
+        let sections = [
+            (Section::Home, PATH, "Accueil", true),
+            (Section::Search, search::PATH, "Rechercher une partie", true),
+            (Section::Journal, journal::PATH, "Journal des consultations", admin),
+        ];
+        Nav {
+            items: sections
+                .into_iter()
+                .filter(|(_, _, _, open)| *open)
+                .map(|(section, href, label, _)| NavItem { href, label, current: section == current })
+                .collect(),
+        }
+    }
+}
+
+/// "Page introuvable", for a console URL naming nothing (or nothing the
+/// agent may see).
+pub fn not_found(state: &WebState, staff: &staff::Staff) -> Response {
+    let layout = Layout::for_visitor(state, &staff.signed_in.visitor, "Page introuvable");
+    (StatusCode::NOT_FOUND, crate::pages::not_found::NotFound { layout }).into_response()
 }
 
 /// A console path to return to after sign-in; anything else is the

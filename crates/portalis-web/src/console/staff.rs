@@ -77,10 +77,30 @@ pub struct Staff {
     pub roles: Vec<Grant>,
 }
 
+/// Who an agent is, as journals and audits name him.
+pub struct AgentName {
+    /// The address his roles are granted to.
+    pub email: String,
+    pub name: String,
+}
+
 impl Staff {
     /// Whether he holds `needed` (or a role that includes it) in the court.
     pub fn may(&self, needed: Role, court_id: i64) -> bool {
         self.roles.iter().any(|g| g.court_id == court_id && g.role.includes(needed))
+    }
+
+    /// The courts where he holds `needed`.
+    pub fn courts_where(&self, needed: Role) -> impl Iterator<Item = &Grant> {
+        self.roles.iter().filter(move |g| g.role.includes(needed))
+    }
+
+    /// His address and name.
+    pub fn agent(&self) -> AgentName {
+        AgentName {
+            email: self.roles.first().map(|g| g.email.clone()).unwrap_or_default(),
+            name: self.signed_in.session.user.display_name(),
+        }
     }
 }
 

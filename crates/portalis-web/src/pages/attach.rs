@@ -291,6 +291,7 @@ async fn request_code(
         body: attach_code_sms(&code),
         kind: "attach_code".into(),
         secret: Some(code.clone()),
+        party_id: Some(party.id),
     };
     outbox::enqueue(&mut tx, &sms, ctx.now).await?;
     ctx.audit(&mut tx, "attach.code", Some(&target), "ok", "sent").await?;

@@ -298,6 +298,8 @@ impl Batch {
                     "lawyer",
                     "identification_number",
                     "number_issued_at",
+                    "search_name",
+                    "search_name_given_first",
                     "created_at",
                     "updated_at",
                 ],
@@ -392,6 +394,11 @@ impl Batch {
         for (p, party) in c.parties.iter().enumerate() {
             let id = next.party;
             next.party += 1;
+            let (search_name, search_name_given_first) = portalis_core::search::party_keys(
+                party.family_name.as_deref(),
+                party.given_names.as_deref(),
+                party.organisation_name.as_deref(),
+            );
             self.parties.push(vec![
                 id.into(),
                 case_id.into(),
@@ -406,6 +413,8 @@ impl Batch {
                 party.lawyer.into(),
                 world::identification_number(id).into(),
                 filed.as_str().into(),
+                search_name.into(),
+                search_name_given_first.into(),
                 now_text.as_str().into(),
                 now_text.as_str().into(),
             ]);

@@ -16,7 +16,7 @@ pub async fn load(services: &Services) -> anyhow::Result<()> {
     for agent in portalis_fc_sim::AGENTS {
         let Some((court_code, role)) = agent.role else { continue };
         let role = Role::parse(role).with_context(|| format!("demo role {role}"))?;
-        let court = courts::by_code(&mut *tx, court_code).await?.with_context(|| format!("demo court {court_code}"))?;
+        let court = courts::by_code(&mut tx, court_code).await?.with_context(|| format!("demo court {court_code}"))?;
         let target = format!("court:{court_code}/staff:{}/{}", agent.email, role.code());
         let entry = audit::Entry {
             actor: "demo",

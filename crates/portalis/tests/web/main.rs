@@ -8,6 +8,7 @@ mod assets;
 mod attach;
 mod cases;
 mod console;
+mod console_parties;
 mod console_sim;
 mod detach;
 mod filing_faults;

@@ -1,0 +1,189 @@
+//! The court staff's search (the SAUJ's): what an agent types, read as a
+//! name, a N° Portalis, a N° RG or an identification number — whichever it
+//! can be — and the folded names a party is found by.
+//!
+//! Names are found by the start of their words in either order: « delest »,
+//! « Délestable Marie » and « marie dele » find Marie DELESTABLE. Case,
+//! accents, marks, ligatures, hyphens and apostrophes are forgiven
+//! ([`fold`]); a name is never found by the middle of a word.
+
+use crate::Invalid;
+use crate::identification_number::IdentificationNumber;
+use crate::portalis_number::PortalisNumber;
+use crate::rg_number::RgNumber;
+
+/// The fewest letters a name search needs: one letter would list a tenth
+/// of the country.
+pub const MIN_NAME_LETTERS: usize = 2;
+
+/// The most characters a search may have.
+pub const MAX_LENGTH: usize = 200;
+
+/// What the agent typed, read every way it can be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// The folded words, for names: `None` when too short.
+    pub name: Option<String>,
+    pub identification_number: Option<IdentificationNumber>,
+    pub portalis_number: Option<PortalisNumber>,
+    pub rg_number: Option<RgNumber>,
+}
+
+const EMPTY: Invalid = Invalid::new(
+    "type a name, a N° Portalis, a N° RG or an identification number",
+    "Saisissez un nom, un N° Portalis, un N° RG ou un numéro d'identification.",
+);
+
+const TOO_SHORT: Invalid =
+    Invalid::new("a name needs at least two letters", "Saisissez au moins deux lettres du nom, ou un numéro complet.");
+
+const TOO_LONG: Invalid =
+    Invalid::new("a search has at most 200 characters", "La recherche comporte au plus 200 caractères.");
+
+impl SearchQuery {
+    /// # Errors
+    /// Nothing typed, too long, or neither a number nor two letters of a
+    /// name.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(EMPTY);
+        }
+        if input.chars().count() > MAX_LENGTH {
+            return Err(TOO_LONG);
+        }
+        let folded = fold(input);
+        let query = SearchQuery {
+            name: (folded.chars().filter(|c| !c.is_whitespace()).count() >= MIN_NAME_LETTERS).then_some(folded),
+            identification_number: IdentificationNumber::parse(input).ok(),
+            portalis_number: PortalisNumber::parse(input).ok(),
+            rg_number: RgNumber::parse(input).ok(),
+        };
+        let any = query.name.is_some()
+            || query.identification_number.is_some()
+            || query.portalis_number.is_some()
+            || query.rg_number.is_some();
+        if any { Ok(query) } else { Err(TOO_SHORT) }
+    }
+}
+
+/// Text as names are compared: lower case, without accents or marks,
+/// ligatures and letters without a decomposition written out (« Lœuillet »
+/// is « loeuillet », « ß » « ss »), every other sign a space, words
+/// separated by one space.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
+        let letters = match c {
+            'œ' => "oe",
+            'æ' => "ae",
+            'ß' => "ss",
+            'ø' => "o",
+            'ł' => "l",
+            'đ' => "d",
+            'ı' => "i",
+            c if c.is_alphanumeric() => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+                continue;
+            }
+            _ => {
+                space = true;
+                continue;
+            }
+        };
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push_str(letters);
+    }
+    out
+}
+
+/// The two keys a party is found by: its names family name first, and
+/// given names first (`None` for an organisation, found by its name).
+pub fn party_keys(
+    family_name: Option<&str>,
+    given_names: Option<&str>,
+    organisation_name: Option<&str>,
+) -> (String, Option<String>) {
+    match (family_name, organisation_name) {
+        (Some(family), _) => {
+            let given = given_names.unwrap_or("");
+            let join = |a: &str, b: &str| fold(&format!("{a} {b}"));
+            (join(family, given), (!given.trim().is_empty()).then(|| join(given, family)))
+        }
+        (None, Some(org)) => (fold(org), None),
+        (None, None) => (fold(given_names.unwrap_or("")), None),
+    }
+}
+
+/// A key after every key that starts with `prefix`, in byte order (the
+/// keys' collation: SQLite's binary, PostgreSQL's "C"): the keys starting
+/// with `prefix` are those from `prefix` included to this excluded, one
+/// range of an index.
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_without_case_accents_ligatures_or_signs() {
+        assert_eq!(fold("  Délestable-Payet  Marie "), "delestable payet marie");
+        assert_eq!(fold("LŒUILLET Strauß d'Argenson"), "loeuillet strauss d argenson");
+        assert_eq!(fold("Muñoz"), "munoz");
+        assert_eq!(fold("--"), "");
+    }
+
+    #[test]
+    fn a_person_is_found_by_either_order_and_an_organisation_by_its_name() {
+        assert_eq!(
+            party_keys(Some("DELESTABLE"), Some("Marie Josée"), None),
+            ("delestable marie josee".into(), Some("marie josee delestable".into()))
+        );
+        assert_eq!(party_keys(None, None, Some("SCI Les Lilas")), ("sci les lilas".into(), None));
+        assert_eq!(party_keys(Some("LARRET"), None, None), ("larret".into(), None));
+    }
+
+    #[test]
+    fn what_is_typed_is_read_every_way_it_can_be() {
+        let q = SearchQuery::parse(" délestable ").unwrap();
+        assert_eq!(q.name.as_deref(), Some("delestable"));
+        assert_eq!((q.identification_number, q.portalis_number, q.rg_number), (None, None, None));
+
+        let q = SearchQuery::parse("pjtk-5sy2-zzpj").unwrap();
+        assert_eq!(q.identification_number.unwrap().as_str(), "PJTK5SY2ZZPJ");
+
+        let q = SearchQuery::parse("24/01234").unwrap();
+        assert_eq!(q.rg_number.unwrap().as_str(), "24/01234");
+        assert!(q.portalis_number.is_none());
+    }
+
+    #[test]
+    fn an_empty_a_one_letter_or_an_overlong_search_is_refused_in_french() {
+        assert_eq!(SearchQuery::parse("  ").unwrap_err().fr, EMPTY.fr);
+        assert_eq!(SearchQuery::parse("é").unwrap_err().fr, TOO_SHORT.fr);
+        assert_eq!(SearchQuery::parse(&"a".repeat(201)).unwrap_err().fr, TOO_LONG.fr);
+    }
+
+    #[test]
+    fn the_prefix_range_holds_every_longer_key_and_no_other() {
+        let end = prefix_end("dele");
+        for inside in ["dele", "delestable marie", "dele zz"] {
+            assert!(inside >= "dele" && inside < end.as_str(), "{inside}");
+        }
+        for outside in ["del", "delf", "dem"] {
+            assert!(!(outside >= "dele" && outside < end.as_str()), "{outside}");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! `GET /juridiction/journal`: the journal of views of a court's parties
+//! and cases by agents (who, what, when), newest first, 50 at a time; for
+//! the court's administrator only.
+
+use super::staff::Staff;
+use crate::WebState;
+use crate::error::PageError;
+use crate::layout::Layout;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use portalis_core::french::instant_in;
+use portalis_core::staff::Role;
+use portalis_storage::{courts, staff_views};
+use std::collections::HashMap;
+
+pub const PATH: &str = "/juridiction/journal";
+
+const PAGE_SIZE: i64 = 50;
+
+pub struct Line {
+    pub at: String,
+    pub agent: String,
+    pub agent_email: String,
+    pub what: String,
+    pub href: Option<String>,
+}
+
+/// A court the agent administers, to choose from.
+pub struct CourtChoice {
+    pub code: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/journal.html")]
+pub struct JournalPage {
+    pub layout: Layout,
+    pub nav: super::Nav,
+    pub court: String,
+    pub courts: Vec<CourtChoice>,
+    pub lines: Vec<Line>,
+    pub older: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<WebState>,
+    staff: Staff,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let administered: Vec<_> = staff.courts_where(Role::Admin).collect();
+    let chosen = match params.get("juridiction") {
+        Some(code) => administered.iter().find(|g| g.court_code == *code),
+        None => administered.first(),
+    };
+    let Some(grant) = chosen else { return Ok(super::not_found(&state, &staff)) };
+    let before = match params.get("avant").map(|v| v.parse::<i64>()) {
+        None => None,
+        Some(Ok(id)) if id > 0 => Some(id),
+        Some(_) => return Ok(super::not_found(&state, &staff)),
+    };
+    let mut conn = state.db.read().await?;
+    let Some(court) = courts::by_id(&mut conn, grant.court_id).await? else {
+        return Ok(super::not_found(&state, &staff));
+    };
+    let tz = court.details.time_zone;
+    let views = staff_views::of_court(&mut conn, court.id, before, PAGE_SIZE + 1).await?;
+    drop(conn);
+    let older = (views.len() as i64 > PAGE_SIZE).then(|| {
+        let last = &views[PAGE_SIZE as usize - 1];
+        let q = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("juridiction", &grant.court_code)
+            .append_pair("avant", &last.id.to_string())
+            .finish();
+        format!("{PATH}?{q}")
+    });
+    let lines = views
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|v| Line {
+            at: instant_in(v.at, tz),
+            agent: v.agent_name,
+            agent_email: v.agent_email,
+            what: match (&v.party_name, &v.portalis_number) {
+                (Some(p), Some(n)) => format!("{p}, affaire {n}"),
+                (None, Some(n)) => format!("Affaire {n}"),
+                _ => "Fiche supprimée depuis".into(),
+            },
+            href: v.party_id.filter(|_| v.party_name.is_some()).map(super::party::href),
+        })
+        .collect();
+    let page = JournalPage {
+        layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Journal des consultations"),
+        nav: super::Nav::of(&staff, super::Section::Journal),
+        court: court.details.name.clone(),
+        courts: administered
+            .iter()
+            .map(|g| CourtChoice {
+                code: g.court_code.clone(),
+                name: g.court_name.clone(),
+                selected: g.court_id == court.id,
+            })
+            .collect(),
+        lines,
+        older,
+    };
+    Ok(page.into_response())
+}

@@ -1,0 +1,221 @@
+//! The actions of the SAUJ on a party of its own court, each confirmed on
+//! a page of its own (`GET …/parties/{id}/{action}`) and done by its form
+//! (`POST`, CSRF-checked), audited under the agent's name in the same
+//! transaction and listed on the party's page:
+//!
+//! - `renvoyer-numero`: the same identification number, e-mailed again to
+//!   the address declared to the court;
+//! - `courrier`: the letter with the number and the guide's steps, as a
+//!   PDF to print (for a litigant at the counter, or without e-mail).
+//!
+//! An agent of another court reads the party but may not act (403).
+
+use super::party::{self, Loaded};
+use super::staff::Staff;
+use crate::WebState;
+use crate::error::PageError;
+use crate::forms::Protected;
+use crate::layout::Layout;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use portalis_core::staff::Role;
+use portalis_storage::audit;
+use portalis_usecases::publish::{Publisher, console_target};
+use portalis_usecases::{Context, Origin};
+
+/// An action, by its path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ResendNumber,
+    Letter,
+}
+
+impl Action {
+    fn parse(segment: &str) -> Option<Self> {
+        match segment {
+            "renvoyer-numero" => Some(Action::ResendNumber),
+            "courrier" => Some(Action::Letter),
+            _ => None,
+        }
+    }
+
+    fn segment(self) -> &'static str {
+        match self {
+            Action::ResendNumber => "renvoyer-numero",
+            Action::Letter => "courrier",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Action::ResendNumber => "Renvoyer le numéro d'identification",
+            Action::Letter => "Imprimer un courrier",
+        }
+    }
+
+    /// The `fait` of the party's page after it.
+    fn done_code(self) -> &'static str {
+        match self {
+            Action::ResendNumber => "numero-renvoye",
+            Action::Letter => "courrier-imprime",
+        }
+    }
+}
+
+/// What the party's page says after an action (`?fait=`).
+pub fn done_message(code: &str) -> Option<&'static str> {
+    match code {
+        "numero-renvoye" => Some(
+            "Le numéro d'identification a été renvoyé à l'adresse électronique déclarée. Son envoi apparaît dans les messages ci-dessous.",
+        ),
+        _ => None,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/confirm.html")]
+pub struct Confirm {
+    pub layout: Layout,
+    pub nav: super::Nav,
+    pub party_href: String,
+    pub party_name: String,
+    pub title: &'static str,
+    pub explanation: Vec<String>,
+    /// `None`: the action cannot be done (it says why), only cancelled.
+    pub button: Option<&'static str>,
+    pub action: String,
+    pub csrf: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "console/forbidden.html")]
+pub struct Forbidden {
+    pub layout: Layout,
+    pub nav: super::Nav,
+    pub party_href: String,
+}
+
+/// The party, its action, and whether the agent may take it; or the answer.
+async fn resolve(
+    state: &WebState,
+    staff: &Staff,
+    id: &str,
+    segment: &str,
+) -> Result<Result<(Loaded, Action), Response>, PageError> {
+    let (Some(action), Some(loaded)) = (Action::parse(segment), party::load(state, id).await?) else {
+        return Ok(Err(super::not_found(state, staff)));
+    };
+    if !staff.may(Role::Sauj, loaded.court.id) {
+        let page = Forbidden {
+            layout: Layout::for_visitor(state, &staff.signed_in.visitor, "Action réservée"),
+            nav: super::Nav::of(staff, super::Section::Search),
+            party_href: party::href(loaded.party.id),
+        };
+        return Ok(Err((StatusCode::FORBIDDEN, page).into_response()));
+    }
+    Ok(Ok((loaded, action)))
+}
+
+pub async fn confirm(
+    State(state): State<WebState>,
+    staff: Staff,
+    Path((id, segment)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (Loaded { party, .. }, action) = match resolve(&state, &staff, &id, &segment).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    let name = party.display_name();
+    let (explanation, button) = match action {
+        Action::ResendNumber => match &party.details.email {
+            Some(email) => (
+                vec![
+                    format!("Le numéro d'identification de {name} lui sera envoyé de nouveau, inchangé, à l'adresse électronique déclarée à la juridiction : {email}."),
+                    "Si le numéro a pu parvenir à une autre personne, générez plutôt un nouveau numéro.".into(),
+                ],
+                Some("Renvoyer le numéro"),
+            ),
+            None => (
+                vec![
+                    format!("Aucune adresse électronique n'est déclarée pour {name} : le numéro ne peut pas être envoyé."),
+                    "Imprimez-lui un courrier, ou enregistrez ses coordonnées.".into(),
+                ],
+                None,
+            ),
+        },
+        Action::Letter => (
+            vec![
+                format!("Le courrier indique le numéro d'identification de {name}, l'affaire qu'il ouvre et les étapes pour la suivre sur le portail."),
+                "Ce numéro est personnel : remettez le courrier à la personne elle-même, après avoir vérifié son identité.".into(),
+            ],
+            Some("Télécharger le courrier (PDF)"),
+        ),
+    };
+    let page = Confirm {
+        layout: Layout::for_visitor(&state, &staff.signed_in.visitor, action.title()),
+        nav: super::Nav::of(&staff, super::Section::Search),
+        party_href: party::href(party.id),
+        party_name: name,
+        title: action.title(),
+        explanation,
+        button,
+        action: format!("{}/{}", party::href(party.id), action.segment()),
+        csrf: staff.signed_in.visitor.csrf(&state).0,
+    };
+    Ok(page.into_response())
+}
+
+/// The confirmation's form carries nothing but its token.
+#[derive(serde::Deserialize)]
+pub struct ActionForm {}
+
+pub async fn act(
+    State(state): State<WebState>,
+    Path((id, segment)): Path<(String, String)>,
+    Protected { by: staff, .. }: Protected<Staff, ActionForm>,
+) -> Result<Response, PageError> {
+    let (Loaded { party, case, court }, action) = match resolve(&state, &staff, &id, &segment).await? {
+        Ok(found) => found,
+        Err(answer) => return Ok(answer),
+    };
+    let now = state.clock.now();
+    let agent = staff.agent();
+    let ctx = Context { now, random: &*state.random, portal_url: &state.settings.origin };
+    let publisher = Publisher { ctx, origin: Origin::Console { agent: &agent.email, request_id: None }, court: &court };
+    let mut tx = state.db.begin().await?;
+    let response = match action {
+        Action::ResendNumber => {
+            if !publisher.resend_number(&mut tx, &case, &party).await? {
+                return Ok(Redirect::to(&format!("{}/{}", party::href(party.id), action.segment())).into_response());
+            }
+            Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
+        }
+        Action::Letter => {
+            let target = console_target(&court, &format!("case:{}/party:{}", case.case_ref, party.party_ref));
+            let actor = format!("agent:{}", agent.email);
+            let entry = audit::Entry {
+                actor: &actor,
+                action: "party.letter_printed",
+                target: Some(&target),
+                outcome: "ok",
+                ..Default::default()
+            };
+            audit::record(&mut tx, &entry, now).await?;
+            let today = now.with_timezone(&court.details.time_zone).date_naive();
+            let pdf = portalis_usecases::party_letter::letter_pdf(&court, &case, &party, &state.settings.origin, today);
+            let name = format!("courrier-{}.pdf", case.details.portalis_number.as_str());
+            let mut r = pdf.into_response();
+            let headers = r.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
+    };
+    portalis_storage::commit(tx).await?;
+    Ok(response)
+}

@@ -1,0 +1,253 @@
+//! The SAUJ at the console: it finds a party of any court by name (either
+//! order, accents forgiven) or number, reads its page, acts on its own
+//! court's parties only, and every view is in the administrator's journal.
+
+use crate::support::{Browser, CONSOLE_SETTINGS, TestApp, form_value};
+use portalis_core::staff::Role;
+use serde_json::json;
+
+const NATHALIE: &str = "nathalie.payet@justice.example.org";
+
+/// The guide's case at Saint-Denis, and a namesake of Marie's at Paris.
+async fn two_courts_with_parties() -> TestApp {
+    let app = TestApp::spawn_with(CONSOLE_SETTINGS).await;
+    app.publish_the_guides_case().await;
+    let paris = app.key_for("tj-paris").await;
+    let case = json!({"portalis_number": "75A1-W-B7C-0001", "rg_number": "26/00042",
+                      "nature": {"code": "50A", "label": "Demande en paiement du prix"}, "status": "en_cours",
+                      "filed_on": "2026-03-02"});
+    assert_eq!(app.put_json_with(&paris, "/api/v1/cases/2026-0042", &case).await.status(), 201);
+    let namesake = json!({"kind": "person", "given_names": "Marie-Hélène", "family_name": "DÉLESTABLE",
+                          "role": "defendeur"});
+    assert_eq!(app.put_json_with(&paris, "/api/v1/cases/2026-0042/parties/mh", &namesake).await.status(), 201);
+    let company = json!({"kind": "organisation", "organisation_name": "SCI Les Lilas", "role": "demandeur"});
+    assert_eq!(app.put_json_with(&paris, "/api/v1/cases/2026-0042/parties/sci", &company).await.status(), 201);
+    app
+}
+
+async fn search(agent: &Browser, q: &str) -> (u16, String) {
+    let url =
+        format!("/juridiction/recherche?q={}", url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
+    let r = agent.get(&url).await;
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The party pages a result page links to, in order.
+fn party_links(html: &str) -> Vec<String> {
+    html.match_indices("href=\"/juridiction/parties/")
+        .map(|(i, _)| html[i + 6..].split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_name_is_found_in_either_order_without_accents_in_every_court() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    for (q, found) in [
+        ("delestable", "2 parties trouvées."),
+        ("Délestable marie", "2 parties trouvées."),
+        ("MARIE DELEST", "1 partie trouvée."),
+        ("marie-hélène", "1 partie trouvée."),
+        ("  dél  ", "2 parties trouvées."),
+    ] {
+        let (status, html) = search(&nathalie, q).await;
+        assert_eq!(status, 200, "{q}");
+        assert!(html.contains(found), "{q}: {html}");
+    }
+    let (_, html) = search(&nathalie, "delestable").await;
+    assert!(html.contains("2 parties trouvées."), "{html}");
+    assert!(html.contains("Marie DELESTABLE") && html.contains("Marie-Hélène DÉLESTABLE"));
+    assert!(html.contains("Tribunal judiciaire de Paris") && html.contains("Tribunal judiciaire de Saint-Denis"));
+    assert!(html.contains("N° Portalis DB3Z-W-B7C-DFW5") && html.contains("N° RG 18/01234"));
+    let (_, html) = search(&nathalie, "marie helene").await;
+    assert!(html.contains("1 partie trouvée.") && html.contains("Marie-Hélène DÉLESTABLE"), "{html}");
+    let (_, html) = search(&nathalie, "lilas").await;
+    assert!(html.contains("Aucune partie"), "an organisation is found by the start of its name: {html}");
+    let (_, html) = search(&nathalie, "sci les").await;
+    assert!(html.contains("SCI Les Lilas"), "{html}");
+    let (_, html) = search(&nathalie, "estable").await;
+    assert!(html.contains("Aucune partie ne correspond à cette recherche."), "never the middle of a word");
+}
+
+#[tokio::test]
+async fn a_number_finds_its_party_or_its_cases_parties_first() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let number = app.number_of("marie").await;
+    let grouped = format!("{}-{}-{}", &number[..4], &number[4..8], &number[8..]).to_lowercase();
+    for q in [number.as_str(), grouped.as_str(), "DB3Z-W-B7C-DFW5", "db3zwb7cdfw5", "18/01234"] {
+        let (status, html) = search(&nathalie, q).await;
+        assert_eq!(status, 200, "{q}");
+        assert!(html.contains("Marie DELESTABLE") && html.contains("1 partie trouvée."), "{q}: {html}");
+    }
+    let (_, html) = search(&nathalie, "26/00042").await;
+    assert!(html.contains("2 parties trouvées.") && html.contains("SCI Les Lilas"), "{html}");
+}
+
+#[tokio::test]
+async fn a_search_that_says_too_little_is_refused_next_to_its_field_in_french() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    for (q, message) in [
+        ("", "Saisissez un nom, un N° Portalis, un N° RG ou un numéro d"),
+        ("é", "Saisissez au moins deux lettres du nom"),
+        (&"a".repeat(201), "La recherche comporte au plus 200 caractères."),
+    ] {
+        let (status, html) = search(&nathalie, q).await;
+        assert_eq!(status, 422, "{q:?}");
+        assert!(html.contains(message), "{q:?}: {html}");
+        assert!(html.contains("aria-invalid=\"true\"") && html.contains("id=\"q-erreur\""));
+    }
+    let r = nathalie.get("/juridiction/recherche?q=delestable&page=26").await;
+    assert_eq!(r.status(), 422);
+    let r = nathalie.get("/juridiction/recherche").await;
+    assert_eq!(r.status(), 200, "the empty form, before any search");
+}
+
+#[tokio::test]
+async fn results_come_twenty_a_page_in_alphabetical_order() {
+    let app = TestApp::spawn_with(CONSOLE_SETTINGS).await;
+    app.publish_the_guides_case().await;
+    for n in 0..45 {
+        let party = json!({"kind": "person", "given_names": format!("Jean {n:02}"), "family_name": "Martin",
+                           "role": "defendeur"});
+        let path = format!("/api/v1/cases/2018-01234/parties/p{n}");
+        assert_eq!(app.put_json(&path, &party).await.status(), 201);
+    }
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, first) = search(&nathalie, "martin jean").await;
+    assert!(first.contains("Résultats 1 à 20 :"), "{first}");
+    assert!(first.contains("Jean 00 MARTIN") && !first.contains("Jean 20 MARTIN"));
+    assert!(first.contains("page=2"));
+    let third = nathalie.get("/juridiction/recherche?q=martin+jean&page=3").await.text().await.unwrap();
+    assert!(third.contains("Résultats 41 à 45 :") && third.contains("Jean 44 MARTIN"), "{third}");
+    assert!(!third.contains("Résultats suivants"));
+    let (_, given_first) = search(&nathalie, "jean 4").await;
+    assert_eq!(party_links(&given_first).len(), 5, "Jean 40 to 44, given name first");
+}
+
+#[tokio::test]
+async fn a_partys_page_shows_what_the_court_needs_and_each_view_is_journaled() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let page = nathalie.get(&marie).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["cache-control"].to_str().unwrap().contains("no-store"));
+    let html = page.text().await.unwrap();
+    for expected in [
+        "Marie DELESTABLE",
+        "Demandeur",
+        "marie.delestable@example.org",
+        "+262692000042",
+        "DB3Z-W-B7C-DFW5",
+        "Aucun compte n'est rattaché à cette partie.",
+        "Numéro d'identification",
+        "Renvoyer le numéro d'identification",
+        "Imprimer un courrier",
+    ] {
+        assert!(html.contains(expected) || html.contains(&expected.replace('\'', "&#39;")), "{expected}: {html}");
+    }
+    let number = app.number_of("marie").await;
+    assert!(!html.contains(&number), "the page never shows the number itself");
+    assert!(
+        html.contains("Envoyé le") || html.contains("En attente d&#39;envoi") || html.contains("En attente d'envoi")
+    );
+
+    let admin = app.agent("isabelle.grondin@justice.example.org", "tj-saint-denis-reunion", Role::Admin).await;
+    let journal = admin.get("/juridiction/journal").await.text().await.unwrap();
+    assert!(journal.contains("Marie DELESTABLE, affaire DB3Z-W-B7C-DFW5"), "{journal}");
+    assert!(journal.contains(NATHALIE));
+    assert_eq!(nathalie.get("/juridiction/journal").await.status(), 404, "the journal is the administrator's");
+    assert_eq!(nathalie.get("/juridiction/parties/999999").await.status(), 404);
+    assert_eq!(nathalie.get("/juridiction/parties/x").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_sauj_resends_the_number_after_confirming_and_the_action_is_audited_and_listed() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let before = app.outbox_of_kind("identification_number").await.len();
+
+    let confirm = nathalie.get(&format!("{marie}/renvoyer-numero")).await;
+    assert_eq!(confirm.status(), 200);
+    let html = confirm.text().await.unwrap();
+    assert!(html.contains("marie.delestable@example.org") && html.contains("Renvoyer le numéro"));
+    assert_eq!(app.outbox_of_kind("identification_number").await.len(), before, "nothing sent before confirming");
+
+    let r = nathalie.post(&format!("{marie}/renvoyer-numero"), &[("csrf", "forged")]).await;
+    assert_eq!(r.status(), 403, "a form without its token");
+    let csrf = form_value(&html, "csrf").unwrap();
+    let done = nathalie.post(&format!("{marie}/renvoyer-numero"), &[("csrf", &csrf)]).await;
+    assert_eq!(done.status(), 303);
+    let page = nathalie.follow(done).await.text().await.unwrap();
+    assert!(
+        page.contains("Le numéro d&#39;identification a été renvoyé")
+            || page.contains("Le numéro d'identification a été renvoyé"),
+        "{page}"
+    );
+    assert!(page.contains("Numéro d&#39;identification renvoyé") || page.contains("Numéro d'identification renvoyé"));
+    let sent = app.outbox_of_kind("identification_number").await;
+    assert_eq!(sent.len(), before + 1);
+    assert!(sent.last().unwrap().2.contains(&app.number_of("marie").await), "the same number");
+
+    let mut conn = app.services.db.read().await.unwrap();
+    let (actor, action, target): (String, String, String) =
+        sqlx::query_as("SELECT actor, action, target FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(actor, format!("agent:{NATHALIE}"));
+    assert_eq!(action, "party.number_resent");
+    assert_eq!(target, "court:tj-saint-denis-reunion/case:2018-01234/party:marie");
+}
+
+#[tokio::test]
+async fn the_letter_gives_the_number_and_the_guides_steps_as_a_pdf() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let html = nathalie.get(&format!("{marie}/courrier")).await.text().await.unwrap();
+    let csrf = form_value(&html, "csrf").unwrap();
+    let r = nathalie.post(&format!("{marie}/courrier"), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("courrier-DB3Z-W-B7C-DFW5.pdf"));
+    let pdf = String::from_utf8_lossy(&r.bytes().await.unwrap()).into_owned();
+    assert!(pdf.starts_with("%PDF-"));
+    let number = app.number_of("marie").await;
+    let grouped = format!("{} {} {}", &number[..4], &number[4..8], &number[8..]);
+    assert!(pdf.contains(&grouped), "the number, in groups of four");
+    assert!(pdf.contains("Ajouter un dossier") && pdf.contains("FranceConnect"));
+    assert_eq!(app.count_where("audit_log", "action = 'party.letter_printed'").await, 1);
+}
+
+#[tokio::test]
+async fn an_agent_of_another_court_reads_but_may_not_act_and_no_role_no_access() {
+    let app = two_courts_with_parties().await;
+    let julien = app.agent("julien.fontaine@justice.example.org", "tj-paris", Role::Greffe).await;
+    let (_, html) = search(&julien, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let page = julien.get(&marie).await.text().await.unwrap();
+    assert!(page.contains("réservées aux agents de la juridiction saisie"));
+    assert!(!page.contains("renvoyer-numero"));
+    assert_eq!(julien.get(&format!("{marie}/renvoyer-numero")).await.status(), 403);
+    let csrf = form_value(&page, "csrf").unwrap();
+    let before = app.outbox_of_kind("identification_number").await.len();
+    for action in ["renvoyer-numero", "courrier"] {
+        let r = julien.post(&format!("{marie}/{action}"), &[("csrf", &csrf)]).await;
+        assert_eq!(r.status(), 403, "{action}");
+    }
+    assert_eq!(app.outbox_of_kind("identification_number").await.len(), before);
+    assert_eq!(app.count_where("audit_log", "actor LIKE 'agent:%'").await, 0);
+
+    let signed_out = Browser::new(&app);
+    let r = signed_out.get("/juridiction/recherche?q=marie").await;
+    assert_eq!(r.status(), 303, "signed out: to the console's sign-in");
+    let r = signed_out.get(&marie).await;
+    assert_eq!(r.status(), 303);
+}
