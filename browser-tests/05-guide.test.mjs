@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BASE, launch, newPage, check, outbox } from './helpers.mjs';
+import { BASE, launch, newPage, check, outbox, tabTo } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -64,29 +64,6 @@ test('the guide with the mouse: Nicolas LARRET, from the home page to logout', a
   await step('10', 'deconnexion');
   await page.context().close();
 });
-
-// Presses Tab until the focused element's accessible text matches, then
-// checks that the focus can be seen.
-async function tabTo(page, text, max = 80) {
-  for (let i = 0; i < max; i += 1) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const e = document.activeElement;
-      if (!e || e === document.body || e === document.documentElement || (e.textContent ?? '').length > 200) return '';
-      const label = e.labels && e.labels[0] ? e.labels[0].textContent : '';
-      return `${e.textContent ?? ''} ${e.getAttribute('aria-label') ?? ''} ${label} ${e.value ?? ''}`.replace(/\s+/g, ' ').trim();
-    });
-    if (text instanceof RegExp ? text.test(focused) : focused.includes(text)) {
-      const visible = await page.evaluate(() => {
-        const s = getComputedStyle(document.activeElement);
-        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-      });
-      assert.ok(visible, `the focus on « ${focused} » is visible`);
-      return;
-    }
-  }
-  assert.fail(`Tab never reached « ${text} » on ${page.url()}`);
-}
 
 test('the guide with the keyboard alone: Sophie MARTIN attaches and opens her case', async () => {
   const page = await newPage(browser, 320);

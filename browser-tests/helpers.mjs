@@ -108,3 +108,26 @@ export async function outbox(page) {
   assert.equal(response.status(), 200);
   return response.json();
 }
+
+// Presses Tab until the focused element's accessible text matches, then
+// checks that the focus can be seen.
+export async function tabTo(page, text, max = 80) {
+  for (let i = 0; i < max; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body || e === document.documentElement || (e.textContent ?? '').length > 200) return '';
+      const label = e.labels && e.labels[0] ? e.labels[0].textContent : '';
+      return `${e.textContent ?? ''} ${e.getAttribute('aria-label') ?? ''} ${label} ${e.value ?? ''}`.replace(/\s+/g, ' ').trim();
+    });
+    if (text instanceof RegExp ? text.test(focused) : focused.includes(text)) {
+      const visible = await page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+      });
+      assert.ok(visible, `the focus on « ${focused} » is visible`);
+      return;
+    }
+  }
+  assert.fail(`Tab never reached « ${text} » on ${page.url()}`);
+}

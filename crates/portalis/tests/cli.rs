@@ -272,8 +272,12 @@ fn every_subcommand_has_help() {
 #[tokio::test]
 async fn the_demo_serves_the_guides_world_and_stops_cleanly_on_sigterm() {
     let cli = Cli::new().await;
-    let mut child =
-        cli.command(&["demo", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cli
+        .command(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0", "--pc-listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_owned();

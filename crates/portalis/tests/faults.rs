@@ -208,11 +208,12 @@ async fn a_portal_killed_during_an_upload_keeps_no_half_written_document() {
         .trim()
         .to_owned();
     let start = || {
-        let mut child = cmd(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child =
+            cmd(&["demo", "--listen", "127.0.0.1:0", "--fc-listen", "127.0.0.1:0", "--pc-listen", "127.0.0.1:0"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         (child, line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_owned())

@@ -13,6 +13,7 @@ use portalis_storage::staff::Grant;
 #[template(path = "console/home.html")]
 pub struct Home {
     pub layout: Layout,
+    pub nav: super::Nav,
     pub name: String,
     pub roles: Vec<Grant>,
 }
@@ -21,6 +22,7 @@ pub async fn show(State(state): State<WebState>, staff: Staff) -> Home {
     let signed_in = &staff.signed_in;
     Home {
         layout: Layout::for_visitor(&state, &signed_in.visitor, "Espace juridiction"),
+        nav: super::Nav::of(&staff, super::Section::Home),
         name: signed_in.session.user.display_name(),
         roles: staff.roles,
     }

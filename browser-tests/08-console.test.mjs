@@ -1,0 +1,125 @@
+// The court's console, as its agents use it in the demo: Nathalie PAYET
+// (SAUJ of the Tribunal judiciaire de Saint-Denis-de-La-Réunion) signs in
+// through the ProConnect simulator, finds Marie DELESTABLE, re-sends her
+// identification number (it reaches the outbox) and prints her letter;
+// Isabelle GRONDIN (administrator) reads the journal of views; the search
+// with the keyboard alone. axe-core and the 320 px checks on every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { BASE, launch, newPage, check, outbox, tabTo } from './helpers.mjs';
+
+const PASSWORD = 'justice974';
+const NATHALIE = 'nathalie.payet@justice.example.org';
+const ISABELLE = 'isabelle.grondin@justice.example.org';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser.close(); });
+
+// From the console's sign-in page, through the simulator, to the console.
+async function signIn(page, email, step) {
+  await page.goto(`${BASE}/juridiction`);
+  await page.getByRole('heading', { name: 'Espace juridiction' }).waitFor();
+  await step?.('01', 'connexion');
+  await page.getByRole('button', { name: 'S’identifier avec ProConnect' }).click();
+  await page.getByLabel('Adresse e-mail professionnelle').fill(email);
+  await step?.('02', 'proconnect-adresse');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await step?.('03', 'annuaire');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('Bonjour').waitFor();
+}
+
+const identificationMails = async (page) => (await outbox(page))
+  .filter((m) => m.channel === 'email' && m.to === 'marie.delestable@example.org' && m.body.includes('Votre numéro d\'identification'));
+
+for (const width of [1280, 320]) {
+  test(`the SAUJ finds Marie DELESTABLE, re-sends her number and prints her letter (${width} px)`, async () => {
+    const page = await newPage(browser, width);
+    const step = (n, name) => check(page, `console-${width}-${n}-${name}`);
+    await signIn(page, NATHALIE, step);
+    assert.ok(await page.getByText('Accueil du justiciable (SAUJ)').isVisible());
+    await step('04', 'accueil');
+
+    await page.getByRole('link', { name: 'Rechercher une partie' }).click();
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByText('Saisissez un nom, un N° Portalis').first().waitFor();
+    await step('05', 'recherche-vide');
+    await page.getByLabel('Nom ou numéro').fill('delestable marie');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('status').filter({ hasText: /trouvée|Résultats/ }).waitFor();
+    await step('06', 'resultats');
+
+    await page.getByRole('link', { name: 'Marie DELESTABLE' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Marie DELESTABLE' }).waitFor();
+    assert.ok(await page.getByText('marie.delestable@example.org').first().isVisible());
+    await step('07', 'fiche');
+
+    const before = (await identificationMails(page)).length;
+    await page.getByRole('link', { name: 'Renvoyer le numéro d\'identification' }).click();
+    await page.getByRole('heading', { name: 'Renvoyer le numéro d\'identification' }).waitFor();
+    await step('08', 'renvoi-confirmation');
+    await page.getByRole('button', { name: 'Renvoyer le numéro' }).click();
+    await page.getByText('Le numéro d\'identification a été renvoyé').waitFor();
+    assert.ok(await page.getByRole('cell', { name: 'Numéro d\'identification renvoyé' }).first().isVisible());
+    await step('09', 'renvoi-fait');
+    assert.equal((await identificationMails(page)).length, before + 1, 'the number reached the outbox');
+
+    await page.getByRole('link', { name: 'Imprimer un courrier' }).click();
+    await page.getByRole('heading', { name: 'Imprimer un courrier' }).waitFor();
+    await step('10', 'courrier-confirmation');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Télécharger le courrier (PDF)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^courrier-.+\.pdf$/);
+    assert.equal((await readFile(await download.path())).subarray(0, 5).toString(), '%PDF-');
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Déconnexion effectuée' }).waitFor();
+    await step('11', 'deconnexion');
+    await page.context().close();
+  });
+}
+
+test('the administrator reads who viewed which party', async () => {
+  const page = await newPage(browser, 320);
+  await signIn(page, ISABELLE);
+  await page.getByRole('link', { name: 'Journal des consultations' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Journal des consultations' }).waitFor();
+  assert.ok(await page.getByText(NATHALIE).first().isVisible(), 'the SAUJ agent\'s views are in the journal');
+  await check(page, 'console-journal');
+  await page.context().close();
+});
+
+test('an agent the portal grants no role is told so, and may sign out', async () => {
+  const page = await newPage(browser, 1280);
+  await page.goto(`${BASE}/juridiction`);
+  await page.getByRole('button', { name: 'S’identifier avec ProConnect' }).click();
+  await page.getByLabel('Adresse e-mail professionnelle').fill('julien.fontaine@justice.example.org');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByText('aucun rôle ne lui est attribué').waitFor();
+  await check(page, 'console-sans-role');
+  await page.context().close();
+});
+
+test('the SAUJ searches and opens a party with the keyboard alone', async () => {
+  const page = await newPage(browser, 320);
+  await signIn(page, NATHALIE);
+  await tabTo(page, 'Rechercher une partie');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Rechercher une partie' }).waitFor();
+  await tabTo(page, 'Nom ou numéro');
+  await page.keyboard.type('DB3Z-W-B7C-DFW5');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: /trouvée/ }).waitFor();
+  await tabTo(page, 'Marie DELESTABLE');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Marie DELESTABLE' }).waitFor();
+  await check(page, 'console-clavier-fiche');
+  await page.context().close();
+});
