@@ -33,6 +33,16 @@ BENCH = os.path.join(ROOT, "bench")
 SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
 CLIENT_ID = "portalis-bench"
 CLIENT_SECRET = "bench-client-secret-0123456789abcdef"
+# The console's registration at the ProConnect simulator, and its agent.
+PC_CLIENT_ID = "portalis-bench-console"
+PC_CLIENT_SECRET = "bench-console-secret-0123456789abcdef"
+AGENT_EMAIL = "nathalie.payet@justice.example.org"
+AGENT_PASSWORD = "justice974"
+# The bench world's names (crates/portalis/src/bench_data/world.rs).
+BENCH_GIVEN = ["Camille", "Dominique", "Claude", "Léa", "Hugo", "Inès", "Jérôme", "Zoé", "Noël", "Gaëlle", "Élodie",
+               "François"]
+BENCH_FAMILY = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY", "MOREAU",
+                "LEFÈVRE", "FONTAINE"]
 
 # The targets of issue 9, checked in the summary.
 PAGE_SHARE_OF_HEALTHZ = 0.20
@@ -46,6 +56,8 @@ API_BATCH = 100
 FILING_SEND_P95_MS = 300.0
 FILING_FILES = 3
 FILING_FILE_BYTES = 2 * 1024 * 1024
+# Issue 19: the console's search, p99.
+CONSOLE_SEARCH_P99_MS = 50.0
 
 # (The NDJSON import of events is measured after these, see import_events.)
 SCENARIOS = [
@@ -57,6 +69,8 @@ SCENARIOS = [
     ("download", "Téléchargement (150 Ko)", "pages"),
     ("filing_step", "Étape d'une démarche en ligne", "pages"),
     ("my_filings", "Mes démarches", "pages"),
+    ("console_search", "Console : recherche d'une partie", "pages"),
+    ("console_party", "Console : fiche d'une partie (consultation journalisée)", "pages"),
     ("api_events", "API : écriture d'évènements", "api_events"),
     ("api_batch", f"API : lots de {API_BATCH} évènements (req/s = lots/s)", "api_batch"),
 ]
@@ -73,6 +87,7 @@ class Portal:
         self.args, self.backend, self.cases, self.workdir, self.db_url = args, backend, cases, workdir, db_url
         self.portal_addr = f"127.0.0.1:{args.port}"
         self.sim_addr = f"127.0.0.1:{args.port + 1}"
+        self.pc_sim_addr = f"127.0.0.1:{args.port + 2}"
         self.base = f"http://{self.portal_addr}"
         self.procs = []
 
@@ -89,6 +104,10 @@ class Portal:
             "PORTALIS_FC_CLIENT_ID": CLIENT_ID,
             "PORTALIS_FC_CLIENT_SECRET": CLIENT_SECRET,
             "PORTALIS_FC_SIM_POPULATION": str(population),
+            "PORTALIS_PC_SIM_LISTEN": self.pc_sim_addr,
+            "PORTALIS_PROCONNECT_ISSUER": f"http://{self.pc_sim_addr}/api/v2",
+            "PORTALIS_PROCONNECT_CLIENT_ID": PC_CLIENT_ID,
+            "PORTALIS_PROCONNECT_CLIENT_SECRET": PC_CLIENT_SECRET,
             "PORTALIS_DELIVERY": "outbox",
             "PORTALIS_OPERATOR_NAME": "Banc d'essai Portalis",
             "PORTALIS_CONTACT_EMAIL": "contact@essai.example.org",
@@ -108,12 +127,15 @@ class Portal:
         population = manifest["population"]
         self.sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "fc-sim"],
                                     env=self.env(population), stdout=logs, stderr=logs, cwd=ROOT)
-        self.procs = [self.sim]
+        self.pc_sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "pc-sim"],
+                                       env=self.env(), stdout=logs, stderr=logs, cwd=ROOT)
+        self.procs = [self.sim, self.pc_sim]
         self.portal = subprocess.Popen(taskset(self.args.portal_cpus) + [self.args.binary, "serve"],
                                        env=self.env(), stdout=logs, stderr=logs, cwd=ROOT)
         self.procs.append(self.portal)
         wait_http(f"{self.base}/readyz", self.portal)
         wait_http(f"http://{self.sim_addr}/api/v2/.well-known/openid-configuration", self.sim)
+        wait_http(f"http://{self.pc_sim_addr}/api/v2/.well-known/openid-configuration", self.pc_sim)
 
     def stop(self):
         for p in self.procs:
@@ -197,6 +219,44 @@ def sign_in(portal, nir):
     return cookies, space, opener
 
 
+def sign_in_agent(portal):
+    """The console's ProConnect journey at the simulator: the agent's
+    address, then his directory's password; returns the staff session's
+    cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{portal.base}/juridiction/connexion").read().decode()
+    data = urllib.parse.urlencode({"csrf": form_value(page, "csrf"), "retour": "/juridiction"}).encode()
+    interaction = opener.open(f"{portal.base}/juridiction/connexion/proconnect", data).geturl()
+    opener.open(f"{interaction}/email", urllib.parse.urlencode({"email": AGENT_EMAIL}).encode()).read()
+    fields = urllib.parse.urlencode({"email": AGENT_EMAIL, "password": AGENT_PASSWORD}).encode()
+    landed = opener.open(f"{interaction}/mot-de-passe", fields)
+    landed.read()
+    if not landed.geturl().endswith("/juridiction"):
+        raise SystemExit(f"the agent's sign-in landed on {landed.geturl()}")
+    return "; ".join(f"{c.name}={c.value}" for c in jar if c.domain.startswith("127.0.0.1") and not c.path.startswith("/api/v2")), opener
+
+
+def console_requests(portal):
+    """The console's searches — names in either order, a prefix, a second
+    page — and the party pages they lead to."""
+    cookie, opener = sign_in_agent(portal)
+    searches, parties = [], []
+    for i, family in enumerate(BENCH_FAMILY):
+        for j, given in enumerate(BENCH_GIVEN):
+            for q in (f"{family} {given}", f"{given} {family}", family[: 3 + (i + j) % 4]):
+                searches.append(f"/juridiction/recherche?{urllib.parse.urlencode({'q': q})}\t{cookie}")
+            if (i + j) % 5 == 0:
+                q = urllib.parse.urlencode({"q": f"{family} {given}", "page": 2})
+                searches.append(f"/juridiction/recherche?{q}\t{cookie}")
+        page = opener.open(f"{portal.base}/juridiction/recherche?{urllib.parse.urlencode({'q': family})}").read().decode()
+        for link in re.findall(r'href="(/juridiction/parties/\d+)"', page)[:8]:
+            parties.append(f"{link}\t{cookie}")
+    if not parties:
+        raise SystemExit("the console's search found no party")
+    return searches, parties
+
+
 def prepare_requests(portal, manifest, workdir, users):
     """Signs `users` benchmark accounts in; writes the requests files of
     the scenarios from the links their pages hold."""
@@ -219,6 +279,7 @@ def prepare_requests(portal, manifest, workdir, users):
                 body = r.read()
                 if 140_000 <= len(body) <= 160_000:
                     lines["download"].append(f"{link}\t{cookie}")
+    lines["console_search"], lines["console_party"] = console_requests(portal)
     lines["healthz"] = ["/healthz\t"]
     lines["home"] = ["/\t"]
     lines["api_events"] = manifest["api_case_refs"]
@@ -464,11 +525,14 @@ def check_targets(runs):
     for run in runs:
         r, where = run["results"], f"{run['backend']}, {run['cases']:,} cases"
         ceiling = r["healthz"]["rps"]
-        for page in ("my_cases", "case_page", "filing_step", "my_filings"):
+        for page in ("my_cases", "case_page", "filing_step", "my_filings", "console_party"):
             share = r[page]["rps"] / ceiling
             checks.append((f"{r[page]['label']} ≥ 20 % of /healthz ({where})", f"{share:.0%}", share >= PAGE_SHARE_OF_HEALTHZ))
             if page in ("my_cases", "case_page"):
                 checks.append((f"{r[page]['label']} p99 < 20 ms ({where})", f"{r[page]['p99_ms']:.1f} ms", r[page]["p99_ms"] < PAGE_P99_MS))
+        search = r["console_search"]
+        checks.append((f"{search['label']} p99 < 50 ms ({where})", f"{search['p99_ms']:.1f} ms",
+                       search["p99_ms"] < CONSOLE_SEARCH_P99_MS))
         errors = sum(x["errors"] for x in r.values())
         checks.append((f"no errors ({where})", str(errors), errors == 0))
         send = r["filing_send"]
@@ -573,6 +637,7 @@ def main():
                 log(f"{backend}, {cases} cases: generated in {manifest.get('generated_in_s', manifest['seconds']):.0f} s")
                 continue
             api_key = portal.run("api-key", "create", "--court", manifest["api_court"]).strip().splitlines()[-1]
+            portal.run("staff", "add", "--email", AGENT_EMAIL, "--court", manifest["api_court"], "--role", "sauj")
             log(f"starting the portal on {backend} with {cases} cases")
             try:
                 portal.start(manifest)
