@@ -2,10 +2,11 @@
 //! name, a N° Portalis, a N° RG or an identification number — whichever it
 //! can be — and the folded names a party is found by.
 //!
-//! Names are found by the start of their words in either order: « delest »,
-//! « Délestable Marie » and « marie dele » find Marie DELESTABLE. Case,
-//! accents, marks, ligatures, hyphens and apostrophes are forgiven
-//! ([`fold`]); a name is never found by the middle of a word.
+//! A name is found when each word typed starts one of its words, in any
+//! order: « delest », « Délestable Marie », « marie dele » and « payet »
+//! find Marie Josée DELESTABLE-PAYET. Case, accents, marks, ligatures,
+//! hyphens and apostrophes are forgiven ([`fold`]); a name is never found
+//! by the middle of a word.
 
 use crate::Invalid;
 use crate::identification_number::IdentificationNumber;
@@ -22,8 +23,9 @@ pub const MAX_LENGTH: usize = 200;
 /// What the agent typed, read every way it can be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchQuery {
-    /// The folded words, for names: `None` when too short.
-    pub name: Option<String>,
+    /// The folded words typed, each the start of a word of the name:
+    /// `None` when they hold fewer than two letters.
+    pub name: Option<Vec<String>>,
     pub identification_number: Option<IdentificationNumber>,
     pub portalis_number: Option<PortalisNumber>,
     pub rg_number: Option<RgNumber>,
@@ -53,8 +55,12 @@ impl SearchQuery {
             return Err(TOO_LONG);
         }
         let folded = fold(input);
+        let mut words: Vec<String> = folded.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        words.sort();
+        words.dedup();
+        let letters: usize = words.iter().map(|w| w.chars().count()).sum();
         let query = SearchQuery {
-            name: (folded.chars().filter(|c| !c.is_whitespace()).count() >= MIN_NAME_LETTERS).then_some(folded),
+            name: (letters >= MIN_NAME_LETTERS).then_some(words),
             identification_number: IdentificationNumber::parse(input).ok(),
             portalis_number: PortalisNumber::parse(input).ok(),
             rg_number: RgNumber::parse(input).ok(),
@@ -107,21 +113,46 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// The two keys a party is found by: its names family name first, and
-/// given names first (`None` for an organisation, found by its name).
-pub fn party_keys(
+/// A party's name as the search reads it: folded, family name (or the
+/// organisation's name) first, then the given names.
+pub fn party_name_key(family_name: Option<&str>, given_names: Option<&str>, organisation_name: Option<&str>) -> String {
+    let parts = [family_name.or(organisation_name), given_names];
+    fold(&parts.iter().flatten().copied().collect::<Vec<_>>().join(" "))
+}
+
+/// The words a party is found by: each word of its name once, folded.
+pub fn party_words(
     family_name: Option<&str>,
     given_names: Option<&str>,
     organisation_name: Option<&str>,
-) -> (String, Option<String>) {
-    match (family_name, organisation_name) {
-        (Some(family), _) => {
-            let given = given_names.unwrap_or("");
-            let join = |a: &str, b: &str| fold(&format!("{a} {b}"));
-            (join(family, given), (!given.trim().is_empty()).then(|| join(given, family)))
+) -> Vec<String> {
+    let mut words: Vec<String> = party_name_key(family_name, given_names, organisation_name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+impl SearchQuery {
+    /// What the journal of views keeps of a search: as typed, but an
+    /// identification number (a credential) only by its last characters.
+    pub fn journal_text(&self, input: &str) -> String {
+        match &self.identification_number {
+            Some(n) => format!("numéro d'identification se terminant par {}", &n.as_str()[n.as_str().len() - 3..]),
+            None => input.trim().to_owned(),
         }
-        (None, Some(org)) => (fold(org), None),
-        (None, None) => (fold(given_names.unwrap_or("")), None),
+    }
+
+    /// The word of the name whose range the search reads (the longest: the
+    /// fewest names start with it), and the others, each checked on the
+    /// names found.
+    pub fn name_driver(&self) -> Option<(&str, Vec<&str>)> {
+        let words = self.name.as_ref()?;
+        let driver = words.iter().max_by_key(|w| (w.chars().count(), std::cmp::Reverse(w.as_str())))?;
+        Some((driver.as_str(), words.iter().filter(|w| *w != driver).map(String::as_str).collect()))
     }
 }
 
@@ -146,19 +177,36 @@ mod tests {
     }
 
     #[test]
-    fn a_person_is_found_by_either_order_and_an_organisation_by_its_name() {
+    fn a_party_is_found_by_each_word_of_its_name() {
+        assert_eq!(party_name_key(Some("DELESTABLE-PAYET"), Some("Marie Josée"), None), "delestable payet marie josee");
         assert_eq!(
-            party_keys(Some("DELESTABLE"), Some("Marie Josée"), None),
-            ("delestable marie josee".into(), Some("marie josee delestable".into()))
+            party_words(Some("DELESTABLE-PAYET"), Some("Marie Josée"), None),
+            ["delestable", "josee", "marie", "payet"]
         );
-        assert_eq!(party_keys(None, None, Some("SCI Les Lilas")), ("sci les lilas".into(), None));
-        assert_eq!(party_keys(Some("LARRET"), None, None), ("larret".into(), None));
+        assert_eq!(party_words(None, None, Some("SCI Les Lilas")), ["les", "lilas", "sci"]);
+        assert_eq!(party_words(Some("Marie"), Some("Marie"), None), ["marie"]);
+    }
+
+    #[test]
+    fn the_journal_keeps_a_search_but_not_an_identification_number() {
+        let q = SearchQuery::parse(" pjtk-5sy2-zzpj ").unwrap();
+        assert_eq!(q.journal_text(" pjtk-5sy2-zzpj "), "numéro d'identification se terminant par ZPJ");
+        let q = SearchQuery::parse(" Délestable ").unwrap();
+        assert_eq!(q.journal_text(" Délestable "), "Délestable");
+    }
+
+    #[test]
+    fn the_longest_word_typed_leads_the_search() {
+        let q = SearchQuery::parse("marie Délestable d").unwrap();
+        assert_eq!(q.name_driver(), Some(("delestable", vec!["d", "marie"])));
+        let q = SearchQuery::parse("marie marie").unwrap();
+        assert_eq!(q.name_driver(), Some(("marie", vec![])));
     }
 
     #[test]
     fn what_is_typed_is_read_every_way_it_can_be() {
         let q = SearchQuery::parse(" délestable ").unwrap();
-        assert_eq!(q.name.as_deref(), Some("delestable"));
+        assert_eq!(q.name, Some(vec!["delestable".to_owned()]));
         assert_eq!((q.identification_number, q.portalis_number, q.rg_number), (None, None, None));
 
         let q = SearchQuery::parse("pjtk-5sy2-zzpj").unwrap();

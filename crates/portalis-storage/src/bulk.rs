@@ -238,6 +238,21 @@ pub async fn finish(db: &Db, tables: &[&'static str]) -> Result<(), StorageError
     Ok(())
 }
 
+/// Refreshes PostgreSQL's statistics of tables without an identity column
+/// after a load (SQLite needs nothing).
+///
+/// # Errors
+/// Database errors.
+pub async fn analyze(db: &Db, tables: &[&'static str]) -> Result<(), StorageError> {
+    if db.backend() == Backend::Postgres {
+        let mut conn = db.write_pool().acquire().await?;
+        for table in tables {
+            conn.execute(format!("ANALYZE {table}").as_str()).await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,11 +193,6 @@ pub async fn put(
     let existing = find(tx, case_id, party_ref).await?;
     let conn: &mut Conn = tx;
     let now_s = instant(now);
-    let (search_name, search_name_given_first) = portalis_core::search::party_keys(
-        input.family_name.as_deref(),
-        input.given_names.as_deref(),
-        input.organisation_name.as_deref(),
-    );
     let bind_details = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>| {
         q.bind(input.kind.code())
             .bind(input.given_names.clone())
@@ -208,8 +203,6 @@ pub async fn put(
             .bind(input.mobile.clone())
             .bind(input.lawyer.clone())
             .bind(now_s.clone())
-            .bind(search_name.clone())
-            .bind(search_name_given_first.clone())
     };
     match existing {
         Some(p) if p.details == *input && p.withdrawn_at.is_none() => Ok((p, Outcome::Unchanged)),
@@ -217,21 +210,24 @@ pub async fn put(
             let outcome = if p.withdrawn_at.is_some() { Outcome::Created } else { Outcome::Updated };
             bind_details(sqlx::query(
                 "UPDATE parties SET kind = $1, given_names = $2, family_name = $3, organisation_name = $4, role = $5,
-                 email = $6, mobile = $7, lawyer = $8, updated_at = $9, search_name = $10,
-                 search_name_given_first = $11, withdrawn_at = NULL WHERE id = $12",
+                 email = $6, mobile = $7, lawyer = $8, updated_at = $9, withdrawn_at = NULL WHERE id = $10",
             ))
             .bind(p.id)
             .execute(&mut *conn)
             .await?;
+            let names_changed = (&p.details.family_name, &p.details.given_names, &p.details.organisation_name)
+                != (&input.family_name, &input.given_names, &input.organisation_name);
+            if names_changed {
+                search_words(conn, p.id, input).await?;
+            }
             Ok((by_id(conn, p.id).await?, outcome))
         }
         None => {
             let number = fresh_number(conn, random).await?;
             let row = bind_details(sqlx::query(
                 "INSERT INTO parties (kind, given_names, family_name, organisation_name, role, email, mobile, lawyer,
-                 updated_at, search_name, search_name_given_first, created_at, number_issued_at, case_id, party_ref,
-                 identification_number)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9, $9, $12, $13, $14) RETURNING id",
+                 updated_at, created_at, number_issued_at, case_id, party_ref, identification_number)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10, $11, $12) RETURNING id",
             ))
             .bind(case_id)
             .bind(party_ref.to_owned())
@@ -239,9 +235,22 @@ pub async fn put(
             .fetch_one(&mut *conn)
             .await?;
             let id: i64 = row.int("id")?;
+            search_words(conn, id, input).await?;
             Ok((by_id(conn, id).await?, Outcome::Created))
         }
     }
+}
+
+/// What the staff's search finds the party by, written with its names.
+async fn search_words(conn: &mut Conn, party_id: i64, input: &PartyInput) -> Result<(), StorageError> {
+    crate::party_search::write_words(
+        conn,
+        party_id,
+        input.family_name.as_deref(),
+        input.given_names.as_deref(),
+        input.organisation_name.as_deref(),
+    )
+    .await
 }
 
 /// Gives the party a new identification number; the old one stops working.

@@ -66,6 +66,7 @@ pub struct AvisSent {
     pub document_title: String,
     pub published_at: DateTime<Utc>,
     pub status: String,
+    pub attempts: i64,
     pub sent_at: Option<DateTime<Utc>>,
     /// The party's first consultation of the document, whatever avis led
     /// to it.
@@ -77,7 +78,7 @@ pub struct AvisSent {
 /// # Errors
 /// Database errors.
 pub async fn avis(conn: &mut impl Reads, party_id: i64) -> Result<Vec<AvisSent>, StorageError> {
-    let sql = "SELECT d.title, n.published_at, o.status, o.sent_at, r.first_consulted_at
+    let sql = "SELECT d.title, n.published_at, o.status, o.attempts, o.sent_at, r.first_consulted_at
                FROM document_notices n JOIN documents d ON d.id = n.document_id JOIN outbox o ON o.id = n.outbox_id
                LEFT JOIN document_receipts r ON r.document_id = n.document_id AND r.party_id = n.party_id
                WHERE n.party_id = $1 ORDER BY n.id DESC LIMIT 100";
@@ -86,6 +87,7 @@ pub async fn avis(conn: &mut impl Reads, party_id: i64) -> Result<Vec<AvisSent>,
             document_title: r.text("title")?,
             published_at: parse_instant(&r.text("published_at")?)?,
             status: r.text("status")?,
+            attempts: r.int("attempts")?,
             sent_at: instant_of(r, "sent_at")?,
             first_consulted_at: instant_of(r, "first_consulted_at")?,
         })

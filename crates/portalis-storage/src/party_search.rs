@@ -1,13 +1,14 @@
 //! The court staff's search of parties, every court's: by identification
-//! number, N° Portalis or N° RG (exact), and by the start of the words of a
-//! name in either order (`parties.search_name` and
-//! `search_name_given_first`, each one range of its index, read in order).
-//! The numbers' answers come first, then the names' in alphabetical order.
+//! number, N° Portalis or N° RG (exact), and by name — each word typed
+//! starts a word of the name, in any order: the longest word typed reads
+//! one range of `party_words` in order, the others are checked on the
+//! party's folded name (`parties.search_name`). The numbers' answers come
+//! first, then the names' by the word found, then by party.
 
 use crate::error::StorageError;
 use crate::parties::{self, Party};
 use crate::read::{Cells, Param, Reads};
-use portalis_core::search::{SearchQuery, party_keys, prefix_end};
+use portalis_core::search::{SearchQuery, party_name_key, party_words, prefix_end};
 
 /// A party found, with its case and court.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,31 +32,33 @@ pub struct FoundPage {
 /// The most parties one number finds (a N° RG is one per court).
 const MAX_BY_NUMBER: i64 = 200;
 
+const COLUMNS: &str = "c.case_ref, c.portalis_number, c.rg_number, c.nature_label, c.court_id, ct.name AS court_name";
+
+/// The parties found by `where_order`, with their case and court.
 fn select(where_order: &str) -> String {
     format!(
-        "SELECT {}, c.case_ref, c.portalis_number, c.rg_number, c.nature_label, c.court_id, ct.name AS court_name,
-                p.search_name, p.search_name_given_first
-         FROM parties p JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id {where_order}",
+        "SELECT {}, {COLUMNS} FROM parties p JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
+         {where_order}",
         parties::COLUMNS_OF_P
     )
 }
 
-/// A row, and the key it was found by (for the merge of the two orders).
-fn from_row(r: &dyn Cells) -> Result<(Found, String, Option<String>), StorageError> {
-    Ok((
-        Found {
-            party: parties::from_row(r)?,
-            case_ref: r.text("case_ref")?,
-            portalis_number: r.text("portalis_number")?,
-            rg_number: r.opt_text("rg_number")?,
-            nature_label: r.text("nature_label")?,
-            court_id: r.int("court_id")?,
-            court_name: r.text("court_name")?,
-        },
-        r.opt_text("search_name")?.unwrap_or_default(),
-        r.opt_text("search_name_given_first")?,
-    ))
+fn from_row(r: &dyn Cells) -> Result<Found, StorageError> {
+    Ok(Found {
+        party: parties::from_row(r)?,
+        case_ref: r.text("case_ref")?,
+        portalis_number: r.text("portalis_number")?,
+        rg_number: r.opt_text("rg_number")?,
+        nature_label: r.text("nature_label")?,
+        court_id: r.int("court_id")?,
+        court_name: r.text("court_name")?,
+    })
 }
+
+/// The most rows of `party_words` one party may take in a range (its
+/// words that start alike): what a name's page reads beyond, so that
+/// enough distinct parties come back.
+const WORDS_A_PARTY: i64 = 4;
 
 /// The page of `limit` parties after the first `offset` of what `query`
 /// finds.
@@ -69,8 +72,8 @@ pub async fn search(
     limit: i64,
 ) -> Result<FoundPage, StorageError> {
     let mut found: Vec<Found> = Vec::new();
-    let exact = |rows: Vec<(Found, String, Option<String>)>, found: &mut Vec<Found>| {
-        for (f, _, _) in rows {
+    let add = |rows: Vec<Found>, found: &mut Vec<Found>| {
+        for f in rows {
             if !found.iter().any(|g| g.party.id == f.party.id) {
                 found.push(f);
             }
@@ -78,67 +81,125 @@ pub async fn search(
     };
     if let Some(n) = &query.identification_number {
         let sql = select("WHERE p.identification_number = $1");
-        exact(conn.rows(&sql, vec![n.as_str().into()], from_row).await?, &mut found);
+        add(conn.rows(&sql, vec![n.as_str().into()], from_row).await?, &mut found);
     }
     if let Some(n) = &query.portalis_number {
         let sql = select("WHERE c.portalis_number = $1 ORDER BY c.id, p.id LIMIT $2");
-        exact(conn.rows(&sql, vec![n.as_str().into(), MAX_BY_NUMBER.into()], from_row).await?, &mut found);
+        add(conn.rows(&sql, vec![n.as_str().into(), MAX_BY_NUMBER.into()], from_row).await?, &mut found);
     }
     if let Some(n) = &query.rg_number {
         let sql = select("WHERE c.rg_number = $1 ORDER BY c.id, p.id LIMIT $2");
-        exact(conn.rows(&sql, vec![n.as_str().into(), MAX_BY_NUMBER.into()], from_row).await?, &mut found);
+        add(conn.rows(&sql, vec![n.as_str().into(), MAX_BY_NUMBER.into()], from_row).await?, &mut found);
     }
     let wanted = offset + limit + 1;
-    if let Some(name) = &query.name
+    if let Some((driver, others)) = query.name_driver()
         && (found.len() as i64) < wanted
     {
-        let take = wanted - found.len() as i64;
-        let range = |column: &str| {
-            select(&format!("WHERE p.{column} >= $1 AND p.{column} < $2 ORDER BY p.{column}, p.id LIMIT $3"))
-        };
-        let params = || -> Vec<Param> { vec![name.clone().into(), prefix_end(name).into(), take.into()] };
-        let family_first = conn.rows(&range("search_name"), params(), from_row).await?;
-        let given_first = conn.rows(&range("search_name_given_first"), params(), from_row).await?;
-        // Each in the order of the key it matched by; merged in that order.
-        let mut by_name: Vec<(String, Found)> = family_first
-            .into_iter()
-            .map(|(f, key, _)| (key, f))
-            .chain(given_first.into_iter().map(|(f, _, key)| (key.unwrap_or_default(), f)))
-            .collect();
-        by_name.sort_by(|(a, f), (b, g)| a.cmp(b).then(f.party.id.cmp(&g.party.id)));
-        for (_, f) in by_name {
-            if !found.iter().any(|g| g.party.id == f.party.id) {
-                found.push(f);
-            }
+        let mut params: Vec<Param> = vec![driver.to_owned().into(), prefix_end(driver).into()];
+        let mut checks = String::new();
+        for word in others {
+            // Folded words hold letters and digits only: nothing LIKE reads
+            // as a wildcard.
+            params.push(format!("% {word}%").into());
+            checks.push_str(&format!(" AND (' ' || p.search_name) LIKE ${}", params.len()));
         }
+        params.push(((wanted - found.len() as i64) * WORDS_A_PARTY).into());
+        let sql = format!(
+            "SELECT {}, {COLUMNS} FROM party_words w JOIN parties p ON p.id = w.party_id
+             JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
+             WHERE w.word >= $1 AND w.word < $2{checks} ORDER BY w.word, w.party_id LIMIT ${}",
+            parties::COLUMNS_OF_P,
+            params.len()
+        );
+        add(conn.rows(&sql, params, from_row).await?, &mut found);
     }
     let more = found.len() as i64 > offset + limit;
     let found = found.into_iter().skip(offset as usize).take(limit as usize).collect();
     Ok(FoundPage { found, more })
 }
 
-/// Writes the search keys of every party without them: once, when the
-/// migration that adds them runs.
+/// Writes what the search finds the party by: its folded name and its
+/// words, in place of those it had.
+///
+/// # Errors
+/// Database errors.
+pub(crate) async fn write_words(
+    conn: &mut sqlx::AnyConnection,
+    party_id: i64,
+    family_name: Option<&str>,
+    given_names: Option<&str>,
+    organisation_name: Option<&str>,
+) -> Result<(), StorageError> {
+    let key = party_name_key(family_name, given_names, organisation_name);
+    sqlx::query("UPDATE parties SET search_name = $1 WHERE id = $2")
+        .bind(key)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM party_words WHERE party_id = $1").bind(party_id).execute(&mut *conn).await?;
+    let words = party_words(family_name, given_names, organisation_name);
+    if words.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..words.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+    let sql = format!("INSERT INTO party_words (word, party_id) VALUES {}", values.join(", "));
+    let mut q = sqlx::query(&sql);
+    for w in words {
+        q = q.bind(w).bind(party_id);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Writes what the search finds every party by, when the migration that
+/// adds it runs: 500 parties at a time (their names in one statement,
+/// their words in statements of at most 1,000), in its transaction.
 ///
 /// # Errors
 /// Database errors.
 pub(crate) async fn fill_keys(conn: &mut sqlx::AnyConnection) -> Result<u64, StorageError> {
     type Names = (i64, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<Names> = sqlx::query_as(
-        "SELECT id, family_name, given_names, organisation_name FROM parties WHERE search_name IS NULL ORDER BY id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut after = 0i64;
     let mut written = 0;
-    for (id, family, given, organisation) in rows {
-        let (key, given_first) = party_keys(family.as_deref(), given.as_deref(), organisation.as_deref());
-        sqlx::query("UPDATE parties SET search_name = $1, search_name_given_first = $2 WHERE id = $3")
-            .bind(key)
-            .bind(given_first)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        written += 1;
+    loop {
+        let rows: Vec<Names> = sqlx::query_as(
+            "SELECT id, family_name, given_names, organisation_name FROM parties WHERE id > $1 ORDER BY id LIMIT 500",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some((last, ..)) = rows.last() else { return Ok(written) };
+        after = *last;
+        let mut cases = String::new();
+        let mut keys: Vec<(i64, String)> = Vec::new();
+        let mut words: Vec<(String, i64)> = Vec::new();
+        for (id, family, given, organisation) in &rows {
+            let (f, g, o) = (family.as_deref(), given.as_deref(), organisation.as_deref());
+            keys.push((*id, party_name_key(f, g, o)));
+            words.extend(party_words(f, g, o).into_iter().map(|w| (w, *id)));
+        }
+        for i in 0..keys.len() {
+            cases.push_str(&format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2));
+        }
+        let sql = format!(
+            "UPDATE parties SET search_name = CASE id{cases} END WHERE id > ${} AND id <= ${}",
+            2 * keys.len() + 1,
+            2 * keys.len() + 2
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, key) in &keys {
+            q = q.bind(*id).bind(key.clone());
+        }
+        q.bind(keys[0].0 - 1).bind(after).execute(&mut *conn).await?;
+        for chunk in words.chunks(1000) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+            let sql = format!("INSERT INTO party_words (word, party_id) VALUES {}", values.join(", "));
+            let mut q = sqlx::query(&sql);
+            for (w, id) in chunk {
+                q = q.bind(w.clone()).bind(*id);
+            }
+            q.execute(&mut *conn).await?;
+        }
+        written += rows.len() as u64;
     }
-    Ok(written)
 }

@@ -1,6 +1,7 @@
-//! The journal of what court agents view: each page of a party or a case
-//! an agent opens, who (his address and name, copied), what, when. The
-//! court's administrator reads the views of his court's cases.
+//! The journal of what court agents look at: each page of a party an agent
+//! opens (under the party's court), each search he makes (under each court
+//! where he holds a role); who (his address and name, copied), what, when.
+//! The court's administrator reads his court's.
 
 use crate::Conn;
 use crate::error::StorageError;
@@ -19,6 +20,33 @@ pub struct View<'a> {
     pub party_id: Option<i64>,
 }
 
+/// Records a search under each of `court_ids` (the agent's courts).
+///
+/// # Errors
+/// Database errors.
+pub async fn record_search(
+    conn: &mut Conn,
+    agent_email: &str,
+    agent_name: &str,
+    court_ids: &[i64],
+    search: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    for court_id in court_ids {
+        sqlx::query(
+            "INSERT INTO staff_views (at, agent_email, agent_name, court_id, search) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(instant(now))
+        .bind(agent_email.to_owned())
+        .bind(agent_name.to_owned())
+        .bind(*court_id)
+        .bind(search.to_owned())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// A view recorded, with what the journal shows of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewed {
@@ -30,6 +58,8 @@ pub struct Viewed {
     /// The party's name, when a party's page was viewed (and still exists).
     pub party_name: Option<String>,
     pub party_id: Option<i64>,
+    /// A search, as the journal keeps it (`None`: a page viewed).
+    pub search: Option<String>,
 }
 
 /// Records a view.
@@ -70,6 +100,7 @@ fn from_row(r: &dyn Cells) -> Result<Viewed, StorageError> {
         portalis_number: r.opt_text("portalis_number")?,
         party_name,
         party_id: r.opt_int("party_id")?,
+        search: r.opt_text("search")?,
     })
 }
 
@@ -83,7 +114,7 @@ pub async fn of_court(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Viewed>, StorageError> {
-    let sql = "SELECT v.id, v.at, v.agent_email, v.agent_name, v.party_id, c.portalis_number, p.kind, p.given_names,
+    let sql = "SELECT v.id, v.at, v.agent_email, v.agent_name, v.party_id, v.search, c.portalis_number, p.kind, p.given_names,
                       p.family_name, p.organisation_name
                FROM staff_views v LEFT JOIN cases c ON c.id = v.case_id LEFT JOIN parties p ON p.id = v.party_id
                WHERE v.court_id = $1 AND v.id < $2 ORDER BY v.id DESC LIMIT $3";

@@ -8,7 +8,7 @@ use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::random::SeededRandom;
 use portalis_storage::testing::TestDatabase;
-use portalis_storage::{Outcome, cases, courts, events, parties};
+use portalis_storage::{Outcome, cases, courts, events, parties, party_search};
 
 fn court() -> courts::CourtInput {
     courts::CourtInput {
@@ -396,4 +396,48 @@ async fn two_files_added_at_once_to_a_draft_holding_nineteen_make_twenty_not_twe
     assert_eq!(outcomes, [Ok(true), Err(attachment::refusal::TOO_MANY)], "one is the twentieth");
     let mut conn = t.db.read().await.unwrap();
     assert_eq!(filing_attachments::of_filing(&mut conn, draft.id).await.unwrap().len(), MAX_ATTACHMENTS);
+}
+
+#[tokio::test]
+async fn the_parties_already_stored_get_their_search_words_by_batches_and_are_found_as_before() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);
+    let random = SeededRandom::new(5);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    // More than two of the migration's batches of 500.
+    for n in 0..1_201 {
+        let input = parties::PartyInput {
+            kind: PartyKind::Person,
+            given_names: Some(format!("Marie Josée {n}")),
+            family_name: Some(if n % 2 == 0 { "GRONDIN-PAYET".into() } else { "HOARAU".into() }),
+            organisation_name: None,
+            role: Role::Defendeur,
+            email: None,
+            mobile: None,
+            lawyer: None,
+        };
+        parties::put(&mut tx, k.id, &format!("P{n}"), &input, &random, now).await.unwrap();
+    }
+    portalis_storage::commit(tx).await.unwrap();
+    let found = |q: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let query = portalis_core::search::SearchQuery::parse(q).unwrap();
+            let mut conn = db.read().await.unwrap();
+            let page = party_search::search(&mut conn, &query, 0, 20).await.unwrap();
+            (page.found.iter().map(|f| f.party.display_name()).collect::<Vec<_>>(), page.more)
+        }
+    };
+    let before = (found("payet 1200").await, found("josee hoarau").await);
+    assert_eq!(before.0, (vec!["Marie Josée 1200 GRONDIN-PAYET".to_owned()], false));
+    assert!(before.1.1, "600 of them, 20 a page");
+
+    assert_eq!(portalis_storage::testing::rewrite_search_words(&t.db).await, 1_201);
+    assert_eq!((found("payet 1200").await, found("josee hoarau").await), before);
+    let mut conn = t.db.read().await.unwrap();
+    let (words,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM party_words").fetch_one(&mut *conn).await.unwrap();
+    // grondin, payet or hoarau; marie, josee and the number.
+    assert_eq!(words, 601 * 5 + 600 * 4);
 }

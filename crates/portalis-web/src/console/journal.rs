@@ -1,6 +1,7 @@
-//! `GET /juridiction/journal`: the journal of views of a court's parties
-//! and cases by agents (who, what, when), newest first, 50 at a time; for
-//! the court's administrator only.
+//! `GET /juridiction/journal`: the journal of what agents looked at — the
+//! pages of the court's parties they viewed, the searches its agents made —
+//! (who, what, when), newest first, 50 at a time; for the court's
+//! administrator only.
 
 use super::staff::Staff;
 use crate::WebState;
@@ -83,10 +84,11 @@ pub async fn show(
             at: instant_in(v.at, tz),
             agent: v.agent_name,
             agent_email: v.agent_email,
-            what: match (&v.party_name, &v.portalis_number) {
-                (Some(p), Some(n)) => format!("{p}, affaire {n}"),
-                (None, Some(n)) => format!("Affaire {n}"),
-                _ => "Fiche supprimée depuis".into(),
+            what: match (&v.search, &v.party_name, &v.portalis_number) {
+                (Some(q), _, _) => format!("Recherche : « {q} »"),
+                (None, Some(p), Some(n)) => format!("Fiche de {p}, affaire {n}"),
+                (None, None, Some(n)) => format!("Affaire {n}"),
+                _ => "Affaire supprimée".into(),
             },
             href: v.party_id.filter(|_| v.party_name.is_some()).map(super::party::href),
         })

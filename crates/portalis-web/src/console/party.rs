@@ -10,6 +10,7 @@ use super::staff::Staff;
 use crate::WebState;
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::navigation::Navigation;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -152,15 +153,36 @@ pub(crate) async fn load(state: &WebState, id: &str) -> Result<Option<Loaded>, P
     Ok(Some(Loaded { party, case, court }))
 }
 
+/// What an agent arriving from elsewhere sees first: each view being
+/// journaled in his name, only his own click opens the page.
+#[derive(Template, WebTemplate)]
+#[template(path = "console/open.html")]
+pub struct OpenFirst {
+    pub layout: Layout,
+    pub nav: super::Nav,
+    pub href: String,
+}
+
 pub async fn show(
     State(state): State<WebState>,
     staff: Staff,
+    navigation: Navigation,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let Some(loaded) = load(&state, &id).await? else {
         return Ok(super::not_found(&state, &staff).into_response());
     };
+    if !navigation.is_own() {
+        // A link on another site, a prefetch: nothing shown, nothing
+        // journaled in the agent's name.
+        let page = OpenFirst {
+            layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Fiche d'une partie"),
+            nav: super::Nav::of(&staff, super::Section::Search),
+            href: href(loaded.party.id),
+        };
+        return Ok(page.into_response());
+    }
     let done = params.get("fait").and_then(|code| super::party_actions::done_message(code)).map(str::to_owned);
     render(&state, &staff, loaded, done).await
 }
@@ -200,7 +222,10 @@ pub(crate) async fn render(
     let actions = party_record::actions(&mut conn, &target).await?;
     drop(conn);
     let consent = consent.map(|c| match c.source.as_str() {
-        "court" => format!("Déclaré par la juridiction (le {})", c.at),
+        "court" => match chrono::NaiveDate::parse_from_str(&c.at, "%Y-%m-%d") {
+            Ok(on) => format!("Déclaré par la juridiction, le {}", portalis_core::french::long_date(on)),
+            Err(_) => "Déclaré par la juridiction".into(),
+        },
         _ => match portalis_storage::time::parse_instant(&c.at) {
             Ok(at) => format!("Donné par la première consultation sur le portail, le {}", instant_in(at, tz)),
             Err(_) => "Donné par la première consultation sur le portail".into(),
@@ -244,7 +269,7 @@ pub(crate) async fn render(
             .map(|a| AvisRow {
                 document: a.document_title,
                 published_at: instant_in(a.published_at, tz),
-                delivery: delivery(&a.status, 0, a.sent_at, tz),
+                delivery: delivery(&a.status, a.attempts, a.sent_at, tz),
                 consulted: a.first_consulted_at.map_or_else(|| "Pas encore consulté".into(), |at| instant_in(at, tz)),
             })
             .collect(),
@@ -265,7 +290,7 @@ pub(crate) async fn render(
                 what: action_label(&a.action),
             })
             .collect(),
-        may_act: staff.may(Role::Sauj, court.id),
+        may_act: staff.may(Role::Sauj, court.id) && party.withdrawn_at.is_none(),
         csrf: staff.signed_in.visitor.csrf(state).0,
         done,
     };

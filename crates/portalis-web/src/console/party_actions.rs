@@ -22,7 +22,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::staff::Role;
-use portalis_storage::audit;
+use portalis_storage::{audit, parties};
 use portalis_usecases::publish::{Publisher, console_target};
 use portalis_usecases::{Context, Origin};
 
@@ -130,18 +130,19 @@ pub async fn confirm(
     };
     let name = party.display_name();
     let (explanation, button) = match action {
+        _ if party.withdrawn_at.is_some() => (vec![withdrawn_text(&name)], None),
         Action::ResendNumber => match &party.details.email {
             Some(email) => (
                 vec![
                     format!("Le numéro d'identification de {name} lui sera envoyé de nouveau, inchangé, à l'adresse électronique déclarée à la juridiction : {email}."),
-                    "Si le numéro a pu parvenir à une autre personne, générez plutôt un nouveau numéro.".into(),
+                    "Si le numéro a pu parvenir à une autre personne, demandez au greffe d'en générer un nouveau.".into(),
                 ],
                 Some("Renvoyer le numéro"),
             ),
             None => (
                 vec![
                     format!("Aucune adresse électronique n'est déclarée pour {name} : le numéro ne peut pas être envoyé."),
-                    "Imprimez-lui un courrier, ou enregistrez ses coordonnées.".into(),
+                    "Imprimez-lui un courrier, et invitez-la à communiquer son adresse électronique au greffe.".into(),
                 ],
                 None,
             ),
@@ -168,6 +169,12 @@ pub async fn confirm(
     Ok(page.into_response())
 }
 
+fn withdrawn_text(name: &str) -> String {
+    format!(
+        "{name} a été retirée de l'affaire par la juridiction : son numéro d'identification ne permet plus de la suivre, et ne peut être ni renvoyé ni imprimé."
+    )
+}
+
 /// The confirmation's form carries nothing but its token.
 #[derive(serde::Deserialize)]
 pub struct ActionForm {}
@@ -182,10 +189,29 @@ pub async fn act(
         Err(answer) => return Ok(answer),
     };
     let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // Read again under its lock: a number re-issued or a party withdrawn
+    // meanwhile is what the action must see.
+    parties::lock(&mut tx, party.id).await?;
+    let party = parties::by_id(&mut tx, party.id).await?;
+    if party.withdrawn_at.is_some() {
+        drop(tx);
+        let page = Confirm {
+            layout: Layout::for_visitor(&state, &staff.signed_in.visitor, action.title()),
+            nav: super::Nav::of(&staff, super::Section::Search),
+            party_href: party::href(party.id),
+            party_name: party.display_name(),
+            title: action.title(),
+            explanation: vec![withdrawn_text(&party.display_name())],
+            button: None,
+            action: String::new(),
+            csrf: String::new(),
+        };
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     let agent = staff.agent();
     let ctx = Context { now, random: &*state.random, portal_url: &state.settings.origin };
     let publisher = Publisher { ctx, origin: Origin::Console { agent: &agent.email, request_id: None }, court: &court };
-    let mut tx = state.db.begin().await?;
     let response = match action {
         Action::ResendNumber => {
             if !publisher.resend_number(&mut tx, &case, &party).await? {

@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portalis_core::search::SearchQuery;
 use portalis_storage::party_search::{self, Found};
+use portalis_storage::staff_views;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/juridiction/recherche";
@@ -96,8 +97,12 @@ pub async fn show(
     let page = match params.get("page").map(|p| p.parse::<i64>()) {
         None => 1,
         Some(Ok(p)) if (1..=LAST_PAGE).contains(&p) => p,
-        Some(_) => {
+        Some(Ok(p)) if p > LAST_PAGE => {
             form.set("q", format!("Les résultats s'arrêtent à la page {LAST_PAGE} : précisez la recherche."));
+            1
+        }
+        Some(_) => {
+            form.set("q", "Cette page de résultats n'existe pas : relancez la recherche.");
             1
         }
     };
@@ -122,6 +127,17 @@ pub async fn show(
         view.layout.title = "Erreur : rechercher une partie".into();
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
     };
+    {
+        // Journaled before it is answered: who looked for whom.
+        let agent = staff.agent();
+        let mut courts: Vec<i64> = staff.roles.iter().map(|g| g.court_id).collect();
+        courts.sort_unstable();
+        courts.dedup();
+        let mut tx = state.db.begin().await?;
+        let text = query.journal_text(&q);
+        staff_views::record_search(&mut tx, &agent.email, &agent.name, &courts, &text, state.clock.now()).await?;
+        portalis_storage::commit(tx).await?;
+    }
     let mut conn = state.db.pages().await?;
     let found = party_search::search(&mut conn, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     view.count = count(found.found.len(), page, found.more || page > 1);

@@ -119,6 +119,7 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
     portalis_storage::changes::everything_changed(&mut tx).await?;
     portalis_storage::commit(tx).await?;
     bulk::finish(&services.db, &["courts", "cases", "parties", "events", "documents", "users", "attachments"]).await?;
+    bulk::analyze(&services.db, &["party_words"]).await?;
 
     let api_court = court_list[0].code.clone();
     Ok(Manifest {
@@ -253,6 +254,8 @@ impl UserStream {
 struct Batch {
     cases: Rows,
     parties: Rows,
+    /// What the staff's search finds each party by.
+    party_words: Rows,
     events: Rows,
     documents: Rows,
     addressees: Rows,
@@ -299,11 +302,11 @@ impl Batch {
                     "identification_number",
                     "number_issued_at",
                     "search_name",
-                    "search_name_given_first",
                     "created_at",
                     "updated_at",
                 ],
             ),
+            party_words: Rows::new("party_words", &["word", "party_id"]),
             events: Rows::new(
                 "events",
                 &[
@@ -394,11 +397,12 @@ impl Batch {
         for (p, party) in c.parties.iter().enumerate() {
             let id = next.party;
             next.party += 1;
-            let (search_name, search_name_given_first) = portalis_core::search::party_keys(
-                party.family_name.as_deref(),
-                party.given_names.as_deref(),
-                party.organisation_name.as_deref(),
-            );
+            let names =
+                (party.family_name.as_deref(), party.given_names.as_deref(), party.organisation_name.as_deref());
+            let search_name = portalis_core::search::party_name_key(names.0, names.1, names.2);
+            for word in portalis_core::search::party_words(names.0, names.1, names.2) {
+                self.party_words.push(vec![word.into(), id.into()]);
+            }
             self.parties.push(vec![
                 id.into(),
                 case_id.into(),
@@ -414,7 +418,6 @@ impl Batch {
                 world::identification_number(id).into(),
                 filed.as_str().into(),
                 search_name.into(),
-                search_name_given_first.into(),
                 now_text.as_str().into(),
                 now_text.as_str().into(),
             ]);
@@ -499,6 +502,7 @@ impl Batch {
     async fn write(&mut self, conn: &mut portalis_storage::Conn) -> anyhow::Result<()> {
         self.cases.flush(conn).await?;
         self.parties.flush(conn).await?;
+        self.party_words.flush(conn).await?;
         self.events.flush(conn).await?;
         self.documents.flush(conn).await?;
         self.addressees.flush(conn).await?;

@@ -46,7 +46,8 @@ async fn a_name_is_found_in_either_order_without_accents_in_every_court() {
     for (q, found) in [
         ("delestable", "2 parties trouvées."),
         ("Délestable marie", "2 parties trouvées."),
-        ("MARIE DELEST", "1 partie trouvée."),
+        ("MARIE DELEST", "2 parties trouvées."),
+        ("hélène", "1 partie trouvée."),
         ("marie-hélène", "1 partie trouvée."),
         ("  dél  ", "2 parties trouvées."),
     ] {
@@ -61,12 +62,33 @@ async fn a_name_is_found_in_either_order_without_accents_in_every_court() {
     assert!(html.contains("N° Portalis DB3Z-W-B7C-DFW5") && html.contains("N° RG 18/01234"));
     let (_, html) = search(&nathalie, "marie helene").await;
     assert!(html.contains("1 partie trouvée.") && html.contains("Marie-Hélène DÉLESTABLE"), "{html}");
-    let (_, html) = search(&nathalie, "lilas").await;
-    assert!(html.contains("Aucune partie"), "an organisation is found by the start of its name: {html}");
-    let (_, html) = search(&nathalie, "sci les").await;
-    assert!(html.contains("SCI Les Lilas"), "{html}");
+    for q in ["lilas", "sci les", "les lil"] {
+        let (_, html) = search(&nathalie, q).await;
+        assert!(html.contains("SCI Les Lilas") && html.contains("1 partie trouvée."), "{q}: {html}");
+    }
     let (_, html) = search(&nathalie, "estable").await;
     assert!(html.contains("Aucune partie ne correspond à cette recherche."), "never the middle of a word");
+}
+
+#[tokio::test]
+async fn a_compound_name_is_found_by_each_of_its_words_and_every_word_typed_must_match() {
+    let app = two_courts_with_parties().await;
+    let party = json!({"kind": "person", "given_names": "Marie Josée", "family_name": "GRONDIN-PAYET",
+                       "role": "defendeur"});
+    assert_eq!(app.put_json("/api/v1/cases/2018-01234/parties/mjg", &party).await.status(), 201);
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    for q in ["payet", "grondin", "josee payet", "marie grondin", "Payet-Grondin Marie Josée", "jos gro pay"] {
+        let (_, html) = search(&nathalie, q).await;
+        assert!(html.contains("Marie Josée GRONDIN-PAYET") && html.contains("1 partie trouvée."), "{q}: {html}");
+    }
+    let (_, html) = search(&nathalie, "marie payet delestable").await;
+    assert!(html.contains("Aucune partie"), "every word typed must start a word of the name: {html}");
+    // A name corrected by the court is found by its new words only.
+    let renamed =
+        json!({"kind": "person", "given_names": "Marie Josée", "family_name": "GRONDIN", "role": "defendeur"});
+    assert_eq!(app.put_json("/api/v1/cases/2018-01234/parties/mjg", &renamed).await.status(), 200);
+    let (_, html) = search(&nathalie, "payet").await;
+    assert!(html.contains("Aucune partie"), "{html}");
 }
 
 #[tokio::test]
@@ -105,7 +127,7 @@ async fn a_search_that_says_too_little_is_refused_next_to_its_field_in_french() 
 }
 
 #[tokio::test]
-async fn results_come_twenty_a_page_in_alphabetical_order() {
+async fn results_come_twenty_a_page_in_a_stable_order() {
     let app = TestApp::spawn_with(CONSOLE_SETTINGS).await;
     app.publish_the_guides_case().await;
     for n in 0..45 {
@@ -124,6 +146,8 @@ async fn results_come_twenty_a_page_in_alphabetical_order() {
     assert!(!third.contains("Résultats suivants"));
     let (_, given_first) = search(&nathalie, "jean 4").await;
     assert_eq!(party_links(&given_first).len(), 5, "Jean 40 to 44, given name first");
+    let (_, one) = search(&nathalie, "41 martin").await;
+    assert!(one.contains("1 partie trouvée.") && one.contains("Jean 41 MARTIN"), "{one}");
 }
 
 #[tokio::test]
@@ -151,14 +175,23 @@ async fn a_partys_page_shows_what_the_court_needs_and_each_view_is_journaled() {
     }
     let number = app.number_of("marie").await;
     assert!(!html.contains(&number), "the page never shows the number itself");
+    let views = app.count_where("staff_views", "party_id IS NOT NULL").await;
+    assert_eq!(views, 1, "one view, journaled");
     assert!(
         html.contains("Envoyé le") || html.contains("En attente d&#39;envoi") || html.contains("En attente d'envoi")
     );
 
     let admin = app.agent("isabelle.grondin@justice.example.org", "tj-saint-denis-reunion", Role::Admin).await;
     let journal = admin.get("/juridiction/journal").await.text().await.unwrap();
-    assert!(journal.contains("Marie DELESTABLE, affaire DB3Z-W-B7C-DFW5"), "{journal}");
+    assert!(journal.contains("Fiche de Marie DELESTABLE, affaire DB3Z-W-B7C-DFW5"), "{journal}");
+    assert!(journal.contains("Recherche : « marie delestable »"), "the search too: {journal}");
     assert!(journal.contains(NATHALIE));
+    let number = app.number_of("marie").await;
+    search(&nathalie, &number.to_lowercase()).await;
+    let journal = admin.get("/juridiction/journal").await.text().await.unwrap();
+    let masked = format!("Recherche : « numéro d&#39;identification se terminant par {} »", &number[9..]);
+    assert!(journal.contains(&masked), "{journal}");
+    assert!(!journal.contains(&number) && !journal.contains(&number.to_lowercase()), "never the number itself");
     assert_eq!(nathalie.get("/juridiction/journal").await.status(), 404, "the journal is the administrator's");
     assert_eq!(nathalie.get("/juridiction/parties/999999").await.status(), 404);
     assert_eq!(nathalie.get("/juridiction/parties/x").await.status(), 404);
@@ -250,4 +283,48 @@ async fn an_agent_of_another_court_reads_but_may_not_act_and_no_role_no_access()
     assert_eq!(r.status(), 303, "signed out: to the console's sign-in");
     let r = signed_out.get(&marie).await;
     assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn a_link_from_another_site_opens_nothing_and_journals_nothing_until_the_agent_clicks() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    for site in ["cross-site", "same-site"] {
+        let r = nathalie.get_from(&marie, site).await;
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Ouvrir la fiche") && !page.contains("marie.delestable@example.org"), "{site}: {page}");
+    }
+    assert_eq!(app.count_where("staff_views", "party_id IS NOT NULL").await, 0);
+    let page = nathalie.get(&marie).await.text().await.unwrap();
+    assert!(page.contains("marie.delestable@example.org"), "the agent's own click");
+    assert_eq!(app.count_where("staff_views", "party_id IS NOT NULL").await, 1);
+}
+
+#[tokio::test]
+async fn a_withdrawn_party_is_read_but_its_number_is_neither_resent_nor_printed() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let confirm = nathalie.get(&format!("{marie}/renvoyer-numero")).await.text().await.unwrap();
+    let csrf = form_value(&confirm, "csrf").unwrap();
+    assert_eq!(app.delete("/api/v1/cases/2018-01234/parties/marie").await.status(), 204);
+
+    let page = nathalie.get(&marie).await.text().await.unwrap();
+    assert!(page.contains("Cette partie a été retirée de l"), "{page}");
+    assert!(!page.contains("renvoyer-numero") && !page.contains("/courrier"));
+    let before = app.outbox_of_kind("identification_number").await.len();
+    for action in ["renvoyer-numero", "courrier"] {
+        let confirm = nathalie.get(&format!("{marie}/{action}")).await.text().await.unwrap();
+        assert!(confirm.contains("ne peut être ni renvoyé ni imprimé"), "{confirm}");
+        assert!(!confirm.contains("Renvoyer le numéro</button>") && !confirm.contains("Télécharger le courrier"));
+        // The form of a confirmation shown before the withdrawal.
+        let r = nathalie.post(&format!("{marie}/{action}"), &[("csrf", &csrf)]).await;
+        assert_eq!(r.status(), 409, "{action}");
+    }
+    assert_eq!(app.outbox_of_kind("identification_number").await.len(), before);
+    assert_eq!(app.count_where("audit_log", "actor LIKE 'agent:%'").await, 0);
 }
