@@ -198,6 +198,9 @@ const UNREAD: &[&str] = &[
     "filing_attachments",
     "file_deletions",
     "ended_attachments",
+    // The console's search words and journal of views: read uncached.
+    "party_words",
+    "staff_views",
     "portalis_migrations",
 ];
 
