@@ -2,6 +2,7 @@
 // (SAUJ of the Tribunal judiciaire de Saint-Denis-de-La-Réunion) signs in
 // through the ProConnect simulator, finds Marie DELESTABLE, re-sends her
 // identification number (it reaches the outbox) and prints her letter;
+// Thierry HOARAU (greffe) registers the request Sophie MARTIN filed online;
 // Isabelle GRONDIN (administrator) reads the journal of views; the search
 // with the keyboard alone. axe-core and the 320 px checks on every page.
 import { test, before, after } from 'node:test';
@@ -12,6 +13,7 @@ import { BASE, launch, newPage, check, outbox, tabTo } from './helpers.mjs';
 const PASSWORD = 'justice974';
 const NATHALIE = 'nathalie.payet@justice.example.org';
 const ISABELLE = 'isabelle.grondin@justice.example.org';
+const THIERRY = 'thierry.hoarau@justice.example.org';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -84,6 +86,38 @@ for (const width of [1280, 320]) {
   });
 }
 
+for (const width of [1280, 320]) {
+  test(`the greffe reads the request Sophie MARTIN filed online and registers it (${width} px)`, async () => {
+    const page = await newPage(browser, width);
+    const step = (n, name) => check(page, `console-greffe-${width}-${n}-${name}`);
+    await signIn(page, THIERRY);
+    await page.getByRole('link', { name: 'Demandes en ligne' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Demandes en ligne' }).waitFor();
+    await step('01', 'demandes');
+    if (width === 320) {
+      // Registered at 1280 px: listed among all.
+      await page.getByLabel('Statut').selectOption('toutes');
+      await page.getByRole('button', { name: 'Afficher' }).click();
+      await page.getByRole('cell', { name: 'Enregistrée' }).first().waitFor();
+      await step('02', 'toutes');
+      await page.context().close();
+      return;
+    }
+    await page.getByRole('row', { name: /Sophie MARTIN/ }).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: /Demande n°/ }).waitFor();
+    await step('02', 'demande');
+    await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+    await page.getByText('Saisissez la référence de l\'affaire').first().waitFor();
+    await step('03', 'enregistrement-erreurs');
+    await page.getByLabel('Référence de l\'affaire').fill('2026-00101');
+    await page.getByLabel('Référence de la partie').fill('sophie-martin');
+    await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+    await page.getByText('La demande est enregistrée').waitFor();
+    await step('04', 'enregistree');
+    await page.context().close();
+  });
+}
+
 test('the administrator reads who viewed which party', async () => {
   const page = await newPage(browser, 320);
   await signIn(page, ISABELLE);
@@ -91,6 +125,24 @@ test('the administrator reads who viewed which party', async () => {
   await page.getByRole('heading', { level: 1, name: 'Journal des consultations' }).waitFor();
   assert.ok(await page.getByText(NATHALIE).first().isVisible(), 'the SAUJ agent\'s views are in the journal');
   await check(page, 'console-journal');
+
+  // A key for the court's system, shown once, then revoked.
+  await page.getByRole('link', { name: 'Clés d\'API' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Clés d\'API' }).waitFor();
+  await check(page, 'console-cles');
+  await page.getByRole('button', { name: 'Créer une clé' }).click();
+  await page.getByRole('heading', { name: 'Nouvelle clé : copiez-la maintenant' }).waitFor();
+  const key = await page.locator('code.portalis-key').textContent();
+  assert.match(key, /^ptl_[0-9a-f]{64}$/);
+  await check(page, 'console-cle-creee');
+  const api = (k) => page.request.get(`${BASE}/api/v1/filings`, { headers: { authorization: `Bearer ${k}` } });
+  assert.equal((await api(key)).status(), 200, 'the new key works');
+  await page.getByRole('link', { name: `Révoquer la clé ${key.slice(0, 12)}…` }).click();
+  await page.getByRole('heading', { name: 'Révoquer une clé d\'API' }).waitFor();
+  await check(page, 'console-cle-revocation');
+  await page.getByRole('button', { name: 'Révoquer la clé' }).click();
+  await page.getByText('La clé est révoquée').waitFor();
+  assert.equal((await api(key)).status(), 401, 'refused from the next request');
   await page.context().close();
 });
 

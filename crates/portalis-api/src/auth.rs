@@ -6,22 +6,9 @@ use crate::problem::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
-use portalis_core::random::RandomSource;
-use portalis_core::secret::sha256_hex;
 use portalis_storage::courts::Court;
 
-/// The prefix of every API key, so that a leaked key is recognisable.
-pub const KEY_PREFIX: &str = "ptl_";
-
-/// Draws a new API key: the prefix and 256 random bits in hex.
-pub fn new_key(random: &dyn RandomSource) -> String {
-    format!("{KEY_PREFIX}{}", random.hex(32))
-}
-
-/// What is stored of a key.
-pub fn key_hash(key: &str) -> String {
-    sha256_hex(key.as_bytes())
-}
+pub use portalis_core::api_key::{KEY_PREFIX, key_hash, new_key};
 
 /// The court whose key came with the request.
 pub struct CourtKey(pub Court);

@@ -204,7 +204,7 @@ pub async fn list_filings(
     let (status, after, limit) = parse_list_query(query.as_deref())?;
     let mut conn = state.db.read().await?;
     let after = after.as_ref().map(|c| (c.sent_at, &c.number));
-    let mut found = filings::of_court(&mut conn, court.id, status, after, limit + 1).await?;
+    let mut found = filings::of_court(&mut conn, court.id, status, None, after, limit + 1).await?;
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
     let next_after = found
@@ -421,9 +421,9 @@ pub async fn register_filing(
     let ctx = portalis_usecases::Context { now, random: state.random.as_ref(), portal_url: &state.public_url };
     let request_id = request_id(&headers);
     let (case_ref, party_ref) = (&input.case_ref, &input.party_ref);
+    let origin = portalis_usecases::Origin::Api { request_id: request_id.as_deref() };
     let answered =
-        portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, case_ref, party_ref, request_id.as_deref())
-            .await?;
+        portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, case_ref, party_ref, origin).await?;
     portalis_storage::commit(tx).await?;
     answer(&state, &court, answered, request_id.as_deref(), "registered").await
 }
@@ -456,8 +456,8 @@ pub async fn refuse_filing(
     let filing = find(&mut tx, &court, &number).await?;
     let ctx = portalis_usecases::Context { now, random: state.random.as_ref(), portal_url: &state.public_url };
     let request_id = request_id(&headers);
-    let answered =
-        portalis_usecases::filings::refuse(&mut tx, ctx, &court, &filing, &reason, request_id.as_deref()).await?;
+    let origin = portalis_usecases::Origin::Api { request_id: request_id.as_deref() };
+    let answered = portalis_usecases::filings::refuse(&mut tx, ctx, &court, &filing, &reason, origin).await?;
     portalis_storage::commit(tx).await?;
     answer(&state, &court, answered, request_id.as_deref(), "refused").await
 }

@@ -15,6 +15,7 @@ pub mod document;
 pub mod event;
 pub mod party;
 
+pub mod api_key;
 pub mod attach;
 pub mod attachment;
 pub mod case_list;

@@ -234,7 +234,8 @@ pub async fn send(
 
 /// The filings sent to a court, oldest sent first (a tie by number), after
 /// the position `after` (cursor paging: the instant and number of the last
-/// filing of the previous page), of one status or of any once sent.
+/// filing of the previous page), of one status (or of any once sent) and
+/// one procedure (or any).
 ///
 /// # Errors
 /// Database errors.
@@ -242,6 +243,7 @@ pub async fn of_court(
     conn: &mut impl Reads,
     court_id: i64,
     status: Option<FilingStatus>,
+    procedure: Option<Procedure>,
     after: Option<(DateTime<Utc>, &FilingNumber)>,
     limit: i64,
 ) -> Result<Vec<Filing>, StorageError> {
@@ -250,6 +252,10 @@ pub async fn of_court(
     if let Some(s) = status {
         params.push(s.code().into());
         sql.push_str(&format!(" AND status = ${}", params.len()));
+    }
+    if let Some(p) = procedure {
+        params.push(p.code().into());
+        sql.push_str(&format!(" AND procedure = ${}", params.len()));
     }
     // After a position in the order (which need not be a filing any more).
     if let Some((sent_at, number)) = after {

@@ -3,7 +3,7 @@
 //! answer (registered under a case and party, which the filer then
 //! follows, or refused with its reason), told to the filer the same way.
 
-use crate::Context;
+use crate::{Context, Origin};
 use portalis_core::filing::{FilingNumber, FilingStatus, party_is_the_filer};
 use portalis_core::french;
 use portalis_core::messages::{FilingCaseToAttach, FilingReceived, FilingRefused, FilingRegistered, FollowedBy};
@@ -100,7 +100,7 @@ pub async fn register(
     filing: &Filing,
     case_ref: &str,
     party_ref: &str,
-    request_id: Option<&str>,
+    origin: Origin<'_>,
 ) -> Result<Answered, StorageError> {
     let same = |f: &Filing| f.case_ref.as_deref() == Some(case_ref) && f.party_ref.as_deref() == Some(party_ref);
     // Held before the party is read, as its publication holds it before it
@@ -140,7 +140,7 @@ pub async fn register(
     };
     tell(tx, ctx, &registered, message.subject(), message.body(), "filing_registered").await?;
     let detail = format!("case:{case_ref}/party:{party_ref}; {followed_by:?}");
-    audit_answer(tx, ctx, court, &registered, "filing.registered", &detail, request_id).await?;
+    audit_answer(tx, ctx, court, &registered, "filing.registered", &detail, origin).await?;
     Ok(Answered::Done(registered))
 }
 
@@ -156,7 +156,7 @@ pub async fn refuse(
     court: &Court,
     filing: &Filing,
     reason: &str,
-    request_id: Option<&str>,
+    origin: Origin<'_>,
 ) -> Result<Answered, StorageError> {
     let Some(refused) = filings::refuse(tx, filing.id, reason, ctx.now).await? else {
         let now = current(tx, court, filing).await?;
@@ -175,7 +175,7 @@ pub async fn refuse(
         url: &page_url(ctx.portal_url, &refused),
     };
     tell(tx, ctx, &refused, message.subject(), message.body(), "filing_refused").await?;
-    audit_answer(tx, ctx, court, &refused, "filing.refused", "", request_id).await?;
+    audit_answer(tx, ctx, court, &refused, "filing.refused", "", origin).await?;
     Ok(Answered::Done(refused))
 }
 
@@ -265,9 +265,14 @@ async fn audit_answer(
     filing: &Filing,
     action: &str,
     detail: &str,
-    request_id: Option<&str>,
+    origin: Origin<'_>,
 ) -> Result<(), StorageError> {
-    let actor = format!("court:{}", court.details.code);
+    // The court's system, or one of its agents at the console.
+    let (actor, request_id) = match origin {
+        Origin::Console { agent, request_id } => (format!("agent:{agent}"), request_id),
+        Origin::Api { request_id } => (format!("court:{}", court.details.code), request_id),
+        Origin::Import => (format!("court:{}", court.details.code), None),
+    };
     let number = filing.filing_number.as_ref().map(FilingNumber::as_str).unwrap_or_default();
     let entry = audit::Entry {
         actor: &actor,

@@ -11,6 +11,7 @@
 //! - `filings.rs`: an online filing sent, registered or refused;
 //!   `filing_documents.rs`: its request and avis de réception as PDFs.
 
+pub mod api_keys;
 pub mod filing_documents;
 pub mod filings;
 pub mod messages;

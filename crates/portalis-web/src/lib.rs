@@ -136,7 +136,8 @@ pub enum Effect {
     /// A GET that records a fact of its own: the OpenID callback (opens the
     /// session), the first consultation of a case or a document (a legal
     /// record, only for the person's own navigation: `navigation.rs`), the
-    /// logout return.
+    /// logout return, and the console's search and party pages (journaled
+    /// for the court's administrator).
     Records,
 }
 
@@ -195,8 +196,21 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         (console::CALLBACK_PATH, &["GET"], Records, get(console::login::callback)),
         (console::LOGOUT_PATH, &["POST"], Form, post(console::logout::logout)),
         (console::LOGOUT_CALLBACK_PATH, &["GET"], Records, get(console::logout::returned)),
-        (console::search::PATH, &["GET"], Reads, get(console::search::show)),
+        (console::search::PATH, &["GET"], Records, get(console::search::show)),
         (console::journal::PATH, &["GET"], Reads, get(console::journal::show)),
+        (console::filings::PATH, &["GET"], Reads, get(console::filings::show)),
+        (console::api_keys::PATH, &["GET", "POST"], Form, get(console::api_keys::show).post(console::api_keys::create)),
+        (
+            "/juridiction/administration/cles-api/{key}/revocation",
+            &["GET", "POST"],
+            Form,
+            get(console::api_keys::confirm_revoke).post(console::api_keys::revoke),
+        ),
+        ("/juridiction/demandes/{filing}", &["GET"], Reads, get(console::filing::show)),
+        ("/juridiction/demandes/{filing}/demande.pdf", &["GET"], Reads, get(console::filing::request)),
+        ("/juridiction/demandes/{filing}/pieces/{piece}", &["GET"], Reads, get(console::filing::attachment)),
+        ("/juridiction/demandes/{filing}/enregistrement", &["POST"], Form, post(console::filing_answer::register)),
+        ("/juridiction/demandes/{filing}/refus", &["POST"], Form, post(console::filing_answer::refuse)),
         ("/juridiction/parties/{party}", &["GET"], Records, get(console::party::show)),
         (
             "/juridiction/parties/{party}/{action}",

@@ -15,8 +15,15 @@
 //! - `search.rs`: the SAUJ's search of every court's parties;
 //! - `party.rs`: a party's page (each view journaled);
 //! - `party_actions.rs`: the SAUJ's actions on its own court's parties;
-//! - `journal.rs`: the journal of views, for a court's administrator.
+//! - `journal.rs`: the journal of views, for a court's administrator;
+//! - `filings.rs`, `filing.rs`, `filing_answer.rs`: the greffe's inbox of
+//!   online filings, a filing, and its registration or refusal;
+//! - `api_keys.rs`: the court's API keys, for its administrator.
 
+pub mod api_keys;
+pub mod filing;
+pub mod filing_answer;
+pub mod filings;
 pub mod home;
 pub mod journal;
 pub mod login;
@@ -74,7 +81,9 @@ impl FromRequestParts<WebState> for Console {
 pub enum Section {
     Home,
     Search,
+    Filings,
     Journal,
+    Keys,
 }
 
 /// A link of the console's navigation.
@@ -91,11 +100,14 @@ pub struct Nav {
 
 impl Nav {
     pub fn of(staff: &staff::Staff, current: Section) -> Self {
-        let admin = staff.roles.iter().any(|g| g.role.includes(portalis_core::staff::Role::Admin));
+        use portalis_core::staff::Role;
+        let holds = |role: Role| staff.roles.iter().any(|g| g.role.includes(role));
         let sections = [
             (Section::Home, PATH, "Accueil", true),
             (Section::Search, search::PATH, "Rechercher une partie", true),
-            (Section::Journal, journal::PATH, "Journal des consultations", admin),
+            (Section::Filings, filings::PATH, "Demandes en ligne", holds(Role::Greffe)),
+            (Section::Journal, journal::PATH, "Journal des consultations", holds(Role::Admin)),
+            (Section::Keys, api_keys::PATH, "Clés d'API", holds(Role::Admin)),
         ];
         Nav {
             items: sections

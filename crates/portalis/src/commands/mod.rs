@@ -293,23 +293,9 @@ fn describe_key(k: &api_keys::ApiKey) -> String {
 pub async fn revoke_api_key(services: &Services, id: i64, actor: &str) -> anyhow::Result<api_keys::ApiKey> {
     let mut tx = services.db.begin().await?;
     let now = services.clock.now();
-    let (key, revoked_now) = api_keys::revoke(&mut tx, id, now)
+    let (key, _) = portalis_usecases::api_keys::revoke(&mut tx, None, id, actor, now)
         .await?
         .with_context(|| format!("no API key with id {id} (see `portalis api-key list`)"))?;
-    if revoked_now {
-        audit::record(
-            &mut tx,
-            &audit::Entry {
-                actor,
-                action: "api_key.revoke",
-                target: Some(&format!("court:{}/key:{id}", key.court_code)),
-                outcome: "ok",
-                ..Default::default()
-            },
-            now,
-        )
-        .await?;
-    }
     tx.commit().await?;
     Ok(key)
 }
@@ -320,22 +306,9 @@ pub async fn create_api_key(services: &Services, court_code: &str) -> anyhow::Re
     let court = courts::by_code(&mut tx, court_code)
         .await?
         .with_context(|| format!("no court with code {court_code:?} (see `portalis court list`)"))?;
-    let key = portalis_api::auth::new_key(services.random.as_ref());
-    let now = services.clock.now();
-    let prefix: String = key.chars().take(portalis_api::auth::KEY_PREFIX.len() + 8).collect();
-    api_keys::create(&mut tx, court.id, &portalis_api::auth::key_hash(&key), &prefix, now).await?;
-    audit::record(
-        &mut tx,
-        &audit::Entry {
-            actor: "cli",
-            action: "api_key.create",
-            target: Some(&format!("court:{court_code}")),
-            outcome: "ok",
-            ..Default::default()
-        },
-        now,
-    )
-    .await?;
+    let key =
+        portalis_usecases::api_keys::create(&mut tx, &court, services.random.as_ref(), "cli", services.clock.now())
+            .await?;
     tx.commit().await?;
     Ok(key)
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// Marie sends a JAF request with one file to the court of 97400: its
 /// number (the API's form, without dashes).
-async fn a_sent_jaf_request(app: &TestApp, marie: &Browser) -> String {
+pub(crate) async fn a_sent_jaf_request(app: &TestApp, marie: &Browser) -> String {
     let review = a_jaf_request_to_review(marie).await;
     let pieces = review.replace("/verification", "/pieces");
     let csrf = token(marie, &pieces).await;
@@ -28,7 +28,7 @@ async fn a_sent_jaf_request(app: &TestApp, marie: &Browser) -> String {
     listed["items"][0]["filing_number"].as_str().expect("listed").to_owned()
 }
 
-async fn marie_signed_in(app: &TestApp) -> Browser {
+pub(crate) async fn marie_signed_in(app: &TestApp) -> Browser {
     let b = Browser::new(app);
     b.login_as(MARIE_NIR).await;
     b
@@ -428,9 +428,8 @@ async fn a_party_published_while_its_registration_is_written_waits_for_it_and_at
     let random = portalis_core::random::SeededRandom::new(3);
     let ctx = portalis_usecases::Context { now: app.clock.now(), random: &random, portal_url: &app.address };
     let mut tx = db.begin().await.unwrap();
-    portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, "2026-00042", "requerante", None)
-        .await
-        .unwrap();
+    let api = portalis_usecases::Origin::Api { request_id: None };
+    portalis_usecases::filings::register(&mut tx, ctx, &court, &filing, "2026-00042", "requerante", api).await.unwrap();
     // The party published meanwhile, by the court's system.
     let publish = {
         let request = app.client.put(app.url("/api/v1/cases/2026-00042/parties/requerante")).bearer_auth(&app.key);

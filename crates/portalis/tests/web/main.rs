@@ -8,6 +8,8 @@ mod assets;
 mod attach;
 mod cases;
 mod console;
+mod console_filings;
+mod console_keys;
 mod console_parties;
 mod console_sim;
 mod detach;

@@ -51,8 +51,13 @@ async fn serve(
         let path = format!("{}/{file}", super::path(&loaded.filing));
         return Ok(not_found::denied(state, &user.visitor, &path).await);
     };
-    let bytes = draw(&gathered.sources(&loaded.filing));
-    let number = loaded.filing.filing_number.as_ref().map(|n| n.grouped()).unwrap_or_default();
+    Ok(pdf_response(draw(&gathered.sources(&loaded.filing)), title, &loaded.filing))
+}
+
+/// A filing's PDF, named after it (« Demande DMJ4-K7QP-2XRT.pdf »), never
+/// kept by the browser.
+pub(crate) fn pdf_response(bytes: Vec<u8>, title: &str, filing: &portalis_storage::filings::Filing) -> Response {
+    let number = filing.filing_number.as_ref().map(|n| n.grouped()).unwrap_or_default();
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
@@ -60,5 +65,5 @@ async fn serve(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(response)
+    response
 }

@@ -304,6 +304,12 @@ pub async fn download(
         let path = format!("{}/{position}", super::pieces_path(&loaded.filing));
         return Ok(not_found::denied(&state, &user.visitor, &path).await);
     };
+    serve(&state, file).await
+}
+
+/// A filing's file as stored, checked against its checksum, never kept by
+/// the browser: for its author here, for the court's greffe at the console.
+pub(crate) async fn serve(state: &WebState, file: &FilingAttachment) -> Result<Response, PageError> {
     let bytes = state.documents.get(&file.storage_key, &file.sha256, file.size).await.map_err(|e| {
         tracing::error!(error = %e, "cannot serve a filing's attachment");
         match e {

@@ -1,0 +1,138 @@
+//! The greffe's answer to a filing: « Enregistrer » under the case and
+//! party its court's system opened for it (the filer then follows that
+//! case: at once when published, or when it is), or « Refuser » with a
+//! reason the filer reads. The same use cases as the court's API
+//! (`portalis_usecases::filings`), audited under the agent's name: the
+//! API and the console may answer side by side, the first answer stands.
+
+use super::filing::{Entered, load, page};
+use super::staff::Staff;
+use crate::WebState;
+use crate::error::PageError;
+use crate::forms::{FormState, Protected};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use portalis_core::filing::FilingStatus;
+use portalis_usecases::filings::{self, Answered};
+use portalis_usecases::{Context, Origin};
+
+/// The most characters of a refusal's reason (as through the API).
+pub const REASON_MAX: usize = 2000;
+
+#[derive(serde::Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    pub case_ref: String,
+    #[serde(default)]
+    pub party_ref: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct RefuseForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What an answer given before says, next to the forms.
+fn conflict_message(f: &portalis_storage::filings::Filing) -> String {
+    match f.status {
+        FilingStatus::Enregistree => format!(
+            "Cette demande a déjà été enregistrée, sous l'affaire « {} » et la partie « {} ».",
+            f.case_ref.as_deref().unwrap_or_default(),
+            f.party_ref.as_deref().unwrap_or_default()
+        ),
+        FilingStatus::Refusee => "Cette demande a déjà été refusée, pour un autre motif.".to_owned(),
+        _ => "Cette demande ne peut plus recevoir de réponse.".to_owned(),
+    }
+}
+
+pub async fn register(
+    State(state): State<WebState>,
+    Path(number): Path<String>,
+    Protected { by: staff, form }: Protected<Staff, RegisterForm>,
+) -> Result<Response, PageError> {
+    let Some((filing, court)) = load(&state, &staff, &number).await? else {
+        return Ok(super::not_found(&state, &staff));
+    };
+    let mut errors = FormState::default();
+    let case_ref = errors.check(
+        "case_ref",
+        portalis_core::text::reference(form.case_ref.trim()).map_err(|mut e| {
+            e.fr = "Saisissez la référence de l'affaire dans le système de la juridiction, sans espace.";
+            e
+        }),
+    );
+    let party_ref = errors.check(
+        "party_ref",
+        portalis_core::text::reference(form.party_ref.trim()).map_err(|mut e| {
+            e.fr = "Saisissez la référence de la partie dans le système de la juridiction, sans espace.";
+            e
+        }),
+    );
+    let entered = Entered { case_ref: form.case_ref.clone(), party_ref: form.party_ref.clone(), ..Default::default() };
+    let (Some(case_ref), Some(party_ref)) = (case_ref, party_ref) else {
+        let page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let agent = staff.agent();
+    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
+    let origin = Origin::Console { agent: &agent.email, request_id: None };
+    let mut tx = state.db.begin().await?;
+    let answered = filings::register(&mut tx, ctx, &court, &filing, &case_ref, &party_ref, origin).await?;
+    portalis_storage::commit(tx).await?;
+    answer(&state, &staff, &court, answered, entered, "case_ref", "enregistree").await
+}
+
+pub async fn refuse(
+    State(state): State<WebState>,
+    Path(number): Path<String>,
+    Protected { by: staff, form }: Protected<Staff, RefuseForm>,
+) -> Result<Response, PageError> {
+    let Some((filing, court)) = load(&state, &staff, &number).await? else {
+        return Ok(super::not_found(&state, &staff));
+    };
+    let mut errors = FormState::default();
+    let reason = errors.check(
+        "reason",
+        portalis_core::text::free_text(REASON_MAX)(&form.reason).map_err(|mut e| {
+            e.fr = "Saisissez le motif du refus, que le demandeur lira (2 000 caractères au plus).";
+            e
+        }),
+    );
+    let entered = Entered { reason: form.reason.clone(), ..Default::default() };
+    let Some(reason) = reason else {
+        let page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let agent = staff.agent();
+    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
+    let origin = Origin::Console { agent: &agent.email, request_id: None };
+    let mut tx = state.db.begin().await?;
+    let answered = filings::refuse(&mut tx, ctx, &court, &filing, &reason, origin).await?;
+    portalis_storage::commit(tx).await?;
+    answer(&state, &staff, &court, answered, entered, "reason", "refusee").await
+}
+
+async fn answer(
+    state: &WebState,
+    staff: &Staff,
+    court: &portalis_storage::courts::Court,
+    answered: Answered,
+    entered: Entered,
+    field: &str,
+    done: &str,
+) -> Result<Response, PageError> {
+    match answered {
+        Answered::Done(f) | Answered::Already(f) => {
+            let number = f.filing_number.as_ref().ok_or(PageError::Internal)?;
+            Ok(Redirect::to(&format!("{}?fait={done}", super::filings::href(number))).into_response())
+        }
+        Answered::Conflict(f) => {
+            let mut errors = FormState::default();
+            errors.set(field, conflict_message(&f));
+            let page = page(state, staff, &f, court, errors, entered, None).await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
