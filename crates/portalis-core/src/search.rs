@@ -13,8 +13,8 @@ use crate::identification_number::IdentificationNumber;
 use crate::portalis_number::PortalisNumber;
 use crate::rg_number::RgNumber;
 
-/// The fewest letters a name search needs: one letter would list a tenth
-/// of the country.
+/// The fewest letters the longest word of a name search needs: one letter
+/// would read a twentieth of the country's names.
 pub const MIN_NAME_LETTERS: usize = 2;
 
 /// The most characters a search may have.
@@ -58,9 +58,11 @@ impl SearchQuery {
         let mut words: Vec<String> = folded.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
         words.sort();
         words.dedup();
-        let letters: usize = words.iter().map(|w| w.chars().count()).sum();
+        // The longest word leads the search: it needs two letters, or it
+        // would read a twentieth of the country's names.
+        let longest = words.iter().map(|w| w.chars().count()).max().unwrap_or(0);
         let query = SearchQuery {
-            name: (letters >= MIN_NAME_LETTERS).then_some(words),
+            name: (longest >= MIN_NAME_LETTERS).then_some(words),
             identification_number: IdentificationNumber::parse(input).ok(),
             portalis_number: PortalisNumber::parse(input).ok(),
             rg_number: RgNumber::parse(input).ok(),
@@ -221,6 +223,7 @@ mod tests {
     fn an_empty_a_one_letter_or_an_overlong_search_is_refused_in_french() {
         assert_eq!(SearchQuery::parse("  ").unwrap_err().fr, EMPTY.fr);
         assert_eq!(SearchQuery::parse("é").unwrap_err().fr, TOO_SHORT.fr);
+        assert_eq!(SearchQuery::parse("a z").unwrap_err().fr, TOO_SHORT.fr, "each word one letter");
         assert_eq!(SearchQuery::parse(&"a".repeat(201)).unwrap_err().fr, TOO_LONG.fr);
     }
 

@@ -92,6 +92,7 @@ pub async fn search(
         add(conn.rows(&sql, vec![n.as_str().into(), MAX_BY_NUMBER.into()], from_row).await?, &mut found);
     }
     let wanted = offset + limit + 1;
+    let mut cut_short = false;
     if let Some((driver, others)) = query.name_driver()
         && (found.len() as i64) < wanted
     {
@@ -103,7 +104,8 @@ pub async fn search(
             params.push(format!("% {word}%").into());
             checks.push_str(&format!(" AND (' ' || p.search_name) LIKE ${}", params.len()));
         }
-        params.push(((wanted - found.len() as i64) * WORDS_A_PARTY).into());
+        let row_limit = (wanted - found.len() as i64) * WORDS_A_PARTY;
+        params.push(row_limit.into());
         let sql = format!(
             "SELECT {}, {COLUMNS} FROM party_words w JOIN parties p ON p.id = w.party_id
              JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
@@ -111,9 +113,13 @@ pub async fn search(
             parties::COLUMNS_OF_P,
             params.len()
         );
-        add(conn.rows(&sql, params, from_row).await?, &mut found);
+        let rows = conn.rows(&sql, params, from_row).await?;
+        // Every row read, and still too few parties (names whose many
+        // words start alike): more may follow.
+        cut_short = rows.len() as i64 == row_limit;
+        add(rows, &mut found);
     }
-    let more = found.len() as i64 > offset + limit;
+    let more = found.len() as i64 > offset + limit || (cut_short && found.len() as i64 > offset);
     let found = found.into_iter().skip(offset as usize).take(limit as usize).collect();
     Ok(FoundPage { found, more })
 }

@@ -38,6 +38,8 @@ pub struct KeysPage {
     pub nav: super::Nav,
     pub court: String,
     pub court_code: String,
+    /// The courts the agent administers, to choose from.
+    pub courts: Vec<super::filings::Choice>,
     pub keys: Vec<KeyLine>,
     pub csrf: String,
     pub done: Option<&'static str>,
@@ -96,6 +98,14 @@ async fn page(
                 created_at: instant_in(k.created_at, tz),
                 revoked_at: k.revoked_at.map(|at| instant_in(at, tz)),
                 revoke: format!("{PATH}/{}/revocation?juridiction={code}", k.id),
+            })
+            .collect(),
+        courts: staff
+            .courts_where(Role::Admin)
+            .map(|g| super::filings::Choice {
+                code: g.court_code.clone(),
+                label: g.court_name.clone(),
+                selected: g.court_id == court.id,
             })
             .collect(),
         court_code: code,

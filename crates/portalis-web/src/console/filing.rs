@@ -64,6 +64,8 @@ pub struct FilingPage {
     pub party_ref: String,
     pub reason: String,
     pub done: Option<&'static str>,
+    /// An answer given before the agent's: his was not taken.
+    pub conflict: Option<String>,
 }
 
 /// The agent's court's filing of this number, with its court.
@@ -127,7 +129,12 @@ pub(crate) async fn page(
         court: court.details.name.clone(),
         sent_at: filing.sent_at.map(|at| instant_in(at, tz)).unwrap_or_default(),
         filer: filer_name(filing),
-        birthdate: filing.filer.birthdate.clone(),
+        birthdate: filing
+            .filer
+            .birthdate
+            .as_deref()
+            .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+            .map(portalis_core::french::date),
         contact_email: filing.contact_email.clone(),
         sections: form_of
             .steps
@@ -146,6 +153,7 @@ pub(crate) async fn page(
         party_ref: entered.party_ref,
         reason: entered.reason,
         done,
+        conflict: None,
     })
 }
 

@@ -34,16 +34,26 @@ pub struct RefuseForm {
     pub reason: String,
 }
 
-/// What an answer given before says, next to the forms.
-fn conflict_message(f: &portalis_storage::filings::Filing) -> String {
-    match f.status {
-        FilingStatus::Enregistree => format!(
-            "Cette demande a déjà été enregistrée, sous l'affaire « {} » et la partie « {} ».",
+/// What an answer given before says, at the top of the filing's page;
+/// `registering`: the answer attempted.
+fn conflict_message(f: &portalis_storage::filings::Filing, registering: bool) -> String {
+    let mine = if registering { "Votre enregistrement" } else { "Votre refus" };
+    match (f.status, registering) {
+        (FilingStatus::Enregistree, true) => format!(
+            "{mine} n'a pas été pris en compte : cette demande a déjà été enregistrée, sous l'affaire « {} » et la partie « {} ».",
             f.case_ref.as_deref().unwrap_or_default(),
             f.party_ref.as_deref().unwrap_or_default()
         ),
-        FilingStatus::Refusee => "Cette demande a déjà été refusée, pour un autre motif.".to_owned(),
-        _ => "Cette demande ne peut plus recevoir de réponse.".to_owned(),
+        (FilingStatus::Enregistree, false) => {
+            format!("{mine} n'a pas été pris en compte : cette demande a déjà été enregistrée.")
+        }
+        (FilingStatus::Refusee, true) => {
+            format!("{mine} n'a pas été pris en compte : cette demande a déjà été refusée.")
+        }
+        (FilingStatus::Refusee, false) => {
+            format!("{mine} n'a pas été pris en compte : cette demande a déjà été refusée, pour un autre motif.")
+        }
+        _ => format!("{mine} n'a pas été pris en compte : cette demande ne peut plus recevoir de réponse."),
     }
 }
 
@@ -72,7 +82,8 @@ pub async fn register(
     );
     let entered = Entered { case_ref: form.case_ref.clone(), party_ref: form.party_ref.clone(), ..Default::default() };
     let (Some(case_ref), Some(party_ref)) = (case_ref, party_ref) else {
-        let page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        let mut page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        page.layout.title = format!("Erreur : {}", page.layout.title);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let agent = staff.agent();
@@ -81,7 +92,7 @@ pub async fn register(
     let mut tx = state.db.begin().await?;
     let answered = filings::register(&mut tx, ctx, &court, &filing, &case_ref, &party_ref, origin).await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, &staff, &court, answered, entered, "case_ref", "enregistree").await
+    answer(&state, &staff, &court, answered, entered, true).await
 }
 
 pub async fn refuse(
@@ -95,14 +106,16 @@ pub async fn refuse(
     let mut errors = FormState::default();
     let reason = errors.check(
         "reason",
-        portalis_core::text::free_text(REASON_MAX)(&form.reason).map_err(|mut e| {
+        // A textarea's line breaks come as CRLF.
+        portalis_core::text::free_text(REASON_MAX)(&form.reason.replace("\r\n", "\n")).map_err(|mut e| {
             e.fr = "Saisissez le motif du refus, que le demandeur lira (2 000 caractères au plus).";
             e
         }),
     );
     let entered = Entered { reason: form.reason.clone(), ..Default::default() };
     let Some(reason) = reason else {
-        let page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        let mut page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
+        page.layout.title = format!("Erreur : {}", page.layout.title);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let agent = staff.agent();
@@ -111,7 +124,7 @@ pub async fn refuse(
     let mut tx = state.db.begin().await?;
     let answered = filings::refuse(&mut tx, ctx, &court, &filing, &reason, origin).await?;
     portalis_storage::commit(tx).await?;
-    answer(&state, &staff, &court, answered, entered, "reason", "refusee").await
+    answer(&state, &staff, &court, answered, entered, false).await
 }
 
 async fn answer(
@@ -120,18 +133,17 @@ async fn answer(
     court: &portalis_storage::courts::Court,
     answered: Answered,
     entered: Entered,
-    field: &str,
-    done: &str,
+    registering: bool,
 ) -> Result<Response, PageError> {
     match answered {
         Answered::Done(f) | Answered::Already(f) => {
             let number = f.filing_number.as_ref().ok_or(PageError::Internal)?;
+            let done = if registering { "enregistree" } else { "refusee" };
             Ok(Redirect::to(&format!("{}?fait={done}", super::filings::href(number))).into_response())
         }
         Answered::Conflict(f) => {
-            let mut errors = FormState::default();
-            errors.set(field, conflict_message(&f));
-            let page = page(state, staff, &f, court, errors, entered, None).await?;
+            let mut page = page(state, staff, &f, court, FormState::default(), entered, None).await?;
+            page.conflict = Some(conflict_message(&f, registering));
             Ok((StatusCode::CONFLICT, page).into_response())
         }
     }

@@ -136,6 +136,7 @@ pub async fn show(
         (0, _) => "Aucune demande.".to_owned(),
         (1, false) => "1 demande.".to_owned(),
         (n, false) => format!("{n} demandes."),
+        (1, true) => "1 demande sur cette page.".to_owned(),
         (n, true) => format!("{n} demandes sur cette page."),
     };
     let page = FilingsPage {

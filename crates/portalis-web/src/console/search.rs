@@ -8,6 +8,7 @@ use crate::WebState;
 use crate::error::PageError;
 use crate::forms::FormState;
 use crate::layout::Layout;
+use crate::navigation::Navigation;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -87,9 +88,21 @@ fn count(rows: usize, page: i64, more: bool) -> String {
     }
 }
 
+/// What an agent arriving from elsewhere with a search sees first: the
+/// search is journaled in his name, so only his own click runs it.
+#[derive(Template, WebTemplate)]
+#[template(path = "console/search_first.html")]
+pub struct SearchFirst {
+    pub layout: Layout,
+    pub nav: super::Nav,
+    pub q: String,
+    pub href: String,
+}
+
 pub async fn show(
     State(state): State<WebState>,
     staff: Staff,
+    navigation: Navigation,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let q = params.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -127,6 +140,17 @@ pub async fn show(
         view.layout.title = "Erreur : rechercher une partie".into();
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, view).into_response());
     };
+    if !navigation.is_own() {
+        // A link on another site, a prefetch: nothing searched, nothing
+        // journaled in the agent's name.
+        let page = SearchFirst {
+            layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Rechercher une partie"),
+            nav: super::Nav::of(&staff, super::Section::Search),
+            href: link(&q, page),
+            q,
+        };
+        return Ok(page.into_response());
+    }
     {
         // Journaled before it is answered: who looked for whom.
         let agent = staff.agent();

@@ -97,7 +97,7 @@ async fn the_greffe_refuses_with_a_reason_and_an_answer_given_through_the_api_fi
     let r = thierry.post(&action, &[("csrf", &csrf), ("reason", reason)]).await;
     assert_eq!(r.status(), 409);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Cette demande a déjà été enregistrée"), "{html}");
+    assert!(html.contains("cette demande a déjà été enregistrée") && html.contains("role=\"alert\""), "{html}");
     assert_eq!(app.outbox_of_kind("filing_refused").await.len(), 0);
 }
 
@@ -106,7 +106,8 @@ async fn a_refusal_tells_the_filer_why() {
     let (app, thierry, number) = greffe_with_a_filing().await;
     let html = thierry.get(&format!("/juridiction/demandes/{number}")).await.text().await.unwrap();
     let csrf = form_value(&html, "csrf").unwrap();
-    let reason = "La juridiction saisie n'est pas compétente : adressez votre requête au tribunal de votre domicile.";
+    // Two lines, as a browser sends a textarea's (CRLF).
+    let reason = "La juridiction saisie n'est pas compétente.\r\nAdressez votre requête au tribunal de votre domicile.";
     let r =
         thierry.post(&format!("/juridiction/demandes/{number}/refus"), &[("csrf", &csrf), ("reason", reason)]).await;
     assert_eq!(r.status(), 303);
@@ -114,7 +115,7 @@ async fn a_refusal_tells_the_filer_why() {
     assert!(page.contains("La demande est refusée"));
     let told = app.outbox_of_kind("filing_refused").await;
     assert_eq!(told.len(), 1);
-    assert!(told[0].2.contains("adressez votre requête au tribunal de votre domicile"));
+    assert!(told[0].2.contains("compétente.\nAdressez votre requête au tribunal de votre domicile"), "{}", told[0].2);
     let listed = thierry.get("/juridiction/demandes").await.text().await.unwrap();
     assert!(listed.contains("Aucune demande."), "no longer to be registered");
     let all = thierry.get("/juridiction/demandes?statut=toutes").await.text().await.unwrap();

@@ -112,7 +112,8 @@ async fn a_search_that_says_too_little_is_refused_next_to_its_field_in_french() 
     let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
     for (q, message) in [
         ("", "Saisissez un nom, un N° Portalis, un N° RG ou un numéro d"),
-        ("é", "Saisissez au moins deux lettres du nom"),
+        ("é", "Saisissez au moins deux lettres d"),
+        ("a z", "Saisissez au moins deux lettres d"),
         (&"a".repeat(201), "La recherche comporte au plus 200 caractères."),
     ] {
         let (status, html) = search(&nathalie, q).await;
@@ -327,4 +328,18 @@ async fn a_withdrawn_party_is_read_but_its_number_is_neither_resent_nor_printed(
     }
     assert_eq!(app.outbox_of_kind("identification_number").await.len(), before);
     assert_eq!(app.count_where("audit_log", "actor LIKE 'agent:%'").await, 0);
+}
+
+#[tokio::test]
+async fn a_search_linked_from_another_site_is_neither_run_nor_journaled_until_the_agent_clicks() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let r = nathalie.get_from("/juridiction/recherche?q=delestable", "cross-site").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Lancer la recherche") && !html.contains("Marie DELESTABLE"), "{html}");
+    assert_eq!(app.count("staff_views").await, 0);
+    let (_, html) = search(&nathalie, "delestable").await;
+    assert!(html.contains("Marie DELESTABLE"));
+    assert_eq!(app.count("staff_views").await, 1);
 }
