@@ -10,7 +10,9 @@ local index = 0
 function init(args)
   for line in io.lines(args[1]) do
     local path, cookie = line:match("^([^\t]*)\t?(.*)$")
-    local headers = {}
+    -- A click on one of the portal's links, as a browser sends it: the
+    -- console journals only the agent's own navigation.
+    local headers = { ["Sec-Fetch-Site"] = "same-origin" }
     if cookie ~= nil and cookie ~= "" then headers["Cookie"] = cookie end
     lines[#lines + 1] = wrk.format("GET", path, headers)
   end
