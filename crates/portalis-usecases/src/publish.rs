@@ -124,6 +124,24 @@ impl Publisher<'_> {
         Ok(true)
     }
 
+    /// Records the party's consent to electronic communication, given to the
+    /// court (at its counter) on `on`; a consent its first consultation of
+    /// the case gave stands.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn record_consent(
+        &self,
+        tx: &mut Tx,
+        case: &Case,
+        party: &Party,
+        on: chrono::NaiveDate,
+    ) -> Result<(), StorageError> {
+        portalis_storage::notices::record_court_consent(tx, party.id, on).await?;
+        let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+        self.audit(tx, "party.consent_recorded", &target, None).await
+    }
+
     /// Withdraws a party: it leaves the case, its number stops working, its
     /// attachments end.
     ///

@@ -60,7 +60,8 @@ fn action_label(action: &str) -> &'static str {
         "party.number_resent" => "Numéro d'identification renvoyé",
         "party.number_reissued" => "Nouveau numéro d'identification généré",
         "party.letter_printed" => "Courrier imprimé",
-        "party.detach" => "Compte détaché",
+        "party.detach" => "Comptes détachés",
+        "party.consent_recorded" => "Consentement enregistré",
         _ => "Autre action",
     }
 }
@@ -100,6 +101,8 @@ pub struct PartyPage {
     pub actions: Vec<ActionRow>,
     /// His own court's party: the actions are his to take.
     pub may_act: bool,
+    /// An account is attached now (it may be detached).
+    pub attached: bool,
     pub csrf: String,
     /// What an action just did, said at the top of the page.
     pub done: Option<String>,
@@ -231,6 +234,7 @@ pub(crate) async fn render(
             Err(_) => "Donné par la première consultation sur le portail".into(),
         },
     });
+    let attached = accounts.iter().any(|a| a.ended.is_none());
     let page = PartyPage {
         layout: Layout::for_visitor(state, &staff.signed_in.visitor, &party.display_name()),
         nav: super::Nav::of(staff, super::Section::Search),
@@ -291,6 +295,7 @@ pub(crate) async fn render(
             })
             .collect(),
         may_act: staff.may(Role::Sauj, court.id) && party.withdrawn_at.is_none(),
+        attached,
         csrf: staff.signed_in.visitor.csrf(state).0,
         done,
     };

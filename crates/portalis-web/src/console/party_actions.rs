@@ -6,7 +6,14 @@
 //! - `renvoyer-numero`: the same identification number, e-mailed again to
 //!   the address declared to the court;
 //! - `courrier`: the letter with the number and the guide's steps, as a
-//!   PDF to print (for a litigant at the counter, or without e-mail).
+//!   PDF to print (for a litigant at the counter, or without e-mail);
+//! - `nouveau-numero`: a new number, e-mailed to the declared address; the
+//!   old one stops working and the accounts attached with it lose the case
+//!   (the number reached someone else, or was lost with no e-mail);
+//! - `detacher`: the accounts attached to the party lose the case, the
+//!   number is kept (an account that is not the party's);
+//! - `consentement`: the party's consent to electronic communication,
+//!   given at the counter.
 //!
 //! An agent of another court reads the party but may not act (403).
 
@@ -31,6 +38,9 @@ use portalis_usecases::{Context, Origin};
 pub enum Action {
     ResendNumber,
     Letter,
+    NewNumber,
+    Detach,
+    Consent,
 }
 
 impl Action {
@@ -38,6 +48,9 @@ impl Action {
         match segment {
             "renvoyer-numero" => Some(Action::ResendNumber),
             "courrier" => Some(Action::Letter),
+            "nouveau-numero" => Some(Action::NewNumber),
+            "detacher" => Some(Action::Detach),
+            "consentement" => Some(Action::Consent),
             _ => None,
         }
     }
@@ -46,6 +59,9 @@ impl Action {
         match self {
             Action::ResendNumber => "renvoyer-numero",
             Action::Letter => "courrier",
+            Action::NewNumber => "nouveau-numero",
+            Action::Detach => "detacher",
+            Action::Consent => "consentement",
         }
     }
 
@@ -53,6 +69,9 @@ impl Action {
         match self {
             Action::ResendNumber => "Renvoyer le numéro d'identification",
             Action::Letter => "Imprimer un courrier",
+            Action::NewNumber => "Générer un nouveau numéro",
+            Action::Detach => "Détacher les comptes",
+            Action::Consent => "Enregistrer le consentement",
         }
     }
 
@@ -61,6 +80,9 @@ impl Action {
         match self {
             Action::ResendNumber => "numero-renvoye",
             Action::Letter => "courrier-imprime",
+            Action::NewNumber => "nouveau-numero",
+            Action::Detach => "comptes-detaches",
+            Action::Consent => "consentement",
         }
     }
 }
@@ -71,6 +93,11 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         "numero-renvoye" => Some(
             "Le numéro d'identification a été renvoyé à l'adresse électronique déclarée. Son envoi apparaît dans les messages ci-dessous.",
         ),
+        "nouveau-numero" => Some(
+            "Un nouveau numéro d'identification a été généré : l'ancien ne fonctionne plus. Il est envoyé à l'adresse électronique déclarée, s'il y en a une ; sinon, imprimez un courrier.",
+        ),
+        "comptes-detaches" => Some("Les comptes ont été détachés : ils n'ont plus accès à l'affaire."),
+        "consentement" => Some("Le consentement à la communication électronique est enregistré."),
         _ => None,
     }
 }
@@ -147,6 +174,31 @@ pub async fn confirm(
                 None,
             ),
         },
+        Action::NewNumber => (
+            vec![
+                format!("Un nouveau numéro d'identification sera attribué à {name} : l'ancien cessera de fonctionner, et les comptes rattachés avec lui perdront l'accès à l'affaire."),
+                match &party.details.email {
+                    Some(email) => format!("Le nouveau numéro sera envoyé à l'adresse électronique déclarée : {email}."),
+                    None => "Aucune adresse électronique n'est déclarée : imprimez ensuite un courrier pour le lui remettre.".into(),
+                },
+                "À utiliser si le numéro a pu parvenir à une autre personne, ou s'il est perdu sans adresse électronique.".into(),
+            ],
+            Some("Générer un nouveau numéro"),
+        ),
+        Action::Detach => (
+            vec![
+                format!("Les comptes rattachés à {name} perdront aussitôt l'accès à l'affaire. Le numéro d'identification est conservé : la personne pourra rattacher de nouveau l'affaire avec lui."),
+                "Si le numéro a pu parvenir à une autre personne, générez plutôt un nouveau numéro.".into(),
+            ],
+            Some("Détacher les comptes"),
+        ),
+        Action::Consent => (
+            vec![
+                format!("{name} consent à recevoir par voie électronique les avis et documents de l'affaire (article 748-2 du code de procédure civile)."),
+                "Enregistrez ce consentement après l'avoir recueilli auprès de la personne elle-même. Un consentement déjà donné par la consultation de l'affaire sur le portail est conservé.".into(),
+            ],
+            Some("Enregistrer le consentement"),
+        ),
         Action::Letter => (
             vec![
                 format!("Le courrier indique le numéro d'identification de {name}, l'affaire qu'il ouvre et les étapes pour la suivre sur le portail."),
@@ -171,7 +223,7 @@ pub async fn confirm(
 
 fn withdrawn_text(name: &str) -> String {
     format!(
-        "{name} a été retirée de l'affaire par la juridiction : son numéro d'identification ne permet plus de la suivre, et ne peut être ni renvoyé ni imprimé."
+        "{name} a été retirée de l'affaire par la juridiction : son numéro d'identification ne permet plus de la suivre, et aucune action n'est possible sur elle."
     )
 }
 
@@ -217,6 +269,19 @@ pub async fn act(
             if !publisher.resend_number(&mut tx, &case, &party).await? {
                 return Ok(Redirect::to(&format!("{}/{}", party::href(party.id), action.segment())).into_response());
             }
+            Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
+        }
+        Action::NewNumber => {
+            publisher.reissue_number(&mut tx, &case, &party).await?;
+            Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
+        }
+        Action::Detach => {
+            publisher.detach_accounts(&mut tx, &case, &party).await?;
+            Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
+        }
+        Action::Consent => {
+            let today = now.with_timezone(&court.details.time_zone).date_naive();
+            publisher.record_consent(&mut tx, &case, &party, today).await?;
             Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
         }
         Action::Letter => {

@@ -272,7 +272,8 @@ async fn an_agent_of_another_court_reads_but_may_not_act_and_no_role_no_access()
     assert_eq!(julien.get(&format!("{marie}/renvoyer-numero")).await.status(), 403);
     let csrf = form_value(&page, "csrf").unwrap();
     let before = app.outbox_of_kind("identification_number").await.len();
-    for action in ["renvoyer-numero", "courrier"] {
+    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement"] {
+        assert_eq!(julien.get(&format!("{marie}/{action}")).await.status(), 403, "{action}");
         let r = julien.post(&format!("{marie}/{action}"), &[("csrf", &csrf)]).await;
         assert_eq!(r.status(), 403, "{action}");
     }
@@ -305,7 +306,7 @@ async fn a_link_from_another_site_opens_nothing_and_journals_nothing_until_the_a
 }
 
 #[tokio::test]
-async fn a_withdrawn_party_is_read_but_its_number_is_neither_resent_nor_printed() {
+async fn a_withdrawn_party_is_read_but_no_action_is_taken_on_it() {
     let app = two_courts_with_parties().await;
     let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
     let (_, html) = search(&nathalie, "marie delestable").await;
@@ -318,9 +319,9 @@ async fn a_withdrawn_party_is_read_but_its_number_is_neither_resent_nor_printed(
     assert!(page.contains("Cette partie a été retirée de l"), "{page}");
     assert!(!page.contains("renvoyer-numero") && !page.contains("/courrier"));
     let before = app.outbox_of_kind("identification_number").await.len();
-    for action in ["renvoyer-numero", "courrier"] {
+    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement"] {
         let confirm = nathalie.get(&format!("{marie}/{action}")).await.text().await.unwrap();
-        assert!(confirm.contains("ne peut être ni renvoyé ni imprimé"), "{confirm}");
+        assert!(confirm.contains("aucune action n&#39;est possible sur elle"), "{confirm}");
         assert!(!confirm.contains("Renvoyer le numéro</button>") && !confirm.contains("Télécharger le courrier"));
         // The form of a confirmation shown before the withdrawal.
         let r = nathalie.post(&format!("{marie}/{action}"), &[("csrf", &csrf)]).await;
@@ -342,4 +343,87 @@ async fn a_search_linked_from_another_site_is_neither_run_nor_journaled_until_th
     let (_, html) = search(&nathalie, "delestable").await;
     assert!(html.contains("Marie DELESTABLE"));
     assert_eq!(app.count("staff_views").await, 1);
+}
+
+/// Confirms and does an action on the party's page `party`: the page after.
+async fn act(agent: &Browser, party: &str, action: &str) -> String {
+    let confirm = agent.get(&format!("{party}/{action}")).await;
+    assert_eq!(confirm.status(), 200, "{action}");
+    let csrf = form_value(&confirm.text().await.unwrap(), "csrf").unwrap();
+    let done = agent.post(&format!("{party}/{action}"), &[("csrf", &csrf)]).await;
+    assert_eq!(done.status(), 303, "{action}");
+    agent.follow(done).await.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_new_number_replaces_the_old_one_and_the_accounts_attached_with_it_lose_the_case() {
+    let (app, marie) = crate::support::marie_with_her_cases_with(CONSOLE_SETTINGS).await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let old = app.numbers_of("marie-delestable").await.remove(0);
+    let (_, html) = search(&nathalie, &old).await;
+    let page_of_marie = party_links(&html).remove(0);
+    let before = app.outbox_of_kind("identification_number").await.len();
+    let cases_before = marie.get("/mon-espace").await.text().await.unwrap().matches("href=\"/dossiers/").count();
+
+    let page = act(&nathalie, &page_of_marie, "nouveau-numero").await;
+    assert!(page.contains("Un nouveau numéro d"), "{page}");
+    assert!(
+        page.contains("Nouveau numéro d&#39;identification généré")
+            || page.contains("Nouveau numéro d'identification généré")
+    );
+    let numbers = app.numbers_of("marie-delestable").await;
+    assert!(!numbers.contains(&old), "the old number is gone");
+    let sent = app.outbox_of_kind("identification_number").await;
+    assert_eq!(sent.len(), before + 1);
+    assert!(!sent.last().unwrap().2.contains(&old));
+    let (_, html) = search(&nathalie, &old).await;
+    assert!(html.contains("Aucune partie"), "the old number finds nothing");
+    let cases_after = marie.get("/mon-espace").await.text().await.unwrap().matches("href=\"/dossiers/").count();
+    assert!(cases_after < cases_before, "Marie lost the case attached with the old number");
+    let ended = app.count_where("ended_attachments", "reason = 'number_reissued'").await;
+    assert_eq!(ended, 1);
+}
+
+#[tokio::test]
+async fn the_accounts_are_detached_and_the_number_kept() {
+    let (app, _marie) = crate::support::marie_with_her_cases_with(CONSOLE_SETTINGS).await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let number = app.numbers_of("marie-delestable").await.remove(0);
+    let (_, html) = search(&nathalie, &number).await;
+    let page_of_marie = party_links(&html).remove(0);
+    let page = nathalie.get(&page_of_marie).await.text().await.unwrap();
+    assert!(page.contains("Toujours rattaché") && page.contains("/detacher"), "{page}");
+
+    let page = act(&nathalie, &page_of_marie, "detacher").await;
+    assert!(page.contains("Les comptes ont été détachés"), "{page}");
+    assert!(!page.contains("Toujours rattaché") && !page.contains("/detacher"));
+    assert!(page.contains("détaché par la juridiction"));
+    assert_eq!(app.numbers_of("marie-delestable").await[0], number, "the number is kept");
+
+    let audited =
+        app.count_where("audit_log", &format!("actor = 'agent:{NATHALIE}' AND action = 'party.detach'")).await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn a_consent_given_at_the_counter_is_recorded_once() {
+    let app = two_courts_with_parties().await;
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, "marie delestable").await;
+    let marie = party_links(&html).remove(0);
+    let page = nathalie.get(&marie).await.text().await.unwrap();
+    assert!(page.contains("Non recueilli") && page.contains("/consentement"), "{page}");
+    let page = act(&nathalie, &marie, "consentement").await;
+    assert!(page.contains("Le consentement à la communication électronique est enregistré."), "{page}");
+    assert!(page.contains("Déclaré par la juridiction, le jeudi 26 novembre 2026"), "{page}");
+    assert!(!page.contains("/consentement\""), "offered once");
+    assert!(page.contains("Consentement enregistré"));
+    let (source,): (String,) = {
+        let mut conn = app.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT consent_source FROM parties WHERE party_ref = 'marie'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(source, "court");
 }
