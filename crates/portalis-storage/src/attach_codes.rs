@@ -155,7 +155,32 @@ pub async fn sent_for_party_since(
     party_id: i64,
     since: DateTime<Utc>,
 ) -> Result<(i64, Option<DateTime<Utc>>), StorageError> {
-    count(conn, "party_id", party_id, since).await
+    // Not those sent before the SAUJ unblocked the party.
+    let (n, oldest): (i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM attach_codes WHERE party_id = $1 AND created_at > $2
+           AND created_at > COALESCE((SELECT codes_unblocked_at FROM parties WHERE id = $1), '')",
+    )
+    .bind(party_id)
+    .bind(instant(since))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((n, oldest.as_deref().map(parse_instant).transpose()?))
+}
+
+/// « Débloquer »: the codes sent for the party until now no longer count
+/// against its limit, and those still usable are voided (a fresh one is
+/// to be asked for).
+///
+/// # Errors
+/// Database errors.
+pub async fn unblock_party(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let now = instant(now);
+    sqlx::query("UPDATE parties SET codes_unblocked_at = $1 WHERE id = $2")
+        .bind(&now)
+        .bind(party_id)
+        .execute(&mut *conn)
+        .await?;
+    void_for_party(conn, party_id, &now).await
 }
 
 /// How many codes were sent since `since` to a user's requests.

@@ -142,6 +142,18 @@ impl Publisher<'_> {
         self.audit(tx, "party.consent_recorded", &target, None).await
     }
 
+    /// Lifts the party's limit on the codes sent by SMS (the SAUJ helps a
+    /// litigant who reached it): the codes sent until now no longer count,
+    /// those still usable are voided.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn unblock_codes(&self, tx: &mut Tx, case: &Case, party: &Party) -> Result<(), StorageError> {
+        portalis_storage::attach_codes::unblock_party(tx, party.id, self.ctx.now).await?;
+        let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+        self.audit(tx, "party.unblocked", &target, None).await
+    }
+
     /// Withdraws a party: it leaves the case, its number stops working, its
     /// attachments end.
     ///

@@ -51,3 +51,7 @@ CREATE INDEX outbox_party ON outbox (party_id, id);
 -- The console's actions on a party, listed on its page by their target
 -- (`court:<code>/case:<ref>/party:<ref>`).
 CREATE INDEX audit_log_target ON audit_log (target, id);
+
+-- « Débloquer » at the console: the codes sent for a party before this
+-- instant no longer count against its hourly limit.
+ALTER TABLE parties ADD COLUMN codes_unblocked_at TEXT;

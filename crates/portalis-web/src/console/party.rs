@@ -62,6 +62,7 @@ fn action_label(action: &str) -> &'static str {
         "party.letter_printed" => "Courrier imprimé",
         "party.detach" => "Comptes détachés",
         "party.consent_recorded" => "Consentement enregistré",
+        "party.unblocked" => "Envoi des codes débloqué",
         _ => "Autre action",
     }
 }

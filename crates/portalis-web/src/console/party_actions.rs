@@ -13,7 +13,9 @@
 //! - `detacher`: the accounts attached to the party lose the case, the
 //!   number is kept (an account that is not the party's);
 //! - `consentement`: the party's consent to electronic communication,
-//!   given at the counter.
+//!   given at the counter;
+//! - `debloquer`: the party's hourly limit of codes sent by SMS lifted
+//!   (a litigant at the counter who reached it).
 //!
 //! An agent of another court reads the party but may not act (403).
 
@@ -41,6 +43,7 @@ pub enum Action {
     NewNumber,
     Detach,
     Consent,
+    Unblock,
 }
 
 impl Action {
@@ -51,6 +54,7 @@ impl Action {
             "nouveau-numero" => Some(Action::NewNumber),
             "detacher" => Some(Action::Detach),
             "consentement" => Some(Action::Consent),
+            "debloquer" => Some(Action::Unblock),
             _ => None,
         }
     }
@@ -62,6 +66,7 @@ impl Action {
             Action::NewNumber => "nouveau-numero",
             Action::Detach => "detacher",
             Action::Consent => "consentement",
+            Action::Unblock => "debloquer",
         }
     }
 
@@ -72,6 +77,7 @@ impl Action {
             Action::NewNumber => "Générer un nouveau numéro",
             Action::Detach => "Détacher les comptes",
             Action::Consent => "Enregistrer le consentement",
+            Action::Unblock => "Débloquer l'envoi des codes",
         }
     }
 
@@ -83,6 +89,7 @@ impl Action {
             Action::NewNumber => "nouveau-numero",
             Action::Detach => "comptes-detaches",
             Action::Consent => "consentement",
+            Action::Unblock => "debloque",
         }
     }
 }
@@ -98,6 +105,9 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         ),
         "comptes-detaches" => Some("Les comptes ont été détachés : ils n'ont plus accès à l'affaire."),
         "consentement" => Some("Le consentement à la communication électronique est enregistré."),
+        "debloque" => {
+            Some("L'envoi des codes est débloqué : la personne peut demander un nouveau code par SMS dès maintenant.")
+        }
         _ => None,
     }
 }
@@ -199,6 +209,13 @@ pub async fn confirm(
             ],
             Some("Enregistrer le consentement"),
         ),
+        Action::Unblock => (
+            vec![
+                format!("Les codes déjà envoyés par SMS pour {name} ne compteront plus dans la limite de trois par heure, et ceux encore valables seront annulés : la personne pourra en demander un nouveau aussitôt."),
+                "Les limites propres à son compte (une demande par minute, dix par jour) restent.".into(),
+            ],
+            Some("Débloquer"),
+        ),
         Action::Letter => (
             vec![
                 format!("Le courrier indique le numéro d'identification de {name}, l'affaire qu'il ouvre et les étapes pour la suivre sur le portail."),
@@ -282,6 +299,10 @@ pub async fn act(
         Action::Consent => {
             let today = now.with_timezone(&court.details.time_zone).date_naive();
             publisher.record_consent(&mut tx, &case, &party, today).await?;
+            Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
+        }
+        Action::Unblock => {
+            publisher.unblock_codes(&mut tx, &case, &party).await?;
             Redirect::to(&format!("{}?fait={}", party::href(party.id), action.done_code())).into_response()
         }
         Action::Letter => {

@@ -272,7 +272,7 @@ async fn an_agent_of_another_court_reads_but_may_not_act_and_no_role_no_access()
     assert_eq!(julien.get(&format!("{marie}/renvoyer-numero")).await.status(), 403);
     let csrf = form_value(&page, "csrf").unwrap();
     let before = app.outbox_of_kind("identification_number").await.len();
-    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement"] {
+    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement", "debloquer"] {
         assert_eq!(julien.get(&format!("{marie}/{action}")).await.status(), 403, "{action}");
         let r = julien.post(&format!("{marie}/{action}"), &[("csrf", &csrf)]).await;
         assert_eq!(r.status(), 403, "{action}");
@@ -319,7 +319,7 @@ async fn a_withdrawn_party_is_read_but_no_action_is_taken_on_it() {
     assert!(page.contains("Cette partie a été retirée de l"), "{page}");
     assert!(!page.contains("renvoyer-numero") && !page.contains("/courrier"));
     let before = app.outbox_of_kind("identification_number").await.len();
-    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement"] {
+    for action in ["renvoyer-numero", "courrier", "nouveau-numero", "detacher", "consentement", "debloquer"] {
         let confirm = nathalie.get(&format!("{marie}/{action}")).await.text().await.unwrap();
         assert!(confirm.contains("aucune action n&#39;est possible sur elle"), "{confirm}");
         assert!(!confirm.contains("Renvoyer le numéro</button>") && !confirm.contains("Télécharger le courrier"));
@@ -426,4 +426,43 @@ async fn a_consent_given_at_the_counter_is_recorded_once() {
             .unwrap()
     };
     assert_eq!(source, "court");
+}
+
+#[tokio::test]
+async fn the_sauj_lifts_a_partys_hourly_limit_of_codes_for_a_litigant_who_reached_it() {
+    let app = two_courts_with_parties().await;
+    let marie = Browser::new(&app);
+    marie.login_as(crate::support::MARIE_NIR).await;
+    let number = app.number_of("marie").await;
+    for _ in 0..3 {
+        assert_eq!(marie.attach_form("code", &number, "").await.0, 200);
+        app.clock.advance(chrono::Duration::seconds(61));
+    }
+    let (status, page) = marie.attach_form("code", &number, "").await;
+    assert_eq!(status, 429);
+    assert!(page.contains("Trop de codes ont été demandés."));
+
+    let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
+    let (_, html) = search(&nathalie, &number).await;
+    let page_of_marie = party_links(&html).remove(0);
+    let page = act(&nathalie, &page_of_marie, "debloquer").await;
+    assert!(
+        page.contains("L&#39;envoi des codes est débloqué") || page.contains("L'envoi des codes est débloqué"),
+        "{page}"
+    );
+    assert!(page.contains("Envoi des codes débloqué"), "listed among the actions");
+    let active: (i64,) = {
+        let mut conn = app.services.db.read().await.unwrap();
+        sqlx::query_as("SELECT COUNT(*) FROM attach_codes WHERE voided_at IS NULL AND used_at IS NULL")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(active.0, 0, "the codes still usable are voided");
+
+    assert_eq!(marie.attach_form("code", &number, "").await.0, 200, "a new code, at once");
+    let code = app.last_code().await;
+    let (status, _) = marie.attach_form("ajouter", &number, &code).await;
+    assert!(status == 200 || status == 303, "{status}");
+    assert_eq!(app.count("attachments").await, 1, "and it attaches the case");
 }
