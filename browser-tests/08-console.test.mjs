@@ -143,6 +143,19 @@ test('the administrator reads who viewed which party', async () => {
   await page.getByRole('button', { name: 'Révoquer la clé' }).click();
   await page.getByText('La clé est révoquée').waitFor();
   assert.equal((await api(key)).status(), 401, 'refused from the next request');
+
+  // The court's agents: a role granted, the form's errors first.
+  await page.getByRole('link', { name: 'Agents', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Agents de la juridiction' }).waitFor();
+  await check(page, 'console-agents');
+  await page.getByRole('button', { name: 'Attribuer le rôle' }).click();
+  await page.getByText('Choisissez un rôle.').first().waitFor();
+  await check(page, 'console-agents-erreurs');
+  await page.getByLabel('Adresse électronique professionnelle').fill('camille.nouvel@justice.example.org');
+  await page.getByLabel('Rôle').selectOption('sauj');
+  await page.getByRole('button', { name: 'Attribuer le rôle' }).click();
+  await page.getByText('Le rôle est attribué').waitFor();
+  assert.ok(await page.getByRole('cell', { name: 'camille.nouvel@justice.example.org', exact: true }).isVisible());
   await page.context().close();
 });
 

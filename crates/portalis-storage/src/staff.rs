@@ -104,6 +104,18 @@ pub async fn list(conn: &mut impl Reads) -> Result<Vec<Grant>, StorageError> {
     conn.rows(&sql, vec![], grant_from_row).await
 }
 
+/// The roles granted in one court, by address.
+///
+/// # Errors
+/// Database errors.
+pub async fn of_court(conn: &mut impl Reads, court_id: i64) -> Result<Vec<Grant>, StorageError> {
+    let sql = format!(
+        "SELECT {GRANT_COLUMNS} FROM staff_roles r JOIN courts c ON c.id = r.court_id WHERE r.court_id = $1
+         ORDER BY r.email"
+    );
+    conn.rows(&sql, vec![court_id.into()], grant_from_row).await
+}
+
 /// The roles of the agent whose ProConnect identity is this user, by court.
 ///
 /// # Errors

@@ -201,6 +201,13 @@ pub fn routes() -> Vec<(&'static str, &'static [&'static str], Effect, axum::rou
         (console::filings::PATH, &["GET"], Reads, get(console::filings::show)),
         (console::api_keys::PATH, &["GET", "POST"], Form, get(console::api_keys::show).post(console::api_keys::create)),
         (
+            console::staff_roles::PATH,
+            &["GET", "POST"],
+            Form,
+            get(console::staff_roles::show).post(console::staff_roles::grant),
+        ),
+        (console::staff_roles::REMOVE_PATH, &["POST"], Form, post(console::staff_roles::remove)),
+        (
             "/juridiction/administration/cles-api/{key}/revocation",
             &["GET", "POST"],
             Form,

@@ -18,7 +18,8 @@
 //! - `journal.rs`: the journal of views, for a court's administrator;
 //! - `filings.rs`, `filing.rs`, `filing_answer.rs`: the greffe's inbox of
 //!   online filings, a filing, and its registration or refusal;
-//! - `api_keys.rs`: the court's API keys, for its administrator.
+//! - `api_keys.rs`, `staff_roles.rs`: the court's API keys and its agents'
+//!   roles, for its administrator.
 
 pub mod api_keys;
 pub mod filing;
@@ -32,6 +33,7 @@ pub mod party;
 pub mod party_actions;
 pub mod search;
 pub mod staff;
+pub mod staff_roles;
 
 use crate::WebState;
 use crate::layout::Layout;
@@ -84,6 +86,7 @@ pub enum Section {
     Filings,
     Journal,
     Keys,
+    Staff,
 }
 
 /// A link of the console's navigation.
@@ -108,6 +111,7 @@ impl Nav {
             (Section::Filings, filings::PATH, "Demandes en ligne", holds(Role::Greffe)),
             (Section::Journal, journal::PATH, "Journal des consultations", holds(Role::Admin)),
             (Section::Keys, api_keys::PATH, "Clés d'API", holds(Role::Admin)),
+            (Section::Staff, staff_roles::PATH, "Agents", holds(Role::Admin)),
         ];
         Nav {
             items: sections

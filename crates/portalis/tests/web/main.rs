@@ -12,6 +12,7 @@ mod console_filings;
 mod console_keys;
 mod console_parties;
 mod console_sim;
+mod console_staff;
 mod detach;
 mod filing_faults;
 mod filing_intake;
