@@ -8,7 +8,6 @@
 use crate::ApiState;
 use crate::auth::CourtKey;
 use crate::fields::{Fields, require_json};
-use crate::filing_cursor::FilingCursor;
 use crate::problem::{ApiError, Problem};
 use crate::refs::{ApiBody, ApiPath, request_id};
 use crate::reply::{rfc3339, segment};
@@ -17,6 +16,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use portalis_core::filing::cursor::FilingCursor;
 use portalis_core::filing::export::answers_json;
 use portalis_core::filing::{FilingNumber, FilingStatus, answers::Answers, procedures};
 use portalis_storage::courts::Court;
@@ -30,7 +30,7 @@ use utoipa::ToSchema;
 /// The most filings a page lists.
 pub const PAGE_MAX: i64 = 100;
 /// The most characters of a refusal's reason.
-pub const REASON_MAX: usize = 2000;
+pub const REASON_MAX: usize = portalis_core::filing::REFUSAL_REASON_MAX;
 
 /// A filing in the court's list.
 #[derive(Debug, Serialize, ToSchema)]

@@ -16,7 +16,6 @@ pub mod documents;
 pub mod event_batch;
 pub mod events;
 pub mod fields;
-pub mod filing_cursor;
 pub mod filings;
 pub mod openapi;
 pub mod operations;

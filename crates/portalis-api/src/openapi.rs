@@ -126,7 +126,7 @@ impl Modify for FilingParameters {
             Some(match name {
                 "filing_number" => serde_json::json!({"type": "string", "pattern": FilingNumber::pattern()}),
                 "after" => {
-                    serde_json::json!({"type": "string", "pattern": crate::filing_cursor::FilingCursor::pattern()})
+                    serde_json::json!({"type": "string", "pattern": portalis_core::filing::cursor::FilingCursor::pattern()})
                 }
                 "n" => serde_json::json!({"type": "integer", "minimum": 1, "maximum": i64::MAX}),
                 "limit" => {

@@ -15,58 +15,32 @@ use url::Url;
 
 pub async fn discovery(State(sim): State<Simulator>) -> Json<Value> {
     let i = &sim.issuer;
-    let (scopes, claims) = match sim.federation {
-        Federation::FranceConnect => (
-            json!([
-                "openid",
-                "given_name",
-                "family_name",
-                "birthdate",
-                "gender",
-                "birthplace",
-                "birthcountry",
-                "email",
-                "preferred_username"
-            ]),
-            json!([
-                "sub",
-                "given_name",
-                "family_name",
-                "birthdate",
-                "gender",
-                "birthplace",
-                "birthcountry",
-                "email",
-                "preferred_username"
-            ]),
-        ),
-        Federation::ProConnect => (
-            json!([
-                "openid",
-                "given_name",
-                "usual_name",
-                "email",
-                "uid",
-                "siret",
-                "idp_id",
-                "organizational_unit",
-                "belonging_population",
-                "phone"
-            ]),
-            json!([
-                "sub",
-                "given_name",
-                "usual_name",
-                "email",
-                "uid",
-                "siret",
-                "idp_id",
-                "organizational_unit",
-                "belonging_population",
-                "phone"
-            ]),
-        ),
+    // Each claim is asked by the scope of its name; `openid` gives `sub`.
+    let claims: &[&str] = match sim.federation {
+        Federation::FranceConnect => &[
+            "given_name",
+            "family_name",
+            "birthdate",
+            "gender",
+            "birthplace",
+            "birthcountry",
+            "email",
+            "preferred_username",
+        ],
+        Federation::ProConnect => &[
+            "given_name",
+            "usual_name",
+            "email",
+            "uid",
+            "siret",
+            "idp_id",
+            "organizational_unit",
+            "belonging_population",
+            "phone",
+        ],
     };
+    let scopes: Vec<&str> = std::iter::once("openid").chain(claims.iter().copied()).collect();
+    let claims: Vec<&str> = std::iter::once("sub").chain(claims.iter().copied()).collect();
     Json(json!({
         "issuer": i,
         "authorization_endpoint": format!("{i}/authorize"),

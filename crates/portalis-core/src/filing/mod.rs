@@ -5,6 +5,7 @@
 //! a constitution de partie civile.
 
 pub mod answers;
+pub mod cursor;
 pub mod export;
 pub mod form;
 pub mod procedures;
@@ -128,6 +129,10 @@ pub fn party_is_the_filer(party_family_name: Option<&str>, filer_names: &[Option
 pub fn name_key(s: &str) -> String {
     crate::search::fold(s).replace(' ', "")
 }
+
+/// The most characters of the reason a court gives for refusing a filing
+/// (through its API or at the console), as the filer reads it.
+pub const REFUSAL_REASON_MAX: usize = 2000;
 
 /// How many drafts a litigant may keep at once: « Commencer » asks him to
 /// finish or delete one beyond.

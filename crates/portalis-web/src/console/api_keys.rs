@@ -17,8 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::french::instant_in;
 use portalis_core::staff::Role;
 use portalis_storage::api_keys;
-use portalis_storage::courts::{self, Court};
-use portalis_storage::staff::Grant;
+use portalis_storage::courts::Court;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/juridiction/administration/cles-api";
@@ -39,7 +38,7 @@ pub struct KeysPage {
     pub court: String,
     pub court_code: String,
     /// The courts the agent administers, to choose from.
-    pub courts: Vec<super::filings::Choice>,
+    pub courts: Vec<super::Choice>,
     pub keys: Vec<KeyLine>,
     pub csrf: String,
     pub done: Option<&'static str>,
@@ -57,19 +56,6 @@ pub struct RevokePage {
     pub action: String,
     pub back: String,
     pub csrf: String,
-}
-
-/// The court the agent administers that `code` names (the first without).
-fn administered<'a>(staff: &'a Staff, code: Option<&String>) -> Option<&'a Grant> {
-    let mut courts = staff.courts_where(Role::Admin);
-    match code {
-        Some(code) => courts.find(|g| g.court_code == *code),
-        None => courts.next(),
-    }
-}
-
-async fn court_of(state: &WebState, grant: &Grant) -> Result<Option<Court>, PageError> {
-    Ok(courts::by_id(&mut state.db.read().await?, grant.court_id).await?)
 }
 
 fn back(code: &str) -> String {
@@ -100,14 +86,7 @@ async fn page(
                 revoke: format!("{PATH}/{}/revocation?juridiction={code}", k.id),
             })
             .collect(),
-        courts: staff
-            .courts_where(Role::Admin)
-            .map(|g| super::filings::Choice {
-                code: g.court_code.clone(),
-                label: g.court_name.clone(),
-                selected: g.court_id == court.id,
-            })
-            .collect(),
+        courts: super::court_choices(staff, Role::Admin, court.id),
         court_code: code,
         csrf: staff.signed_in.visitor.csrf(state).0,
         done,
@@ -120,10 +99,10 @@ pub async fn show(
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = administered(&staff, params.get("juridiction")) else {
+    let Some(grant) = staff.court_for(Role::Admin, params.get("juridiction").map(String::as_str)) else {
         return Ok(super::not_found(&state, &staff));
     };
-    let Some(court) = court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let done = match params.get("fait").map(String::as_str) {
         Some("revoquee") => {
             Some("La clé est révoquée : le logiciel qui l'utilise est refusé dès sa prochaine requête.")
@@ -144,10 +123,10 @@ pub async fn create(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, CreateForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = administered(&staff, Some(&form.juridiction)) else {
+    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
         return Ok(super::not_found(&state, &staff));
     };
-    let Some(court) = court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let actor = format!("agent:{}", staff.agent().email);
     let mut tx = state.db.begin().await?;
     let key = portalis_usecases::api_keys::create(&mut tx, &court, &*state.random, &actor, state.clock.now()).await?;
@@ -162,8 +141,10 @@ async fn key_of(
     id: &str,
     code: Option<&String>,
 ) -> Result<Option<(Court, api_keys::ApiKey)>, PageError> {
-    let (Some(grant), Ok(id)) = (administered(staff, code), id.parse::<i64>()) else { return Ok(None) };
-    let Some(court) = court_of(state, grant).await? else { return Ok(None) };
+    let (Some(grant), Ok(id)) = (staff.court_for(Role::Admin, code.map(String::as_str)), id.parse::<i64>()) else {
+        return Ok(None);
+    };
+    let Some(court) = super::court_of(state, grant).await? else { return Ok(None) };
     let keys = api_keys::list(&mut *state.db.read().await?, Some(court.details.code.as_str())).await?;
     Ok(keys.into_iter().find(|k| k.id == id).map(|k| (court, k)))
 }

@@ -13,12 +13,9 @@ use crate::forms::{FormState, Protected};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use portalis_core::filing::FilingStatus;
+use portalis_core::filing::{FilingStatus, REFUSAL_REASON_MAX};
 use portalis_usecases::filings::{self, Answered};
 use portalis_usecases::{Context, Origin};
-
-/// The most characters of a refusal's reason (as through the API).
-pub const REASON_MAX: usize = 2000;
 
 #[derive(serde::Deserialize)]
 pub struct RegisterForm {
@@ -82,13 +79,11 @@ pub async fn register(
     );
     let entered = Entered { case_ref: form.case_ref.clone(), party_ref: form.party_ref.clone(), ..Default::default() };
     let (Some(case_ref), Some(party_ref)) = (case_ref, party_ref) else {
-        let mut page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
-        page.layout.title = format!("Erreur : {}", page.layout.title);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &staff, &filing, &court, errors, entered).await;
     };
     let agent = staff.agent();
-    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
     let origin = Origin::Console { agent: &agent.email, request_id: None };
+    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
     let mut tx = state.db.begin().await?;
     let answered = filings::register(&mut tx, ctx, &court, &filing, &case_ref, &party_ref, origin).await?;
     portalis_storage::commit(tx).await?;
@@ -107,24 +102,36 @@ pub async fn refuse(
     let reason = errors.check(
         "reason",
         // A textarea's line breaks come as CRLF.
-        portalis_core::text::free_text(REASON_MAX)(&form.reason.replace("\r\n", "\n")).map_err(|mut e| {
+        portalis_core::text::free_text(REFUSAL_REASON_MAX)(&form.reason.replace("\r\n", "\n")).map_err(|mut e| {
             e.fr = "Saisissez le motif du refus, que le demandeur lira (2 000 caractères au plus).";
             e
         }),
     );
     let entered = Entered { reason: form.reason.clone(), ..Default::default() };
     let Some(reason) = reason else {
-        let mut page = page(&state, &staff, &filing, &court, errors, entered, None).await?;
-        page.layout.title = format!("Erreur : {}", page.layout.title);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return refused(&state, &staff, &filing, &court, errors, entered).await;
     };
     let agent = staff.agent();
-    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
     let origin = Origin::Console { agent: &agent.email, request_id: None };
+    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
     let mut tx = state.db.begin().await?;
     let answered = filings::refuse(&mut tx, ctx, &court, &filing, &reason, origin).await?;
     portalis_storage::commit(tx).await?;
     answer(&state, &staff, &court, answered, entered, false).await
+}
+
+/// The filing again, its form's errors beside their fields (422).
+async fn refused(
+    state: &WebState,
+    staff: &Staff,
+    filing: &portalis_storage::filings::Filing,
+    court: &portalis_storage::courts::Court,
+    errors: FormState,
+    entered: Entered,
+) -> Result<Response, PageError> {
+    let mut page = page(state, staff, filing, court, errors, entered, None).await?;
+    page.layout.title = format!("Erreur : {}", page.layout.title);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 async fn answer(

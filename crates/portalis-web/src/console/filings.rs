@@ -12,12 +12,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
+use portalis_core::filing::cursor::FilingCursor;
 use portalis_core::filing::{FilingNumber, FilingStatus, Procedure};
 use portalis_core::french::instant_in;
 use portalis_core::staff::Role;
 use portalis_storage::courts;
 use portalis_storage::filings::{self, Filing};
-use portalis_storage::staff::Grant;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/juridiction/demandes";
@@ -27,13 +27,6 @@ const PAGE_SIZE: i64 = 50;
 /// The page of a filing at the console.
 pub fn href(number: &FilingNumber) -> String {
     format!("{PATH}/{}", number.as_str())
-}
-
-/// A choice of a filter.
-pub struct Choice {
-    pub code: String,
-    pub label: String,
-    pub selected: bool,
 }
 
 pub struct Line {
@@ -51,9 +44,9 @@ pub struct FilingsPage {
     pub layout: Layout,
     pub nav: super::Nav,
     pub court: String,
-    pub courts: Vec<Choice>,
-    pub statuses: Vec<Choice>,
-    pub procedures: Vec<Choice>,
+    pub courts: Vec<super::Choice>,
+    pub statuses: Vec<super::Choice>,
+    pub procedures: Vec<super::Choice>,
     pub lines: Vec<Line>,
     pub count: String,
     pub next: Option<String>,
@@ -69,22 +62,12 @@ pub fn filer_name(f: &Filing) -> String {
     )
 }
 
-/// The court among the agent's greffe courts that `code` names (the first
-/// without one).
-pub fn court_of<'a>(staff: &'a Staff, code: Option<&String>) -> Option<&'a Grant> {
-    let mut greffes = staff.courts_where(Role::Greffe);
-    match code {
-        Some(code) => greffes.find(|g| g.court_code == *code),
-        None => greffes.next(),
-    }
-}
-
 pub async fn show(
     State(state): State<WebState>,
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = court_of(&staff, params.get("juridiction")) else {
+    let Some(grant) = staff.court_for(Role::Greffe, params.get("juridiction").map(String::as_str)) else {
         return Ok(super::not_found(&state, &staff));
     };
     // Unknown filters are ignored (the form offers only valid ones).
@@ -94,16 +77,12 @@ pub async fn show(
         Some(code) => FilingStatus::parse(code).ok().filter(|s| *s != FilingStatus::Brouillon),
     };
     let procedure = params.get("demarche").and_then(|c| Procedure::parse(c).ok());
-    let after = params.get("apres").and_then(|a| {
-        let (micros, number) = a.split_once('-')?;
-        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?;
-        Some((at, FilingNumber::parse(number).ok()?))
-    });
+    let after = params.get("apres").and_then(|a| FilingCursor::parse(a).ok());
     let mut conn = state.db.read().await?;
     let Some(court) = courts::by_id(&mut conn, grant.court_id).await? else {
         return Ok(super::not_found(&state, &staff));
     };
-    let after_ref = after.as_ref().map(|(at, n)| (*at, n));
+    let after_ref = after.as_ref().map(|c| (c.sent_at, &c.number));
     let mut found = filings::of_court(&mut conn, court.id, status, procedure, after_ref, PAGE_SIZE + 1).await?;
     drop(conn);
     let more = found.len() as i64 > PAGE_SIZE;
@@ -114,7 +93,7 @@ pub async fn show(
             .append_pair("juridiction", &grant.court_code)
             .append_pair("statut", status.map_or("toutes", FilingStatus::code))
             .append_pair("demarche", procedure.map_or("", Procedure::code))
-            .append_pair("apres", &format!("{}-{}", f.sent_at?.timestamp_micros(), f.filing_number.as_ref()?.as_str()))
+            .append_pair("apres", &FilingCursor::after(f.sent_at?, f.filing_number.clone()?).encode())
             .finish();
         Some(format!("{PATH}?{q}"))
     });
@@ -143,32 +122,25 @@ pub async fn show(
         layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Demandes en ligne"),
         nav: super::Nav::of(&staff, super::Section::Filings),
         court: court.details.name.clone(),
-        courts: staff
-            .courts_where(Role::Greffe)
-            .map(|g| Choice {
-                code: g.court_code.clone(),
-                label: g.court_name.clone(),
-                selected: g.court_id == court.id,
-            })
-            .collect(),
+        courts: super::court_choices(&staff, Role::Greffe, court.id),
         statuses: std::iter::once(("toutes", "Toutes"))
             .chain(
                 [FilingStatus::Envoyee, FilingStatus::Enregistree, FilingStatus::Refusee, FilingStatus::Echec]
                     .iter()
                     .map(|s| (s.code(), status_label(*s))),
             )
-            .map(|(code, label)| Choice {
+            .map(|(code, label)| super::Choice {
                 code: code.to_owned(),
                 label: label.to_owned(),
                 selected: status.map_or("toutes", FilingStatus::code) == code,
             })
             .collect(),
-        procedures: std::iter::once(Choice {
+        procedures: std::iter::once(super::Choice {
             code: String::new(),
             label: "Toutes".into(),
             selected: procedure.is_none(),
         })
-        .chain(Procedure::ALL.iter().map(|p| Choice {
+        .chain(Procedure::ALL.iter().map(|p| super::Choice {
             code: p.code().to_owned(),
             label: p.label().to_owned(),
             selected: procedure == Some(*p),

@@ -28,20 +28,13 @@ pub struct Line {
     pub href: Option<String>,
 }
 
-/// A court the agent administers, to choose from.
-pub struct CourtChoice {
-    pub code: String,
-    pub name: String,
-    pub selected: bool,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "console/journal.html")]
 pub struct JournalPage {
     pub layout: Layout,
     pub nav: super::Nav,
     pub court: String,
-    pub courts: Vec<CourtChoice>,
+    pub courts: Vec<super::Choice>,
     pub lines: Vec<Line>,
     pub older: Option<String>,
 }
@@ -51,12 +44,9 @@ pub async fn show(
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let administered: Vec<_> = staff.courts_where(Role::Admin).collect();
-    let chosen = match params.get("juridiction") {
-        Some(code) => administered.iter().find(|g| g.court_code == *code),
-        None => administered.first(),
+    let Some(grant) = staff.court_for(Role::Admin, params.get("juridiction").map(String::as_str)) else {
+        return Ok(super::not_found(&state, &staff));
     };
-    let Some(grant) = chosen else { return Ok(super::not_found(&state, &staff)) };
     let before = match params.get("avant").map(|v| v.parse::<i64>()) {
         None => None,
         Some(Ok(id)) if id > 0 => Some(id),
@@ -97,14 +87,7 @@ pub async fn show(
         layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Journal des consultations"),
         nav: super::Nav::of(&staff, super::Section::Journal),
         court: court.details.name.clone(),
-        courts: administered
-            .iter()
-            .map(|g| CourtChoice {
-                code: g.court_code.clone(),
-                name: g.court_name.clone(),
-                selected: g.court_id == court.id,
-            })
-            .collect(),
+        courts: super::court_choices(&staff, Role::Admin, court.id),
         lines,
         older,
     };

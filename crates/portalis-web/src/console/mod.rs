@@ -123,6 +123,30 @@ impl Nav {
     }
 }
 
+/// A choice of a page's filter (a court, a status, a procedure).
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The courts where the agent holds `role`, to choose from; `current`
+/// selected.
+pub fn court_choices(staff: &staff::Staff, role: portalis_core::staff::Role, current: i64) -> Vec<Choice> {
+    staff
+        .courts_where(role)
+        .map(|g| Choice { code: g.court_code.clone(), label: g.court_name.clone(), selected: g.court_id == current })
+        .collect()
+}
+
+/// The court of one of the agent's roles, as stored now.
+pub async fn court_of(
+    state: &WebState,
+    grant: &portalis_storage::staff::Grant,
+) -> Result<Option<portalis_storage::courts::Court>, crate::error::PageError> {
+    Ok(portalis_storage::courts::by_id(&mut state.db.read().await?, grant.court_id).await?)
+}
+
 /// "Page introuvable", for a console URL naming nothing (or nothing the
 /// agent may see).
 pub fn not_found(state: &WebState, staff: &staff::Staff) -> Response {

@@ -95,6 +95,17 @@ impl Staff {
         self.roles.iter().filter(move |g| g.role.includes(needed))
     }
 
+    /// The court where he holds `needed` that `code` names (a page's
+    /// `juridiction`), or the first such court without one; `None` for a
+    /// court where he does not hold it.
+    pub fn court_for(&self, needed: Role, code: Option<&str>) -> Option<&Grant> {
+        let mut courts = self.courts_where(needed);
+        match code {
+            Some(code) => courts.find(|g| g.court_code == code),
+            None => courts.next(),
+        }
+    }
+
     /// His address and name.
     pub fn agent(&self) -> AgentName {
         AgentName {

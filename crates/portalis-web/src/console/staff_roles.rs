@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::french::instant_in;
 use portalis_core::staff::{Role, normalize_email};
 use portalis_storage::audit;
-use portalis_storage::courts::{self, Court};
-use portalis_storage::staff::{self as roles, Grant};
+use portalis_storage::courts::Court;
+use portalis_storage::staff as roles;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/juridiction/administration/agents";
@@ -53,19 +53,6 @@ pub struct RolesPage {
     pub form: FormState,
     pub csrf: String,
     pub done: Option<&'static str>,
-}
-
-/// The court the agent administers that `code` names (the first without).
-fn administered<'a>(staff: &'a Staff, code: Option<&str>) -> Option<&'a Grant> {
-    let mut courts = staff.courts_where(Role::Admin);
-    match code {
-        Some(code) => courts.find(|g| g.court_code == code),
-        None => courts.next(),
-    }
-}
-
-async fn court_of(state: &WebState, grant: &Grant) -> Result<Option<Court>, PageError> {
-    Ok(courts::by_id(&mut state.db.read().await?, grant.court_id).await?)
 }
 
 async fn page(
@@ -114,10 +101,10 @@ pub async fn show(
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = administered(&staff, params.get("juridiction").map(String::as_str)) else {
+    let Some(grant) = staff.court_for(Role::Admin, params.get("juridiction").map(String::as_str)) else {
         return Ok(super::not_found(&state, &staff));
     };
-    let Some(court) = court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let done = match params.get("fait").map(String::as_str) {
         Some("attribue") => {
             Some("Le rôle est attribué : il vaut dès la prochaine connexion de l'agent avec ProConnect.")
@@ -143,10 +130,10 @@ pub async fn grant(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, GrantForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = administered(&staff, Some(&form.juridiction)) else {
+    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
         return Ok(super::not_found(&state, &staff));
     };
-    let Some(court) = court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let mut errors = FormState::default();
     let email = normalize_email(&form.email);
     if email.is_none() {
@@ -194,10 +181,10 @@ pub async fn remove(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, RemoveForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = administered(&staff, Some(&form.juridiction)) else {
+    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
         return Ok(super::not_found(&state, &staff));
     };
-    let Some(court) = court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let email = form.email.trim().to_ascii_lowercase();
     if email == staff.agent().email {
         let mut errors = FormState::default();

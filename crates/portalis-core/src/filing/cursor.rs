@@ -1,5 +1,5 @@
-//! The `after` cursor of the court's list of filings: a position in the
-//! list's order (the instant a filing was sent, then its number), not a
+//! The cursor of a court's list of filings (the API's `after`, the
+//! console's `apres`): a position in the list's order (the instant a filing was sent, then its number), not a
 //! reference to a filing. A page's cursor thus still works once the filing
 //! it was taken from has been deleted past retention, and it tells nothing
 //! of another court: any well-formed cursor is a position, and a page after
@@ -8,8 +8,8 @@
 //! Written `<microseconds since 1970, UTC>-<filing number>`, for example
 //! `1764731645123456-DMJ4K7QP2XRT`.
 
+use super::FilingNumber;
 use chrono::{DateTime, Utc};
-use portalis_core::filing::FilingNumber;
 
 /// Where the next page starts: after this instant and number.
 #[derive(Debug, Clone, PartialEq, Eq)]
