@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod contact_changes;
 pub mod documents;
 pub mod event_batch;
 pub mod events;
@@ -85,7 +86,7 @@ pub const MAX_JSON_BYTES: usize = 64 * 1024;
 /// Every operation of `/api/v1` (paths relative to it), with the bodies
 /// each may carry.
 pub fn operations() -> Operations {
-    use crate::{cases::*, documents::*, event_batch::*, events::*, filings::*, parties::*};
+    use crate::{cases::*, contact_changes::*, documents::*, event_batch::*, events::*, filings::*, parties::*};
     let json = Operations::default()
         .operation::<__path_put_case, _, _>(put_case)
         .operation::<__path_get_case, _, _>(get_case)
@@ -94,6 +95,7 @@ pub fn operations() -> Operations {
         .operation::<__path_delete_party, _, _>(delete_party)
         .operation::<__path_reissue_identification_number, _, _>(reissue_identification_number)
         .operation::<__path_detach_accounts, _, _>(detach_accounts)
+        .operation::<__path_list_contact_changes, _, _>(list_contact_changes)
         .operation::<__path_put_event, _, _>(put_event)
         .operation::<__path_get_event, _, _>(get_event)
         .operation::<__path_delete_event, _, _>(delete_event)

@@ -49,6 +49,9 @@ pub struct PartyView {
     /// Whether a litigant's account is attached to the party (with its
     /// current number); `DELETE …/attachments` detaches it.
     pub attached: bool,
+    /// The latest change of the party's e-mail or mobile made at the portal
+    /// by the court's agents (also listed by `GET /api/v1/contact-changes`).
+    pub contact_change: Option<crate::contact_changes::ContactChangeView>,
 }
 
 impl PartyView {
@@ -63,6 +66,9 @@ impl PartyView {
         let mut v = Self::of(p);
         v.consent = consent;
         v.attached = portalis_storage::attachments::owner(conn, p.id).await?.is_some();
+        v.contact_change = portalis_storage::contact_changes::latest(conn, p.id)
+            .await?
+            .map(|c| crate::contact_changes::ContactChangeView::of(&c));
         Ok(v)
     }
 
@@ -82,6 +88,7 @@ impl PartyView {
             identification_number_issued_at: rfc3339(p.number_issued_at),
             consent: None,
             attached: false,
+            contact_change: None,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod bulk;
 pub mod cached;
 pub mod cases;
 pub mod changes;
+pub mod contact_changes;
 pub mod courts;
 pub mod document_receipts;
 pub mod documents;

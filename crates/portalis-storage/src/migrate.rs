@@ -124,6 +124,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_staff_console.sql"),
         postgres: include_str!("../migrations/postgres/0018_staff_console.sql"),
     },
+    Migration {
+        version: 19,
+        name: "contact_changes",
+        sqlite: include_str!("../migrations/sqlite/0019_contact_changes.sql"),
+        postgres: include_str!("../migrations/postgres/0019_contact_changes.sql"),
+    },
 ];
 
 /// The migration whose new columns the runner fills in Rust, in its

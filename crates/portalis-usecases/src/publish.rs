@@ -6,6 +6,7 @@ use crate::messages;
 use crate::{Context, Origin};
 use portalis_storage::attachments::{self, EndReason};
 use portalis_storage::cases::{self, Case, CaseInput};
+use portalis_storage::contact_changes::{self, Contact, ContactChange};
 use portalis_storage::courts::Court;
 use portalis_storage::documents::{self, Document, DocumentInput};
 use portalis_storage::events::{self, Event, EventInput, Written};
@@ -78,6 +79,7 @@ impl Publisher<'_> {
         input: &PartyInput,
         consent_on: Option<chrono::NaiveDate>,
     ) -> Result<(Party, Outcome), StorageError> {
+        let input = &self.unless_stale(tx, case, party_ref, input).await?;
         let (party, outcome) = parties::put(tx, case.id, party_ref, input, self.ctx.random, self.ctx.now).await?;
         if let Some(on) = consent_on {
             portalis_storage::notices::record_court_consent(tx, party.id, on).await?;
@@ -94,6 +96,36 @@ impl Publisher<'_> {
             self.audit(tx, "party.put", &format!("case:{}/party:{party_ref}", case.case_ref), None).await?;
         }
         Ok((party, outcome))
+    }
+
+    /// What the court publishes of a party, but the e-mail or mobile the
+    /// console changed kept when the court's system still sends the value
+    /// the change replaced (it has not learned of it yet). Once it sends
+    /// the new value, or another of its own, the change is acknowledged.
+    async fn unless_stale(
+        &self,
+        tx: &mut Tx,
+        case: &Case,
+        party_ref: &str,
+        input: &PartyInput,
+    ) -> Result<PartyInput, StorageError> {
+        let mut input = input.clone();
+        let Some(party) = parties::find(tx, case.id, party_ref).await? else { return Ok(input) };
+        let Some(change) = contact_changes::latest(tx, party.id).await?.filter(|c| c.acknowledged_at.is_none()) else {
+            return Ok(input);
+        };
+        let stale_email = change.email != change.previous_email && input.email == change.previous_email;
+        let stale_mobile = change.mobile != change.previous_mobile && input.mobile == change.previous_mobile;
+        if stale_email {
+            input.email.clone_from(&change.email);
+        }
+        if stale_mobile {
+            input.mobile.clone_from(&change.mobile);
+        }
+        if !stale_email && !stale_mobile {
+            contact_changes::acknowledge(tx, change.id, self.ctx.now).await?;
+        }
+        Ok(input)
     }
 
     /// Issues a party a new identification number, e-mailed to it; the old one
@@ -152,6 +184,54 @@ impl Publisher<'_> {
         portalis_storage::attach_codes::unblock_party(tx, party.id, self.ctx.now).await?;
         let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
         self.audit(tx, "party.unblocked", &target, None).await
+    }
+
+    /// Changes the party's e-mail and mobile (the SAUJ, for a litigant at
+    /// its counter), recorded in the court's feed of changes for its
+    /// system. A new mobile voids the codes sent to the old one. The party
+    /// is read under its lock by the caller.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn change_contact(
+        &self,
+        tx: &mut Tx,
+        case: &Case,
+        party: &Party,
+        email: Option<&str>,
+        mobile: Option<&str>,
+    ) -> Result<ContactChange, StorageError> {
+        let d = &party.details;
+        let previous = Contact { email: d.email.as_deref(), mobile: d.mobile.as_deref() };
+        let changed_by = match self.origin {
+            Origin::Console { agent, .. } => agent.to_owned(),
+            Origin::Api { .. } | Origin::Import => format!("court:{}", self.court.details.code),
+        };
+        let change = contact_changes::record(
+            tx,
+            self.court.id,
+            party.id,
+            previous,
+            Contact { email, mobile },
+            &changed_by,
+            self.ctx.now,
+        )
+        .await?;
+        if mobile != d.mobile.as_deref() {
+            portalis_storage::attach_codes::void_for_party(
+                tx,
+                party.id,
+                &portalis_storage::time::instant(self.ctx.now),
+            )
+            .await?;
+        }
+        let fields: Vec<&str> = [("email", email != d.email.as_deref()), ("mobile", mobile != d.mobile.as_deref())]
+            .into_iter()
+            .filter_map(|(name, changed)| changed.then_some(name))
+            .collect();
+        let target = format!("case:{}/party:{}", case.case_ref, party.party_ref);
+        self.audit(tx, "party.contact_changed", &target, Some(&fields.join(", "))).await?;
+        Ok(change)
     }
 
     /// Withdraws a party: it leaves the case, its number stops working, its

@@ -201,6 +201,7 @@ const UNREAD: &[&str] = &[
     // The console's search words and journal of views: read uncached.
     "party_words",
     "staff_views",
+    "contact_changes",
     "portalis_migrations",
 ];
 

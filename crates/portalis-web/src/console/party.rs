@@ -63,6 +63,7 @@ fn action_label(action: &str) -> &'static str {
         "party.detach" => "Comptes détachés",
         "party.consent_recorded" => "Consentement enregistré",
         "party.unblocked" => "Envoi des codes débloqué",
+        "party.contact_changed" => "Coordonnées modifiées",
         _ => "Autre action",
     }
 }
@@ -89,6 +90,9 @@ pub struct PartyPage {
     pub lawyer: Option<String>,
     pub email: Option<String>,
     pub mobile: Option<String>,
+    /// The latest change of the coordinates at the console, and whether the
+    /// court's system has taken it up.
+    pub contact_change: Option<String>,
     pub number_issued_at: String,
     pub court: String,
     pub nature: String,
@@ -224,6 +228,20 @@ pub(crate) async fn render(
         &format!("case:{}/party:{}", case.case_ref, party.party_ref),
     );
     let actions = party_record::actions(&mut conn, &target).await?;
+    let contact_change = portalis_storage::contact_changes::latest(&mut conn, party.id).await?.map(|c| {
+        let by = c.changed_by.clone();
+        match c.acknowledged_at {
+            None => format!(
+                "Modifiées le {} par {by}, pas encore reprises par le logiciel de la juridiction",
+                instant_in(c.changed_at, tz)
+            ),
+            Some(at) => format!(
+                "Modifiées le {} par {by}, reprises par le logiciel de la juridiction le {}",
+                instant_in(c.changed_at, tz),
+                instant_in(at, tz)
+            ),
+        }
+    });
     drop(conn);
     let consent = consent.map(|c| match c.source.as_str() {
         "court" => match chrono::NaiveDate::parse_from_str(&c.at, "%Y-%m-%d") {
@@ -248,6 +266,7 @@ pub(crate) async fn render(
         lawyer: party.details.lawyer.clone(),
         email: party.details.email.clone(),
         mobile: party.details.mobile.clone(),
+        contact_change,
         number_issued_at: instant_in(party.number_issued_at, tz),
         court: court.details.name.clone(),
         nature: case.details.nature_label.clone(),

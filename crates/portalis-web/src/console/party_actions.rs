@@ -105,6 +105,9 @@ pub fn done_message(code: &str) -> Option<&'static str> {
         ),
         "comptes-detaches" => Some("Les comptes ont été détachés : ils n'ont plus accès à l'affaire."),
         "consentement" => Some("Le consentement à la communication électronique est enregistré."),
+        "coordonnees" => Some(
+            "Les coordonnées sont modifiées. Le logiciel de la juridiction en est informé par l'API ; renvoyez le numéro d'identification si la personne ne l'a pas reçu.",
+        ),
         "debloque" => {
             Some("L'envoi des codes est débloqué : la personne peut demander un nouveau code par SMS dès maintenant.")
         }
@@ -142,7 +145,18 @@ async fn resolve(
     id: &str,
     segment: &str,
 ) -> Result<Result<(Loaded, Action), Response>, PageError> {
-    let (Some(action), Some(loaded)) = (Action::parse(segment), party::load(state, id).await?) else {
+    let Some(action) = Action::parse(segment) else { return Ok(Err(super::not_found(state, staff))) };
+    Ok(actionable(state, staff, id).await?.map(|loaded| (loaded, action)))
+}
+
+/// The party of `id` if the agent may act on it (his own court's); or the
+/// answer: not found, or 403.
+pub(super) async fn actionable(
+    state: &WebState,
+    staff: &Staff,
+    id: &str,
+) -> Result<Result<Loaded, Response>, PageError> {
+    let Some(loaded) = party::load(state, id).await? else {
         return Ok(Err(super::not_found(state, staff)));
     };
     if !staff.may(Role::Sauj, loaded.court.id) {
@@ -153,7 +167,7 @@ async fn resolve(
         };
         return Ok(Err((StatusCode::FORBIDDEN, page).into_response()));
     }
-    Ok(Ok((loaded, action)))
+    Ok(Ok(loaded))
 }
 
 pub async fn confirm(
@@ -238,7 +252,7 @@ pub async fn confirm(
     Ok(page.into_response())
 }
 
-fn withdrawn_text(name: &str) -> String {
+pub(super) fn withdrawn_text(name: &str) -> String {
     format!(
         "{name} a été retirée de l'affaire par la juridiction : son numéro d'identification ne permet plus de la suivre, et aucune action n'est possible sur elle."
     )
