@@ -85,6 +85,25 @@ pub fn parse_time_zone(input: &str) -> Result<Tz, Invalid> {
     })
 }
 
+/// A court's telephone number as its directory shows it: digits with the
+/// spaces, dots, dashes and brackets people write between them, perhaps
+/// `+` first; 10 to 15 digits (a French number, or an overseas one with
+/// its country code). Kept as typed, trimmed.
+///
+/// # Errors
+/// Anything else, said in French for the court's administrator.
+pub fn parse_phone(input: &str) -> Result<String, Invalid> {
+    const NOT_A_PHONE: Invalid = Invalid::new(
+        "a telephone number: 10 to 15 digits, perhaps `+` first, spaces, dots, dashes or brackets between them",
+        "Saisissez un numéro de téléphone de 10 à 15 chiffres, par exemple 02 62 40 20 20 ou +262 262 40 20 20.",
+    );
+    let t = input.trim();
+    let body = t.strip_prefix('+').unwrap_or(t);
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    let allowed = body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'));
+    if allowed && (10..=15).contains(&digits) && t.chars().count() <= 30 { Ok(t.to_owned()) } else { Err(NOT_A_PHONE) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +126,15 @@ mod tests {
     fn court_kinds_round_trip_through_their_codes() {
         for kind in CourtKind::ALL {
             assert_eq!(CourtKind::parse(kind.code()).unwrap(), *kind);
+        }
+    }
+
+    #[test]
+    fn a_phone_number_is_kept_as_written_when_it_has_ten_to_fifteen_digits() {
+        assert_eq!(parse_phone(" 02 62 40 20 20 ").unwrap(), "02 62 40 20 20");
+        assert_eq!(parse_phone("+262 (0)262 40.20.20").unwrap(), "+262 (0)262 40.20.20");
+        for wrong in ["", "02 62 40", "02 62 40 20 2O", "0262402020 poste 12", "++33 1 23 45 67 89"] {
+            assert!(parse_phone(wrong).is_err(), "{wrong}");
         }
     }
 }

@@ -99,10 +99,11 @@ pub async fn show(
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = staff.court_for(Role::Admin, params.get("juridiction").map(String::as_str)) else {
-        return Ok(super::not_found(&state, &staff));
-    };
-    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let court =
+        match super::court_where(&state, &staff, Role::Admin, params.get("juridiction").map(String::as_str)).await? {
+            Ok(court) => court,
+            Err(answer) => return Ok(answer),
+        };
     let done = match params.get("fait").map(String::as_str) {
         Some("revoquee") => {
             Some("La clé est révoquée : le logiciel qui l'utilise est refusé dès sa prochaine requête.")
@@ -123,10 +124,10 @@ pub async fn create(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, CreateForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
-        return Ok(super::not_found(&state, &staff));
+    let court = match super::court_where(&state, &staff, Role::Admin, Some(&form.juridiction)).await? {
+        Ok(court) => court,
+        Err(answer) => return Ok(answer),
     };
-    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let actor = format!("agent:{}", staff.agent().email);
     let mut tx = state.db.begin().await?;
     let key = portalis_usecases::api_keys::create(&mut tx, &court, &*state.random, &actor, state.clock.now()).await?;

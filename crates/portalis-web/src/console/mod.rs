@@ -18,10 +18,13 @@
 //! - `journal.rs`: the journal of views, for a court's administrator;
 //! - `filings.rs`, `filing.rs`, `filing_answer.rs`: the greffe's inbox of
 //!   online filings, a filing, and its registration or refusal;
-//! - `api_keys.rs`, `staff_roles.rs`: the court's API keys and its agents'
-//!   roles, for its administrator.
+//! - `party_contact.rs`: « Modifier les coordonnées » of a party;
+//! - `api_keys.rs`, `staff_roles.rs`, `court_entry.rs`: the court's API
+//!   keys, its agents' roles and its directory entry, for its
+//!   administrator.
 
 pub mod api_keys;
+pub mod court_entry;
 pub mod filing;
 pub mod filing_answer;
 pub mod filings;
@@ -31,6 +34,7 @@ pub mod login;
 pub mod logout;
 pub mod party;
 pub mod party_actions;
+pub mod party_contact;
 pub mod search;
 pub mod staff;
 pub mod staff_roles;
@@ -87,6 +91,7 @@ pub enum Section {
     Journal,
     Keys,
     Staff,
+    Court,
 }
 
 /// A link of the console's navigation.
@@ -112,6 +117,7 @@ impl Nav {
             (Section::Journal, journal::PATH, "Journal des consultations", holds(Role::Admin)),
             (Section::Keys, api_keys::PATH, "Clés d'API", holds(Role::Admin)),
             (Section::Staff, staff_roles::PATH, "Agents", holds(Role::Admin)),
+            (Section::Court, court_entry::PATH, "Fiche de la juridiction", holds(Role::Admin)),
         ];
         Nav {
             items: sections
@@ -145,6 +151,18 @@ pub async fn court_of(
     grant: &portalis_storage::staff::Grant,
 ) -> Result<Option<portalis_storage::courts::Court>, crate::error::PageError> {
     Ok(portalis_storage::courts::by_id(&mut state.db.read().await?, grant.court_id).await?)
+}
+
+/// The court (as stored now) where the agent holds `role`, the one of code
+/// `code` if given; or "page introuvable" (no such role there).
+pub async fn court_where(
+    state: &WebState,
+    staff: &staff::Staff,
+    role: portalis_core::staff::Role,
+    code: Option<&str>,
+) -> Result<Result<portalis_storage::courts::Court, Response>, crate::error::PageError> {
+    let Some(grant) = staff.court_for(role, code) else { return Ok(Err(not_found(state, staff))) };
+    Ok(court_of(state, grant).await?.ok_or_else(|| not_found(state, staff)))
 }
 
 /// "Page introuvable", for a console URL naming nothing (or nothing the

@@ -101,10 +101,11 @@ pub async fn show(
     staff: Staff,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = staff.court_for(Role::Admin, params.get("juridiction").map(String::as_str)) else {
-        return Ok(super::not_found(&state, &staff));
-    };
-    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
+    let court =
+        match super::court_where(&state, &staff, Role::Admin, params.get("juridiction").map(String::as_str)).await? {
+            Ok(court) => court,
+            Err(answer) => return Ok(answer),
+        };
     let done = match params.get("fait").map(String::as_str) {
         Some("attribue") => {
             Some("Le rôle est attribué : il vaut dès la prochaine connexion de l'agent avec ProConnect.")
@@ -130,10 +131,10 @@ pub async fn grant(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, GrantForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
-        return Ok(super::not_found(&state, &staff));
+    let court = match super::court_where(&state, &staff, Role::Admin, Some(&form.juridiction)).await? {
+        Ok(court) => court,
+        Err(answer) => return Ok(answer),
     };
-    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let mut errors = FormState::default();
     let email = normalize_email(&form.email);
     if email.is_none() {
@@ -181,10 +182,10 @@ pub async fn remove(
     State(state): State<WebState>,
     Protected { by: staff, form }: Protected<Staff, RemoveForm>,
 ) -> Result<Response, PageError> {
-    let Some(grant) = staff.court_for(Role::Admin, Some(&form.juridiction)) else {
-        return Ok(super::not_found(&state, &staff));
+    let court = match super::court_where(&state, &staff, Role::Admin, Some(&form.juridiction)).await? {
+        Ok(court) => court,
+        Err(answer) => return Ok(answer),
     };
-    let Some(court) = super::court_of(&state, grant).await? else { return Ok(super::not_found(&state, &staff)) };
     let email = form.email.trim().to_ascii_lowercase();
     if email == staff.agent().email {
         let mut errors = FormState::default();
