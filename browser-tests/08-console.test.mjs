@@ -2,8 +2,10 @@
 // (SAUJ of the Tribunal judiciaire de Saint-Denis-de-La-Réunion) signs in
 // through the ProConnect simulator, finds Marie DELESTABLE, re-sends her
 // identification number (it reaches the outbox) and prints her letter;
-// Thierry HOARAU (greffe) registers the request Sophie MARTIN filed online;
-// Isabelle GRONDIN (administrator) reads the journal of views; the search
+// Thierry HOARAU (greffe) registers the request Sophie MARTIN filed online
+// by opening its case in the portal; Isabelle GRONDIN (administrator) reads
+// the journal of views, manages the keys, the agents and the court's entry
+// of the directory; the search
 // with the keyboard alone. axe-core and the 320 px checks on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,6 +81,20 @@ for (const width of [1280, 320]) {
     assert.match(download.suggestedFilename(), /^courrier-.+\.pdf$/);
     assert.equal((await readFile(await download.path())).subarray(0, 5).toString(), '%PDF-');
 
+    // The form to change her details, refused next to its field (then
+    // left: the demo's Marie keeps hers for the other tests).
+    await page.getByRole('link', { name: 'Annuler' }).click();
+    await page.getByRole('link', { name: 'Modifier les coordonnées' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Modifier les coordonnées' }).waitFor();
+    assert.equal(await page.getByLabel('Adresse électronique').inputValue(), 'marie.delestable@example.org');
+    await step('10a', 'coordonnees');
+    await page.getByLabel('Téléphone mobile').fill('01 23 45 67 89');
+    await page.getByRole('button', { name: 'Enregistrer les coordonnées' }).click();
+    await page.locator('#mobile-erreur').waitFor();
+    await step('10b', 'coordonnees-erreurs');
+    await page.getByRole('link', { name: 'Annuler' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Marie DELESTABLE' }).waitFor();
+
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('heading', { name: 'Déconnexion effectuée' }).waitFor();
     await step('11', 'deconnexion');
@@ -106,12 +122,16 @@ for (const width of [1280, 320]) {
     await page.getByRole('row', { name: /Sophie MARTIN/ }).getByRole('link').click();
     await page.getByRole('heading', { level: 1, name: /Demande n°/ }).waitFor();
     await step('02', 'demande');
-    await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
-    await page.getByText('Saisissez la référence de l\'affaire').first().waitFor();
+    // A court whose software does not publish: the case is opened in the
+    // portal from the request, with the numbers its software gave.
+    await page.getByRole('button', { name: 'Ouvrir l\'affaire et enregistrer la demande', exact: true }).click();
+    await page.getByText('Le numéro de dossier doit ressembler').first().waitFor();
     await step('03', 'enregistrement-erreurs');
-    await page.getByLabel('Référence de l\'affaire').fill('2026-00101');
-    await page.getByLabel('Référence de la partie').fill('sophie-martin');
-    await page.getByRole('button', { name: 'Enregistrer la demande' }).click();
+    await page.getByLabel('N° Portalis').fill('RUN9-W-B7C-0101');
+    await page.getByLabel('N° RG').fill('26/00101');
+    await page.getByLabel('Code de nature d\'affaire (NAC)').fill('23Z');
+    await page.getByLabel('Nature de l\'affaire').fill('Autorisation d\'un acte dans une mesure de protection');
+    await page.getByRole('button', { name: 'Ouvrir l\'affaire et enregistrer la demande', exact: true }).click();
     await page.getByText('La demande est enregistrée').waitFor();
     await step('04', 'enregistree');
     await page.context().close();
@@ -156,6 +176,18 @@ test('the administrator reads who viewed which party', async () => {
   await page.getByRole('button', { name: 'Attribuer le rôle' }).click();
   await page.getByText('Le rôle est attribué').waitFor();
   assert.ok(await page.getByRole('cell', { name: 'camille.nouvel@justice.example.org', exact: true }).isVisible());
+
+  // The court's entry of the directory: saved as it is, then a wrong
+  // telephone refused next to its field.
+  await page.getByRole('link', { name: 'Fiche de la juridiction' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Fiche de la juridiction' }).waitFor();
+  await check(page, 'console-fiche-juridiction');
+  await page.getByRole('button', { name: 'Enregistrer la fiche' }).click();
+  await page.getByText('La fiche est enregistrée').waitFor();
+  await page.getByLabel('Téléphone').fill('02 62');
+  await page.getByRole('button', { name: 'Enregistrer la fiche' }).click();
+  await page.locator('#phone-erreur').waitFor();
+  await check(page, 'console-fiche-juridiction-erreurs');
   await page.context().close();
 });
 

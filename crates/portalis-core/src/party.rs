@@ -22,6 +22,7 @@ french_enum! {
         PartieCivile => ("partie_civile", "Partie civile"),
         Prevenu => ("prevenu", "Prévenu"),
         Victime => ("victime", "Victime"),
+        PersonneProtegee => ("personne_protegee", "Personne protégée"),
     }
 }
 

@@ -12,6 +12,7 @@
 //!   `filing_documents.rs`: its request and avis de réception as PDFs.
 
 pub mod api_keys;
+pub mod case_opening;
 pub mod filing_documents;
 pub mod filings;
 pub mod messages;

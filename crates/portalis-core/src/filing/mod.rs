@@ -5,6 +5,7 @@
 //! a constitution de partie civile.
 
 pub mod answers;
+pub mod case_opening;
 pub mod cursor;
 pub mod export;
 pub mod form;

@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use portalis_core::filing::answers::{Answers, Row, rows};
+use portalis_core::filing::case_opening;
 use portalis_core::filing::{FilingNumber, FilingStatus, procedures};
 use portalis_core::french::instant_in;
 use portalis_core::staff::Role;
@@ -57,12 +58,19 @@ pub struct FilingPage {
     pub decision: Option<String>,
     pub waiting: bool,
     pub action_register: String,
+    pub action_open: String,
     pub action_refuse: String,
+    /// The parties the case opened in the portal would have.
+    pub opened_parties: Vec<String>,
     pub csrf: String,
     pub form: FormState,
     pub case_ref: String,
     pub party_ref: String,
     pub reason: String,
+    pub portalis_number: String,
+    pub rg_number: String,
+    pub nature_code: String,
+    pub nature_label: String,
     pub done: Option<&'static str>,
     /// An answer given before the agent's: his was not taken.
     pub conflict: Option<String>,
@@ -87,6 +95,50 @@ pub struct Entered {
     pub case_ref: String,
     pub party_ref: String,
     pub reason: String,
+    /// The case to open (`None`: the nature suggested for the procedure).
+    pub opening: Option<OpeningEntered>,
+}
+
+/// The form « Ouvrir l'affaire dans le portail », as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OpeningEntered {
+    #[serde(default)]
+    pub portalis_number: String,
+    #[serde(default)]
+    pub rg_number: String,
+    #[serde(default)]
+    pub nature_code: String,
+    #[serde(default)]
+    pub nature_label: String,
+}
+
+/// The parties a case opened from the filing would have, as the page
+/// lists them: « Sophie MARTIN, demandeur (l'auteur de la demande) ».
+fn opened_parties(filing: &Filing, answers: &Answers) -> Vec<String> {
+    let claims = &filing.filer;
+    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
+    let filer = case_opening::Filer {
+        given_names: claims.given_name.as_deref(),
+        family_name,
+        email: filing.contact_email.as_deref(),
+    };
+    case_opening::parties(filing.procedure, answers, filer)
+        .into_iter()
+        .map(|p| {
+            let name = portalis_core::party::display_name(
+                portalis_core::party::PartyKind::Person,
+                p.given_names.as_deref(),
+                Some(&p.family_name),
+                None,
+            );
+            let role = p.role.label().to_lowercase();
+            if p.filer {
+                format!("{name}, {role} (l'auteur de la demande, qui suivra l'affaire)")
+            } else {
+                format!("{name}, {role}")
+            }
+        })
+        .collect()
 }
 
 pub(crate) async fn page(
@@ -105,13 +157,31 @@ pub(crate) async fn page(
     let form_of = procedures::form(filing.procedure);
     let base = super::filings::href(&number);
     let decided = filing.decided_at.map(|at| instant_in(at, tz)).unwrap_or_default();
-    let decision = match filing.status {
-        FilingStatus::Enregistree => Some(format!(
-            "Enregistrée le {decided}, affaire « {} », partie « {} » du système de la juridiction.",
+    let opening = entered.opening.unwrap_or_else(|| {
+        let (code, label) = case_opening::suggested_nature(filing.procedure).unwrap_or_default();
+        OpeningEntered { nature_code: code.into(), nature_label: label.into(), ..Default::default() }
+    });
+    let case = match &filing.case_ref {
+        Some(case_ref) if filing.status == FilingStatus::Enregistree => {
+            portalis_storage::cases::find(&mut *state.db.read().await?, court.id, case_ref).await?
+        }
+        _ => None,
+    };
+    let decision = match (filing.status, case) {
+        // The case is on the portal (opened from the filing, or published
+        // by the court's system): its numbers say which.
+        (FilingStatus::Enregistree, Some(case)) => Some(format!(
+            "Enregistrée le {decided}, affaire N° Portalis {}{}, partie « {} ».",
+            case.details.portalis_number.as_str(),
+            case.details.rg_number.as_deref().map(|rg| format!(" (N° RG {rg})")).unwrap_or_default(),
+            filing.party_ref.as_deref().unwrap_or_default()
+        )),
+        (FilingStatus::Enregistree, None) => Some(format!(
+            "Enregistrée le {decided}, affaire « {} », partie « {} » du système de la juridiction (pas encore publiée sur le portail).",
             filing.case_ref.as_deref().unwrap_or_default(),
             filing.party_ref.as_deref().unwrap_or_default()
         )),
-        FilingStatus::Refusee => {
+        (FilingStatus::Refusee, _) => {
             Some(format!("Refusée le {decided}. Motif : {}", filing.refusal_reason.as_deref().unwrap_or_default()))
         }
         _ => None,
@@ -146,12 +216,18 @@ pub(crate) async fn page(
         decision,
         waiting: filing.status == FilingStatus::Envoyee,
         action_register: format!("{base}/enregistrement"),
+        action_open: format!("{base}/ouverture"),
         action_refuse: format!("{base}/refus"),
+        opened_parties: opened_parties(filing, &answers),
         csrf: staff.signed_in.visitor.csrf(state).0,
         form,
         case_ref: entered.case_ref,
         party_ref: entered.party_ref,
         reason: entered.reason,
+        portalis_number: opening.portalis_number,
+        rg_number: opening.rg_number,
+        nature_code: opening.nature_code,
+        nature_label: opening.nature_label,
         done,
         conflict: None,
     })

@@ -1,11 +1,14 @@
-//! The greffe's answer to a filing: « Enregistrer » under the case and
+//! The greffe's answer to a filing: « Enregistrer » by opening its case in
+//! the portal (a court whose system does not publish to it: the N° Portalis
+//! and N° RG its software gave, the nature; the parties come from the
+//! answers, and the filer follows the case at once), or under the case and
 //! party its court's system opened for it (the filer then follows that
 //! case: at once when published, or when it is), or « Refuser » with a
 //! reason the filer reads. The same use cases as the court's API
 //! (`portalis_usecases::filings`), audited under the agent's name: the
 //! API and the console may answer side by side, the first answer stands.
 
-use super::filing::{Entered, load, page};
+use super::filing::{Entered, OpeningEntered, load, page};
 use super::staff::Staff;
 use crate::WebState;
 use crate::error::PageError;
@@ -14,6 +17,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use portalis_core::filing::{FilingStatus, REFUSAL_REASON_MAX};
+use portalis_core::nac::{self, NacCode};
+use portalis_core::portalis_number::PortalisNumber;
+use portalis_core::rg_number::RgNumber;
+use portalis_usecases::case_opening::{Opening, open_case};
 use portalis_usecases::filings::{self, Answered};
 use portalis_usecases::{Context, Origin};
 
@@ -87,6 +94,52 @@ pub async fn register(
     let mut tx = state.db.begin().await?;
     let answered = filings::register(&mut tx, ctx, &court, &filing, &case_ref, &party_ref, origin).await?;
     portalis_storage::commit(tx).await?;
+    answer(&state, &staff, &court, answered, entered, true).await
+}
+
+/// « Ouvrir l'affaire et enregistrer la demande ».
+pub async fn open(
+    State(state): State<WebState>,
+    Path(number): Path<String>,
+    Protected { by: staff, form }: Protected<Staff, OpeningEntered>,
+) -> Result<Response, PageError> {
+    let Some((filing, court)) = load(&state, &staff, &number).await? else {
+        return Ok(super::not_found(&state, &staff));
+    };
+    let mut errors = FormState::default();
+    let portalis_number = errors.check("portalis_number", PortalisNumber::parse(&form.portalis_number));
+    let rg_number = match form.rg_number.trim() {
+        "" => Some(None),
+        typed => errors.check("rg_number", RgNumber::parse(typed)).map(|n| Some(n.as_str().to_owned())),
+    };
+    let nature_code = errors.check("nature_code", NacCode::parse(&form.nature_code));
+    let nature_label = errors.check(
+        "nature_label",
+        nac::parse_label(&form.nature_label).map_err(|mut e| {
+            e.fr = "Saisissez la nature de l'affaire, sur une ligne (300 caractères au plus).";
+            e
+        }),
+    );
+    let (Some(portalis_number), Some(rg_number), Some(nature_code), Some(nature_label)) =
+        (portalis_number, rg_number, nature_code, nature_label)
+    else {
+        let entered = Entered { opening: Some(form), ..Default::default() };
+        return refused(&state, &staff, &filing, &court, errors, entered).await;
+    };
+    let opening = Opening { portalis_number, rg_number, nature_code: nature_code.as_str().to_owned(), nature_label };
+    let agent = staff.agent();
+    let origin = Origin::Console { agent: &agent.email, request_id: None };
+    let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
+    let mut tx = state.db.begin().await?;
+    let answered = open_case(&mut tx, ctx, &court, &filing, &opening, origin).await?;
+    if matches!(answered, Answered::Done(_)) {
+        portalis_storage::commit(tx).await?;
+    } else {
+        // Answered before: the case just written goes with the transaction
+        // (dropped, it rolls back).
+        drop(tx);
+    }
+    let entered = Entered { opening: Some(form), ..Default::default() };
     answer(&state, &staff, &court, answered, entered, true).await
 }
 
