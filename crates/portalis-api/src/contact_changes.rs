@@ -111,7 +111,8 @@ fn parse_query(query: Option<&str>) -> Result<(i64, i64), ApiError> {
 /// the portal by the court's agents, in the order they were made: read
 /// from `after=0`, then from each page's `next_after`. A change is never
 /// listed before one made earlier in the same court, so that a reader
-/// that keeps the last `next_after` misses none.
+/// that keeps the last `next_after` misses none. The changes of a party
+/// since withdrawn stay listed; its `href` then answers 404.
 #[utoipa::path(
     get, path = "/api/v1/contact-changes", tag = "parties",
     params(

@@ -21,10 +21,10 @@ pub struct ContactChange {
     pub previous_email: Option<String>,
     pub previous_mobile: Option<String>,
     pub changed_at: DateTime<Utc>,
-    /// Who changed them: `agent:<address>`.
+    /// Who changed them: the agent's professional address.
     pub changed_by: String,
-    /// When the court's system published the party with these values, or
-    /// others of its own (`None`: not yet).
+    /// When the court's system published the party with no value this or
+    /// an earlier pending change replaced (`None`: not yet).
     pub acknowledged_at: Option<DateTime<Utc>>,
 }
 
@@ -90,12 +90,6 @@ pub async fn record(
         .bind(party_id)
         .execute(&mut *conn)
         .await?;
-    // An older change the court has not caught up with is superseded.
-    sqlx::query("UPDATE contact_changes SET acknowledged_at = $1 WHERE party_id = $2 AND acknowledged_at IS NULL")
-        .bind(now_s.clone())
-        .bind(party_id)
-        .execute(&mut *conn)
-        .await?;
     let row = sqlx::query(
         "INSERT INTO contact_changes (court_id, party_id, email, mobile, previous_email, previous_mobile, changed_at, changed_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -133,14 +127,26 @@ pub async fn latest(conn: &mut impl Reads, party_id: i64) -> Result<Option<Conta
     Ok(conn.rows(&sql, vec![party_id.into()], from_row).await?.pop())
 }
 
-/// Marks the change as known to the court's system.
+/// The party's changes its court's system has not taken up yet, oldest
+/// first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn acknowledge(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
-    sqlx::query("UPDATE contact_changes SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL")
+pub async fn pending(conn: &mut impl Reads, party_id: i64) -> Result<Vec<ContactChange>, StorageError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM contact_changes x WHERE x.party_id = $1 AND x.acknowledged_at IS NULL ORDER BY x.id"
+    );
+    conn.rows(&sql, vec![party_id.into()], from_row).await
+}
+
+/// Marks the party's pending changes as taken up by the court's system.
+///
+/// # Errors
+/// Database errors.
+pub async fn acknowledge(conn: &mut Conn, party_id: i64, now: DateTime<Utc>) -> Result<(), StorageError> {
+    sqlx::query("UPDATE contact_changes SET acknowledged_at = $1 WHERE party_id = $2 AND acknowledged_at IS NULL")
         .bind(instant(now))
-        .bind(id)
+        .bind(party_id)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -119,6 +119,64 @@ pub async fn put(tx: &mut Tx, input: &CourtInput, now: DateTime<Utc>) -> Result<
     Ok((court, outcome))
 }
 
+/// What a court's administrator keeps of its directory entry at the
+/// console; the rest is the Ministry's directory's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub sauj_hours: Option<String>,
+}
+
+impl Entry {
+    pub fn of(details: &CourtInput) -> Self {
+        Self {
+            address: details.address.clone(),
+            postcode: details.postcode.clone(),
+            city: details.city.clone(),
+            phone: details.phone.clone(),
+            email: details.email.clone(),
+            sauj_hours: details.sauj_hours.clone(),
+        }
+    }
+}
+
+/// Holds the court's row until the transaction ends (its entry is read
+/// again and changed one writer at a time).
+///
+/// # Errors
+/// Database errors.
+pub async fn lock(tx: &mut Tx, court_id: i64) -> Result<(), StorageError> {
+    tx.lock_row("courts", court_id).await
+}
+
+/// Changes the fields of the court's entry its administrator keeps, and
+/// only those.
+///
+/// # Errors
+/// Database errors.
+pub async fn update_entry(tx: &mut Tx, court_id: i64, entry: &Entry, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let conn: &mut Conn = tx;
+    sqlx::query(
+        "UPDATE courts SET address = $1, postcode = $2, city = $3, phone = $4, email = $5, sauj_hours = $6, updated_at = $7
+         WHERE id = $8",
+    )
+    .bind(entry.address.clone())
+    .bind(entry.postcode.clone())
+    .bind(entry.city.clone())
+    .bind(entry.phone.clone())
+    .bind(entry.email.clone())
+    .bind(entry.sauj_hours.clone())
+    .bind(instant(now))
+    .bind(court_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Replaces the court's territory by these postal codes; whether it
 /// changed.
 ///

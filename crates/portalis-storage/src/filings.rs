@@ -295,6 +295,16 @@ pub async fn lock_party_slot(tx: &mut Tx, court_id: i64, case_ref: &str, party_r
     tx.lock_key(&format!("party-slot:{court_id}:{case_ref}:{party_ref}")).await
 }
 
+/// Holds the filing's row until the transaction ends: an answer that
+/// writes more than the filing (a case opened for it) reads it again
+/// after, one answer at a time.
+///
+/// # Errors
+/// Database errors.
+pub async fn lock(tx: &mut Tx, filing_id: i64) -> Result<(), StorageError> {
+    tx.lock_row("filings", filing_id).await
+}
+
 /// Registers a sent filing under the case and party the court opened;
 /// `None` when it is not waiting for an answer any more (the statement
 /// that changes it checks it, so that two answers at once count once).

@@ -10,15 +10,16 @@ use crate::filings::{Answered, register};
 use crate::publish::Publisher;
 use crate::{Context, Origin};
 use portalis_core::case::CaseStatus;
+use portalis_core::filing::FilingStatus;
 use portalis_core::filing::answers::Answers;
 use portalis_core::filing::case_opening::{self, Filer};
 use portalis_core::party::PartyKind;
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_storage::cases::CaseInput;
 use portalis_storage::courts::Court;
-use portalis_storage::filings::Filing;
+use portalis_storage::filings::{self, Filing};
 use portalis_storage::parties::PartyInput;
-use portalis_storage::{StorageError, Tx};
+use portalis_storage::{StorageError, Tx, cases};
 
 /// What the greffe says of the case it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +30,17 @@ pub struct Opening {
     pub nature_label: String,
 }
 
+/// A case of the court already bears the filing's number as its reference
+/// (published by its system): nothing was written; register the filing
+/// under it instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseTaken;
+
 /// Opens the filing's case and registers the filing under its filer. The
-/// case's reference is the filing's number. Anything but
-/// [`Answered::Done`] means the filing had an answer already: the caller
-/// then rolls the transaction back, and no case is left behind.
+/// case's reference is the filing's number. The filing is locked and read
+/// again first: an answer given before (another agent's, the API's) is
+/// said and nothing is written. Anything but `Ok(Answered::Done)` leaves
+/// nothing to commit.
 ///
 /// # Errors
 /// Database errors.
@@ -43,10 +51,35 @@ pub async fn open_case(
     filing: &Filing,
     opening: &Opening,
     origin: Origin<'_>,
-) -> Result<Answered, StorageError> {
+) -> Result<Result<Answered, CaseTaken>, StorageError> {
     let number =
         filing.filing_number.as_ref().ok_or_else(|| StorageError::Corrupt("a sent filing without number".into()))?;
     let case_ref = number.as_str();
+    let claims = &filing.filer;
+    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
+    let filer =
+        Filer { given_names: claims.given_name.as_deref(), family_name, email: filing.contact_email.as_deref() };
+    let outline = case_opening::parties(filing.procedure, &Answers::from_json(&filing.answers), filer);
+    let filer_ref = outline
+        .iter()
+        .find(|p| p.filer)
+        .map(|p| p.party_ref)
+        .ok_or_else(|| StorageError::Corrupt("a case opened without its filer".into()))?;
+
+    filings::lock(tx, filing.id).await?;
+    let now = filings::by_number(tx, court.id, number)
+        .await?
+        .ok_or_else(|| StorageError::Corrupt("a court's filing vanished within its answer".into()))?;
+    if now.status != FilingStatus::Envoyee {
+        let same = now.status == FilingStatus::Enregistree
+            && now.case_ref.as_deref() == Some(case_ref)
+            && now.party_ref.as_deref() == Some(filer_ref);
+        return Ok(Ok(if same { Answered::Already(now) } else { Answered::Conflict(now) }));
+    }
+    if cases::find(tx, court.id, case_ref).await?.is_some() {
+        return Ok(Err(CaseTaken));
+    }
+
     let filed_on = filing.sent_at.unwrap_or(ctx.now).with_timezone(&court.details.time_zone).date_naive();
     let case_input = CaseInput {
         portalis_number: opening.portalis_number.clone(),
@@ -59,12 +92,6 @@ pub async fn open_case(
     };
     let publisher = Publisher { ctx, origin, court };
     let (case, _) = publisher.case(tx, case_ref, &case_input).await?;
-    let claims = &filing.filer;
-    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
-    let filer =
-        Filer { given_names: claims.given_name.as_deref(), family_name, email: filing.contact_email.as_deref() };
-    let outline = case_opening::parties(filing.procedure, &Answers::from_json(&filing.answers), filer);
-    let mut filer_ref = None;
     for p in &outline {
         let input = PartyInput {
             kind: PartyKind::Person,
@@ -77,10 +104,6 @@ pub async fn open_case(
             lawyer: None,
         };
         publisher.party(tx, &case, p.party_ref, &input, None).await?;
-        if p.filer {
-            filer_ref = Some(p.party_ref);
-        }
     }
-    let filer_ref = filer_ref.ok_or_else(|| StorageError::Corrupt("a case opened without its filer".into()))?;
-    register(tx, ctx, court, filing, case_ref, filer_ref, origin).await
+    Ok(Ok(register(tx, ctx, court, filing, case_ref, filer_ref, origin).await?))
 }

@@ -99,9 +99,11 @@ impl Publisher<'_> {
     }
 
     /// What the court publishes of a party, but the e-mail or mobile the
-    /// console changed kept when the court's system still sends the value
-    /// the change replaced (it has not learned of it yet). Once it sends
-    /// the new value, or another of its own, the change is acknowledged.
+    /// console changed kept when the court's system still sends a value a
+    /// change it has not taken up replaced (it has not read the feed yet,
+    /// or not to its end). Once it sends no such value, the changes are
+    /// acknowledged. The party is locked first, as a change takes it: a
+    /// change made meanwhile is seen, not overwritten.
     async fn unless_stale(
         &self,
         tx: &mut Tx,
@@ -110,20 +112,26 @@ impl Publisher<'_> {
         input: &PartyInput,
     ) -> Result<PartyInput, StorageError> {
         let mut input = input.clone();
-        let Some(party) = parties::find(tx, case.id, party_ref).await? else { return Ok(input) };
-        let Some(change) = contact_changes::latest(tx, party.id).await?.filter(|c| c.acknowledged_at.is_none()) else {
+        let Some(found) = parties::find(tx, case.id, party_ref).await? else { return Ok(input) };
+        parties::lock(tx, found.id).await?;
+        let party = parties::by_id(tx, found.id).await?;
+        let pending = contact_changes::pending(tx, party.id).await?;
+        if pending.is_empty() {
             return Ok(input);
-        };
-        let stale_email = change.email != change.previous_email && input.email == change.previous_email;
-        let stale_mobile = change.mobile != change.previous_mobile && input.mobile == change.previous_mobile;
+        }
+        let now = &party.details;
+        let stale_email = input.email != now.email
+            && pending.iter().any(|c| c.email != c.previous_email && input.email == c.previous_email);
+        let stale_mobile = input.mobile != now.mobile
+            && pending.iter().any(|c| c.mobile != c.previous_mobile && input.mobile == c.previous_mobile);
         if stale_email {
-            input.email.clone_from(&change.email);
+            input.email.clone_from(&now.email);
         }
         if stale_mobile {
-            input.mobile.clone_from(&change.mobile);
+            input.mobile.clone_from(&now.mobile);
         }
         if !stale_email && !stale_mobile {
-            contact_changes::acknowledge(tx, change.id, self.ctx.now).await?;
+            contact_changes::acknowledge(tx, party.id, self.ctx.now).await?;
         }
         Ok(input)
     }

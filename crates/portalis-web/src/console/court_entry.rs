@@ -23,7 +23,7 @@ use portalis_core::postcode::PostCode;
 use portalis_core::staff::Role;
 use portalis_core::text::single_line;
 use portalis_storage::audit;
-use portalis_storage::courts::{self, Court, CourtInput};
+use portalis_storage::courts::{self, Court, Entry};
 use std::collections::HashMap;
 
 pub const PATH: &str = "/juridiction/administration/juridiction";
@@ -50,6 +50,23 @@ pub struct EntryForm {
     pub email: String,
     #[serde(default)]
     pub hours: String,
+    /// The entry as the form showed it ([`version`]): a save over an entry
+    /// changed meanwhile is refused.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// A fingerprint of the entry's fields, carried by the form.
+fn version(entry: &Entry) -> String {
+    let fields = [
+        entry.address.as_str(),
+        entry.postcode.as_str(),
+        entry.city.as_str(),
+        entry.phone.as_deref().unwrap_or("\u{0}"),
+        entry.email.as_deref().unwrap_or("\u{0}"),
+        entry.sauj_hours.as_deref().unwrap_or("\u{0}"),
+    ];
+    portalis_core::secret::sha256_hex(fields.join("\u{1f}").as_bytes())[..16].to_owned()
 }
 
 impl EntryForm {
@@ -63,6 +80,7 @@ impl EntryForm {
             phone: d.phone.clone().unwrap_or_default(),
             email: d.email.clone().unwrap_or_default(),
             hours: d.sauj_hours.clone().unwrap_or_default(),
+            version: version(&Entry::of(d)),
         }
     }
 }
@@ -78,6 +96,8 @@ pub struct EntryPage {
     pub form: FormState,
     pub csrf: String,
     pub done: Option<&'static str>,
+    /// The entry changed while the agent edited it: his save was not taken.
+    pub conflict: Option<&'static str>,
 }
 
 fn page(state: &WebState, staff: &Staff, court: &Court, values: EntryForm, form: FormState) -> EntryPage {
@@ -94,6 +114,7 @@ fn page(state: &WebState, staff: &Staff, court: &Court, values: EntryForm, form:
         form,
         csrf: staff.signed_in.visitor.csrf(state).0,
         done: None,
+        conflict: None,
     }
 }
 
@@ -117,7 +138,7 @@ pub async fn show(
 /// The court's entry with the fields typed, each checked; or the errors. A
 /// field left as stored is kept as it is (the Ministry's directory may
 /// write a telephone with words around it).
-fn parse(form: &EntryForm, court: &Court) -> Result<CourtInput, FormState> {
+fn parse(form: &EntryForm, court: &Court) -> Result<Entry, FormState> {
     let stored = EntryForm::of(court);
     let kept = |typed: &str, was: &str| typed.trim() == was.trim();
     let d = &court.details;
@@ -170,14 +191,14 @@ fn parse(form: &EntryForm, court: &Court) -> Result<CourtInput, FormState> {
     };
     match (address, postcode, city, phone, email, hours) {
         (Some(address), Some(postcode), Some(city), Some(phone), Some(email), Some(sauj_hours)) => {
-            Ok(CourtInput { address, postcode, city, phone, email, sauj_hours, ..court.details.clone() })
+            Ok(Entry { address, postcode, city, phone, email, sauj_hours })
         }
         _ => Err(errors),
     }
 }
 
 /// The fields an edit changed, by their column's name (for the audit).
-fn changed_fields(before: &CourtInput, after: &CourtInput) -> Vec<&'static str> {
+fn changed_fields(before: &Entry, after: &Entry) -> Vec<&'static str> {
     [
         ("address", before.address != after.address),
         ("postcode", before.postcode != after.postcode),
@@ -200,21 +221,36 @@ pub async fn save(
         Ok(court) => court,
         Err(answer) => return Ok(answer),
     };
-    let input = match parse(&form, &court) {
-        Ok(input) => input,
+    let done = format!("{PATH}?juridiction={}&fait=enregistree", court.details.code.as_str());
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    // Read again under its lock: two saves at once, or an import, are
+    // seen; a save over what the form did not show is refused.
+    courts::lock(&mut tx, court.id).await?;
+    let court = courts::by_id(&mut *tx, court.id).await?.ok_or(PageError::Internal)?;
+    let before = Entry::of(&court.details);
+    if form.version != version(&before) {
+        drop(tx);
+        let mut page = page(&state, &staff, &court, EntryForm::of(&court), FormState::default());
+        page.conflict = Some(
+            "La fiche a été modifiée pendant que vous la modifiiez : voici ses informations actuelles. Saisissez de nouveau vos modifications.",
+        );
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
+    let entry = match parse(&form, &court) {
+        Ok(entry) => entry,
         Err(errors) => {
+            drop(tx);
             let page = page(&state, &staff, &court, form, errors);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let done = format!("{PATH}?juridiction={}&fait=enregistree", court.details.code.as_str());
-    let fields = changed_fields(&court.details, &input);
+    let fields = changed_fields(&before, &entry);
     if fields.is_empty() {
+        drop(tx);
         return Ok(Redirect::to(&done).into_response());
     }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    courts::put(&mut tx, &input, now).await?;
+    courts::update_entry(&mut tx, court.id, &entry, now).await?;
     let actor = format!("agent:{}", staff.agent().email);
     let target = format!("court:{}", court.details.code.as_str());
     let detail = fields.join(", ");
@@ -236,23 +272,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_fields_an_edit_changed_are_named() {
-        let before = CourtInput {
-            code: portalis_core::court::CourtCode::parse("tj-x").unwrap(),
-            name: "Tribunal judiciaire de X".into(),
-            kind: portalis_core::court::CourtKind::parse("tribunal_judiciaire").unwrap(),
+    fn only_the_fields_an_edit_changed_are_named_and_any_change_is_another_version() {
+        let before = Entry {
             address: "1 rue A".into(),
             postcode: "97400".into(),
             city: "Saint-Denis".into(),
-            department: "974".into(),
             phone: None,
             email: None,
             sauj_hours: None,
-            time_zone: chrono_tz::Indian::Reunion,
         };
-        let after =
-            CourtInput { phone: Some("02 62 40 20 20".into()), sauj_hours: Some("Lundi".into()), ..before.clone() };
+        let after = Entry { phone: Some("02 62 40 20 20".into()), sauj_hours: Some("Lundi".into()), ..before.clone() };
         assert_eq!(changed_fields(&before, &after), ["phone", "sauj_hours"]);
         assert!(changed_fields(&before, &before).is_empty());
+        assert_ne!(version(&before), version(&after));
+        let empty_hours = Entry { sauj_hours: Some(String::new()), ..before.clone() };
+        assert_ne!(version(&before), version(&empty_hours), "none is not empty");
     }
 }

@@ -20,7 +20,7 @@ use portalis_core::filing::{FilingStatus, REFUSAL_REASON_MAX};
 use portalis_core::nac::{self, NacCode};
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_core::rg_number::RgNumber;
-use portalis_usecases::case_opening::{Opening, open_case};
+use portalis_usecases::case_opening::{CaseTaken, Opening, open_case};
 use portalis_usecases::filings::{self, Answered};
 use portalis_usecases::{Context, Origin};
 
@@ -131,16 +131,28 @@ pub async fn open(
     let origin = Origin::Console { agent: &agent.email, request_id: None };
     let ctx = Context { now: state.clock.now(), random: &*state.random, portal_url: &state.settings.origin };
     let mut tx = state.db.begin().await?;
-    let answered = open_case(&mut tx, ctx, &court, &filing, &opening, origin).await?;
-    if matches!(answered, Answered::Done(_)) {
-        portalis_storage::commit(tx).await?;
-    } else {
-        // Answered before: the case just written goes with the transaction
-        // (dropped, it rolls back).
-        drop(tx);
-    }
+    let opened = open_case(&mut tx, ctx, &court, &filing, &opening, origin).await?;
     let entered = Entered { opening: Some(form), ..Default::default() };
-    answer(&state, &staff, &court, answered, entered, true).await
+    match opened {
+        Ok(answered @ Answered::Done(_)) => {
+            portalis_storage::commit(tx).await?;
+            answer(&state, &staff, &court, answered, entered, true).await
+        }
+        // Nothing was written: the transaction goes (dropped, it rolls back).
+        Ok(answered) => {
+            drop(tx);
+            answer(&state, &staff, &court, answered, entered, true).await
+        }
+        Err(CaseTaken) => {
+            drop(tx);
+            let mut page = page(&state, &staff, &filing, &court, FormState::default(), entered, None).await?;
+            page.conflict = Some(format!(
+                "Une affaire de la juridiction porte déjà la référence « {} » sur le portail : enregistrez la demande sous cette affaire, ci-dessous, plutôt que d'en ouvrir une.",
+                filing.filing_number.as_ref().map(|n| n.as_str()).unwrap_or_default()
+            ));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
 }
 
 pub async fn refuse(

@@ -91,3 +91,21 @@ async fn an_answer_the_courts_system_gave_first_stands_and_no_case_is_left_behin
     assert_eq!(app.count("parties").await, 0);
     assert_eq!(app.outbox_of_kind("identification_number").await.len(), 0, "no number sent for it");
 }
+
+#[tokio::test]
+async fn a_case_the_courts_system_published_under_the_filings_number_is_not_replaced() {
+    let (app, thierry, _marie, number) = greffe_with_a_filing().await;
+    assert_eq!(
+        app.put_json(&format!("/api/v1/cases/{number}"), &crate::support::the_guides_case()).await.status(),
+        201
+    );
+    let page = thierry.get(&format!("/juridiction/demandes/{number}")).await.text().await.unwrap();
+    let csrf = form_value(&page, "csrf").unwrap();
+    let r =
+        thierry.post(&format!("/juridiction/demandes/{number}/ouverture"), &opening(&csrf, "RUN9-W-B7C-0101")).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("porte déjà la référence"));
+    let case: Value = app.get(&format!("/api/v1/cases/{number}")).await.json().await.unwrap();
+    assert_eq!(case["portalis_number"], "DB3Z-W-B7C-DFW5", "the court's case is kept");
+    assert_eq!(app.count_where("filings", "status = 'envoyee'").await, 1, "the filing still waits");
+}

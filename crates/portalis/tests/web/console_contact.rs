@@ -184,6 +184,12 @@ async fn an_agent_of_another_court_may_not_change_them_and_a_withdrawn_party_is_
     let (app, _, page) = marie_at_the_counter().await;
     let paris = app.agent("sami.benali@justice.example.org", "tj-paris", Role::Sauj).await;
     assert_eq!(paris.get(&format!("{page}/coordonnees")).await.status(), 403);
+    let search = paris.get("/juridiction/recherche").await.text().await.unwrap();
+    let csrf = form_value(&search, "csrf").expect("his own token, from the sign-out button");
+    let r =
+        paris.post(&format!("{page}/coordonnees"), &[("csrf", &csrf), ("email", "x@example.fr"), ("mobile", "")]).await;
+    assert_eq!(r.status(), 403, "nor by its form");
+    assert_eq!(app.count("contact_changes").await, 0);
 
     let nathalie = app.agent(NATHALIE, "tj-saint-denis-reunion", Role::Sauj).await;
     let form = nathalie.get(&format!("{page}/coordonnees")).await.text().await.unwrap();
@@ -220,4 +226,36 @@ async fn the_feed_is_the_courts_own_and_its_parameters_are_checked_by_name() {
     assert_eq!(second["items"][0]["email"], "marie.e@example.fr");
     assert_eq!(second["items"][0]["previous_email"], "marie.d@example.fr");
     assert_eq!(second["more"], false);
+}
+
+#[tokio::test]
+async fn a_court_still_sending_the_first_values_after_two_changes_keeps_both() {
+    let (app, nathalie, page) = marie_at_the_counter().await;
+    // The e-mail changed twice, then the mobile alone.
+    assert_eq!(change(&nathalie, &page, "marie.b@example.fr", "0692 00 00 42").await.0, 303);
+    assert_eq!(change(&nathalie, &page, "marie.c@example.fr", "0692 00 00 42").await.0, 303);
+    assert_eq!(change(&nathalie, &page, "marie.c@example.fr", "0693 11 22 33").await.0, 303);
+
+    // The court's system republishes what it knew, then what it read of
+    // the feed's first change only: neither undoes the counter's work.
+    let party: Value = app.put_json(MARIE, &crate::support::marie()).await.json().await.unwrap();
+    assert_eq!(
+        (party["email"].as_str(), party["mobile"].as_str()),
+        (Some("marie.c@example.fr"), Some("+262693112233"))
+    );
+    let mut halfway = crate::support::marie();
+    halfway["email"] = json!("marie.b@example.fr");
+    let party: Value = app.put_json(MARIE, &halfway).await.json().await.unwrap();
+    assert_eq!(
+        (party["email"].as_str(), party["mobile"].as_str()),
+        (Some("marie.c@example.fr"), Some("+262693112233"))
+    );
+    assert_eq!(app.count_where("contact_changes", "acknowledged_at IS NULL").await, 3);
+
+    // It has read the feed to its end: every change is taken up.
+    let mut caught_up = crate::support::marie();
+    caught_up["email"] = json!("marie.c@example.fr");
+    caught_up["mobile"] = json!("0693 11 22 33");
+    assert_eq!(app.put_json(MARIE, &caught_up).await.status(), 200);
+    assert_eq!(app.count_where("contact_changes", "acknowledged_at IS NULL").await, 0);
 }

@@ -12,7 +12,8 @@ const SAINT_DENIS: &str = "tj-saint-denis-reunion";
 async fn post_entry(agent: &Browser, fields: &[(&str, &str)]) -> reqwest::Response {
     let html = agent.get(&format!("{PATH}?juridiction={SAINT_DENIS}")).await.text().await.unwrap();
     let csrf = form_value(&html, "csrf").unwrap();
-    let mut form = vec![("csrf", csrf.as_str()), ("juridiction", SAINT_DENIS)];
+    let version = form_value(&html, "version").unwrap();
+    let mut form = vec![("csrf", csrf.as_str()), ("juridiction", SAINT_DENIS), ("version", version.as_str())];
     form.extend_from_slice(fields);
     agent.post(PATH, &form).await
 }
@@ -129,4 +130,32 @@ async fn what_the_ministrys_directory_wrote_is_kept_when_left_as_it_is() {
     assert_eq!(r.status(), 303, "the telephone as imported stands");
     let (_, _, detail) = app.last_audit().await;
     assert_eq!(detail.as_deref(), Some("sauj_hours"));
+}
+
+#[tokio::test]
+async fn a_save_over_an_entry_changed_meanwhile_is_refused_and_shows_what_is_stored_now() {
+    let app = TestApp::spawn_with(CONSOLE_SETTINGS).await;
+    let isabelle = app.agent(ISABELLE, SAINT_DENIS, Role::Admin).await;
+    let other = app.agent("admin.bis@justice.example.org", SAINT_DENIS, Role::Admin).await;
+    // Both open the form; the other administrator saves first.
+    let html = isabelle.get(PATH).await.text().await.unwrap();
+    let (csrf, version) = (form_value(&html, "csrf").unwrap(), form_value(&html, "version").unwrap());
+    let first = [("address", "Parvis"), ("postcode", "97400"), ("city", "Saint-Denis"), ("hours", "Le matin")];
+    assert_eq!(post_entry(&other, &first).await.status(), 303);
+
+    let late = [
+        ("csrf", csrf.as_str()),
+        ("juridiction", SAINT_DENIS),
+        ("version", version.as_str()),
+        ("address", "Parvis"),
+        ("postcode", "97400"),
+        ("city", "Saint-Denis"),
+        ("hours", "L'après-midi"),
+    ];
+    let r = isabelle.post(PATH, &late).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("La fiche a été modifiée pendant que vous la modifiiez"), "{html}");
+    assert_eq!(form_value(&html, "hours").as_deref(), Some("Le matin"), "what is stored now");
+    assert_eq!(app.count_where("audit_log", "action = 'court.entry_updated'").await, 1, "hers was not taken");
 }
