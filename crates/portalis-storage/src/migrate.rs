@@ -130,6 +130,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_contact_changes.sql"),
         postgres: include_str!("../migrations/postgres/0019_contact_changes.sql"),
     },
+    Migration {
+        version: 20,
+        name: "party_words_only",
+        sqlite: include_str!("../migrations/sqlite/0020_party_words_only.sql"),
+        postgres: include_str!("../migrations/postgres/0020_party_words_only.sql"),
+    },
 ];
 
 /// The migration whose new columns the runner fills in Rust, in its

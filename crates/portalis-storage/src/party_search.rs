@@ -1,14 +1,14 @@
 //! The court staff's search of parties, every court's: by identification
 //! number, N° Portalis or N° RG (exact), and by name — each word typed
 //! starts a word of the name, in any order: the longest word typed reads
-//! one range of `party_words` in order, the others are checked on the
-//! party's folded name (`parties.search_name`). The numbers' answers come
+//! one range of `party_words` in order, the others are checked among the
+//! party's own words (`party_words_party`). The numbers' answers come
 //! first, then the names' by the word found, then by party.
 
 use crate::error::StorageError;
 use crate::parties::{self, Party};
 use crate::read::{Cells, Param, Reads};
-use portalis_core::search::{SearchQuery, party_name_key, party_words, prefix_end};
+use portalis_core::search::{SearchQuery, party_words, prefix_end};
 
 /// A party found, with its case and court.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,10 +99,19 @@ pub async fn search(
         let mut params: Vec<Param> = vec![driver.to_owned().into(), prefix_end(driver).into()];
         let mut checks = String::new();
         for word in others {
-            // Folded words hold letters and digits only: nothing LIKE reads
-            // as a wildcard.
-            params.push(format!("% {word}%").into());
-            checks.push_str(&format!(" AND (' ' || p.search_name) LIKE ${}", params.len()));
+            // Each other word starts one of the party's words: a probe of
+            // its few words by `party_words_party` (covering), not a read
+            // of the party's row — and a condition whose selectivity both
+            // planners estimate from the words' statistics (PostgreSQL
+            // misjudged a `LIKE` on the folded name by a factor of 500
+            // and scanned every party).
+            params.push(word.to_owned().into());
+            params.push(prefix_end(word).into());
+            checks.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM party_words o WHERE o.party_id = w.party_id AND o.word >= ${} AND o.word < ${})",
+                params.len() - 1,
+                params.len()
+            ));
         }
         let row_limit = (wanted - found.len() as i64) * WORDS_A_PARTY;
         params.push(row_limit.into());
@@ -124,8 +133,8 @@ pub async fn search(
     Ok(FoundPage { found, more })
 }
 
-/// Writes what the search finds the party by: its folded name and its
-/// words, in place of those it had.
+/// Writes what the search finds the party by: its words, in place of
+/// those it had.
 ///
 /// # Errors
 /// Database errors.
@@ -136,12 +145,6 @@ pub(crate) async fn write_words(
     given_names: Option<&str>,
     organisation_name: Option<&str>,
 ) -> Result<(), StorageError> {
-    let key = party_name_key(family_name, given_names, organisation_name);
-    sqlx::query("UPDATE parties SET search_name = $1 WHERE id = $2")
-        .bind(key)
-        .bind(party_id)
-        .execute(&mut *conn)
-        .await?;
     sqlx::query("DELETE FROM party_words WHERE party_id = $1").bind(party_id).execute(&mut *conn).await?;
     let words = party_words(family_name, given_names, organisation_name);
     if words.is_empty() {
@@ -158,8 +161,8 @@ pub(crate) async fn write_words(
 }
 
 /// Writes what the search finds every party by, when the migration that
-/// adds it runs: 500 parties at a time (their names in one statement,
-/// their words in statements of at most 1,000), in its transaction.
+/// adds it runs: 500 parties at a time (their words in statements of at
+/// most 1,000), in its transaction.
 ///
 /// # Errors
 /// Database errors.
@@ -176,27 +179,11 @@ pub(crate) async fn fill_keys(conn: &mut sqlx::AnyConnection) -> Result<u64, Sto
         .await?;
         let Some((last, ..)) = rows.last() else { return Ok(written) };
         after = *last;
-        let mut cases = String::new();
-        let mut keys: Vec<(i64, String)> = Vec::new();
         let mut words: Vec<(String, i64)> = Vec::new();
         for (id, family, given, organisation) in &rows {
             let (f, g, o) = (family.as_deref(), given.as_deref(), organisation.as_deref());
-            keys.push((*id, party_name_key(f, g, o)));
             words.extend(party_words(f, g, o).into_iter().map(|w| (w, *id)));
         }
-        for i in 0..keys.len() {
-            cases.push_str(&format!(" WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2));
-        }
-        let sql = format!(
-            "UPDATE parties SET search_name = CASE id{cases} END WHERE id > ${} AND id <= ${}",
-            2 * keys.len() + 1,
-            2 * keys.len() + 2
-        );
-        let mut q = sqlx::query(&sql);
-        for (id, key) in &keys {
-            q = q.bind(*id).bind(key.clone());
-        }
-        q.bind(keys[0].0 - 1).bind(after).execute(&mut *conn).await?;
         for chunk in words.chunks(1000) {
             let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
             let sql = format!("INSERT INTO party_words (word, party_id) VALUES {}", values.join(", "));

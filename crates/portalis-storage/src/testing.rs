@@ -83,10 +83,7 @@ fn replace_database(url: &str, name: &str) -> String {
 /// On a database error: a test cannot go on.
 pub async fn rewrite_search_words(db: &Db) -> u64 {
     let mut tx = db.begin().await.expect("begin");
-    sqlx::raw_sql("DELETE FROM party_words; UPDATE parties SET search_name = NULL")
-        .execute(&mut *tx)
-        .await
-        .expect("clear");
+    sqlx::raw_sql("DELETE FROM party_words").execute(&mut *tx).await.expect("clear");
     let written = crate::party_search::fill_keys(&mut tx).await.expect("fill the search's words");
     crate::commit(tx).await.expect("commit");
     written

@@ -301,7 +301,6 @@ impl Batch {
                     "lawyer",
                     "identification_number",
                     "number_issued_at",
-                    "search_name",
                     "created_at",
                     "updated_at",
                 ],
@@ -399,7 +398,6 @@ impl Batch {
             next.party += 1;
             let names =
                 (party.family_name.as_deref(), party.given_names.as_deref(), party.organisation_name.as_deref());
-            let search_name = portalis_core::search::party_name_key(names.0, names.1, names.2);
             for word in portalis_core::search::party_words(names.0, names.1, names.2) {
                 self.party_words.push(vec![word.into(), id.into()]);
             }
@@ -417,7 +415,6 @@ impl Batch {
                 party.lawyer.into(),
                 world::identification_number(id).into(),
                 filed.as_str().into(),
-                search_name.into(),
                 now_text.as_str().into(),
                 now_text.as_str().into(),
             ]);
