@@ -111,6 +111,27 @@ impl Modify for PathReferences {
     }
 }
 
+/// The feed of contact changes' parameters state their bounds: `after` a
+/// change's id (from 0), `limit` the page's size.
+struct ContactChangeParameters;
+
+impl Modify for ContactChangeParameters {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(item) = openapi.paths.paths.get_mut("/api/v1/contact-changes") else { return };
+        for p in item.get.iter_mut().flat_map(|op| op.parameters.iter_mut().flatten()) {
+            let utoipa::openapi::RefOr::T(p) = p else { continue };
+            let schema = match p.name.as_str() {
+                "after" => serde_json::json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
+                "limit" => {
+                    serde_json::json!({"type": "integer", "minimum": 1, "maximum": crate::contact_changes::PAGE_MAX})
+                }
+                _ => continue,
+            };
+            p.schema = Some(serde_json::from_value(schema).expect("a parameter's schema"));
+        }
+    }
+}
+
 /// The parameters of the filings' operations obey their rules, which the
 /// document states: the filing number's pattern (in the path), the `after`
 /// cursor's, a file's number, the page's size, the statuses; and a
@@ -172,7 +193,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     for (name, schema) in operations.schemas {
         components.schemas.entry(name).or_insert(schema);
     }
-    for modifier in [&CourtKeyScheme as &dyn Modify, &CommonProblems, &PathReferences, &FilingParameters] {
+    for modifier in
+        [&CourtKeyScheme as &dyn Modify, &CommonProblems, &PathReferences, &FilingParameters, &ContactChangeParameters]
+    {
         modifier.modify(&mut doc);
     }
     doc
