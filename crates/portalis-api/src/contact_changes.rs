@@ -32,9 +32,10 @@ pub struct ContactChangeView {
     pub changed_at: String,
     /// The professional address of the court's agent who changed it.
     pub changed_by: String,
-    /// When the court published the party with these values, or others of
-    /// its own. Until then, a publication of the party that still carries
-    /// the values replaced keeps the change.
+    /// When the court published the party carrying none of the values its
+    /// pending changes replaced (a party's pending changes are acknowledged
+    /// together). Until then, a publication of the party that still carries
+    /// a replaced value keeps the portal's value for that field.
     pub acknowledged_at: Option<String>,
 }
 

@@ -23,8 +23,9 @@ pub struct ContactChange {
     pub changed_at: DateTime<Utc>,
     /// Who changed them: the agent's professional address.
     pub changed_by: String,
-    /// When the court's system published the party with no value this or
-    /// an earlier pending change replaced (`None`: not yet).
+    /// When the court's system published the party carrying none of the
+    /// values its pending changes replaced; a party's pending changes are
+    /// acknowledged together (`None`: not yet).
     pub acknowledged_at: Option<DateTime<Utc>>,
 }
 

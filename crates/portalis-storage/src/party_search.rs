@@ -2,7 +2,7 @@
 //! number, N° Portalis or N° RG (exact), and by name — each word typed
 //! starts a word of the name, in any order: the longest word typed reads
 //! one range of `party_words` in order, the others are checked among the
-//! party's own words (`party_words_party`). The numbers' answers come
+//! party's own words (an index of `party_words` by party). The numbers' answers come
 //! first, then the names' by the word found, then by party.
 
 use crate::error::StorageError;
@@ -100,8 +100,9 @@ pub async fn search(
         let mut checks = String::new();
         for word in others {
             // Each other word starts one of the party's words: a probe of
-            // its few words by `party_words_party` (covering), not a read
-            // of the party's row — and a condition whose selectivity both
+            // its few words by an index that holds them (SQLite's
+            // `party_words_party`, PostgreSQL's `party_words_party_word`),
+            // not a read of the party's row — and a condition whose selectivity both
             // planners estimate from the words' statistics (PostgreSQL
             // misjudged a `LIKE` on the folded name by a factor of 500
             // and scanned every party).

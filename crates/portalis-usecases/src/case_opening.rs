@@ -91,7 +91,13 @@ pub async fn open_case(
         chamber: None,
     };
     let publisher = Publisher { ctx, origin, court };
-    let (case, _) = publisher.case(tx, case_ref, &case_input).await?;
+    let (case, _) = match publisher.case(tx, case_ref, &case_input).await {
+        Ok(written) => written,
+        // The court's system published it meanwhile (PostgreSQL: the
+        // insert waited for its commit).
+        Err(e) if e.is_unique_violation() => return Ok(Err(CaseTaken)),
+        Err(e) => return Err(e),
+    };
     for p in &outline {
         let input = PartyInput {
             kind: PartyKind::Person,

@@ -103,8 +103,12 @@ pub async fn register(
     origin: Origin<'_>,
 ) -> Result<Answered, StorageError> {
     let same = |f: &Filing| f.case_ref.as_deref() == Some(case_ref) && f.party_ref.as_deref() == Some(party_ref);
-    // Held before the party is read, as its publication holds it before it
+    // Locks in one order everywhere — the filing, the party's slot, the
+    // party — so that an answer, a case opened for it and the party's
+    // publication wait for each other rather than deadlock. The slot is
+    // held before the party is read, as its publication holds it before it
     // reads the registrations: one of the two sees the other.
+    filings::lock(tx, filing.id).await?;
     filings::lock_party_slot(tx, court.id, case_ref, party_ref).await?;
     let Some(registered) = filings::register(tx, filing.id, case_ref, party_ref, ctx.now).await? else {
         let now = current(tx, court, filing).await?;

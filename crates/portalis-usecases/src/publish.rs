@@ -79,6 +79,9 @@ impl Publisher<'_> {
         input: &PartyInput,
         consent_on: Option<chrono::NaiveDate>,
     ) -> Result<(Party, Outcome), StorageError> {
+        // The party's slot before the party (the order a filing's
+        // registration takes them in, `filings::register`).
+        portalis_storage::filings::lock_party_slot(tx, self.court.id, &case.case_ref, party_ref).await?;
         let input = &self.unless_stale(tx, case, party_ref, input).await?;
         let (party, outcome) = parties::put(tx, case.id, party_ref, input, self.ctx.random, self.ctx.now).await?;
         if let Some(on) = consent_on {
