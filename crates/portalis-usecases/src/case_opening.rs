@@ -12,7 +12,7 @@ use crate::{Context, Origin};
 use portalis_core::case::CaseStatus;
 use portalis_core::filing::FilingStatus;
 use portalis_core::filing::answers::Answers;
-use portalis_core::filing::case_opening::{self, Filer};
+use portalis_core::filing::case_opening::{self, Filer, PartyOutline};
 use portalis_core::party::PartyKind;
 use portalis_core::portalis_number::PortalisNumber;
 use portalis_storage::cases::CaseInput;
@@ -28,6 +28,17 @@ pub struct Opening {
     pub rg_number: Option<String>,
     pub nature_code: String,
     pub nature_label: String,
+}
+
+/// The parties the filing's case would have, the filer first: the
+/// greffe's page lists them before he opens it, and [`open_case`]
+/// publishes them.
+pub fn parties(filing: &Filing) -> Vec<PartyOutline> {
+    let claims = &filing.filer;
+    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
+    let filer =
+        Filer { given_names: claims.given_name.as_deref(), family_name, email: filing.contact_email.as_deref() };
+    case_opening::parties(filing.procedure, &Answers::from_json(&filing.answers), filer)
 }
 
 /// A case of the court already bears the filing's number as its reference
@@ -55,11 +66,7 @@ pub async fn open_case(
     let number =
         filing.filing_number.as_ref().ok_or_else(|| StorageError::Corrupt("a sent filing without number".into()))?;
     let case_ref = number.as_str();
-    let claims = &filing.filer;
-    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
-    let filer =
-        Filer { given_names: claims.given_name.as_deref(), family_name, email: filing.contact_email.as_deref() };
-    let outline = case_opening::parties(filing.procedure, &Answers::from_json(&filing.answers), filer);
+    let outline = parties(filing);
     let filer_ref = outline
         .iter()
         .find(|p| p.filer)

@@ -187,7 +187,10 @@ pub async fn refuse(
 /// filers of the filings registered under it (a registration may come
 /// before the party). When it is `new` and one of them cannot be attached,
 /// he is told to attach with the identification number, as the
-/// registration's e-mail promised he would find the case.
+/// registration's e-mail promised he would find the case. The caller holds
+/// the party's slot (`filings::lock_party_slot`, taken by
+/// `Publisher::party` before it reads the party): a registration made
+/// meanwhile is seen.
 ///
 /// # Errors
 /// Database errors.
@@ -199,7 +202,6 @@ pub async fn attach_registered_filers(
     party: &Party,
     new: bool,
 ) -> Result<(), StorageError> {
-    filings::lock_party_slot(tx, court.id, &case.case_ref, &party.party_ref).await?;
     for filing in filings::registered_for_party(tx, court.id, &case.case_ref, &party.party_ref).await? {
         if !attach_filer(tx, ctx, &filing, party).await? && new {
             let number = filing.filing_number.as_ref().map(FilingNumber::grouped).unwrap_or_default();

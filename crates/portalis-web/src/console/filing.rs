@@ -114,15 +114,8 @@ pub struct OpeningEntered {
 
 /// The parties a case opened from the filing would have, as the page
 /// lists them: « Sophie MARTIN, demandeur (l'auteur de la demande) ».
-fn opened_parties(filing: &Filing, answers: &Answers) -> Vec<String> {
-    let claims = &filing.filer;
-    let family_name = claims.family_name.as_deref().or(claims.preferred_username.as_deref()).unwrap_or_default();
-    let filer = case_opening::Filer {
-        given_names: claims.given_name.as_deref(),
-        family_name,
-        email: filing.contact_email.as_deref(),
-    };
-    case_opening::parties(filing.procedure, answers, filer)
+fn opened_parties(filing: &Filing) -> Vec<String> {
+    portalis_usecases::case_opening::parties(filing)
         .into_iter()
         .map(|p| {
             let name = portalis_core::party::display_name(
@@ -218,7 +211,7 @@ pub(crate) async fn page(
         action_register: format!("{base}/enregistrement"),
         action_open: format!("{base}/ouverture"),
         action_refuse: format!("{base}/refus"),
-        opened_parties: opened_parties(filing, &answers),
+        opened_parties: opened_parties(filing),
         csrf: staff.signed_in.visitor.csrf(state).0,
         form,
         case_ref: entered.case_ref,

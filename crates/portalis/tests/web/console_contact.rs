@@ -259,3 +259,19 @@ async fn a_court_still_sending_the_first_values_after_two_changes_keeps_both() {
     assert_eq!(app.put_json(MARIE, &caught_up).await.status(), 200);
     assert_eq!(app.count_where("contact_changes", "acknowledged_at IS NULL").await, 0);
 }
+
+#[tokio::test]
+async fn a_change_at_the_counter_and_the_courts_stale_publication_at_once_keep_the_change_whichever_comes_first() {
+    let (app, nathalie, page) = marie_at_the_counter().await;
+    let form = nathalie.get(&format!("{page}/coordonnees")).await.text().await.unwrap();
+    let csrf = form_value(&form, "csrf").unwrap();
+    let fields = [("csrf", csrf.as_str()), ("email", "marie.d@example.fr"), ("mobile", "0692 00 00 42")];
+    let action = format!("{page}/coordonnees");
+    let stale = crate::support::marie();
+    let (changed, published) = tokio::join!(nathalie.post(&action, &fields), app.put_json(MARIE, &stale));
+    assert_eq!(changed.status(), 303, "the change is made");
+    assert_eq!(published.status(), 200, "the publication is taken, no error");
+    let party = json_of(app.get(MARIE).await).await;
+    assert_eq!(party["email"], "marie.d@example.fr", "in either order, the counter's change stands");
+    assert_eq!(party["contact_change"]["acknowledged_at"], Value::Null);
+}
