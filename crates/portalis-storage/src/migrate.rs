@@ -136,6 +136,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_party_words_only.sql"),
         postgres: include_str!("../migrations/postgres/0020_party_words_only.sql"),
     },
+    Migration {
+        version: 21,
+        name: "notices_by_party",
+        sqlite: include_str!("../migrations/sqlite/0021_notices_by_party.sql"),
+        postgres: include_str!("../migrations/postgres/0021_notices_by_party.sql"),
+    },
 ];
 
 /// The migration whose new columns the runner fills in Rust, in its
