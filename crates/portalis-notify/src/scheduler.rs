@@ -225,10 +225,10 @@ impl Scheduler {
         };
         let mut queued = 0;
         for h in candidates {
-            let mut tx = self.db.begin().await?;
-            let Some(case) = cases::by_id(&mut tx, h.case_id).await? else { continue };
-            let Some(court) = courts::by_id(&mut tx, case.court_id).await? else { continue };
-            let tz = court.details.time_zone;
+            // Whether it is time, in the court's time zone, before any
+            // transaction: most candidates of a pass wait for their day or
+            // for a decent hour.
+            let tz = h.time_zone;
             let local_now = now.with_timezone(&tz);
             let hearing_day = h.starts_at_utc.with_timezone(&tz).date_naive();
             let in_window = local_now.date_naive() >= hearing_day - Duration::days(self.reminder_days);
@@ -237,6 +237,9 @@ impl Scheduler {
             if !in_window || !decent_hour {
                 continue;
             }
+            let mut tx = self.db.begin().await?;
+            let Some(case) = cases::by_id(&mut tx, h.case_id).await? else { continue };
+            let Some(court) = courts::by_id(&mut tx, case.court_id).await? else { continue };
             let Some(reminder) =
                 notices::claim_reminder(&mut tx, h.event_id, h.recipient.party_id, h.starts_at_utc, now).await?
             else {

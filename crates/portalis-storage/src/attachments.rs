@@ -1,10 +1,13 @@
 //! Attachments: a party's identification number attached to an account.
 
+use crate::batch::{Batch, Rows};
 use crate::error::StorageError;
-use crate::read::Reads;
+use crate::read::{Cells, Reads};
+use crate::sessions::SESSION_USER;
 use crate::time::{instant, parse_instant};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
+use portalis_core::realm::Realm;
 
 /// The account a party is attached to, if any.
 ///
@@ -96,32 +99,48 @@ pub struct Attached {
     pub first_viewed_at: Option<DateTime<Utc>>,
 }
 
-/// What a user has attached, newest first, and the cases of every
-/// attachment row read, including those of withdrawn parties left out of
-/// the list (a page that cached the list must forget it when one of them
-/// changes).
+/// A user's attachments, newest first, the user selected by `user` (a
+/// placeholder or a subquery), each with whether its party is withdrawn.
+fn of_user_sql(user: &str) -> String {
+    format!(
+        "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at, p.withdrawn_at
+         FROM attachments a JOIN parties p ON p.id = a.party_id
+         WHERE a.user_id = {user} ORDER BY a.attached_at DESC, a.id DESC"
+    )
+}
+
+fn from_row(r: &dyn Cells) -> Result<(Attached, bool), StorageError> {
+    let viewed = r.opt_text("first_viewed_at")?;
+    let attached = Attached {
+        party_id: r.int("party_id")?,
+        case_id: r.int("case_id")?,
+        identification_number: r.text("identification_number")?,
+        attached_at: parse_instant(&r.text("attached_at")?)?,
+        first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
+    };
+    Ok((attached, r.opt_text("withdrawn_at")?.is_some()))
+}
+
+/// The attachments whose party is not withdrawn, and the cases of all
+/// (what the page cache tags them with: a party withdrawn changes them).
+pub fn not_withdrawn(rows: Vec<(Attached, bool)>) -> (Vec<Attached>, Vec<i64>) {
+    let cases = rows.iter().map(|(a, _)| a.case_id).collect();
+    (rows.into_iter().filter(|(_, withdrawn)| !withdrawn).map(|(a, _)| a).collect(), cases)
+}
+
+/// What the user has attached whose party is not withdrawn, newest first,
+/// and the cases of all his attachments.
 ///
 /// # Errors
 /// Database errors.
 pub async fn of_user(conn: &mut impl Reads, user_id: i64) -> Result<(Vec<Attached>, Vec<i64>), StorageError> {
-    let sql = "SELECT a.party_id, p.case_id, p.identification_number, a.attached_at, a.first_viewed_at, p.withdrawn_at
-         FROM attachments a JOIN parties p ON p.id = a.party_id
-         WHERE a.user_id = $1 ORDER BY a.attached_at DESC, a.id DESC";
-    let rows = conn
-        .rows(sql, vec![user_id.into()], |r| {
-            let viewed = r.opt_text("first_viewed_at")?;
-            let attached = Attached {
-                party_id: r.int("party_id")?,
-                case_id: r.int("case_id")?,
-                identification_number: r.text("identification_number")?,
-                attached_at: parse_instant(&r.text("attached_at")?)?,
-                first_viewed_at: viewed.as_deref().map(parse_instant).transpose()?,
-            };
-            Ok((attached, r.opt_text("withdrawn_at")?.is_some()))
-        })
-        .await?;
-    let cases = rows.iter().map(|(a, _)| a.case_id).collect();
-    Ok((rows.into_iter().filter(|(_, withdrawn)| !withdrawn).map(|(a, _)| a).collect(), cases))
+    Ok(not_withdrawn(conn.rows(&of_user_sql("$1"), vec![user_id.into()], from_row).await?))
+}
+
+/// The attachments of the litigant signed in by the session whose token
+/// has this hash, in a batch (for [`not_withdrawn`]).
+pub fn of_session_in(batch: &mut Batch, token_hash: &str) -> Rows<(Attached, bool)> {
+    batch.add(of_user_sql(SESSION_USER), vec![token_hash.into(), Realm::Litigant.code().into()], from_row)
 }
 
 /// Records the user's first opening of a case (the card stops saying it was

@@ -8,6 +8,7 @@
 
 use crate::Db;
 use crate::attachments::{self, Attached};
+use crate::batch::Batch;
 use crate::cases::{self, Case};
 use crate::changes::Tag;
 use crate::courts::Court;
@@ -15,9 +16,13 @@ use crate::documents::{self, Document};
 use crate::error::StorageError;
 use crate::events::{self, Event};
 use crate::filings::{self, Filing};
-use crate::page_cache::Key;
+use crate::page_cache::{Key, PageCache, Ticket};
 use crate::parties::{self, Party};
+use crate::read::Reads;
 use crate::sessions::{self, Session};
+use crate::staff;
+use portalis_core::realm::Realm;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A case with everything its pages show but the documents.
@@ -30,23 +35,42 @@ pub struct CaseRecord {
     pub events: Vec<Event>,
 }
 
-/// The session whose token has this hash, with its user.
+/// The session whose token has this hash, with its user, and what the
+/// pages of `realm` read at every request (`Session::prefetched`): a
+/// litigant's attachments, an agent's roles. Read afresh, all of it is one
+/// batch (one round trip on PostgreSQL); the session and the attachments
+/// are kept in the cache as two entries, the roles never. A session of
+/// another realm is returned as it is, for the caller to refuse.
 ///
 /// # Errors
 /// Database errors.
-pub async fn session(db: &Db, token_hash: &str) -> Result<Option<Session>, StorageError> {
+pub async fn session(db: &Db, token_hash: &str, realm: Realm) -> Result<Option<Session>, StorageError> {
     let cache = db.page_cache();
     let key = Key::Session(token_hash.to_owned());
     if let Some(s) = cache.get::<Session>(&key) {
-        return Ok(Some((*s).clone()));
+        let mut s = (*s).clone();
+        s.prefetched.attachments = cache.get::<Vec<Attached>>(&Key::Attachments(s.user.id));
+        return Ok(Some(s));
     }
     let ticket = cache.ticket();
-    let found = sessions::find(&mut db.pages().await?, token_hash).await?;
-    if let Some(s) = &found {
-        let tags = vec![Tag::Session(s.id), Tag::User(s.user.id)];
-        cache.put(ticket, key, Arc::new(s.clone()), tags, 1024 + s.id_token.len());
+    let mut batch = Batch::new();
+    let found = sessions::find_in(&mut batch, token_hash);
+    let (attached, roles) = match realm {
+        Realm::Litigant => (Some(attachments::of_session_in(&mut batch, token_hash)), None),
+        Realm::Staff => (None, Some(staff::roles_of_session_in(&mut batch, token_hash))),
+    };
+    let mut answers = db.pages().await?.batch(batch).await?;
+    let Some(mut s) = answers.take(found).into_iter().next() else { return Ok(None) };
+    let tags = vec![Tag::Session(s.id), Tag::User(s.user.id)];
+    cache.put(ticket, key, Arc::new(s.clone()), tags, 1024 + s.id_token.len());
+    if s.realm == realm {
+        if let Some(attached) = attached {
+            let (found, cases) = attachments::not_withdrawn(answers.take(attached));
+            s.prefetched.attachments = Some(keep_attachments(cache, ticket, s.user.id, found, cases));
+        }
+        s.prefetched.roles = roles.map(|r| answers.take(r));
     }
-    Ok(found)
+    Ok(Some(s))
 }
 
 /// The user's online filings, the latest started first.
@@ -55,15 +79,67 @@ pub async fn session(db: &Db, token_hash: &str) -> Result<Option<Session>, Stora
 /// Database errors.
 pub async fn filings(db: &Db, user_id: i64) -> Result<Arc<Vec<Filing>>, StorageError> {
     let cache = db.page_cache();
-    let key = Key::Filings(user_id);
-    if let Some(f) = cache.get::<Vec<Filing>>(&key) {
+    if let Some(f) = cache.get::<Vec<Filing>>(&Key::Filings(user_id)) {
         return Ok(f);
     }
     let ticket = cache.ticket();
-    let found = Arc::new(filings::list_of_user(&mut db.pages().await?, user_id).await?);
+    let found = filings::list_of_user(&mut db.pages().await?, user_id).await?;
+    Ok(keep_filings(cache, ticket, user_id, found))
+}
+
+/// The user's online filings and the courts they name, by id: what is
+/// missing read in one batch.
+///
+/// # Errors
+/// Database errors.
+pub async fn filings_with_courts(
+    db: &Db,
+    user_id: i64,
+) -> Result<(Arc<Vec<Filing>>, HashMap<i64, Arc<Court>>), StorageError> {
+    let cache = db.page_cache();
+    let mut courts = HashMap::new();
+    if let Some(found) = cache.get::<Vec<Filing>>(&Key::Filings(user_id)) {
+        let mut missing = Vec::new();
+        for id in found.iter().filter_map(|f| f.court_id) {
+            match cache.get::<Court>(&Key::Court(id)) {
+                Some(c) => {
+                    courts.insert(id, c);
+                }
+                None if !missing.contains(&id) => missing.push(id),
+                None => {}
+            }
+        }
+        if !missing.is_empty() {
+            let ticket = cache.ticket();
+            let mut batch = Batch::new();
+            let read = crate::courts::by_ids_in(&mut batch, &missing);
+            let read = db.pages().await?.batch(batch).await?.take(read);
+            courts.extend(read.into_iter().map(|c| (c.id, keep_court(cache, ticket, c))));
+        }
+        return Ok((found, courts));
+    }
+    let ticket = cache.ticket();
+    let mut batch = Batch::new();
+    let found = filings::list_of_user_in(&mut batch, user_id);
+    let read = crate::courts::of_filings_in(&mut batch, user_id);
+    let mut answers = db.pages().await?.batch(batch).await?;
+    let found = keep_filings(cache, ticket, user_id, answers.take(found));
+    courts.extend(answers.take(read).into_iter().map(|c| (c.id, keep_court(cache, ticket, c))));
+    Ok((found, courts))
+}
+
+fn keep_filings(cache: &PageCache, ticket: Ticket, user_id: i64, found: Vec<Filing>) -> Arc<Vec<Filing>> {
+    let found = Arc::new(found);
     let weight = 256 + found.iter().map(|f| 512 + f.answers.len()).sum::<usize>();
-    cache.put(ticket, key, found.clone(), vec![Tag::User(user_id)], weight);
-    Ok(found)
+    cache.put(ticket, Key::Filings(user_id), found.clone(), vec![Tag::User(user_id)], weight);
+    found
+}
+
+fn keep_court(cache: &PageCache, ticket: Ticket, court: Court) -> Arc<Court> {
+    let id = court.id;
+    let court = Arc::new(court);
+    cache.put(ticket, Key::Court(id), court.clone(), vec![Tag::Court(id)], 1024);
+    court
 }
 
 /// A court by its id, if there is one.
@@ -72,15 +148,12 @@ pub async fn filings(db: &Db, user_id: i64) -> Result<Arc<Vec<Filing>>, StorageE
 /// Database errors.
 pub async fn court(db: &Db, id: i64) -> Result<Option<Arc<Court>>, StorageError> {
     let cache = db.page_cache();
-    let key = Key::Court(id);
-    if let Some(c) = cache.get::<Court>(&key) {
+    if let Some(c) = cache.get::<Court>(&Key::Court(id)) {
         return Ok(Some(c));
     }
     let ticket = cache.ticket();
-    let Some(found) = crate::courts::by_id(&mut db.pages().await?, id).await? else { return Ok(None) };
-    let found = Arc::new(found);
-    cache.put(ticket, key, found.clone(), vec![Tag::Court(id)], 1024);
-    Ok(Some(found))
+    let found = crate::courts::by_id(&mut db.pages().await?, id).await?;
+    Ok(found.map(|c| keep_court(cache, ticket, c)))
 }
 
 /// What the user has attached, newest first.
@@ -89,25 +162,59 @@ pub async fn court(db: &Db, id: i64) -> Result<Option<Arc<Court>>, StorageError>
 /// Database errors.
 pub async fn attachments(db: &Db, user_id: i64) -> Result<Arc<Vec<Attached>>, StorageError> {
     let cache = db.page_cache();
-    let key = Key::Attachments(user_id);
-    if let Some(a) = cache.get::<Vec<Attached>>(&key) {
+    if let Some(a) = cache.get::<Vec<Attached>>(&Key::Attachments(user_id)) {
         return Ok(a);
     }
     let ticket = cache.ticket();
     let (found, cases) = attachments::of_user(&mut db.pages().await?, user_id).await?;
+    Ok(keep_attachments(cache, ticket, user_id, found, cases))
+}
+
+/// Stores a user's attachments, tagged with the user and the cases of all
+/// his attachment rows.
+fn keep_attachments(
+    cache: &PageCache,
+    ticket: Ticket,
+    user_id: i64,
+    found: Vec<Attached>,
+    cases: Vec<i64>,
+) -> Arc<Vec<Attached>> {
     let found = Arc::new(found);
     let mut tags = vec![Tag::User(user_id)];
     tags.extend(cases.into_iter().map(Tag::Case));
-    cache.put(ticket, key, found.clone(), tags, 256 + 192 * found.len());
-    Ok(found)
+    cache.put(ticket, Key::Attachments(user_id), found.clone(), tags, 256 + 192 * found.len());
+    found
 }
 
 /// These cases (those that exist), in the order of `ids`: the missing ones
-/// read in three queries whatever their number.
+/// read in one batch whatever their number (one round trip on PostgreSQL).
 ///
 /// # Errors
 /// Database errors.
 pub async fn cases(db: &Db, ids: &[i64]) -> Result<Vec<Arc<CaseRecord>>, StorageError> {
+    Ok(cases_and_documents(db, ids, None).await?.0)
+}
+
+/// A case, if it exists, and its documents: what is missing read in one
+/// batch.
+///
+/// # Errors
+/// Database errors.
+pub async fn case_with_documents(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(Arc<CaseRecord>, Arc<Vec<Document>>)>, StorageError> {
+    let (mut records, documents) = cases_and_documents(db, &[id], Some(id)).await?;
+    Ok(records.pop().zip(documents))
+}
+
+/// The cases of `ids` and the documents of `documents_of`, those the cache
+/// lacks read in one batch.
+async fn cases_and_documents(
+    db: &Db,
+    ids: &[i64],
+    documents_of: Option<i64>,
+) -> Result<(Vec<Arc<CaseRecord>>, Option<Arc<Vec<Document>>>), StorageError> {
     let cache = db.page_cache();
     let mut found: Vec<(i64, Arc<CaseRecord>)> = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
@@ -117,27 +224,44 @@ pub async fn cases(db: &Db, ids: &[i64]) -> Result<Vec<Arc<CaseRecord>>, Storage
             None => missing.push(*id),
         }
     }
-    if !missing.is_empty() {
+    let mut documents = documents_of.and_then(|id| cache.get::<Vec<Document>>(&Key::Documents(id)));
+    let documents_missing = documents_of.filter(|_| documents.is_none());
+    if !missing.is_empty() || documents_missing.is_some() {
         let ticket = cache.ticket();
-        let mut conn = db.pages().await?;
-        let read = cases::with_courts_by_ids(&mut conn, &missing).await?;
-        let mut parties = parties::of_cases(&mut conn, &missing).await?;
-        let mut events = events::of_cases(&mut conn, &missing).await?;
-        drop(conn);
-        for (case, court) in read {
-            let (its_parties, rest): (Vec<Party>, Vec<Party>) = parties.into_iter().partition(|p| p.case_id == case.id);
-            parties = rest;
-            let (its_events, rest): (Vec<Event>, Vec<Event>) = events.into_iter().partition(|e| e.case_id == case.id);
-            events = rest;
-            let weight = 2048 + 384 * (its_parties.len() + its_events.len());
-            let tags = vec![Tag::Case(case.id), Tag::Court(court.id)];
-            let record = Arc::new(CaseRecord { case, court, parties: its_parties, events: its_events });
-            cache.put(ticket, Key::Case(record.case.id), record.clone(), tags, weight);
-            found.push((record.case.id, record));
+        let mut batch = Batch::new();
+        let records = (!missing.is_empty()).then(|| {
+            (
+                cases::with_courts_by_ids_in(&mut batch, &missing),
+                parties::of_cases_in(&mut batch, &missing),
+                events::of_cases_in(&mut batch, &missing),
+            )
+        });
+        let documents_read = documents_missing.map(|id| (id, documents::of_case_in(&mut batch, id)));
+        let mut answers = db.pages().await?.batch(batch).await?;
+        if let Some((read, parties, events)) = records {
+            let (read, mut parties, mut events) = (answers.take(read), answers.take(parties), answers.take(events));
+            for (case, court) in read {
+                let (its_parties, rest): (Vec<Party>, Vec<Party>) =
+                    parties.into_iter().partition(|p| p.case_id == case.id);
+                parties = rest;
+                let (its_events, rest): (Vec<Event>, Vec<Event>) =
+                    events.into_iter().partition(|e| e.case_id == case.id);
+                events = rest;
+                let weight = 2048 + 384 * (its_parties.len() + its_events.len());
+                let tags = vec![Tag::Case(case.id), Tag::Court(court.id)];
+                let record = Arc::new(CaseRecord { case, court, parties: its_parties, events: its_events });
+                cache.put(ticket, Key::Case(record.case.id), record.clone(), tags, weight);
+                found.push((record.case.id, record));
+            }
+        }
+        if let Some((case_id, read)) = documents_read {
+            let read = Arc::new(read.take(&mut answers));
+            cache.put(ticket, Key::Documents(case_id), read.clone(), vec![Tag::Case(case_id)], 256 + 512 * read.len());
+            documents = Some(read);
         }
     }
     found.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
-    Ok(found.into_iter().map(|(_, r)| r).collect())
+    Ok((found.into_iter().map(|(_, r)| r).collect(), documents))
 }
 
 /// The documents of a case that are not withdrawn, newest first.

@@ -1,8 +1,9 @@
 //! Cases, as their court publishes them.
 
+use crate::batch::{Batch, Rows};
 use crate::courts::{self, Court};
 use crate::error::{StorageError, corrupt};
-use crate::read::{self, Cells, Param, Reads};
+use crate::read::{self, Cells, Reads};
 use crate::time::{date, instant, parse_date, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,6 +76,12 @@ pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Case>, Stora
     read::optional(conn, &format!("SELECT {COLUMNS} FROM cases WHERE id = $1"), vec![id.into()], from_row).await
 }
 
+/// The case of the party `party_id`, in a batch.
+pub fn of_party_in(batch: &mut Batch, party_id: i64) -> Rows<Case> {
+    let sql = format!("SELECT {COLUMNS} FROM cases WHERE id = (SELECT case_id FROM parties WHERE id = $1)");
+    batch.add(sql, vec![party_id.into()], from_row)
+}
+
 /// A case's columns and its court's, in one row (`JOIN courts k`).
 const WITH_COURT: &str = "c.id, c.court_id, c.case_ref, c.portalis_number, c.rg_number, c.nature_code, c.nature_label, \
     c.status, c.filed_on, c.chamber, c.created_at, c.updated_at, k.code, k.name, k.kind, k.address, k.postcode, k.city, \
@@ -111,11 +118,19 @@ pub async fn with_courts_by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Ve
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
+    conn.rows(&with_courts_sql(ids.len()), crate::int_params(ids), with_court).await
+}
+
+/// [`with_courts_by_ids`] in a batch (`ids` not empty).
+pub fn with_courts_by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<(Case, Court)> {
+    batch.add(with_courts_sql(ids.len()), crate::int_params(ids), with_court)
+}
+
+fn with_courts_sql(n: usize) -> String {
+    format!(
         "SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id IN ({})",
-        crate::placeholders(ids.len())
-    );
-    conn.rows(&sql, ids.iter().map(|i| Param::Int(*i)).collect(), with_court).await
+        crate::placeholders(n)
+    )
 }
 
 /// How many cases a court has published.

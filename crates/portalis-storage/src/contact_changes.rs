@@ -3,6 +3,7 @@
 //! (`GET /api/v1/contact-changes`), and a court's later publication that
 //! still carries the values replaced does not undo the change.
 
+use crate::batch::{Batch, Rows};
 use crate::error::StorageError;
 use crate::read::{Cells, Reads};
 use crate::time::{instant, parse_instant};
@@ -124,8 +125,16 @@ pub async fn record(
 /// # Errors
 /// Database errors.
 pub async fn latest(conn: &mut impl Reads, party_id: i64) -> Result<Option<ContactChange>, StorageError> {
-    let sql = format!("SELECT {COLUMNS} FROM contact_changes x WHERE x.party_id = $1 ORDER BY x.id DESC LIMIT 1");
-    Ok(conn.rows(&sql, vec![party_id.into()], from_row).await?.pop())
+    Ok(conn.rows(&latest_sql(), vec![party_id.into()], from_row).await?.pop())
+}
+
+/// [`latest`] in a batch (no row or one).
+pub fn latest_in(batch: &mut Batch, party_id: i64) -> Rows<ContactChange> {
+    batch.add(latest_sql(), vec![party_id.into()], from_row)
+}
+
+fn latest_sql() -> String {
+    format!("SELECT {COLUMNS} FROM contact_changes x WHERE x.party_id = $1 ORDER BY x.id DESC LIMIT 1")
 }
 
 /// The party's changes its court's system has not taken up yet, oldest

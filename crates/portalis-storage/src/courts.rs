@@ -1,5 +1,6 @@
 //! Courts: the directory, and the owner of cases and API keys.
 
+use crate::batch::{Batch, Rows};
 use crate::error::{StorageError, corrupt};
 use crate::read::{self, Cells, Reads};
 use crate::time::instant;
@@ -69,6 +70,27 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Court>, Stora
 /// Database errors.
 pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Court>, StorageError> {
     read::optional(conn, &format!("SELECT {COLUMNS} FROM courts WHERE id = $1"), vec![id.into()], from_row).await
+}
+
+/// The courts of `ids` (not empty), in a batch.
+pub fn by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<Court> {
+    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN ({})", crate::placeholders(ids.len()));
+    batch.add(sql, crate::int_params(ids), from_row)
+}
+
+/// The courts the user's filings name, in a batch.
+pub fn of_filings_in(batch: &mut Batch, user_id: i64) -> Rows<Court> {
+    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN (SELECT court_id FROM filings WHERE user_id = $1)");
+    batch.add(sql, vec![user_id.into()], from_row)
+}
+
+/// The court of the party `party_id`'s case, in a batch.
+pub fn of_party_in(batch: &mut Batch, party_id: i64) -> Rows<Court> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM courts WHERE id =
+         (SELECT c.court_id FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.id = $1)"
+    );
+    batch.add(sql, vec![party_id.into()], from_row)
 }
 
 /// Every court, by code.

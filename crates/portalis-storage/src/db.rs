@@ -3,6 +3,7 @@
 use crate::changes::{Feed, SqliteFeed, Tag};
 use crate::error::StorageError;
 use crate::page_cache::PageCache;
+use crate::pg_pages::PgPagePool;
 use crate::read::{PageConn, SqliteReadPool};
 use portalis_core::clock::Clock;
 use sqlx::AnyConnection;
@@ -15,6 +16,27 @@ use std::time::Duration;
 /// How long a request waits for a connection before the database is deemed
 /// unavailable (the request then answers 503).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A pooled connection idle at least this long is checked (a round trip)
+/// before it is handed out; one used more recently is handed out as it is.
+/// sqlx's default checks every connection at every acquisition: a round
+/// trip to PostgreSQL before each page's first query, which cost as much
+/// as the query (bench/results/2026-12-03-*). A connection that broke
+/// while in use recently fails its next query, and sqlx closes it when it
+/// returns to the pool (it checks every connection then).
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(10);
+
+/// The pool's options common to both backends.
+fn pool_options() -> AnyPoolOptions {
+    AnyPoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT).test_before_acquire(false).before_acquire(|conn, meta| {
+        Box::pin(async move {
+            if meta.idle_for >= CHECK_IDLE_AFTER {
+                sqlx::Connection::ping(conn).await?;
+            }
+            Ok(true)
+        })
+    })
+}
 
 /// A connection, inside a transaction or not.
 pub type Conn = AnyConnection;
@@ -120,6 +142,13 @@ impl Tx {
     }
 }
 
+/// The connections pages read through.
+#[derive(Debug, Clone)]
+enum Pages {
+    Sqlite(Arc<SqliteReadPool>),
+    Postgres(Arc<PgPagePool>),
+}
+
 /// Stops the PostgreSQL change listener with the last `Db` handle.
 #[derive(Debug, Default)]
 struct Listener(OnceLock<tokio::task::AbortHandle>);
@@ -147,8 +176,8 @@ pub struct Db {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
-    /// SQLite only: the pages' read-only connections (see `read.rs`).
-    pages: Option<Arc<SqliteReadPool>>,
+    /// The pages' connections (see `read.rs`, `pg_pages.rs`).
+    pages: Pages,
     /// What pages read most, kept true by the change feed (`changes.rs`).
     cache: Arc<PageCache>,
     feed: Arc<OnceLock<Feed>>,
@@ -166,7 +195,7 @@ impl Db {
             Backend::Sqlite => {
                 let url = with_create_mode(url);
                 let options = || {
-                    AnyPoolOptions::new().acquire_timeout(ACQUIRE_TIMEOUT).after_connect(|conn, _meta| {
+                    pool_options().after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
@@ -179,27 +208,18 @@ impl Db {
                 };
                 let write = options().max_connections(1).connect(&url).await?;
                 let read = options().max_connections(max_connections.max(1)).connect(&url).await?;
-                let pages = Some(Arc::new(SqliteReadPool::new(crate::read::sqlite_path(&url))));
+                let pages = Pages::Sqlite(Arc::new(SqliteReadPool::new(crate::read::sqlite_path(&url))));
                 Ok(Self::assemble(backend, read, write, pages, &url))
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(max_connections.max(2))
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .connect(url)
-                    .await?;
-                Ok(Self::assemble(backend, pool.clone(), pool, None, url))
+                let pool = pool_options().max_connections(max_connections.max(2)).connect(url).await?;
+                let pages = Pages::Postgres(Arc::new(PgPagePool::new(url, max_connections.max(2), ACQUIRE_TIMEOUT)?));
+                Ok(Self::assemble(backend, pool.clone(), pool, pages, url))
             }
         }
     }
 
-    fn assemble(
-        backend: Backend,
-        read: AnyPool,
-        write: AnyPool,
-        pages: Option<Arc<SqliteReadPool>>,
-        url: &str,
-    ) -> Self {
+    fn assemble(backend: Backend, read: AnyPool, write: AnyPool, pages: Pages, url: &str) -> Self {
         Self {
             backend,
             read,
@@ -259,12 +279,29 @@ impl Db {
         Ok(self.read.acquire().await?)
     }
 
-    /// A connection for the reads of a page (see `read.rs`): in place on
-    /// SQLite, from the pool on PostgreSQL.
+    /// A connection for the reads of a page: in place on SQLite
+    /// (`read.rs`), one of the pages' own on PostgreSQL (`pg_pages.rs`).
     pub async fn pages(&self) -> Result<PageConn, StorageError> {
         match &self.pages {
-            Some(pool) => crate::read::take(pool),
-            None => Ok(PageConn::Any(self.read.acquire().await?)),
+            Pages::Sqlite(pool) => crate::read::take(pool),
+            Pages::Postgres(pool) => Ok(PageConn::Postgres(pool.take().await?)),
+        }
+    }
+
+    /// Runs one statement that changes something and commits by itself (no
+    /// transaction: one round trip on PostgreSQL, through a page's
+    /// connection), to a table the pages' cache does not read (there is
+    /// nothing for it to forget): a page's journal line.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn execute_alone<'q>(
+        &self,
+        query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64, StorageError> {
+        match &self.pages {
+            Pages::Sqlite(_) => Ok(query.execute(&self.write).await?.rows_affected()),
+            Pages::Postgres(pool) => pool.take().await?.execute(query).await,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Documents made available on a case, and to whom.
 
+use crate::batch::{Answers, Batch, Rows};
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Param, Reads};
 use crate::time::{date, instant, parse_date, parse_instant};
@@ -87,16 +88,21 @@ fn from_row(row: &dyn Cells) -> Result<(Document, bool), StorageError> {
 async fn with_addressees(conn: &mut impl Reads, rows: Vec<(Document, bool)>) -> Result<Vec<Document>, StorageError> {
     let ids: Vec<i64> = rows.iter().filter(|(_, all)| !all).map(|(d, _)| d.id).collect();
     let addressees = addressees_of(conn, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(mut d, _)| {
-            for (_, party_id, party_ref) in addressees.iter().filter(|(doc, _, _)| *doc == d.id) {
+    Ok(joined(rows, &addressees))
+}
+
+/// Each document with its addressees among `addressees` (none for a
+/// document addressed to all parties).
+fn joined(rows: Vec<(Document, bool)>, addressees: &[(i64, i64, String)]) -> Vec<Document> {
+    rows.into_iter()
+        .map(|(mut d, all)| {
+            for (_, party_id, party_ref) in addressees.iter().filter(|(doc, _, _)| !all && *doc == d.id) {
                 d.details.addressee_ids.push(*party_id);
                 d.addressee_refs.push(party_ref.clone());
             }
             d
         })
-        .collect())
+        .collect()
 }
 
 /// # Errors
@@ -115,12 +121,43 @@ pub async fn find(conn: &mut impl Reads, case_id: i64, document_ref: &str) -> Re
 /// # Errors
 /// Database errors.
 pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Document>, StorageError> {
-    let sql = format!(
+    let rows = conn.rows(&of_case_sql(), vec![case_id.into()], from_row).await?;
+    with_addressees(conn, rows).await
+}
+
+fn of_case_sql() -> String {
+    format!(
         "SELECT {COLUMNS} FROM documents d LEFT JOIN events e ON e.id = d.event_id
          WHERE d.case_id = $1 AND d.withdrawn_at IS NULL ORDER BY d.issued_on DESC, d.id DESC"
-    );
-    let rows = conn.rows(&sql, vec![case_id.into()], from_row).await?;
-    with_addressees(conn, rows).await
+    )
+}
+
+/// [`of_case`] in a batch: the documents and their addressees, two
+/// queries that do not wait for each other.
+pub fn of_case_in(batch: &mut Batch, case_id: i64) -> OfCase {
+    let addressees =
+        "SELECT a.document_id, p.id, p.party_ref FROM document_addressees a JOIN parties p ON p.id = a.party_id
+         WHERE a.document_id IN (SELECT id FROM documents WHERE case_id = $1 AND withdrawn_at IS NULL)
+         ORDER BY a.document_id, p.id";
+    OfCase {
+        documents: batch.add(of_case_sql(), vec![case_id.into()], from_row),
+        addressees: batch
+            .add(addressees, vec![case_id.into()], |r| Ok((r.int("document_id")?, r.int("id")?, r.text("party_ref")?))),
+    }
+}
+
+/// The documents of a case read in a batch ([`of_case_in`]).
+pub struct OfCase {
+    documents: Rows<(Document, bool)>,
+    addressees: Rows<(i64, i64, String)>,
+}
+
+impl OfCase {
+    /// As [`of_case`] gives them.
+    pub fn take(self, answers: &mut Answers) -> Vec<Document> {
+        let rows = answers.take(self.documents);
+        joined(rows, &answers.take(self.addressees))
+    }
 }
 
 /// What [`put`] did.

@@ -1,7 +1,8 @@
 //! Events of a case ("Vie du dossier"), in the court's local time.
 
+use crate::batch::{Batch, Rows};
 use crate::error::{StorageError, corrupt};
-use crate::read::{Cells, Param, Reads};
+use crate::read::{Cells, Reads};
 use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day, time_of_day};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -87,11 +88,19 @@ pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Eve
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
+    conn.rows(&of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row).await
+}
+
+/// [`of_cases`] in a batch (`case_ids` not empty).
+pub fn of_cases_in(batch: &mut Batch, case_ids: &[i64]) -> Rows<Event> {
+    batch.add(of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row)
+}
+
+fn of_cases_sql(n: usize) -> String {
+    format!(
         "SELECT {COLUMNS} FROM events WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY starts_at_utc, id",
-        crate::placeholders(case_ids.len())
-    );
-    conn.rows(&sql, case_ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
+        crate::placeholders(n)
+    )
 }
 
 /// # Errors

@@ -2,6 +2,7 @@
 //! requests he sent. Every read and every change of a litigant names his
 //! user: a filing of another is not found, as one that does not exist.
 
+use crate::batch::{Batch, Rows};
 use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, Reads};
 use crate::time::{instant, parse_instant};
@@ -125,8 +126,16 @@ pub async fn of_user(conn: &mut impl Reads, user_id: i64, public_id: &str) -> Re
 /// # Errors
 /// Database errors.
 pub async fn list_of_user(conn: &mut impl Reads, user_id: i64) -> Result<Vec<Filing>, StorageError> {
-    let sql = format!("SELECT {COLUMNS} FROM filings WHERE user_id = $1 ORDER BY started_at DESC, id DESC");
-    conn.rows(&sql, vec![user_id.into()], from_row).await
+    conn.rows(&list_of_user_sql(), vec![user_id.into()], from_row).await
+}
+
+/// [`list_of_user`] in a batch.
+pub fn list_of_user_in(batch: &mut Batch, user_id: i64) -> Rows<Filing> {
+    batch.add(list_of_user_sql(), vec![user_id.into()], from_row)
+}
+
+fn list_of_user_sql() -> String {
+    format!("SELECT {COLUMNS} FROM filings WHERE user_id = $1 ORDER BY started_at DESC, id DESC")
 }
 
 /// Saves a draft's answers (and the court they name); whether the filing

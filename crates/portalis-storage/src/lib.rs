@@ -17,6 +17,7 @@ pub mod api_keys;
 pub mod attach_codes;
 pub mod attachments;
 pub mod audit;
+pub mod batch;
 pub mod bulk;
 pub mod cached;
 pub mod cases;
@@ -35,6 +36,7 @@ pub mod page_cache;
 pub mod parties;
 pub mod party_record;
 pub mod party_search;
+mod pg_pages;
 pub mod rate_events;
 pub mod read;
 pub mod sessions;
@@ -50,6 +52,11 @@ pub use error::StorageError;
 /// `$1, $2, …, $n`: the placeholders of an `IN (…)` list of `n` values.
 pub(crate) fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Identifiers as the parameters of [`placeholders`].
+pub(crate) fn int_params(ids: &[i64]) -> Vec<read::Param> {
+    ids.iter().map(|i| read::Param::Int(*i)).collect()
 }
 
 /// Commits a transaction.

@@ -3,6 +3,7 @@
 //! users' choices about them.
 
 use crate::Conn;
+use crate::batch::{Batch, Rows};
 use crate::error::StorageError;
 use crate::time::{date, instant, parse_instant};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -27,6 +28,16 @@ pub async fn consent(conn: &mut Conn, party_id: i64) -> Result<Option<Consent>, 
             .fetch_optional(&mut *conn)
             .await?;
     Ok(r.and_then(|(s, a)| Some(Consent { source: s?, at: a? })))
+}
+
+/// [`consent`] in a batch.
+pub fn consent_in(batch: &mut Batch, party_id: i64) -> Rows<Option<Consent>> {
+    batch.add("SELECT consent_source, consent_at FROM parties WHERE id = $1", vec![party_id.into()], |r| {
+        Ok(match (r.opt_text("consent_source")?, r.opt_text("consent_at")?) {
+            (Some(source), Some(at)) => Some(Consent { source, at }),
+            _ => None,
+        })
+    })
 }
 
 /// The court declares the party's consent (unless the portal recorded a
@@ -246,12 +257,19 @@ pub struct HearingToRemind {
     pub case_id: i64,
     pub starts_at_utc: DateTime<Utc>,
     pub recipient: Recipient,
+    /// The court's.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// Hearings to come before `until`, not cancelled, with their attached
-/// parties who have a mobile and want reminders: among the events
+/// parties who have a mobile and want reminders and have not been
+/// reminded of them at that time yet: among the events
 /// `portalis_core::event::Standing` calls upcoming (planned), those after
-/// `from` (an instant: the window of the reminders).
+/// `from` (an instant: the window of the reminders). Each with its court's
+/// time zone, so that the caller decides whether it is time without a
+/// query more (a pass reads only what it may send: at 1,000,000 cases the
+/// reminders already sent numbered thousands, each tried again at every
+/// pass in a transaction of its own).
 ///
 /// # Errors
 /// Database errors.
@@ -262,10 +280,13 @@ pub async fn hearings_between(
 ) -> Result<Vec<HearingToRemind>, StorageError> {
     let rows = sqlx::query(
         "SELECT e.id AS event_id, e.case_id, e.starts_at_utc, p.id AS party_id, a.user_id, p.email, p.mobile,
-                u.updates_by_email, u.reminders_by_sms
+                u.updates_by_email, u.reminders_by_sms, k.time_zone
          FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id JOIN users u ON u.id = a.user_id
+              JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
          WHERE e.kind IN ('audience', 'expertise') AND e.status = 'prevu' AND e.withdrawn_at IS NULL AND p.withdrawn_at IS NULL
            AND e.starts_at_utc > $1 AND e.starts_at_utc <= $2 AND p.mobile IS NOT NULL AND u.reminders_by_sms = 1
+           AND NOT EXISTS (SELECT 1 FROM hearing_reminders r
+                           WHERE r.event_id = e.id AND r.party_id = p.id AND r.starts_at_utc = e.starts_at_utc)
          ORDER BY e.starts_at_utc, e.id, p.id",
     )
     .bind(instant(from))
@@ -279,6 +300,10 @@ pub async fn hearings_between(
                 case_id: r.try_get("case_id")?,
                 starts_at_utc: parse_instant(&r.try_get::<String, _>("starts_at_utc")?)?,
                 recipient: recipient(r)?,
+                time_zone: {
+                    let tz: String = r.try_get("time_zone")?;
+                    tz.parse().map_err(|_| crate::error::corrupt(format!("time zone {tz:?}")))?
+                },
             })
         })
         .collect()

@@ -1,7 +1,8 @@
 //! Parties of a case, each with its numéro d'identification.
 
+use crate::batch::{Answers, Batch, Rows};
 use crate::error::{StorageError, corrupt};
-use crate::read::{Cells, Param, Reads};
+use crate::read::{Cells, Reads};
 use crate::time::{instant, parse_instant};
 use crate::{Conn, Outcome, Tx};
 use chrono::{DateTime, Utc};
@@ -110,11 +111,19 @@ pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Par
     if case_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
+    conn.rows(&of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row).await
+}
+
+/// [`of_cases`] in a batch (`case_ids` not empty).
+pub fn of_cases_in(batch: &mut Batch, case_ids: &[i64]) -> Rows<Party> {
+    batch.add(of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row)
+}
+
+fn of_cases_sql(n: usize) -> String {
+    format!(
         "SELECT {COLUMNS} FROM parties WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY id",
-        crate::placeholders(case_ids.len())
-    );
-    conn.rows(&sql, case_ids.iter().map(|i| Param::Int(*i)).collect(), from_row).await
+        crate::placeholders(n)
+    )
 }
 
 /// A party by its identification number (canonical form), not withdrawn.
@@ -149,6 +158,34 @@ pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Party, StorageError> {
 pub async fn get(conn: &mut impl Reads, id: i64) -> Result<Option<Party>, StorageError> {
     let sql = format!("SELECT {COLUMNS} FROM parties WHERE id = $1");
     Ok(conn.rows(&sql, vec![id.into()], from_row).await?.pop())
+}
+
+/// The party of `id` (withdrawn or not), its case and its court, in a
+/// batch.
+pub fn with_case_in(batch: &mut Batch, id: i64) -> WithCase {
+    WithCase {
+        party: batch.add(format!("SELECT {COLUMNS} FROM parties WHERE id = $1"), vec![id.into()], from_row),
+        case: crate::cases::of_party_in(batch, id),
+        court: crate::courts::of_party_in(batch, id),
+    }
+}
+
+/// A party with its case and court, read in a batch ([`with_case_in`]).
+pub struct WithCase {
+    party: Rows<Party>,
+    case: Rows<crate::cases::Case>,
+    court: Rows<crate::courts::Court>,
+}
+
+impl WithCase {
+    /// The party, its case and its court; `None` when there is no such
+    /// party.
+    pub fn take(self, answers: &mut Answers) -> Option<(Party, crate::cases::Case, crate::courts::Court)> {
+        let party = answers.take(self.party).pop();
+        let case = answers.take(self.case).pop();
+        let court = answers.take(self.court).pop();
+        Some((party?, case?, court?))
+    }
 }
 
 /// Holds the party until the transaction ends: the limits on the codes

@@ -4,8 +4,11 @@
 //! court may need to prove a notification), and the messages about it
 //! with their delivery.
 
+use crate::batch::{Answers, Batch, Rows};
+use crate::contact_changes::ContactChange;
 use crate::error::StorageError;
-use crate::read::{Cells, Reads};
+use crate::notices::Consent;
+use crate::read::Cells;
 use crate::time::parse_instant;
 use chrono::{DateTime, Utc};
 
@@ -42,13 +45,7 @@ fn account(r: &dyn Cells) -> Result<Account, StorageError> {
     })
 }
 
-/// The party's accounts: the one attached first, then those that were,
-/// the latest ended first.
-///
-/// # Errors
-/// Database errors.
-pub async fn accounts(conn: &mut impl Reads, party_id: i64) -> Result<Vec<Account>, StorageError> {
-    let sql = "SELECT a.user_id, u.given_name, u.family_name, a.attached_at, a.first_viewed_at,
+const ACCOUNTS: &str = "SELECT a.user_id, u.given_name, u.family_name, a.attached_at, a.first_viewed_at,
                       NULL AS ended_at, NULL AS reason, 0 AS ord
                FROM attachments a JOIN users u ON u.id = a.user_id WHERE a.party_id = $1
                UNION ALL
@@ -57,8 +54,6 @@ pub async fn accounts(conn: &mut impl Reads, party_id: i64) -> Result<Vec<Accoun
                FROM ended_attachments e JOIN users u ON u.id = e.user_id WHERE e.party_id = $1
                ORDER BY ord, ended_at DESC
                LIMIT 50";
-    conn.rows(sql, vec![party_id.into()], account).await
-}
 
 /// An avis de mise à disposition sent to the party.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,26 +68,20 @@ pub struct AvisSent {
     pub first_consulted_at: Option<DateTime<Utc>>,
 }
 
-/// The avis sent to the party, newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn avis(conn: &mut impl Reads, party_id: i64) -> Result<Vec<AvisSent>, StorageError> {
-    let sql = "SELECT d.title, n.published_at, o.status, o.attempts, o.sent_at, r.first_consulted_at
+const AVIS: &str = "SELECT d.title, n.published_at, o.status, o.attempts, o.sent_at, r.first_consulted_at
                FROM document_notices n JOIN documents d ON d.id = n.document_id JOIN outbox o ON o.id = n.outbox_id
                LEFT JOIN document_receipts r ON r.document_id = n.document_id AND r.party_id = n.party_id
                WHERE n.party_id = $1 ORDER BY n.id DESC LIMIT 100";
-    conn.rows(sql, vec![party_id.into()], |r| {
-        Ok(AvisSent {
-            document_title: r.text("title")?,
-            published_at: parse_instant(&r.text("published_at")?)?,
-            status: r.text("status")?,
-            attempts: r.int("attempts")?,
-            sent_at: instant_of(r, "sent_at")?,
-            first_consulted_at: instant_of(r, "first_consulted_at")?,
-        })
+
+fn avis_sent(r: &dyn Cells) -> Result<AvisSent, StorageError> {
+    Ok(AvisSent {
+        document_title: r.text("title")?,
+        published_at: parse_instant(&r.text("published_at")?)?,
+        status: r.text("status")?,
+        attempts: r.int("attempts")?,
+        sent_at: instant_of(r, "sent_at")?,
+        first_consulted_at: instant_of(r, "first_consulted_at")?,
     })
-    .await
 }
 
 /// A message about the party, as the console lists it (never its body:
@@ -109,25 +98,19 @@ pub struct MessageSent {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The messages about the party, newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn messages(conn: &mut impl Reads, party_id: i64) -> Result<Vec<MessageSent>, StorageError> {
-    let sql = "SELECT kind, channel, recipient, status, attempts, created_at, sent_at FROM outbox
+const MESSAGES: &str = "SELECT kind, channel, recipient, status, attempts, created_at, sent_at FROM outbox
                WHERE party_id = $1 ORDER BY id DESC LIMIT 100";
-    conn.rows(sql, vec![party_id.into()], |r| {
-        Ok(MessageSent {
-            kind: r.text("kind")?,
-            channel: r.text("channel")?,
-            recipient: r.text("recipient")?,
-            status: r.text("status")?,
-            attempts: r.int("attempts")?,
-            created_at: parse_instant(&r.text("created_at")?)?,
-            sent_at: instant_of(r, "sent_at")?,
-        })
+
+fn message_sent(r: &dyn Cells) -> Result<MessageSent, StorageError> {
+    Ok(MessageSent {
+        kind: r.text("kind")?,
+        channel: r.text("channel")?,
+        recipient: r.text("recipient")?,
+        status: r.text("status")?,
+        attempts: r.int("attempts")?,
+        created_at: parse_instant(&r.text("created_at")?)?,
+        sent_at: instant_of(r, "sent_at")?,
     })
-    .await
 }
 
 /// An action of the court's staff on the party, from the audit log.
@@ -139,15 +122,67 @@ pub struct StaffAction {
     pub action: String,
 }
 
-/// The actions audited under `target` (the party's console target), newest
-/// first.
-///
-/// # Errors
-/// Database errors.
-pub async fn actions(conn: &mut impl Reads, target: &str) -> Result<Vec<StaffAction>, StorageError> {
-    let sql = "SELECT at, actor, action FROM audit_log WHERE target = $1 AND outcome = 'ok' ORDER BY id DESC LIMIT 100";
-    conn.rows(sql, vec![target.to_owned().into()], |r| {
-        Ok(StaffAction { at: parse_instant(&r.text("at")?)?, actor: r.text("actor")?, action: r.text("action")? })
-    })
-    .await
+/// The actions of the court's staff audited on the party, newest first:
+/// under its console target, `court:<code>/case:<case_ref>/party:<party_ref>`
+/// (`portalis_usecases::publish::console_target`), built here from the
+/// party's row so that the whole record is one batch.
+const ACTIONS: &str = "SELECT at, actor, action FROM audit_log
+               WHERE target = (SELECT 'court:' || k.code || '/case:' || c.case_ref || '/party:' || p.party_ref
+                               FROM parties p JOIN cases c ON c.id = p.case_id JOIN courts k ON k.id = c.court_id
+                               WHERE p.id = $1)
+                 AND outcome = 'ok' ORDER BY id DESC LIMIT 100";
+
+fn staff_action(r: &dyn Cells) -> Result<StaffAction, StorageError> {
+    Ok(StaffAction { at: parse_instant(&r.text("at")?)?, actor: r.text("actor")?, action: r.text("action")? })
+}
+
+/// What the console shows of a party beyond what the court published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The one attached first, then those that were, the latest ended
+    /// first.
+    pub accounts: Vec<Account>,
+    /// The avis sent to it, newest first.
+    pub avis: Vec<AvisSent>,
+    /// The messages about it, newest first.
+    pub messages: Vec<MessageSent>,
+    pub consent: Option<Consent>,
+    pub actions: Vec<StaffAction>,
+    /// The latest change of its contact details at the console.
+    pub contact_change: Option<ContactChange>,
+}
+
+/// The party's record, read in a batch.
+pub struct RecordRows {
+    accounts: Rows<Account>,
+    avis: Rows<AvisSent>,
+    messages: Rows<MessageSent>,
+    consent: Rows<Option<Consent>>,
+    actions: Rows<StaffAction>,
+    contact_change: Rows<ContactChange>,
+}
+
+/// Adds the party's record to a batch.
+pub fn record_in(batch: &mut Batch, party_id: i64) -> RecordRows {
+    RecordRows {
+        accounts: batch.add(ACCOUNTS, vec![party_id.into()], account),
+        avis: batch.add(AVIS, vec![party_id.into()], avis_sent),
+        messages: batch.add(MESSAGES, vec![party_id.into()], message_sent),
+        consent: crate::notices::consent_in(batch, party_id),
+        actions: batch.add(ACTIONS, vec![party_id.into()], staff_action),
+        contact_change: crate::contact_changes::latest_in(batch, party_id),
+    }
+}
+
+impl RecordRows {
+    pub fn take(self, answers: &mut Answers) -> Record {
+        Record {
+            accounts: answers.take(self.accounts),
+            avis: answers.take(self.avis),
+            messages: answers.take(self.messages),
+            consent: answers.take(self.consent).into_iter().flatten().next(),
+            actions: answers.take(self.actions),
+            contact_change: answers.take(self.contact_change).pop(),
+        }
+    }
 }

@@ -12,6 +12,7 @@
 //! thread back. Both paths go through [`Reads`], and rows through [`Cells`],
 //! so that each query and each row mapping exists once.
 
+use crate::batch::{self, Answers, Batch};
 use crate::error::StorageError;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::pool::PoolConnection;
@@ -113,20 +114,49 @@ pub trait Reads: Send {
         params: Vec<Param>,
         map: MapRow<T>,
     ) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send;
+
+    /// The rows of every query of `batch` (see `batch.rs`): on PostgreSQL
+    /// in one round trip, elsewhere one query after the other.
+    fn batch(&mut self, batch: Batch) -> impl Future<Output = Result<Answers, StorageError>> + Send;
+}
+
+fn arguments(params: Vec<Param>) -> Result<AnyArguments<'static>, StorageError> {
+    let mut args = AnyArguments::default();
+    for p in params {
+        match p {
+            Param::Int(i) => args.add(i),
+            Param::Text(s) => args.add(s),
+        }
+        .map_err(|e| StorageError::Database(sqlx::Error::Encode(e)))?;
+    }
+    Ok(args)
 }
 
 impl Reads for AnyConnection {
     async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
-        let mut args = AnyArguments::default();
-        for p in params {
-            match p {
-                Param::Int(i) => args.add(i),
-                Param::Text(s) => args.add(s),
-            }
-            .map_err(|e| StorageError::Database(sqlx::Error::Encode(e)))?;
-        }
-        let rows = sqlx::query_with(sql, args).fetch_all(&mut *self).await?;
+        let rows = sqlx::query_with(sql, arguments(params)?).fetch_all(&mut *self).await?;
         rows.iter().map(|r| map(r)).collect()
+    }
+
+    async fn batch(&mut self, mut batch: Batch) -> Result<Answers, StorageError> {
+        if batch.is_empty() {
+        } else if self.backend_name() == "PostgreSQL" {
+            let (sql, params) = batch.postgres_statement();
+            let row = sqlx::query_with(&sql, arguments(params)?).fetch_one(&mut *self).await?;
+            for (i, part) in batch.parts.iter_mut().enumerate() {
+                let json: String = row.try_get(i)?;
+                batch::feed(&json, part.sink.as_mut())?;
+            }
+        } else {
+            for part in &mut batch.parts {
+                let params = std::mem::take(&mut part.params);
+                let rows = sqlx::query_with(&part.sql, arguments(params)?).fetch_all(&mut *self).await?;
+                for row in &rows {
+                    part.sink.push(row)?;
+                }
+            }
+        }
+        Ok(Answers::of(batch.parts))
     }
 }
 
@@ -134,17 +164,26 @@ impl Reads for PoolConnection<Any> {
     async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
         (**self).rows(sql, params, map).await
     }
+    async fn batch(&mut self, batch: Batch) -> Result<Answers, StorageError> {
+        (**self).batch(batch).await
+    }
 }
 
 impl Reads for sqlx::Transaction<'_, Any> {
     async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
         (**self).rows(sql, params, map).await
     }
+    async fn batch(&mut self, batch: Batch) -> Result<Answers, StorageError> {
+        (**self).batch(batch).await
+    }
 }
 
 impl Reads for crate::Tx {
     async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
         (**self).rows(sql, params, map).await
+    }
+    async fn batch(&mut self, batch: Batch) -> Result<Answers, StorageError> {
+        (**self).batch(batch).await
     }
 }
 
@@ -221,6 +260,29 @@ impl Drop for SqliteReads {
 
 impl SqliteReads {
     fn run<T>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        let mut out = Vec::new();
+        self.each(sql, params, &mut |row| {
+            out.push(map(row)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn run_batch(&mut self, mut batch: Batch) -> Result<Answers, StorageError> {
+        for part in &mut batch.parts {
+            let params = std::mem::take(&mut part.params);
+            self.each(&part.sql, params, &mut |row| part.sink.push(row))?;
+        }
+        Ok(Answers::of(batch.parts))
+    }
+
+    /// Runs `sql` and hands each row to `row`.
+    fn each(
+        &mut self,
+        sql: &str,
+        params: Vec<Param>,
+        each: &mut dyn FnMut(&dyn Cells) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
         tracing::trace!(target: "portalis_storage::read", sql, "page query");
         let conn = self.conn.as_ref().expect("a connection until dropped");
         let mut stmt = conn.prepare_cached(sql)?;
@@ -238,11 +300,10 @@ impl SqliteReads {
         }
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let mut rows = stmt.raw_query();
-        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(map(&NamedRow { row, names: &names })?);
+            each(&NamedRow { row, names: &names })?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -255,19 +316,31 @@ impl Reads for SqliteReads {
     ) -> impl Future<Output = Result<Vec<T>, StorageError>> + Send {
         std::future::ready(self.run(sql, params, map))
     }
+
+    fn batch(&mut self, batch: Batch) -> impl Future<Output = Result<Answers, StorageError>> + Send {
+        std::future::ready(self.run_batch(batch))
+    }
 }
 
-/// The connection a page reads through: see the module's documentation.
+/// The connection a page reads through: see the module's documentation
+/// and `pg_pages.rs`.
 pub enum PageConn {
     Sqlite(SqliteReads),
-    Any(PoolConnection<Any>),
+    Postgres(crate::pg_pages::PgReads),
 }
 
 impl Reads for PageConn {
     async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
         match self {
             PageConn::Sqlite(c) => c.rows(sql, params, map).await,
-            PageConn::Any(c) => c.rows(sql, params, map).await,
+            PageConn::Postgres(c) => c.rows(sql, params, map).await,
+        }
+    }
+
+    async fn batch(&mut self, batch: Batch) -> Result<Answers, StorageError> {
+        match self {
+            PageConn::Sqlite(c) => c.batch(batch).await,
+            PageConn::Postgres(c) => c.batch(batch).await,
         }
     }
 }

@@ -1,13 +1,17 @@
 //! Server-side sessions. The cookie carries a random token; the table keeps
 //! its SHA-256, so a copy of the database does not yield live sessions.
 
+use crate::attachments::Attached;
+use crate::batch::{Batch, Rows};
 use crate::error::StorageError;
-use crate::read::{self, Reads};
+use crate::read::{self, Cells, Reads};
+use crate::staff::Grant;
 use crate::time::{instant, parse_instant};
 use crate::users::{self, User};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
 use portalis_core::realm::Realm;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -19,7 +23,23 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// What the pages of the session's realm read at every request, when it
+    /// was read together with the session (`cached::session`).
+    pub prefetched: Prefetched,
 }
+
+/// Read with a session, in the same round trip.
+#[derive(Debug, Clone, Default)]
+pub struct Prefetched {
+    /// A litigant's attachments, as `cached::attachments` gives them.
+    pub attachments: Option<Arc<Vec<Attached>>>,
+    /// An agent's roles, as `staff::roles_of` gives them.
+    pub roles: Option<Vec<Grant>>,
+}
+
+/// The user signed in by the session whose token hash is `$1`, in the
+/// realm `$2`: what the reads made with a session select by.
+pub(crate) const SESSION_USER: &str = "(SELECT user_id FROM sessions WHERE token_hash = $1 AND realm = $2)";
 
 /// # Errors
 /// Database errors.
@@ -47,27 +67,35 @@ pub async fn create(
     Ok(())
 }
 
+const FIND: &str = "SELECT s.id AS session_id, s.realm, s.id_token, s.created_at, s.last_seen_at, s.expires_at,
+                u.id, u.issuer, u.subject, u.given_name, u.family_name, u.preferred_username, u.birthdate, u.email
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+
+fn from_row(r: &dyn Cells) -> Result<Session, StorageError> {
+    let realm = r.text("realm")?;
+    Ok(Session {
+        id: r.int("session_id")?,
+        realm: Realm::parse(&realm).ok_or_else(|| crate::error::corrupt(format!("session realm {realm:?}")))?,
+        user: users::from_row(r)?,
+        id_token: r.text("id_token")?,
+        created_at: parse_instant(&r.text("created_at")?)?,
+        last_seen_at: parse_instant(&r.text("last_seen_at")?)?,
+        expires_at: parse_instant(&r.text("expires_at")?)?,
+        prefetched: Prefetched::default(),
+    })
+}
+
 /// The session whose token has this hash, with its user.
 ///
 /// # Errors
 /// Database errors.
 pub async fn find(conn: &mut impl Reads, token_hash: &str) -> Result<Option<Session>, StorageError> {
-    let sql = "SELECT s.id AS session_id, s.realm, s.id_token, s.created_at, s.last_seen_at, s.expires_at,
-                u.id, u.issuer, u.subject, u.given_name, u.family_name, u.preferred_username, u.birthdate, u.email
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
-    read::optional(conn, sql, vec![token_hash.into()], |r| {
-        let realm = r.text("realm")?;
-        Ok(Session {
-            id: r.int("session_id")?,
-            realm: Realm::parse(&realm).ok_or_else(|| crate::error::corrupt(format!("session realm {realm:?}")))?,
-            user: users::from_row(r)?,
-            id_token: r.text("id_token")?,
-            created_at: parse_instant(&r.text("created_at")?)?,
-            last_seen_at: parse_instant(&r.text("last_seen_at")?)?,
-            expires_at: parse_instant(&r.text("expires_at")?)?,
-        })
-    })
-    .await
+    read::optional(conn, FIND, vec![token_hash.into()], from_row).await
+}
+
+/// [`find`], in a batch.
+pub fn find_in(batch: &mut Batch, token_hash: &str) -> Rows<Session> {
+    batch.add(FIND, vec![token_hash.into()], from_row)
 }
 
 /// Records activity (called only when the last record is old enough).

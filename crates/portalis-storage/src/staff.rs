@@ -3,11 +3,14 @@
 //! agent's first sign-in (`agents`). Roles are read at every console
 //! request, never cached: a role withdrawn stops working at the next one.
 
+use crate::batch::{Batch, Rows};
 use crate::error::{StorageError, corrupt};
 use crate::read::{self, Cells, Reads};
+use crate::sessions::SESSION_USER;
 use crate::time::{instant, parse_instant};
 use crate::{Conn, Tx};
 use chrono::{DateTime, Utc};
+use portalis_core::realm::Realm;
 use portalis_core::staff::{Role, normalize_email};
 
 /// An address as stored: callers give a valid one ([`normalize_email`]);
@@ -121,11 +124,21 @@ pub async fn of_court(conn: &mut impl Reads, court_id: i64) -> Result<Vec<Grant>
 /// # Errors
 /// Database errors.
 pub async fn roles_of(conn: &mut impl Reads, user_id: i64) -> Result<Vec<Grant>, StorageError> {
-    let sql = format!(
+    conn.rows(&roles_sql("$1"), vec![user_id.into()], grant_from_row).await
+}
+
+/// The roles of the agent signed in by the session whose token has this
+/// hash, in a batch.
+pub fn roles_of_session_in(batch: &mut Batch, token_hash: &str) -> Rows<Grant> {
+    batch.add(roles_sql(SESSION_USER), vec![token_hash.into(), Realm::Staff.code().into()], grant_from_row)
+}
+
+/// The roles of the user `user` selects (a placeholder or a subquery).
+fn roles_sql(user: &str) -> String {
+    format!(
         "SELECT {GRANT_COLUMNS} FROM agents a JOIN staff_roles r ON r.email = a.email
-         JOIN courts c ON c.id = r.court_id WHERE a.user_id = $1 ORDER BY c.code"
-    );
-    conn.rows(&sql, vec![user_id.into()], grant_from_row).await
+         JOIN courts c ON c.id = r.court_id WHERE a.user_id = {user} ORDER BY c.code"
+    )
 }
 
 /// What ProConnect says of an agent beyond his name, kept with the binding.

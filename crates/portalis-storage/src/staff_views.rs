@@ -62,12 +62,12 @@ pub struct Viewed {
     pub search: Option<String>,
 }
 
-/// Records a view.
+/// Records a view: one statement that commits by itself (`Db::execute_alone`).
 ///
 /// # Errors
 /// Database errors.
-pub async fn record(conn: &mut Conn, view: &View<'_>, now: DateTime<Utc>) -> Result<(), StorageError> {
-    sqlx::query(
+pub async fn record(db: &crate::Db, view: &View<'_>, now: DateTime<Utc>) -> Result<(), StorageError> {
+    let query = sqlx::query(
         "INSERT INTO staff_views (at, agent_email, agent_name, court_id, case_id, party_id)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -76,9 +76,8 @@ pub async fn record(conn: &mut Conn, view: &View<'_>, now: DateTime<Utc>) -> Res
     .bind(view.agent_name.to_owned())
     .bind(view.court_id)
     .bind(view.case_id)
-    .bind(view.party_id)
-    .execute(&mut *conn)
-    .await?;
+    .bind(view.party_id);
+    db.execute_alone(query).await?;
     Ok(())
 }
 

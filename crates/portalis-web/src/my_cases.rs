@@ -8,6 +8,7 @@ use portalis_storage::attachments::Attached;
 use portalis_storage::cached::{self, CaseRecord};
 use portalis_storage::documents::Document;
 use portalis_storage::parties::Party;
+use portalis_storage::sessions::Session;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -46,10 +47,15 @@ impl MyCase {
     }
 }
 
-/// The user's attachments grouped by case: (case id, attachments).
-async fn by_case(state: &WebState, user_id: i64) -> Result<BTreeMap<i64, Vec<Attached>>, PageError> {
+/// The user's attachments grouped by case: (case id, attachments). Those
+/// read with the session when it was read (no query then).
+async fn by_case(state: &WebState, session: &Session) -> Result<BTreeMap<i64, Vec<Attached>>, PageError> {
+    let attachments = match &session.prefetched.attachments {
+        Some(a) => a.clone(),
+        None => cached::attachments(&state.db, session.user.id).await?,
+    };
     let mut map: BTreeMap<i64, Vec<Attached>> = BTreeMap::new();
-    for a in cached::attachments(&state.db, user_id).await?.iter() {
+    for a in attachments.iter() {
         map.entry(a.case_id).or_default().push(a.clone());
     }
     Ok(map)
@@ -68,10 +74,10 @@ fn assemble(state: &WebState, record: Arc<CaseRecord>, attached: Vec<Attached>) 
     })
 }
 
-/// Every case of the user, in four queries whatever their number (none
-/// when the page cache has them).
-pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageError> {
-    let mut grouped = by_case(state, user_id).await?;
+/// Every case of the signed-in user: one batch of queries whatever their
+/// number (none when the page cache has them), after the session's.
+pub async fn all(state: &WebState, session: &Session) -> Result<Vec<MyCase>, PageError> {
+    let mut grouped = by_case(state, session).await?;
     let ids: Vec<i64> = grouped.keys().copied().collect();
     let mut out = Vec::with_capacity(ids.len());
     for record in cached::cases(&state.db, &ids).await? {
@@ -83,18 +89,36 @@ pub async fn all(state: &WebState, user_id: i64) -> Result<Vec<MyCase>, PageErro
     Ok(out)
 }
 
-/// The user's case with this public identifier, if he has one.
-pub async fn find(state: &WebState, user_id: i64, public: &str) -> Result<Option<MyCase>, PageError> {
-    for (case_id, attached) in by_case(state, user_id).await? {
-        if public_id::of(&state.settings.signing_key, "case", case_id) == public {
-            let record = cached::cases(&state.db, &[case_id]).await?.into_iter().next();
-            return Ok(record.and_then(|r| assemble(state, r, attached)));
-        }
-    }
-    Ok(None)
+/// The signed-in user's case with this public identifier, and its
+/// attachments, if he has one.
+async fn find_attached(
+    state: &WebState,
+    session: &Session,
+    public: &str,
+) -> Result<Option<(i64, Vec<Attached>)>, PageError> {
+    Ok(by_case(state, session)
+        .await?
+        .into_iter()
+        .find(|(case_id, _)| public_id::of(&state.settings.signing_key, "case", *case_id) == public))
 }
 
-/// The documents of the case the user may read, newest first.
-pub async fn readable_documents(state: &WebState, my: &MyCase) -> Result<Vec<Document>, PageError> {
-    Ok(cached::documents(&state.db, my.case.id).await?.iter().filter(|d| my.may_read(d)).cloned().collect())
+/// The signed-in user's case with this public identifier, if he has one.
+pub async fn find(state: &WebState, session: &Session, public: &str) -> Result<Option<MyCase>, PageError> {
+    let Some((case_id, attached)) = find_attached(state, session, public).await? else { return Ok(None) };
+    let record = cached::cases(&state.db, &[case_id]).await?.into_iter().next();
+    Ok(record.and_then(|r| assemble(state, r, attached)))
+}
+
+/// The same, with the documents of the case the user may read, newest
+/// first: the case and its documents in one batch of queries.
+pub async fn find_with_documents(
+    state: &WebState,
+    session: &Session,
+    public: &str,
+) -> Result<Option<(MyCase, Vec<Document>)>, PageError> {
+    let Some((case_id, attached)) = find_attached(state, session, public).await? else { return Ok(None) };
+    let Some((record, documents)) = cached::case_with_documents(&state.db, case_id).await? else { return Ok(None) };
+    let Some(my) = assemble(state, record, attached) else { return Ok(None) };
+    let readable = documents.iter().filter(|d| my.may_read(d)).cloned().collect();
+    Ok(Some((my, readable)))
 }

@@ -160,7 +160,7 @@ async fn current(
     hash: &str,
     realm: Realm,
 ) -> Result<Option<Session>, portalis_storage::StorageError> {
-    let Some(session) = portalis_storage::cached::session(&state.db, hash).await? else { return Ok(None) };
+    let Some(session) = portalis_storage::cached::session(&state.db, hash, realm).await? else { return Ok(None) };
     if session.realm != realm {
         return Ok(None);
     }

@@ -2,7 +2,9 @@
 //! and from those of the pages' SQLite reads (`portalis_storage::read`):
 //! the list and the case page, read afresh, cost the same whatever the
 //! number of cases and documents (no N+1); seen again, they cost none (the
-//! page cache answers).
+//! page cache answers). On PostgreSQL a batch of reads is one statement
+//! (`portalis_storage::batch`); `tests/round_trips.rs` counts its round
+//! trips on the wire.
 
 mod support;
 
@@ -93,13 +95,18 @@ async fn more_cases(app: &TestApp, browser: &Browser, n: usize, docs: usize) {
 async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_documents() {
     install();
     let (app, marie) = marie_with_her_cases().await;
+    // SQLite runs each query of a batch; PostgreSQL receives one statement.
+    let (list_most, case_most) = match app.database.backend() {
+        portalis_storage::Backend::Sqlite => (5, 7),
+        portalis_storage::Backend::Postgres => (2, 2),
+    };
     let list_with_3 = queries_for(&app, &marie, "/mon-espace").await;
-    assert!(list_with_3 >= 5, "the queries are counted: {list_with_3}");
+    assert!(list_with_3 >= 2, "the queries are counted: {list_with_3}");
     eprintln!("queries: list {list_with_3}");
     more_cases(&app, &marie, 5, 0).await;
     let list_with_8 = queries_for(&app, &marie, "/mon-espace").await;
     assert_eq!(list_with_8, list_with_3, "the list does not grow with the cases");
-    assert!(list_with_8 <= 5, "{list_with_8} queries for the list");
+    assert!(list_with_8 <= list_most, "{list_with_8} queries for the list");
     assert_eq!(queries_when_seen_again(&marie, "/mon-espace").await, 0, "the list seen again");
 
     // The case page: a case with 1 document, then one with 6.
@@ -128,6 +135,6 @@ async fn pages_cost_the_same_number_of_queries_whatever_the_number_of_cases_and_
     let page_a = queries_for(&app2, &browser2, &cases[0]).await;
     let page_b = queries_for(&app2, &browser2, &cases[1]).await;
     assert_eq!(page_a.max(page_b), one_doc, "the case page does not grow with the documents");
-    assert!(one_doc <= 7, "{one_doc} queries for a case page");
+    assert!(one_doc <= case_most, "{one_doc} queries for a case page");
     assert_eq!(queries_when_seen_again(&browser2, &cases[1]).await, 0, "the case page seen again");
 }

@@ -20,10 +20,13 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use portalis_core::french::instant_in;
 use portalis_core::staff::Role;
-use portalis_storage::cases::{self, Case};
-use portalis_storage::courts::{self, Court};
+use portalis_storage::batch::Batch;
+use portalis_storage::cases::Case;
+use portalis_storage::courts::Court;
 use portalis_storage::parties::{self, Party};
-use portalis_storage::{notices, party_record, staff_views};
+use portalis_storage::party_record::{self, Record};
+use portalis_storage::read::Reads;
+use portalis_storage::staff_views;
 use std::collections::HashMap;
 
 /// The page of the party of this id.
@@ -151,14 +154,25 @@ pub(crate) struct Loaded {
     pub court: Court,
 }
 
-/// The party of `id` with its case and court, or `None`.
+/// The party of `id` with its case and court, or `None`: one batch of
+/// queries.
 pub(crate) async fn load(state: &WebState, id: &str) -> Result<Option<Loaded>, PageError> {
     let Ok(id) = id.parse::<i64>() else { return Ok(None) };
-    let mut conn = state.db.read().await?;
-    let Some(party) = parties::get(&mut conn, id).await? else { return Ok(None) };
-    let Some(case) = cases::by_id(&mut conn, party.case_id).await? else { return Ok(None) };
-    let Some(court) = courts::by_id(&mut conn, case.court_id).await? else { return Ok(None) };
-    Ok(Some(Loaded { party, case, court }))
+    let mut batch = Batch::new();
+    let read = parties::with_case_in(&mut batch, id);
+    let mut answers = state.db.pages().await?.batch(batch).await?;
+    Ok(read.take(&mut answers).map(|(party, case, court)| Loaded { party, case, court }))
+}
+
+/// The same with the party's record, in the same batch.
+async fn load_with_record(state: &WebState, id: &str) -> Result<Option<(Loaded, Record)>, PageError> {
+    let Ok(id) = id.parse::<i64>() else { return Ok(None) };
+    let mut batch = Batch::new();
+    let read = parties::with_case_in(&mut batch, id);
+    let record = party_record::record_in(&mut batch, id);
+    let mut answers = state.db.pages().await?.batch(batch).await?;
+    let Some((party, case, court)) = read.take(&mut answers) else { return Ok(None) };
+    Ok(Some((Loaded { party, case, court }, record.take(&mut answers))))
 }
 
 /// What an agent arriving from elsewhere sees first: each view being
@@ -178,7 +192,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some(loaded) = load(&state, &id).await? else {
+    let Some((loaded, record)) = load_with_record(&state, &id).await? else {
         return Ok(super::not_found(&state, &staff).into_response());
     };
     if !navigation.is_own() {
@@ -192,43 +206,30 @@ pub async fn show(
         return Ok(page.into_response());
     }
     let done = params.get("fait").and_then(|code| super::party_actions::done_message(code)).map(str::to_owned);
-    render(&state, &staff, loaded, done).await
+    render(&state, &staff, loaded, record, done).await
 }
 
-/// The page, recorded in the journal as viewed by `staff`; `done` says what
-/// an action just did.
-pub(crate) async fn render(
+/// The page, recorded in the journal as viewed by `staff` (one statement,
+/// committed by itself); `done` says what an action just did.
+async fn render(
     state: &WebState,
     staff: &Staff,
     Loaded { party, case, court }: Loaded,
+    Record { accounts, avis, messages, consent, actions, contact_change }: Record,
     done: Option<String>,
 ) -> Result<Response, PageError> {
     let now = state.clock.now();
     let agent = staff.agent();
-    {
-        let mut tx = state.db.begin().await?;
-        let view = staff_views::View {
-            agent_email: &agent.email,
-            agent_name: &agent.name,
-            court_id: court.id,
-            case_id: case.id,
-            party_id: Some(party.id),
-        };
-        staff_views::record(&mut tx, &view, now).await?;
-        portalis_storage::commit(tx).await?;
-    }
+    let view = staff_views::View {
+        agent_email: &agent.email,
+        agent_name: &agent.name,
+        court_id: court.id,
+        case_id: case.id,
+        party_id: Some(party.id),
+    };
+    staff_views::record(&state.db, &view, now).await?;
     let tz = court.details.time_zone;
-    let mut conn = state.db.read().await?;
-    let accounts = party_record::accounts(&mut conn, party.id).await?;
-    let avis = party_record::avis(&mut conn, party.id).await?;
-    let messages = party_record::messages(&mut conn, party.id).await?;
-    let consent = notices::consent(&mut conn, party.id).await?;
-    let target = portalis_usecases::publish::console_target(
-        &court,
-        &format!("case:{}/party:{}", case.case_ref, party.party_ref),
-    );
-    let actions = party_record::actions(&mut conn, &target).await?;
-    let contact_change = portalis_storage::contact_changes::latest(&mut conn, party.id).await?.map(|c| {
+    let contact_change = contact_change.map(|c| {
         let by = c.changed_by.clone();
         match c.acknowledged_at {
             None => format!(
@@ -242,7 +243,6 @@ pub(crate) async fn render(
             ),
         }
     });
-    drop(conn);
     let consent = consent.map(|c| match c.source.as_str() {
         "court" => match chrono::NaiveDate::parse_from_str(&c.at, "%Y-%m-%d") {
             Ok(on) => format!("Déclaré par la juridiction, le {}", portalis_core::french::long_date(on)),

@@ -126,9 +126,14 @@ impl FromRequestParts<WebState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
         let signed_in = StaffSession::from_request_parts(parts, state).await?;
-        let roles = async { staff::roles_of(&mut state.db.pages().await?, signed_in.session.user.id).await }
-            .await
-            .map_err(|e| crate::error::PageError::from(e).into_response())?;
+        // Read with the session when it was read (never cached: a role
+        // withdrawn stops working at the next request).
+        let roles = match signed_in.session.prefetched.roles.clone() {
+            Some(roles) => roles,
+            None => async { staff::roles_of(&mut state.db.pages().await?, signed_in.session.user.id).await }
+                .await
+                .map_err(|e| crate::error::PageError::from(e).into_response())?,
+        };
         if roles.is_empty() {
             let layout = Layout::for_visitor(state, &signed_in.visitor, "Accès refusé");
             return Err((StatusCode::FORBIDDEN, NoRole { layout }).into_response());

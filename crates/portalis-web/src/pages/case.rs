@@ -218,7 +218,7 @@ pub async fn show(
     Path(public): Path<String>,
 ) -> Result<Response, PageError> {
     let user_id = session.user.id;
-    let Some(my) = my_cases::find(&state, user_id, &public).await? else {
+    let Some((my, docs)) = my_cases::find_with_documents(&state, &session, &public).await? else {
         return Ok(not_found::denied(&state, &visitor, &format!("/dossiers/{public}")).await);
     };
     if my.attached.first_viewed_at.is_none() && navigation.is_own() {
@@ -232,7 +232,6 @@ pub async fn show(
         }
         portalis_storage::commit(tx).await?;
     }
-    let docs = my_cases::readable_documents(&state, &my).await?;
     let (upcoming, past) = timeline(&state, &my, &docs);
     let c = &my.case.details;
     let court = &my.court.details;

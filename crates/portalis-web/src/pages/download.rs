@@ -49,10 +49,9 @@ pub async fn download(
     Path((case, document)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let path = format!("/dossiers/{case}/documents/{document}");
-    let Some(my) = my_cases::find(&state, session.user.id, &case).await? else {
+    let Some((my, docs)) = my_cases::find_with_documents(&state, &session, &case).await? else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
-    let docs = my_cases::readable_documents(&state, &my).await?;
     let Some(doc) = docs.iter().find(|d| public_id::of(&state.settings.signing_key, "document", d.id) == document)
     else {
         return Ok(not_found::denied(&state, &visitor, &path).await);

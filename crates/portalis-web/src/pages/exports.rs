@@ -57,9 +57,8 @@ pub async fn csv(
     SignedIn { session, .. }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let user_id = session.user.id;
     let now = state.clock.now();
-    let l = listing(&state, user_id, &q, false).await?;
+    let l = listing(&state, &session, &q, false).await?;
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = ::csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
@@ -132,9 +131,8 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
 
 /// Every hearing to come of every case of the user.
 pub async fn agenda(State(state): State<WebState>, SignedIn { session, .. }: SignedIn) -> Result<Response, PageError> {
-    let user_id = session.user.id;
     let now = state.clock.now();
-    let all = my_cases::all(&state, user_id).await?;
+    let all = my_cases::all(&state, &session).await?;
     let events: Vec<IcsEvent> = all
         .iter()
         .flat_map(|my| {
@@ -154,9 +152,8 @@ pub async fn hearing(
     SignedIn { session, visitor }: SignedIn,
     Path((case, event)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let user_id = session.user.id;
     let path = format!("/dossiers/{case}/agenda/{event}");
-    let Some(my) = my_cases::find(&state, user_id, &case).await? else {
+    let Some(my) = my_cases::find(&state, &session, &case).await? else {
         return Ok(not_found::denied(&state, &visitor, &path).await);
     };
     let Some(e) = my.events.iter().find(|e| public_id::of(&state.settings.signing_key, "event", e.id) == event) else {

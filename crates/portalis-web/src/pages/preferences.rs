@@ -43,7 +43,7 @@ async fn page(state: &WebState, user: &SignedIn, saved: bool) -> Result<Preferen
         notices::preferences(&mut conn, user_id).await?
     };
     let mut declared = Vec::new();
-    for my in my_cases::all(state, user_id).await? {
+    for my in my_cases::all(state, &user.session).await? {
         for p in &my.mine {
             declared.push(Declared {
                 court: my.court.details.name.clone(),

@@ -144,12 +144,12 @@ pub struct Listing {
 
 pub async fn listing(
     state: &WebState,
-    user_id: i64,
+    session: &portalis_storage::sessions::Session,
     query: &HashMap<String, String>,
     paged: bool,
 ) -> Result<Listing, PageError> {
     let now = state.clock.now();
-    let all = my_cases::all(state, user_id).await?;
+    let all = my_cases::all(state, session).await?;
     let mut courts: Vec<String> = all.iter().map(|c| c.court.details.code.to_string()).collect();
     courts.sort();
     courts.dedup();
@@ -200,9 +200,8 @@ pub async fn show(
     SignedIn { visitor, session }: SignedIn,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Space, PageError> {
-    let user_id = session.user.id;
     let now = state.clock.now();
-    let l = listing(&state, user_id, &q, true).await?;
+    let l = listing(&state, &session, &q, true).await?;
     let cards: Vec<CaseCard> = l.shown.iter().map(|&i| card(&l.all[i], now)).collect();
     let f = &l.filters;
     let mut courts: Vec<(String, String)> =

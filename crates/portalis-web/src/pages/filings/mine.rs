@@ -55,10 +55,9 @@ pub async fn show(
     axum::extract::Query(q): axum::extract::Query<MineQuery>,
 ) -> Result<MinePage, PageError> {
     // Through the pages' cache: forgotten at any write of his filings.
-    let all = portalis_storage::cached::filings(&state.db, user.user_id()).await?;
+    let (all, courts) = portalis_storage::cached::filings_with_courts(&state.db, user.user_id()).await?;
     let paris = chrono_tz::Europe::Paris;
     let (mut drafts, mut sent) = (Vec::new(), Vec::new());
-    let mut known = std::collections::HashMap::new();
     for f in all.iter() {
         let form = procedures::form(f.procedure);
         if f.status.is_draft() {
@@ -76,16 +75,7 @@ pub async fn show(
                 page: super::path(f),
             });
         } else {
-            // Read once per court, however many filings name it.
-            let court = match f.court_id {
-                Some(id) => {
-                    if let std::collections::hash_map::Entry::Vacant(e) = known.entry(id) {
-                        e.insert(portalis_storage::cached::court(&state.db, id).await?);
-                    }
-                    known[&id].clone()
-                }
-                None => None,
-            };
+            let court = f.court_id.and_then(|id| courts.get(&id));
             let tz = court.as_ref().map_or(paris, |c| c.details.time_zone);
             sent.push(SentView {
                 procedure: f.procedure.label(),

@@ -84,7 +84,7 @@ pub async fn start(
     // another's) with a hearing 24 hours away at least.
     let prefill = match (procedure, form.dossier.as_deref()) {
         (Procedure::PartieCivile, Some(dossier)) => {
-            let Some(my) = crate::my_cases::find(&state, user.user_id(), dossier).await? else {
+            let Some(my) = crate::my_cases::find(&state, &user.session, dossier).await? else {
                 return Ok(not_found::denied(&state, &user.visitor, &format!("/dossiers/{dossier}")).await);
             };
             crate::pages::case::next_hearing_for_partie_civile(&my, state.clock.now()).map(|e| {

@@ -1,0 +1,134 @@
+//! PostgreSQL connections for the pages' reads, kept by the portal itself.
+//!
+//! sqlx's pool checks every connection it takes back with a round trip
+//! (a `Sync`, answered by the server): a page's two batches of reads cost
+//! four round trips that way, two of them only to check. These
+//! connections are taken and put back without a word to the server. One
+//! is put back only after a query that ran to its end; a request
+//! abandoned in the middle of a query (a client that hung up) drops its
+//! connection, which may be in the middle of an answer. One that sat idle
+//! longer than [`CHECK_IDLE_AFTER`] is checked before it is used again
+//! (the server may have restarted), and an error closes it.
+
+use crate::batch::{Answers, Batch};
+use crate::error::StorageError;
+use crate::read::{MapRow, Param, Reads};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{AnyConnection, Connection};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// A connection idle this long is checked before it is used again.
+pub(crate) const CHECK_IDLE_AFTER: Duration = Duration::from_secs(10);
+
+/// How many idle connections are kept.
+const KEPT: usize = 16;
+
+/// The pages' connections to PostgreSQL.
+pub(crate) struct PgPagePool {
+    options: AnyConnectOptions,
+    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// At most this many connections at once (`max_connections`).
+    permits: Arc<Semaphore>,
+    acquire_timeout: Duration,
+}
+
+impl std::fmt::Debug for PgPagePool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgPagePool").field("permits", &self.permits.available_permits()).finish_non_exhaustive()
+    }
+}
+
+impl PgPagePool {
+    pub(crate) fn new(url: &str, max_connections: u32, acquire_timeout: Duration) -> Result<Self, StorageError> {
+        let options: AnyConnectOptions = url.parse()?;
+        Ok(Self {
+            options,
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(max_connections.max(1) as usize)),
+            acquire_timeout,
+        })
+    }
+
+    /// A connection: an idle one (checked if it sat too long), or a new one.
+    pub(crate) async fn take(self: &Arc<Self>) -> Result<PgReads, StorageError> {
+        let permit = tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))?
+            .map_err(|_| StorageError::Database(sqlx::Error::PoolClosed))?;
+        loop {
+            let idle = self.idle.lock().expect("page connections").pop();
+            let Some((mut conn, since)) = idle else { break };
+            if since.elapsed() < CHECK_IDLE_AFTER || conn.ping().await.is_ok() {
+                return Ok(PgReads { pool: self.clone(), conn: Some(conn), clean: true, _permit: permit });
+            }
+        }
+        let conn = tokio::time::timeout(self.acquire_timeout, AnyConnection::connect_with(&self.options))
+            .await
+            .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))??;
+        Ok(PgReads { pool: self.clone(), conn: Some(conn), clean: true, _permit: permit })
+    }
+}
+
+/// A page connection to PostgreSQL, put back when dropped if its last
+/// query ran to its end.
+pub struct PgReads {
+    pool: Arc<PgPagePool>,
+    conn: Option<AnyConnection>,
+    /// No query is in flight and none failed.
+    clean: bool,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for PgReads {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        if self.clean {
+            let mut idle = self.pool.idle.lock().expect("page connections");
+            if idle.len() < KEPT {
+                idle.push((conn, Instant::now()));
+                return;
+            }
+        }
+        // Closed by dropping its socket: the server ends its session.
+        drop(conn);
+    }
+}
+
+impl PgReads {
+    /// Runs one statement that changes something and commits by itself (no
+    /// transaction: one round trip), to a table the pages' cache does not
+    /// read.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn execute<'q>(
+        &mut self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<u64, StorageError> {
+        let conn = self.conn.as_mut().expect("a connection until dropped");
+        self.clean = false;
+        let done = query.execute(&mut *conn).await;
+        self.clean = done.is_ok();
+        Ok(done?.rows_affected())
+    }
+}
+
+impl Reads for PgReads {
+    async fn rows<T: Send>(&mut self, sql: &str, params: Vec<Param>, map: MapRow<T>) -> Result<Vec<T>, StorageError> {
+        let conn = self.conn.as_mut().expect("a connection until dropped");
+        self.clean = false;
+        let done = conn.rows(sql, params, map).await;
+        self.clean = done.is_ok();
+        done
+    }
+
+    async fn batch(&mut self, batch: Batch) -> Result<Answers, StorageError> {
+        let conn = self.conn.as_mut().expect("a connection until dropped");
+        self.clean = false;
+        let done = conn.batch(batch).await;
+        self.clean = done.is_ok();
+        done
+    }
+}
