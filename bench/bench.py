@@ -721,9 +721,10 @@ def capture_plans(args, portal, manifest, paths):
             with open(logs[-1], errors="replace") as f:
                 f.seek(offset)
                 entries = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", f.read())
-            # The page's statements (its batches and the console's journal
-            # line), not the scheduler's and the outbox worker's meanwhile.
-            text = "\n".join(e for e in entries if "json_agg" in e or "staff_views" in e)
+            # The page's statements (its batches, the search's query and the
+            # console's journal lines), not the scheduler's and the outbox
+            # worker's meanwhile.
+            text = "\n".join(e for e in entries if any(k in e for k in ("json_agg", "party_words", "staff_views")))
             with open(os.path.join(args.plans, f"{portal.backend}-{portal.cases}-{name}.log"), "w") as out:
                 out.write(f"# {name}: GET {path}, read afresh (page cache off); auto_explain, ANALYZE and BUFFERS\n\n{text}")
     finally:

@@ -14,9 +14,11 @@
 //! process, a query costs no round trip and aggregating its rows into JSON
 //! would only add work.
 //!
-//! Row order: each query's `ORDER BY` is kept, as PostgreSQL aggregates a
-//! subquery's rows in the order the subquery produces them (`json_agg` has
-//! no parallel form that could interleave them).
+//! Row order: each query's `ORDER BY` is kept. PostgreSQL does not merge a
+//! subquery that has an `ORDER BY` into the query around it, so `json_agg`
+//! reads its rows in that order (its documentation: feeding an aggregate
+//! from a sorted subquery "will usually work"; this is the case it works
+//! for, a plain aggregate over the subquery alone).
 
 use crate::error::StorageError;
 use crate::read::{Cells, MapRow, Param};
@@ -74,6 +76,7 @@ impl Batch {
         let mut sql = String::from("SELECT ");
         let mut params = Vec::new();
         for (i, part) in self.parts.iter_mut().enumerate() {
+            debug_assert_eq!(highest_placeholder(&part.sql), part.params.len(), "the parameters of {}", part.sql);
             if i > 0 {
                 sql.push_str(", ");
             }
@@ -139,8 +142,21 @@ pub(crate) fn feed(json: &str, sink: &mut dyn Sink) -> Result<(), StorageError> 
     Ok(())
 }
 
+/// The highest `$n` of `sql` (0 without any): a query's parameters must be
+/// exactly those, or the next query's would be bound in their place.
+fn highest_placeholder(sql: &str) -> usize {
+    let b = sql.as_bytes();
+    let mut highest = 0;
+    for (i, _) in sql.match_indices('$') {
+        let digits: String = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).map(|&c| c as char).collect();
+        highest = highest.max(digits.parse().unwrap_or(0));
+    }
+    highest
+}
+
 /// `$n` placeholders moved up by `offset` (outside quoted strings and
-/// identifiers).
+/// identifiers). The portal's queries hold no comment and no dollar-quoted
+/// text, which this does not read.
 fn renumber(sql: &str, offset: usize) -> String {
     if offset == 0 {
         return sql.to_owned();

@@ -110,27 +110,15 @@ fn with_court(row: &dyn Cells) -> Result<(Case, Court), StorageError> {
     Ok((from_row(row)?, courts::from_row(&CourtPart(row))?))
 }
 
-/// Cases by id with their courts, in one query.
-///
-/// # Errors
-/// Database errors.
-pub async fn with_courts_by_ids(conn: &mut impl Reads, ids: &[i64]) -> Result<Vec<(Case, Court)>, StorageError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.rows(&with_courts_sql(ids.len()), crate::int_params(ids), with_court).await
-}
-
-/// [`with_courts_by_ids`] in a batch (`ids` not empty).
+/// Cases with their courts, those of `ids` that exist, in a batch (`ids`
+/// not empty).
 pub fn with_courts_by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<(Case, Court)> {
-    batch.add(with_courts_sql(ids.len()), crate::int_params(ids), with_court)
+    let (list, params) = crate::in_list(ids);
+    batch.add(with_courts_sql(&list), params, with_court)
 }
 
-fn with_courts_sql(n: usize) -> String {
-    format!(
-        "SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id IN ({})",
-        crate::placeholders(n)
-    )
+fn with_courts_sql(list: &str) -> String {
+    format!("SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id IN ({list})")
 }
 
 /// How many cases a court has published.

@@ -74,8 +74,8 @@ pub async fn by_id(conn: &mut impl Reads, id: i64) -> Result<Option<Court>, Stor
 
 /// The courts of `ids` (not empty), in a batch.
 pub fn by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<Court> {
-    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN ({})", crate::placeholders(ids.len()));
-    batch.add(sql, crate::int_params(ids), from_row)
+    let (list, params) = crate::in_list(ids);
+    batch.add(format!("SELECT {COLUMNS} FROM courts WHERE id IN ({list})"), params, from_row)
 }
 
 /// The courts the user's filings name, in a batch.

@@ -54,9 +54,16 @@ pub(crate) fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Identifiers as the parameters of [`placeholders`].
-pub(crate) fn int_params(ids: &[i64]) -> Vec<read::Param> {
-    ids.iter().map(|i| read::Param::Int(*i)).collect()
+/// The placeholders of an `IN` list of `ids` (not empty) and its
+/// parameters, the list padded with its last id to the next power of two
+/// (the same rows): a few statement texts whatever the number of ids, so
+/// that each connection prepares each once (on PostgreSQL, a statement a
+/// connection has not prepared costs a round trip more).
+pub(crate) fn in_list(ids: &[i64]) -> (String, Vec<read::Param>) {
+    let n = ids.len().next_power_of_two();
+    let last = ids.last().copied().unwrap_or_default();
+    let params = (0..n).map(|i| read::Param::Int(ids.get(i).copied().unwrap_or(last))).collect();
+    (placeholders(n), params)
 }
 
 /// Commits a transaction.
@@ -73,4 +80,23 @@ pub enum Outcome {
     Created,
     Updated,
     Unchanged,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{in_list, read::Param};
+
+    #[test]
+    fn an_in_list_is_padded_to_a_power_of_two_with_its_last_id() {
+        let ids = |params: Vec<Param>| -> Vec<i64> {
+            params.into_iter().map(|p| if let Param::Int(i) = p { i } else { panic!("{p:?}") }).collect()
+        };
+        let (list, params) = in_list(&[7]);
+        assert_eq!((list.as_str(), ids(params)), ("$1", vec![7]));
+        let (list, params) = in_list(&[4, 9, 2]);
+        assert_eq!((list.as_str(), ids(params)), ("$1, $2, $3, $4", vec![4, 9, 2, 2]));
+        let (list, params) = in_list(&[1, 2, 3, 4, 5]);
+        assert_eq!(list.matches('$').count(), 8);
+        assert_eq!(ids(params), vec![1, 2, 3, 4, 5, 5, 5, 5]);
+    }
 }

@@ -142,6 +142,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_notices_by_party.sql"),
         postgres: include_str!("../migrations/postgres/0021_notices_by_party.sql"),
     },
+    Migration {
+        version: 22,
+        name: "hearings_to_come",
+        sqlite: include_str!("../migrations/sqlite/0022_hearings_to_come.sql"),
+        postgres: include_str!("../migrations/postgres/0022_hearings_to_come.sql"),
+    },
 ];
 
 /// The migration whose new columns the runner fills in Rust, in its

@@ -102,28 +102,16 @@ pub async fn of_case(conn: &mut impl Reads, case_id: i64) -> Result<Vec<Party>, 
     conn.rows(&sql, vec![case_id.into()], from_row).await
 }
 
-/// The parties of several cases that are not withdrawn, in one query, in
-/// the order they were published.
-///
-/// # Errors
-/// Database errors.
-pub async fn of_cases(conn: &mut impl Reads, case_ids: &[i64]) -> Result<Vec<Party>, StorageError> {
-    if case_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    conn.rows(&of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row).await
-}
-
-/// [`of_cases`] in a batch (`case_ids` not empty).
+/// The parties of several cases that are not withdrawn, in a batch
+/// (`case_ids` not empty): case by case, each case's in the order they were
+/// published.
 pub fn of_cases_in(batch: &mut Batch, case_ids: &[i64]) -> Rows<Party> {
-    batch.add(of_cases_sql(case_ids.len()), crate::int_params(case_ids), from_row)
+    let (list, params) = crate::in_list(case_ids);
+    batch.add(of_cases_sql(&list), params, from_row)
 }
 
-fn of_cases_sql(n: usize) -> String {
-    format!(
-        "SELECT {COLUMNS} FROM parties WHERE case_id IN ({}) AND withdrawn_at IS NULL ORDER BY id",
-        crate::placeholders(n)
-    )
+fn of_cases_sql(list: &str) -> String {
+    format!("SELECT {COLUMNS} FROM parties WHERE case_id IN ({list}) AND withdrawn_at IS NULL ORDER BY case_id, id")
 }
 
 /// A party by its identification number (canonical form), not withdrawn.

@@ -8,7 +8,10 @@
 //! abandoned in the middle of a query (a client that hung up) drops its
 //! connection, which may be in the middle of an answer. One that sat idle
 //! longer than [`CHECK_IDLE_AFTER`] is checked before it is used again
-//! (the server may have restarted), and an error closes it.
+//! (the server may have restarted), and an error closes it; one idle
+//! longer than [`IDLE_LIMIT`], or older than [`LIFETIME`], is closed (as
+//! sqlx's pool does by default), so that the server's sessions do not live
+//! for ever.
 
 use crate::batch::{Answers, Batch};
 use crate::error::StorageError;
@@ -22,16 +25,28 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// A connection idle this long is checked before it is used again.
 pub(crate) const CHECK_IDLE_AFTER: Duration = Duration::from_secs(10);
 
-/// How many idle connections are kept.
-const KEPT: usize = 16;
+/// A connection idle this long is closed rather than used again.
+const IDLE_LIMIT: Duration = Duration::from_secs(10 * 60);
+
+/// A connection this old is closed when put back.
+const LIFETIME: Duration = Duration::from_secs(30 * 60);
 
 /// The pages' connections to PostgreSQL.
 pub(crate) struct PgPagePool {
     options: AnyConnectOptions,
-    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// Idle connections, with when each was opened and put back.
+    idle: Mutex<Vec<Idle>>,
+    /// As many as may be open at once: a connection put back is kept.
+    kept: usize,
     /// At most this many connections at once (`max_connections`).
     permits: Arc<Semaphore>,
     acquire_timeout: Duration,
+}
+
+struct Idle {
+    conn: AnyConnection,
+    opened: Instant,
+    since: Instant,
 }
 
 impl std::fmt::Debug for PgPagePool {
@@ -46,6 +61,7 @@ impl PgPagePool {
         Ok(Self {
             options,
             idle: Mutex::new(Vec::new()),
+            kept: max_connections.max(1) as usize,
             permits: Arc::new(Semaphore::new(max_connections.max(1) as usize)),
             acquire_timeout,
         })
@@ -59,15 +75,25 @@ impl PgPagePool {
             .map_err(|_| StorageError::Database(sqlx::Error::PoolClosed))?;
         loop {
             let idle = self.idle.lock().expect("page connections").pop();
-            let Some((mut conn, since)) = idle else { break };
-            if since.elapsed() < CHECK_IDLE_AFTER || conn.ping().await.is_ok() {
-                return Ok(PgReads { pool: self.clone(), conn: Some(conn), clean: true, _permit: permit });
+            let Some(Idle { mut conn, opened, since }) = idle else { break };
+            let idle_for = since.elapsed();
+            if idle_for >= IDLE_LIMIT {
+                close(conn);
+                continue;
+            }
+            // The check is bounded as the wait for a connection is: a
+            // server gone without a word must not hold the request for
+            // the network's own timeouts.
+            let checked = idle_for < CHECK_IDLE_AFTER
+                || tokio::time::timeout(self.acquire_timeout, conn.ping()).await.is_ok_and(|r| r.is_ok());
+            if checked {
+                return Ok(PgReads { pool: self.clone(), conn: Some(conn), opened, clean: true, _permit: permit });
             }
         }
         let conn = tokio::time::timeout(self.acquire_timeout, AnyConnection::connect_with(&self.options))
             .await
             .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))??;
-        Ok(PgReads { pool: self.clone(), conn: Some(conn), clean: true, _permit: permit })
+        Ok(PgReads { pool: self.clone(), conn: Some(conn), opened: Instant::now(), clean: true, _permit: permit })
     }
 }
 
@@ -76,6 +102,7 @@ impl PgPagePool {
 pub struct PgReads {
     pool: Arc<PgPagePool>,
     conn: Option<AnyConnection>,
+    opened: Instant,
     /// No query is in flight and none failed.
     clean: bool,
     _permit: OwnedSemaphorePermit,
@@ -84,15 +111,27 @@ pub struct PgReads {
 impl Drop for PgReads {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
-        if self.clean {
+        if self.clean && self.opened.elapsed() < LIFETIME {
             let mut idle = self.pool.idle.lock().expect("page connections");
-            if idle.len() < KEPT {
-                idle.push((conn, Instant::now()));
+            if idle.len() < self.pool.kept {
+                idle.push(Idle { conn, opened: self.opened, since: Instant::now() });
                 return;
             }
         }
-        // Closed by dropping its socket: the server ends its session.
-        drop(conn);
+        if self.clean {
+            close(conn);
+        }
+        // Otherwise closed by dropping its socket, whatever it was in the
+        // middle of: the server ends its session.
+    }
+}
+
+/// Closes a connection politely (`Terminate`), in the background.
+fn close(conn: AnyConnection) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(Duration::from_secs(5), conn.close()).await;
+        });
     }
 }
 

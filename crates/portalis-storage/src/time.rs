@@ -62,11 +62,15 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, StorageError> {
 }
 
 pub fn time_of_day(t: NaiveTime) -> String {
-    t.format("%H:%M").to_string()
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 pub fn parse_time_of_day(s: &str) -> Result<NaiveTime, StorageError> {
-    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| corrupt(format!("time {s:?}")))
+    let b = s.as_bytes();
+    (b.len() == 5 && b[2] == b':')
+        .then(|| NaiveTime::from_hms_opt(digits(b, 0, 2)?, digits(b, 3, 5)?, 0))
+        .flatten()
+        .ok_or_else(|| corrupt(format!("time {s:?}")))
 }
 
 #[cfg(test)]
@@ -97,6 +101,13 @@ mod tests {
         }
         for bad in ["2026-01-02T25:04:05.000000Z", "2026-01-02 03:04:05.000000Z", "x"] {
             assert!(parse_instant(bad).is_err(), "{bad}");
+        }
+        let h = NaiveTime::from_hms_opt(9, 5, 0).unwrap();
+        assert_eq!(time_of_day(h), h.format("%H:%M").to_string());
+        assert_eq!(parse_time_of_day("09:05").unwrap(), h);
+        assert_eq!(parse_time_of_day("23:59").unwrap(), NaiveTime::from_hms_opt(23, 59, 0).unwrap());
+        for bad in ["9:05", "24:00", "12:60", "12h30", "12:3", "", "12:305"] {
+            assert!(parse_time_of_day(bad).is_err(), "{bad}");
         }
     }
 }

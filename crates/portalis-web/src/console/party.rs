@@ -192,12 +192,12 @@ pub async fn show(
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let Some((loaded, record)) = load_with_record(&state, &id).await? else {
-        return Ok(super::not_found(&state, &staff).into_response());
-    };
     if !navigation.is_own() {
         // A link on another site, a prefetch: nothing shown, nothing
-        // journaled in the agent's name.
+        // journaled in the agent's name (and the record not read).
+        let Some(loaded) = load(&state, &id).await? else {
+            return Ok(super::not_found(&state, &staff).into_response());
+        };
         let page = OpenFirst {
             layout: Layout::for_visitor(&state, &staff.signed_in.visitor, "Fiche d'une partie"),
             nav: super::Nav::of(&staff, super::Section::Search),
@@ -205,6 +205,9 @@ pub async fn show(
         };
         return Ok(page.into_response());
     }
+    let Some((loaded, record)) = load_with_record(&state, &id).await? else {
+        return Ok(super::not_found(&state, &staff).into_response());
+    };
     let done = params.get("fait").and_then(|code| super::party_actions::done_message(code)).map(str::to_owned);
     render(&state, &staff, loaded, record, done).await
 }
