@@ -6,7 +6,6 @@
 //! The weights are rough estimates of the memory an entry holds, enough to
 //! bound the cache.
 
-use crate::Db;
 use crate::attachments::{self, Attached};
 use crate::batch::Batch;
 use crate::cases::{self, Case};
@@ -21,6 +20,7 @@ use crate::parties::{self, Party};
 use crate::read::Reads;
 use crate::sessions::{self, Session};
 use crate::staff;
+use crate::{Backend, Db};
 use portalis_core::realm::Realm;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,8 +55,14 @@ pub async fn session(db: &Db, token_hash: &str, realm: Realm) -> Result<Option<S
     let ticket = cache.ticket();
     let mut batch = Batch::new();
     let found = sessions::find_in(&mut batch, token_hash);
+    // A litigant's attachments are read with his session where that saves
+    // a round trip (PostgreSQL); on SQLite, in the process, only by the
+    // pages that need them (a statement costs more than a round trip there).
     let (attached, roles) = match realm {
-        Realm::Litigant => (Some(attachments::of_session_in(&mut batch, token_hash)), None),
+        Realm::Litigant if db.backend() == Backend::Postgres => {
+            (Some(attachments::of_session_in(&mut batch, token_hash)), None)
+        }
+        Realm::Litigant => (None, None),
         Realm::Staff => (None, Some(staff::roles_of_session_in(&mut batch, token_hash))),
     };
     let mut answers = db.pages().await?.batch(batch).await?;
@@ -236,8 +242,20 @@ async fn cases_and_documents(
                 events::of_cases_in(&mut batch, &missing),
             )
         });
-        let documents_read = documents_missing.map(|id| (id, documents::of_case_in(&mut batch, id)));
-        let mut answers = db.pages().await?.batch(batch).await?;
+        // On SQLite the documents are read after the batch, their
+        // addressees only when some document has any (no round trip to save
+        // there, and a statement saved).
+        let postgres = db.backend() == Backend::Postgres;
+        let documents_read =
+            documents_missing.filter(|_| postgres).map(|id| (id, documents::of_case_in(&mut batch, id)));
+        let mut conn = db.pages().await?;
+        let mut answers = conn.batch(batch).await?;
+        if let Some(case_id) = documents_missing.filter(|_| !postgres) {
+            let read = Arc::new(documents::of_case(&mut conn, case_id).await?);
+            cache.put(ticket, Key::Documents(case_id), read.clone(), vec![Tag::Case(case_id)], 256 + 512 * read.len());
+            documents = Some(read);
+        }
+        drop(conn);
         if let Some((read, parties, events)) = records {
             let (read, mut parties, mut events) = (answers.take(read), answers.take(parties), answers.take(events));
             for (case, court) in read {
