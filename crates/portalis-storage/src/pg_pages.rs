@@ -90,7 +90,12 @@ impl PgPagePool {
                 return Ok(PgReads { pool: self.clone(), conn: Some(conn), opened, clean: true, _permit: permit });
             }
         }
-        let conn = tokio::time::timeout(self.acquire_timeout, AnyConnection::connect_with(&self.options))
+        let connect = async {
+            let mut conn = AnyConnection::connect_with(&self.options).await?;
+            sqlx::Executor::execute(&mut conn, crate::db::POSTGRES_SESSION).await?;
+            Ok::<_, sqlx::Error>(conn)
+        };
+        let conn = tokio::time::timeout(self.acquire_timeout, connect)
             .await
             .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))??;
         Ok(PgReads { pool: self.clone(), conn: Some(conn), opened: Instant::now(), clean: true, _permit: permit })
