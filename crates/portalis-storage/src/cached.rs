@@ -251,9 +251,8 @@ async fn cases_and_documents(
         let mut conn = db.pages().await?;
         let mut answers = conn.batch(batch).await?;
         if let Some(case_id) = documents_missing.filter(|_| !postgres) {
-            let read = Arc::new(documents::of_case(&mut conn, case_id).await?);
-            cache.put(ticket, Key::Documents(case_id), read.clone(), vec![Tag::Case(case_id)], 256 + 512 * read.len());
-            documents = Some(read);
+            let read = documents::of_case(&mut conn, case_id).await?;
+            documents = Some(keep_documents(cache, ticket, case_id, read));
         }
         drop(conn);
         if let Some((read, parties, events)) = records {
@@ -273,27 +272,16 @@ async fn cases_and_documents(
             }
         }
         if let Some((case_id, read)) = documents_read {
-            let read = Arc::new(read.take(&mut answers));
-            cache.put(ticket, Key::Documents(case_id), read.clone(), vec![Tag::Case(case_id)], 256 + 512 * read.len());
-            documents = Some(read);
+            documents = Some(keep_documents(cache, ticket, case_id, read.take(&mut answers)));
         }
     }
     found.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
     Ok((found.into_iter().map(|(_, r)| r).collect(), documents))
 }
 
-/// The documents of a case that are not withdrawn, newest first.
-///
-/// # Errors
-/// Database errors.
-pub async fn documents(db: &Db, case_id: i64) -> Result<Arc<Vec<Document>>, StorageError> {
-    let cache = db.page_cache();
-    let key = Key::Documents(case_id);
-    if let Some(d) = cache.get::<Vec<Document>>(&key) {
-        return Ok(d);
-    }
-    let ticket = cache.ticket();
-    let found = Arc::new(documents::of_case(&mut db.pages().await?, case_id).await?);
-    cache.put(ticket, key, found.clone(), vec![Tag::Case(case_id)], 256 + 512 * found.len());
-    Ok(found)
+/// Stores the documents of a case, tagged with the case.
+fn keep_documents(cache: &PageCache, ticket: Ticket, case_id: i64, found: Vec<Document>) -> Arc<Vec<Document>> {
+    let found = Arc::new(found);
+    cache.put(ticket, Key::Documents(case_id), found.clone(), vec![Tag::Case(case_id)], 256 + 512 * found.len());
+    found
 }

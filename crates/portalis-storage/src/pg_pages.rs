@@ -8,10 +8,10 @@
 //! abandoned in the middle of a query (a client that hung up) drops its
 //! connection, which may be in the middle of an answer. One that sat idle
 //! longer than [`CHECK_IDLE_AFTER`] is checked before it is used again
-//! (the server may have restarted), and an error closes it; one idle
-//! longer than [`IDLE_LIMIT`], or older than [`LIFETIME`], is closed (as
-//! sqlx's pool does by default), so that the server's sessions do not live
-//! for ever.
+//! (the server may have restarted), and when the check fails the others
+//! idle as long are closed with it; those idle longer than [`IDLE_LIMIT`],
+//! or older than [`LIFETIME`], are closed at the next take (as sqlx's pool
+//! closes them), so that the server's sessions do not live for ever.
 
 use crate::batch::{Answers, Batch};
 use crate::error::StorageError;
@@ -67,37 +67,46 @@ impl PgPagePool {
         })
     }
 
-    /// A connection: an idle one (checked if it sat too long), or a new one.
+    /// A connection: an idle one (checked if it sat too long), or a new one,
+    /// all within the acquire timeout.
     pub(crate) async fn take(self: &Arc<Self>) -> Result<PgReads, StorageError> {
-        let permit = tokio::time::timeout(self.acquire_timeout, self.permits.clone().acquire_owned())
+        // One deadline for the wait, the check and the connection: a server
+        // gone without a word must not hold the request for the network's
+        // own timeouts, once per idle connection.
+        let deadline = tokio::time::Instant::now() + self.acquire_timeout;
+        let timed_out = |_| StorageError::Database(sqlx::Error::PoolTimedOut);
+        let permit = tokio::time::timeout_at(deadline, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))?
+            .map_err(timed_out)?
             .map_err(|_| StorageError::Database(sqlx::Error::PoolClosed))?;
-        loop {
-            let idle = self.idle.lock().expect("page connections").pop();
-            let Some(Idle { mut conn, opened, since }) = idle else { break };
-            let idle_for = since.elapsed();
-            if idle_for >= IDLE_LIMIT {
-                close(conn);
-                continue;
+        let idle = {
+            let mut idle = self.idle.lock().expect("page connections");
+            // Those idle or open too long go, wherever they are in the stack.
+            for gone in idle.extract_if(.., |c| c.since.elapsed() >= IDLE_LIMIT || c.opened.elapsed() >= LIFETIME) {
+                close(gone.conn);
             }
-            // The check is bounded as the wait for a connection is: a
-            // server gone without a word must not hold the request for
-            // the network's own timeouts.
-            let checked = idle_for < CHECK_IDLE_AFTER
-                || tokio::time::timeout(self.acquire_timeout, conn.ping()).await.is_ok_and(|r| r.is_ok());
+            idle.pop()
+        };
+        if let Some(Idle { mut conn, opened, since }) = idle {
+            let checked = since.elapsed() < CHECK_IDLE_AFTER
+                || tokio::time::timeout_at(deadline, conn.ping()).await.is_ok_and(|r| r.is_ok());
             if checked {
                 return Ok(PgReads { pool: self.clone(), conn: Some(conn), opened, clean: true, _permit: permit });
             }
+            // The server may have gone: those idle longer still (below in
+            // the stack) are not tried one by one.
+            let stale: Vec<Idle> = {
+                let mut idle = self.idle.lock().expect("page connections");
+                idle.extract_if(.., |c| c.since.elapsed() >= CHECK_IDLE_AFTER).collect()
+            };
+            drop(stale);
         }
         let connect = async {
             let mut conn = AnyConnection::connect_with(&self.options).await?;
             sqlx::Executor::execute(&mut conn, crate::db::POSTGRES_SESSION).await?;
             Ok::<_, sqlx::Error>(conn)
         };
-        let conn = tokio::time::timeout(self.acquire_timeout, connect)
-            .await
-            .map_err(|_| StorageError::Database(sqlx::Error::PoolTimedOut))??;
+        let conn = tokio::time::timeout_at(deadline, connect).await.map_err(timed_out)??;
         Ok(PgReads { pool: self.clone(), conn: Some(conn), opened: Instant::now(), clean: true, _permit: permit })
     }
 }
