@@ -36,11 +36,14 @@ pub struct CaseRecord {
 }
 
 /// The session whose token has this hash, with its user, and what the
-/// pages of `realm` read at every request (`Session::prefetched`): a
-/// litigant's attachments, an agent's roles. Read afresh, all of it is one
-/// batch (one round trip on PostgreSQL); the session and the attachments
-/// are kept in the cache as two entries, the roles never. A session of
-/// another realm is returned as it is, for the caller to refuse.
+/// pages of `realm` read at every request (`Session::prefetched`): an
+/// agent's roles, and on PostgreSQL a litigant's attachments (on SQLite
+/// they are left to the pages that need them, `attachments` below). Read
+/// afresh, all of it is one batch (one round trip on PostgreSQL); the
+/// session and the attachments are kept in the cache as two entries, the
+/// roles never; a session found in the cache comes with the attachments the
+/// cache still holds. A session of another realm is returned as it is, for
+/// the caller to refuse.
 ///
 /// # Errors
 /// Database errors.

@@ -28,10 +28,12 @@ pub struct Session {
     pub prefetched: Prefetched,
 }
 
-/// Read with a session, in the same round trip.
+/// Read with a session, in the same round trip, where that saves one.
 #[derive(Debug, Clone, Default)]
 pub struct Prefetched {
-    /// A litigant's attachments, as `cached::attachments` gives them.
+    /// A litigant's attachments, as `cached::attachments` gives them: read
+    /// with the session on PostgreSQL, or found in the page cache; `None`
+    /// otherwise (SQLite reads them when a page needs them).
     pub attachments: Option<Arc<Vec<Attached>>>,
     /// An agent's roles, as `staff::roles_of` gives them.
     pub roles: Option<Vec<Grant>>,
