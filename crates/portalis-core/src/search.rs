@@ -138,6 +138,51 @@ pub fn party_words(
     words
 }
 
+/// The most words of a party's name whose every ordered pair is a key
+/// ([`party_pair_keys`]): a name of 8 words has 56 pairs; one of more words
+/// (an organisation's long name) has one [`MANY_WORDS`] key a word instead,
+/// so that what is written grows with the name, never as its square.
+pub const PAIR_WORDS_MAX: usize = 8;
+
+/// What follows a word in the key a party of more than [`PAIR_WORDS_MAX`]
+/// words has for each word, in place of its pairs: not a word (a folded
+/// word holds letters and digits only), and sorted before every word.
+pub const MANY_WORDS: &str = "*";
+
+/// The keys that find a party by two words typed at once: each ordered
+/// pair of its words, « first second » (one space between), so that a
+/// party bearing a word starting with one word typed and another starting
+/// with the other is one range of keys per word of the first kind. A name
+/// of more than [`PAIR_WORDS_MAX`] words has « word * » for each word
+/// instead (the search then checks the second word among its words).
+pub fn party_pair_keys(words: &[String]) -> Vec<String> {
+    if words.len() > PAIR_WORDS_MAX {
+        return words.iter().map(|w| format!("{w} {MANY_WORDS}")).collect();
+    }
+    let mut keys = Vec::with_capacity(words.len() * words.len().saturating_sub(1));
+    for a in words {
+        for b in words {
+            if a != b {
+                keys.push(format!("{a} {b}"));
+            }
+        }
+    }
+    keys
+}
+
+/// The first key of the pairs of `word` whose second word starts with
+/// `second`, and the key after the last: one range of the pairs' index.
+pub fn pair_range(word: &str, second: &str) -> (String, String) {
+    let start = format!("{word} {second}");
+    let end = prefix_end(&start);
+    (start, end)
+}
+
+/// The key a party of many words has for `word` ([`MANY_WORDS`]).
+pub fn many_words_key(word: &str) -> String {
+    format!("{word} {MANY_WORDS}")
+}
+
 impl SearchQuery {
     /// What the journal of views keeps of a search: as typed, but an
     /// identification number (a credential) only by its last characters.
@@ -155,6 +200,19 @@ impl SearchQuery {
         let words = self.name.as_ref()?;
         let driver = words.iter().max_by_key(|w| (w.chars().count(), std::cmp::Reverse(w.as_str())))?;
         Some((driver.as_str(), words.iter().filter(|w| *w != driver).map(String::as_str).collect()))
+    }
+}
+
+impl SearchQuery {
+    /// Two words typed or more: the one whose range the search reads (the
+    /// longest, as [`SearchQuery::name_driver`]), the longest of the others
+    /// (read with it through the pairs' keys), and the rest, each checked on
+    /// the names found.
+    pub fn name_pair(&self) -> Option<(&str, &str, Vec<&str>)> {
+        let (driver, mut others) = self.name_driver()?;
+        let second = others.iter().copied().max_by_key(|w| (w.chars().count(), std::cmp::Reverse(*w)))?;
+        others.retain(|w| *w != second);
+        Some((driver, second, others))
     }
 }
 
@@ -203,6 +261,44 @@ mod tests {
         assert_eq!(q.name_driver(), Some(("delestable", vec!["d", "marie"])));
         let q = SearchQuery::parse("marie marie").unwrap();
         assert_eq!(q.name_driver(), Some(("marie", vec![])));
+    }
+
+    #[test]
+    fn two_words_typed_are_read_through_the_pairs_of_the_two_longest() {
+        let q = SearchQuery::parse("marie Délestable d").unwrap();
+        assert_eq!(q.name_pair(), Some(("delestable", "marie", vec!["d"])));
+        let q = SearchQuery::parse("jo ma").unwrap();
+        assert_eq!(q.name_pair(), Some(("jo", "ma", vec![])), "the same length: the first in byte order leads");
+        assert_eq!(SearchQuery::parse("delestable").unwrap().name_pair(), None);
+    }
+
+    #[test]
+    fn a_name_has_a_key_per_ordered_pair_of_its_words_or_one_per_word_when_long() {
+        let words = party_words(Some("DELESTABLE-PAYET"), Some("Marie"), None);
+        let keys = party_pair_keys(&words);
+        assert_eq!(keys.len(), 6);
+        for key in ["delestable marie", "marie delestable", "payet marie", "marie payet", "delestable payet"] {
+            assert!(keys.contains(&key.to_owned()), "{key}");
+        }
+        assert!(party_pair_keys(&["seul".to_owned()]).is_empty());
+
+        let long = party_words(None, None, Some("Société civile immobilière des jardins de la mer bleue"));
+        assert!(long.len() > PAIR_WORDS_MAX);
+        let keys = party_pair_keys(&long);
+        assert_eq!(keys.len(), long.len());
+        assert!(keys.contains(&"jardins *".to_owned()));
+        assert_eq!(many_words_key("jardins"), "jardins *");
+    }
+
+    #[test]
+    fn a_pair_range_holds_the_pairs_of_the_word_whose_second_word_starts_so() {
+        let (start, end) = pair_range("delestable", "ma");
+        for inside in ["delestable ma", "delestable marie", "delestable mathilde"] {
+            assert!(inside >= start.as_str() && inside < end.as_str(), "{inside}");
+        }
+        for outside in ["delestable m", "delestable payet", "delestablex marie", "delestable *", "delestables marie"] {
+            assert!(!(outside >= start.as_str() && outside < end.as_str()), "{outside}");
+        }
     }
 
     #[test]

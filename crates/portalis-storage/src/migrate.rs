@@ -6,6 +6,7 @@
 
 use crate::db::{Backend, Db};
 use crate::error::StorageError;
+use crate::party_search::Keys;
 use sqlx::Acquire;
 
 struct Migration {
@@ -148,11 +149,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_hearings_to_come.sql"),
         postgres: include_str!("../migrations/postgres/0022_hearings_to_come.sql"),
     },
+    Migration {
+        version: 23,
+        name: "party_word_pairs",
+        sqlite: include_str!("../migrations/sqlite/0023_party_word_pairs.sql"),
+        postgres: include_str!("../migrations/postgres/0023_party_word_pairs.sql"),
+    },
 ];
 
-/// The migration whose new columns the runner fills in Rust, in its
-/// transaction: the parties' search keys (folded as the core folds them).
-const SEARCH_KEYS: i64 = 18;
+/// The migrations whose new tables the runner fills in Rust, in their
+/// transaction: the parties' search keys (folded as the core folds them),
+/// their words, then the pairs of their words.
+const SEARCH_KEYS: [(i64, Keys); 2] = [(18, Keys::Words), (23, Keys::Pairs)];
 
 const LOCK_ID: i64 = 0x5054_4c53; // "PTLS"
 
@@ -210,9 +218,9 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize
             .execute(&mut *tx)
             .await
             .map_err(|source| StorageError::Migration { version: m.version, source })?;
-        if m.version == SEARCH_KEYS {
-            let written = crate::party_search::fill_keys(&mut tx).await?;
-            tracing::info!(parties = written, "search keys written");
+        if let Some((_, keys)) = SEARCH_KEYS.iter().find(|(v, _)| *v == m.version) {
+            let written = crate::party_search::fill_keys(&mut tx, *keys).await?;
+            tracing::info!(parties = written, ?keys, "search keys written");
         }
         sqlx::query("INSERT INTO portalis_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)

@@ -1,14 +1,21 @@
 //! The court staff's search of parties, every court's: by identification
 //! number, N° Portalis or N° RG (exact), and by name — each word typed
-//! starts a word of the name, in any order: the longest word typed reads
-//! one range of `party_words` in order, the others are checked among the
-//! party's own words (an index of `party_words` by party). The numbers' answers come
-//! first, then the names' by the word found, then by party.
+//! starts a word of the name, in any order.
+//!
+//! One word typed reads one range of `party_words` in order. Two or more
+//! read, for each distinct word starting with the longest (found by a loose
+//! index scan of `party_words`), the range of `party_word_pairs` whose
+//! second word starts with the next longest: only the rows it returns,
+//! however many parties bear either word. The third word and beyond are
+//! checked among the party's own words (an index of `party_words` by
+//! party), and so is everything when the longest word typed starts more
+//! than 16 distinct words. The numbers' answers come first, then the
+//! names' by the key found (word, or pair), then by party.
 
 use crate::error::StorageError;
 use crate::parties::{self, Party};
 use crate::read::{Cells, Param, Reads};
-use portalis_core::search::{SearchQuery, party_words, prefix_end};
+use portalis_core::search::{SearchQuery, many_words_key, pair_range, party_pair_keys, party_words, prefix_end};
 
 /// A party found, with its case and court.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +67,11 @@ fn from_row(r: &dyn Cells) -> Result<Found, StorageError> {
 /// enough distinct parties come back.
 const WORDS_A_PARTY: i64 = 4;
 
+/// The most distinct words starting with the longest word typed whose
+/// pairs a search of two words or more reads, one range each; beyond
+/// (a short word typed, « ma »), it reads the range of that word.
+const PAIR_WORDS_READ: i64 = 16;
+
 /// The page of `limit` parties after the first `offset` of what `query`
 /// finds.
 ///
@@ -93,37 +105,24 @@ pub async fn search(
     }
     let wanted = offset + limit + 1;
     let mut cut_short = false;
-    if let Some((driver, others)) = query.name_driver()
-        && (found.len() as i64) < wanted
+    if (found.len() as i64) < wanted
+        && let Some((driver, others)) = query.name_driver()
     {
-        let mut params: Vec<Param> = vec![driver.to_owned().into(), prefix_end(driver).into()];
-        let mut checks = String::new();
-        for word in others {
-            // Each other word starts one of the party's words: a probe of
-            // its few words by an index that holds them (SQLite's
-            // `party_words_party`, PostgreSQL's `party_words_party_word`),
-            // not a read of the party's row — and a condition whose selectivity both
-            // planners estimate from the words' statistics (PostgreSQL
-            // misjudged a `LIKE` on the folded name by a factor of 500
-            // and scanned every party).
-            params.push(word.to_owned().into());
-            params.push(prefix_end(word).into());
-            checks.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM party_words o WHERE o.party_id = w.party_id AND o.word >= ${} AND o.word < ${})",
-                params.len() - 1,
-                params.len()
-            ));
-        }
         let row_limit = (wanted - found.len() as i64) * WORDS_A_PARTY;
-        params.push(row_limit.into());
-        let sql = format!(
-            "SELECT {}, {COLUMNS} FROM party_words w JOIN parties p ON p.id = w.party_id
-             JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
-             WHERE w.word >= $1 AND w.word < $2{checks} ORDER BY w.word, w.party_id LIMIT ${}",
-            parties::COLUMNS_OF_P,
-            params.len()
-        );
-        let rows = conn.rows(&sql, params, from_row).await?;
+        let rows = match query.name_pair() {
+            // A word of the name starting with the longest word typed
+            // starts with the second too when the second starts the first:
+            // the pairs (of two distinct words) would miss it.
+            Some((driver, second, rest)) if !driver.starts_with(second) => {
+                let words = words_starting(conn, driver, PAIR_WORDS_READ + 1).await?;
+                if words.len() as i64 > PAIR_WORDS_READ {
+                    by_word(conn, driver, &others, row_limit).await?
+                } else {
+                    by_pairs(conn, &words, second, &rest, row_limit).await?
+                }
+            }
+            _ => by_word(conn, driver, &others, row_limit).await?,
+        };
         // Every row read, and still too few parties (names whose many
         // words start alike): more may follow.
         cut_short = rows.len() as i64 == row_limit;
@@ -134,8 +133,118 @@ pub async fn search(
     Ok(FoundPage { found, more })
 }
 
-/// Writes what the search finds the party by: its words, in place of
-/// those it had.
+/// The first `most` distinct words of names starting with `prefix`, in
+/// order: one probe of `party_words`' key a word (a loose index scan),
+/// whatever the number of parties bearing each.
+async fn words_starting(conn: &mut impl Reads, prefix: &str, most: i64) -> Result<Vec<String>, StorageError> {
+    let sql = "WITH RECURSIVE d(w, n) AS (
+            SELECT (SELECT min(word) FROM party_words WHERE word >= $1 AND word < $2), 1
+            UNION ALL
+            SELECT (SELECT min(word) FROM party_words WHERE word > d.w AND word < $2), d.n + 1
+            FROM d WHERE d.w IS NOT NULL AND d.n < $3)
+        SELECT w FROM d WHERE w IS NOT NULL";
+    let params = vec![prefix.into(), prefix_end(prefix).into(), most.into()];
+    conn.rows(sql, params, |r| r.text("w")).await
+}
+
+/// `AND EXISTS` a word of the party of `alias` starting with each of
+/// `words`, their ranges pushed onto `params`: each a probe of the index
+/// that holds a party's words (SQLite's `party_words_party`, PostgreSQL's
+/// `party_words_party_word`), not a read of the party's row — and a
+/// condition whose selectivity both planners estimate from the words'
+/// statistics (PostgreSQL misjudged a `LIKE` on the folded name by a
+/// factor of 500 and scanned every party).
+fn bearing(alias: &str, words: &[&str], params: &mut Vec<Param>) -> String {
+    let mut checks = String::new();
+    for word in words {
+        params.push((*word).to_owned().into());
+        params.push(prefix_end(word).into());
+        checks.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM party_words o WHERE o.party_id = {alias}.party_id AND o.word >= ${} AND o.word < ${})",
+            params.len() - 1,
+            params.len()
+        ));
+    }
+    checks
+}
+
+/// The parties bearing a word starting with `driver` and each of `others`,
+/// by the word, then by party: the range of `driver` in `party_words`,
+/// each party checked for the others.
+async fn by_word(
+    conn: &mut impl Reads,
+    driver: &str,
+    others: &[&str],
+    row_limit: i64,
+) -> Result<Vec<Found>, StorageError> {
+    let mut params: Vec<Param> = vec![driver.to_owned().into(), prefix_end(driver).into()];
+    let checks = bearing("w", others, &mut params);
+    params.push(row_limit.into());
+    let sql = format!(
+        "SELECT {}, {COLUMNS} FROM party_words w JOIN parties p ON p.id = w.party_id
+         JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
+         WHERE w.word >= $1 AND w.word < $2{checks} ORDER BY w.word, w.party_id LIMIT ${}",
+        parties::COLUMNS_OF_P,
+        params.len()
+    );
+    conn.rows(&sql, params, from_row).await
+}
+
+/// The parties bearing one of `words` and a word starting with `second`
+/// (and each of `rest`), by their pair's key, then by party: for each word,
+/// the range of its pairs whose second word starts with `second`, and its
+/// key of a name of many words (whose words are then checked for
+/// `second`), each read in order up to `row_limit` rows.
+async fn by_pairs(
+    conn: &mut impl Reads,
+    words: &[String],
+    second: &str,
+    rest: &[&str],
+    row_limit: i64,
+) -> Result<Vec<Found>, StorageError> {
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut params: Vec<Param> = Vec::new();
+    let mut members: Vec<String> = Vec::new();
+    for word in words {
+        let (start, end) = pair_range(word, second);
+        params.push(start.into());
+        params.push(end.into());
+        let (a, b) = (params.len() - 1, params.len());
+        let checks = bearing("x", rest, &mut params);
+        params.push(row_limit.into());
+        members.push(format!(
+            "SELECT * FROM (SELECT x.pair, x.party_id FROM party_word_pairs x
+             WHERE x.pair >= ${a} AND x.pair < ${b}{checks} ORDER BY x.pair, x.party_id LIMIT ${}) m{}",
+            params.len(),
+            members.len()
+        ));
+        params.push(many_words_key(word).into());
+        let key = params.len();
+        let checks = bearing("x", &[&[second][..], rest].concat(), &mut params);
+        params.push(row_limit.into());
+        members.push(format!(
+            "SELECT * FROM (SELECT x.pair, x.party_id FROM party_word_pairs x
+             WHERE x.pair = ${key}{checks} ORDER BY x.party_id LIMIT ${}) m{}",
+            params.len(),
+            members.len()
+        ));
+    }
+    params.push(row_limit.into());
+    let sql = format!(
+        "SELECT {}, {COLUMNS} FROM ({}) k JOIN parties p ON p.id = k.party_id
+         JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
+         ORDER BY k.pair, k.party_id LIMIT ${}",
+        parties::COLUMNS_OF_P,
+        members.join(" UNION ALL "),
+        params.len()
+    );
+    conn.rows(&sql, params, from_row).await
+}
+
+/// Writes what the search finds the party by: its words and the pairs of
+/// its words, in place of those it had.
 ///
 /// # Errors
 /// Database errors.
@@ -147,27 +256,61 @@ pub(crate) async fn write_words(
     organisation_name: Option<&str>,
 ) -> Result<(), StorageError> {
     sqlx::query("DELETE FROM party_words WHERE party_id = $1").bind(party_id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM party_word_pairs WHERE party_id = $1").bind(party_id).execute(&mut *conn).await?;
     let words = party_words(family_name, given_names, organisation_name);
-    if words.is_empty() {
-        return Ok(());
+    let pairs: Vec<(String, i64)> = party_pair_keys(&words).into_iter().map(|k| (k, party_id)).collect();
+    let words: Vec<(String, i64)> = words.into_iter().map(|w| (w, party_id)).collect();
+    insert_keys(conn, Keys::Words, &words).await?;
+    insert_keys(conn, Keys::Pairs, &pairs).await
+}
+
+/// The keys a party is found by, each in its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keys {
+    /// Its words (`party_words`), since migration 18.
+    Words,
+    /// The pairs of its words (`party_word_pairs`), since migration 23.
+    Pairs,
+}
+
+impl Keys {
+    fn insert(self) -> &'static str {
+        match self {
+            Keys::Words => "INSERT INTO party_words (word, party_id) VALUES ",
+            Keys::Pairs => "INSERT INTO party_word_pairs (pair, party_id) VALUES ",
+        }
     }
-    let values: Vec<String> = (0..words.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
-    let sql = format!("INSERT INTO party_words (word, party_id) VALUES {}", values.join(", "));
-    let mut q = sqlx::query(&sql);
-    for w in words {
-        q = q.bind(w).bind(party_id);
+
+    fn of(self, family: Option<&str>, given: Option<&str>, organisation: Option<&str>) -> Vec<String> {
+        let words = party_words(family, given, organisation);
+        match self {
+            Keys::Words => words,
+            Keys::Pairs => party_pair_keys(&words),
+        }
     }
-    q.execute(&mut *conn).await?;
+}
+
+/// Inserts `(key, party)` rows into the table of `keys`, in statements of
+/// at most 1,000 rows.
+async fn insert_keys(conn: &mut sqlx::AnyConnection, keys: Keys, rows: &[(String, i64)]) -> Result<(), StorageError> {
+    for chunk in rows.chunks(1000) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("{}{}", keys.insert(), values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (key, id) in chunk {
+            q = q.bind(key.as_str()).bind(*id);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
-/// Writes what the search finds every party by, when the migration that
-/// adds it runs: 500 parties at a time (their words in statements of at
-/// most 1,000), in its transaction.
+/// Writes the `keys` of every party, when the migration that adds them
+/// runs: 500 parties at a time, in its transaction.
 ///
 /// # Errors
 /// Database errors.
-pub(crate) async fn fill_keys(conn: &mut sqlx::AnyConnection) -> Result<u64, StorageError> {
+pub(crate) async fn fill_keys(conn: &mut sqlx::AnyConnection, keys: Keys) -> Result<u64, StorageError> {
     type Names = (i64, Option<String>, Option<String>, Option<String>);
     let mut after = 0i64;
     let mut written = 0;
@@ -180,20 +323,12 @@ pub(crate) async fn fill_keys(conn: &mut sqlx::AnyConnection) -> Result<u64, Sto
         .await?;
         let Some((last, ..)) = rows.last() else { return Ok(written) };
         after = *last;
-        let mut words: Vec<(String, i64)> = Vec::new();
+        let mut found: Vec<(String, i64)> = Vec::new();
         for (id, family, given, organisation) in &rows {
             let (f, g, o) = (family.as_deref(), given.as_deref(), organisation.as_deref());
-            words.extend(party_words(f, g, o).into_iter().map(|w| (w, *id)));
+            found.extend(keys.of(f, g, o).into_iter().map(|k| (k, *id)));
         }
-        for chunk in words.chunks(1000) {
-            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
-            let sql = format!("INSERT INTO party_words (word, party_id) VALUES {}", values.join(", "));
-            let mut q = sqlx::query(&sql);
-            for (w, id) in chunk {
-                q = q.bind(w.clone()).bind(*id);
-            }
-            q.execute(&mut *conn).await?;
-        }
+        insert_keys(conn, keys, &found).await?;
         written += rows.len() as u64;
     }
 }

@@ -3,6 +3,7 @@
 //! it each, named `portalis_test_<random>`. The test command drops those left
 //! from earlier runs.
 
+use crate::party_search::Keys;
 use crate::{Backend, Db};
 use portalis_core::random::{OsRandom, RandomSource};
 use sqlx::Connection;
@@ -76,15 +77,17 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
-/// Forgets what the staff's search finds parties by, then writes it again
-/// as the migration that added it does for the parties already stored.
+/// Forgets what the staff's search finds parties by (words and pairs), then
+/// writes it again as the migrations that added them do for the parties
+/// already stored.
 ///
 /// # Panics
 /// On a database error: a test cannot go on.
 pub async fn rewrite_search_words(db: &Db) -> u64 {
     let mut tx = db.begin().await.expect("begin");
-    sqlx::raw_sql("DELETE FROM party_words").execute(&mut *tx).await.expect("clear");
-    let written = crate::party_search::fill_keys(&mut tx).await.expect("fill the search's words");
+    sqlx::raw_sql("DELETE FROM party_words; DELETE FROM party_word_pairs").execute(&mut *tx).await.expect("clear");
+    let written = crate::party_search::fill_keys(&mut tx, Keys::Words).await.expect("fill the search's words");
+    crate::party_search::fill_keys(&mut tx, Keys::Pairs).await.expect("fill the search's pairs");
     crate::commit(tx).await.expect("commit");
     written
 }

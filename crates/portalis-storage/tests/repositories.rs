@@ -440,4 +440,68 @@ async fn the_parties_already_stored_get_their_search_words_by_batches_and_are_fo
     let (words,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM party_words").fetch_one(&mut *conn).await.unwrap();
     // grondin, payet or hoarau; marie, josee and the number.
     assert_eq!(words, 601 * 5 + 600 * 4);
+    let (pairs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM party_word_pairs").fetch_one(&mut *conn).await.unwrap();
+    // Each ordered pair of those words: 5 × 4 and 4 × 3.
+    assert_eq!(pairs, 601 * 20 + 600 * 12);
+}
+
+#[tokio::test]
+async fn two_words_find_through_the_pairs_of_words_a_long_name_a_word_typed_twice_and_many_alike() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(987_654_321);
+    let random = SeededRandom::new(7);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    let mut names: Vec<(PartyKind, Option<String>, Option<String>)> = vec![
+        (PartyKind::Person, Some("MARTIN".into()), Some("Jean".into())),
+        (PartyKind::Person, Some("MARTINEZ".into()), Some("Jeanne".into())),
+        (PartyKind::Person, Some("MARTIN".into()), Some("Paul".into())),
+        (PartyKind::Organisation, None, Some("Société civile immobilière des jardins de la mer bleue".into())),
+        (PartyKind::Organisation, None, Some("Marie".into())),
+    ];
+    // 20 family names starting alike: more than the search reads pairs for.
+    for letter in 'a'..='t' {
+        names.push((PartyKind::Person, Some(format!("DURAND{letter}")), Some("Paul".into())));
+    }
+    for (n, (kind, family, other)) in names.into_iter().enumerate() {
+        let (given_names, organisation_name) = if kind == PartyKind::Person { (other, None) } else { (None, other) };
+        let input = parties::PartyInput {
+            kind,
+            given_names,
+            family_name: family,
+            organisation_name,
+            role: Role::Defendeur,
+            email: None,
+            mobile: None,
+            lawyer: None,
+        };
+        parties::put(&mut tx, k.id, &format!("P{n}"), &input, &random, now).await.unwrap();
+    }
+    portalis_storage::commit(tx).await.unwrap();
+    let found = |q: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let query = portalis_core::search::SearchQuery::parse(q).unwrap();
+            let mut conn = db.read().await.unwrap();
+            let page = party_search::search(&mut conn, &query, 0, 50).await.unwrap();
+            page.found.iter().map(|f| f.party.display_name()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("martin jean").await, ["Jean MARTIN", "Jeanne MARTINEZ"], "by the pair found, then by party");
+    assert_eq!(found("jea mart").await, ["Jean MARTIN", "Jeanne MARTINEZ"]);
+    assert_eq!(found("paul martin").await, ["Paul MARTIN"]);
+    assert_eq!(found("martin jean paul").await, Vec::<String>::new(), "every word typed starts a word of the name");
+    // A name of more than 8 words has no pairs: its words are checked.
+    let sci = "Société civile immobilière des jardins de la mer bleue";
+    assert_eq!(found("jardins mer").await, [sci]);
+    assert_eq!(found("bleue soc la").await, [sci]);
+    assert_eq!(found("jardins paul").await, Vec::<String>::new());
+    // One word of the name starts both words typed.
+    assert_eq!(found("mari marie").await, ["Marie"]);
+    // « durand » starts 20 words: their range is read, each party checked.
+    let durands = found("durand pa").await;
+    assert_eq!(durands.len(), 20, "{durands:?}");
+    assert_eq!(durands[0], "Paul DURANDA");
+    assert_eq!(found("duranda paul").await, ["Paul DURANDA"]);
 }

@@ -200,6 +200,7 @@ const UNREAD: &[&str] = &[
     "ended_attachments",
     // The console's search words and journal of views: read uncached.
     "party_words",
+    "party_word_pairs",
     "staff_views",
     "contact_changes",
     "portalis_migrations",

@@ -119,7 +119,7 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
     portalis_storage::changes::everything_changed(&mut tx).await?;
     portalis_storage::commit(tx).await?;
     bulk::finish(&services.db, &["courts", "cases", "parties", "events", "documents", "users", "attachments"]).await?;
-    bulk::analyze(&services.db, &["party_words"]).await?;
+    bulk::analyze(&services.db, &["party_words", "party_word_pairs"]).await?;
 
     let api_court = court_list[0].code.clone();
     Ok(Manifest {
@@ -254,8 +254,10 @@ impl UserStream {
 struct Batch {
     cases: Rows,
     parties: Rows,
-    /// What the staff's search finds each party by.
+    /// What the staff's search finds each party by: its words, and the
+    /// pairs of its words.
     party_words: Rows,
+    party_word_pairs: Rows,
     events: Rows,
     documents: Rows,
     addressees: Rows,
@@ -306,6 +308,7 @@ impl Batch {
                 ],
             ),
             party_words: Rows::new("party_words", &["word", "party_id"]),
+            party_word_pairs: Rows::new("party_word_pairs", &["pair", "party_id"]),
             events: Rows::new(
                 "events",
                 &[
@@ -398,7 +401,11 @@ impl Batch {
             next.party += 1;
             let names =
                 (party.family_name.as_deref(), party.given_names.as_deref(), party.organisation_name.as_deref());
-            for word in portalis_core::search::party_words(names.0, names.1, names.2) {
+            let words = portalis_core::search::party_words(names.0, names.1, names.2);
+            for pair in portalis_core::search::party_pair_keys(&words) {
+                self.party_word_pairs.push(vec![pair.into(), id.into()]);
+            }
+            for word in words {
                 self.party_words.push(vec![word.into(), id.into()]);
             }
             self.parties.push(vec![
@@ -500,6 +507,7 @@ impl Batch {
         self.cases.flush(conn).await?;
         self.parties.flush(conn).await?;
         self.party_words.flush(conn).await?;
+        self.party_word_pairs.flush(conn).await?;
         self.events.flush(conn).await?;
         self.documents.flush(conn).await?;
         self.addressees.flush(conn).await?;
