@@ -240,3 +240,20 @@ async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<usize
 fn applied_at() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_search_keys_are_written_by_the_migrations_that_create_their_tables() {
+        for (version, keys) in SEARCH_KEYS {
+            let m = MIGRATIONS.iter().find(|m| m.version == version).expect("a migration of that version");
+            let table = match keys {
+                Keys::Words => "CREATE TABLE party_words (",
+                Keys::Pairs => "CREATE TABLE party_word_pairs (",
+            };
+            assert!(m.sqlite.contains(table) && m.postgres.contains(table), "{version}: {table}");
+        }
+    }
+}

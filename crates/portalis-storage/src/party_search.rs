@@ -2,14 +2,18 @@
 //! number, N° Portalis or N° RG (exact), and by name — each word typed
 //! starts a word of the name, in any order.
 //!
-//! One word typed reads one range of `party_words` in order. Two or more
+//! One word typed reads one range of `party_words` in order. Two to four
 //! read, for each distinct word starting with the longest (found by a loose
 //! index scan of `party_words`), the range of `party_word_pairs` whose
-//! second word starts with the next longest: only the rows it returns,
-//! however many parties bear either word. The third word and beyond are
-//! checked among the party's own words (an index of `party_words` by
-//! party), and so is everything when the longest word typed starts more
-//! than 16 distinct words. The numbers' answers come first, then the
+//! second word starts with the next longest, ordered and cut before the
+//! parties are read: about the rows returned, however many parties bear
+//! either word — but for the names of more than 8 words bearing the first,
+//! which have no pairs and are each checked for the second. The other
+//! words typed are checked among the party's own words (an index of
+//! `party_words` by party). The range of the longest word is read as for
+//! one word, each party checked for the others, when it starts more than 16
+//! distinct words, when more than 4 words are typed, or when the second
+//! word starts the longest. The numbers' answers come first, then the
 //! names' by the key found (word, or pair), then by party.
 
 use crate::error::StorageError;
@@ -72,6 +76,9 @@ const WORDS_A_PARTY: i64 = 4;
 /// (a short word typed, « ma »), it reads the range of that word.
 const PAIR_WORDS_READ: i64 = 16;
 
+/// The most words typed that the pairs of words are read for.
+const PAIR_SEARCH_WORDS: usize = 4;
+
 /// The page of `limit` parties after the first `offset` of what `query`
 /// finds.
 ///
@@ -113,7 +120,9 @@ pub async fn search(
             // A word of the name starting with the longest word typed
             // starts with the second too when the second starts the first:
             // the pairs (of two distinct words) would miss it.
-            Some((driver, second, rest)) if !driver.starts_with(second) => {
+            // Beyond 4 words typed, each of the pairs' 32 ranges would
+            // check every other word: the range of the longest is read.
+            Some((driver, second, rest)) if !driver.starts_with(second) && rest.len() + 2 <= PAIR_SEARCH_WORDS => {
                 let words = words_starting(conn, driver, PAIR_WORDS_READ + 1).await?;
                 if words.len() as i64 > PAIR_WORDS_READ {
                     by_word(conn, driver, &others, row_limit).await?
@@ -232,10 +241,12 @@ async fn by_pairs(
         ));
     }
     params.push(row_limit.into());
+    // The keys are ordered and cut before the parties are read: only the
+    // rows returned are joined.
     let sql = format!(
-        "SELECT {}, {COLUMNS} FROM ({}) k JOIN parties p ON p.id = k.party_id
-         JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
-         ORDER BY k.pair, k.party_id LIMIT ${}",
+        "SELECT {}, {COLUMNS} FROM (SELECT u.pair, u.party_id FROM ({}) u ORDER BY u.pair, u.party_id LIMIT ${}) k
+         JOIN parties p ON p.id = k.party_id JOIN cases c ON c.id = p.case_id JOIN courts ct ON ct.id = c.court_id
+         ORDER BY k.pair, k.party_id",
         parties::COLUMNS_OF_P,
         members.join(" UNION ALL "),
         params.len()

@@ -459,6 +459,9 @@ async fn two_words_find_through_the_pairs_of_words_a_long_name_a_word_typed_twic
         (PartyKind::Person, Some("MARTIN".into()), Some("Paul".into())),
         (PartyKind::Organisation, None, Some("Société civile immobilière des jardins de la mer bleue".into())),
         (PartyKind::Organisation, None, Some("Marie".into())),
+        // Eight words: still its pairs.
+        (PartyKind::Organisation, None, Some("Syndicat des copropriétaires de la résidence du port".into())),
+        (PartyKind::Person, Some("DURANDA".into()), Some("Paula".into())),
     ];
     // 20 family names starting alike: more than the search reads pairs for.
     for letter in 'a'..='t' {
@@ -497,11 +500,28 @@ async fn two_words_find_through_the_pairs_of_words_a_long_name_a_word_typed_twic
     assert_eq!(found("jardins mer").await, [sci]);
     assert_eq!(found("bleue soc la").await, [sci]);
     assert_eq!(found("jardins paul").await, Vec::<String>::new());
+    let syndicat = "Syndicat des copropriétaires de la résidence du port";
+    assert_eq!(found("residence port").await, [syndicat]);
+    assert_eq!(found("copro du syn").await, [syndicat]);
+    let mut conn = t.db.read().await.unwrap();
+    let (keys,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM party_word_pairs WHERE pair IN ('jardins *', 'port residence', 'residence port', 'port *')",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(keys, 3, "9 words: a key a word; 8 words: a key a pair");
+    drop(conn);
     // One word of the name starts both words typed.
     assert_eq!(found("mari marie").await, ["Marie"]);
-    // « durand » starts 20 words: their range is read, each party checked.
+    // Through the pairs, by the pair found: Paul before Paula, who came
+    // first.
+    assert_eq!(found("duranda pa").await, ["Paul DURANDA", "Paula DURANDA"]);
+    // « durand » starts 20 words: their range is read, by word, then by
+    // party, each checked for the other word typed.
     let durands = found("durand pa").await;
-    assert_eq!(durands.len(), 20, "{durands:?}");
-    assert_eq!(durands[0], "Paul DURANDA");
-    assert_eq!(found("duranda paul").await, ["Paul DURANDA"]);
+    assert_eq!(durands.len(), 21, "{durands:?}");
+    assert_eq!(durands[..3], ["Paula DURANDA", "Paul DURANDA", "Paul DURANDB"]);
+    // More than 4 words typed: the same parties, found by the longest.
+    assert_eq!(found("jardins mer bleue de la").await, [sci]);
 }

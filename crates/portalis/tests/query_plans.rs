@@ -98,15 +98,15 @@ async fn every_query_of_the_pages_searches_an_index() {
         "a search of two words reads the pairs of words: {statements:#?}"
     );
     let mut conn = app.services.db.read().await.unwrap();
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut *conn).await.unwrap();
-    let tables: Vec<String> = tables.into_iter().map(|(t,)| t).collect();
-    // A scan of a table (or of one of its indexes from end to end); a scan
-    // of what a subquery or a recursive query produced reads no table.
+    // SQLite names a scanned table by its alias (`SCAN p`): every scan
+    // fails but those of what a subquery or a recursive query produced,
+    // by their aliases in the search's statements (`party_search.rs`).
     let scans_a_table = |step: &str| {
-        step.strip_prefix("SCAN ")
-            .and_then(|rest| rest.split(' ').next())
-            .is_some_and(|name| tables.iter().any(|t| t == name))
+        step.strip_prefix("SCAN ").and_then(|rest| rest.split(' ').next()).is_some_and(|name| {
+            let produced = ["d", "k", "u", "CONSTANT"].contains(&name)
+                || name.strip_prefix('m').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            !produced
+        })
     };
     for sql in &statements {
         let explain = format!("EXPLAIN QUERY PLAN {sql}");

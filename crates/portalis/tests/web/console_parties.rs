@@ -87,8 +87,12 @@ async fn a_compound_name_is_found_by_each_of_its_words_and_every_word_typed_must
     let renamed =
         json!({"kind": "person", "given_names": "Marie Josée", "family_name": "GRONDIN", "role": "defendeur"});
     assert_eq!(app.put_json("/api/v1/cases/2018-01234/parties/mjg", &renamed).await.status(), 200);
-    let (_, html) = search(&nathalie, "payet").await;
-    assert!(html.contains("Aucune partie"), "{html}");
+    for q in ["payet", "payet marie", "marie grondin payet"] {
+        let (_, html) = search(&nathalie, q).await;
+        assert!(html.contains("Aucune partie"), "{q}: {html}");
+    }
+    let (_, html) = search(&nathalie, "grondin marie").await;
+    assert!(html.contains("Marie Josée GRONDIN") && html.contains("1 partie trouvée."), "{html}");
 }
 
 #[tokio::test]
