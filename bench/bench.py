@@ -101,6 +101,9 @@ PHASES = {
 TARGET_PAGES = ("my_cases", "case_page", "filing_step", "my_filings", "console_party")
 
 
+SIMULATOR_POPULATION_MAX = 1_000_000
+
+
 def log(msg):
     print(f"==> {msg}", file=sys.stderr, flush=True)
 
@@ -151,7 +154,9 @@ class Portal:
 
     def start(self, manifest):
         logs = open(os.path.join(self.workdir, "portal.log"), "w")
-        population = manifest["population"]
+        # The simulator holds at most 1,000,000 people; only the first ones
+        # (the benchmark's accounts) sign in.
+        population = min(manifest["population"], SIMULATOR_POPULATION_MAX)
         self.sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "fc-sim"],
                                     env=self.env(population), stdout=logs, stderr=logs, cwd=ROOT)
         self.pc_sim = subprocess.Popen(taskset(self.args.load_cpus) + [self.args.binary, "pc-sim"],
