@@ -30,6 +30,7 @@ pub mod nac;
 pub mod portalis_number;
 pub mod postcode;
 pub mod realm;
+pub mod reminder;
 pub mod rg_number;
 pub mod search;
 pub mod secret;

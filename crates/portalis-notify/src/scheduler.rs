@@ -4,20 +4,17 @@
 //! message is claimed by one process only; a window missed while the portal
 //! was down is caught up, but never for a hearing already past.
 
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 use portalis_core::clock::Clock;
 use portalis_core::french;
 use portalis_core::messages::{CaseUpdate, hearing_reminder_sms};
 use portalis_core::realm::Realm;
+use portalis_core::reminder;
 use portalis_documents::DocumentStore;
 use portalis_storage::filing_attachments;
 use portalis_storage::outbox::{self, Channel, NewMessage};
-use portalis_storage::{Db, StorageError, cases, courts, events, notices, parties};
+use portalis_storage::{Db, StorageError, cases, courts, job_runs, notices, parties};
 use std::sync::Arc;
-
-/// Reminders are sent between these local hours of the court.
-pub const SEND_FROM_HOUR: u32 = 8;
-pub const SEND_UNTIL_HOUR: u32 = 20;
 
 /// How long what is only kept for a while is kept.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +40,20 @@ pub struct Retention {
 pub const FILE_DELETION_GRACE: Duration = Duration::hours(1);
 
 /// How often housekeeping runs.
-const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
+pub const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
+const HOUSEKEEPING_JOB: &str = "housekeeping";
+
+/// How often the hearings to come are swept for the reminders due: a
+/// reminder goes a few days before, so a hearing fixed or a party attached
+/// meanwhile is reminded at most this late; and a sweep reads every
+/// hearing of the days ahead (at 10,000,000 cases, 194,889 hearings and
+/// attached parties in the four days ahead).
+pub const REMINDERS_EVERY: Duration = Duration::minutes(5);
+const REMINDERS_JOB: &str = "hearing_reminders";
+/// Hearings read at once by a sweep, and reminders queued a transaction
+/// (SQLite's writers wait meanwhile).
+const HEARINGS_A_PAGE: i64 = 200;
+const REMINDERS_A_TRANSACTION: usize = 50;
 
 #[derive(Clone)]
 pub struct Scheduler {
@@ -53,7 +63,6 @@ pub struct Scheduler {
     portal_url: String,
     reminder_days: i64,
     retention: Retention,
-    last_housekeeping: Arc<std::sync::Mutex<Option<DateTime<Utc>>>>,
 }
 
 /// What one pass queued.
@@ -72,15 +81,7 @@ impl Scheduler {
         reminder_days: i64,
         retention: Retention,
     ) -> Self {
-        Self {
-            db,
-            documents,
-            clock,
-            portal_url: portal_url.into(),
-            reminder_days,
-            retention,
-            last_housekeeping: Arc::default(),
-        }
+        Self { db, documents, clock, portal_url: portal_url.into(), reminder_days, retention }
     }
 
     /// Deletes what is kept only for a while: expired sessions, abandoned
@@ -88,18 +89,16 @@ impl Scheduler {
     /// retention, old rate-limit events, audit
     /// entries and messages past their retention; then the stored files
     /// queued for deletion.
-    /// At most once an hour per process.
+    /// Once an hour, by one of the portal's processes.
     ///
     /// # Errors
     /// Database errors.
     pub async fn housekeeping(&self, now: DateTime<Utc>) -> Result<bool, StorageError> {
-        {
-            let mut last = self.last_housekeeping.lock().expect("housekeeping lock");
-            if last.is_some_and(|t| now - t < HOUSEKEEPING_EVERY) {
-                return Ok(false);
-            }
-            *last = Some(now);
-        }
+        let done = self.once_every(HOUSEKEEPING_JOB, HOUSEKEEPING_EVERY, now, || self.keep_house(now)).await?;
+        Ok(done.is_some())
+    }
+
+    async fn keep_house(&self, now: DateTime<Utc>) -> Result<(), StorageError> {
         let mut tx = self.db.begin().await?;
         for (realm, idle) in
             [(Realm::Litigant, self.retention.session_idle), (Realm::Staff, self.retention.staff_session_idle)]
@@ -127,7 +126,7 @@ impl Scheduler {
             }
         }
         self.delete_files(now).await?;
-        Ok(true)
+        Ok(())
     }
 
     /// Deletes the stored files queued for deletion (a draft's attachments
@@ -218,53 +217,120 @@ impl Scheduler {
         Ok(queued)
     }
 
+    /// Sweeps the hearings to come for the reminders due, once every
+    /// [`REMINDERS_EVERY`] for all the portal's processes: a page of
+    /// hearings at a time, the parties of those whose reminder is due read
+    /// a page at a time too, and their reminders queued a few to a
+    /// transaction.
     async fn reminders(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
-        let candidates = {
-            let mut conn = self.db.read().await?;
-            notices::hearings_between(&mut conn, now, now + Duration::days(self.reminder_days + 1)).await?
-        };
-        let mut queued = 0;
-        for h in candidates {
-            // Whether it is time, in the court's time zone, before any
-            // transaction: most candidates of a pass wait for their day or
-            // for a decent hour.
-            let tz = h.time_zone;
-            let local_now = now.with_timezone(&tz);
-            let hearing_day = h.starts_at_utc.with_timezone(&tz).date_naive();
-            let in_window = local_now.date_naive() >= hearing_day - Duration::days(self.reminder_days);
-            let decent_hour = (SEND_FROM_HOUR..SEND_UNTIL_HOUR).contains(&local_now.hour());
-            let Some(mobile) = h.recipient.mobile.clone() else { continue };
-            if !in_window || !decent_hour {
-                continue;
-            }
-            let mut tx = self.db.begin().await?;
-            let Some(case) = cases::by_id(&mut tx, h.case_id).await? else { continue };
-            let Some(court) = courts::by_id(&mut tx, case.court_id).await? else { continue };
-            let Some(reminder) =
-                notices::claim_reminder(&mut tx, h.event_id, h.recipient.party_id, h.starts_at_utc, now).await?
-            else {
-                continue;
+        let queued = self.once_every(REMINDERS_JOB, REMINDERS_EVERY, now, || self.sweep(now)).await?;
+        Ok(queued.unwrap_or(0))
+    }
+
+    async fn sweep(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
+        let until = reminder::latest_start(now, self.reminder_days);
+        let (mut after, mut read, mut queued) = ((now, i64::MAX), 0, 0);
+        let started = std::time::Instant::now();
+        loop {
+            let (hearings, parties) = {
+                let mut conn = self.db.read().await?;
+                let hearings = notices::hearings_to_come(&mut conn, after, until, HEARINGS_A_PAGE).await?;
+                let due: Vec<i64> = hearings
+                    .iter()
+                    .filter(|h| reminder::is_due(now, h.starts_at_utc, h.time_zone, self.reminder_days))
+                    .map(|h| h.event_id)
+                    .collect();
+                let parties = if due.is_empty() { Vec::new() } else { notices::to_remind(&mut conn, &due).await? };
+                (hearings, parties)
             };
-            let event = events::by_id(&mut tx, h.event_id).await?;
-            let place = match &event.details.room {
-                Some(r) => format!("{}, salle {r}", court.details.name),
-                None => court.details.name.clone(),
+            for some in parties.chunks(REMINDERS_A_TRANSACTION) {
+                queued += self.queue_reminders(&hearings, some, now).await?;
+            }
+            read += hearings.len();
+            match hearings.last() {
+                Some(last) if hearings.len() as i64 == HEARINGS_A_PAGE => after = (last.starts_at_utc, last.event_id),
+                _ => break,
+            }
+        }
+        let took_ms = started.elapsed().as_millis();
+        tracing::info!(hearings = read, queued, took_ms, "hearings swept for reminders");
+        Ok(queued)
+    }
+
+    /// Queues the reminders of these parties in one transaction; a party
+    /// reminded meanwhile, or whose hearing changed, is left out.
+    async fn queue_reminders(
+        &self,
+        hearings: &[notices::HearingToCome],
+        parties: &[notices::ToRemind],
+        now: DateTime<Utc>,
+    ) -> Result<usize, StorageError> {
+        let mut tx = self.db.begin().await?;
+        let mut queued = 0;
+        for party in parties {
+            let Some(hearing) = hearings.iter().find(|h| h.event_id == party.event_id) else { continue };
+            let Some(reminder) = notices::claim_reminder(&mut tx, hearing, party, now).await? else { continue };
+            let place = match &hearing.room {
+                Some(r) => format!("{}, salle {r}", hearing.court_name),
+                None => hearing.court_name.clone(),
             };
             let m = NewMessage {
                 channel: Channel::Sms,
-                recipient: mobile,
+                recipient: party.mobile.clone(),
                 subject: None,
-                body: hearing_reminder_sms(&french::when(event.details.starts_at), &place),
+                body: hearing_reminder_sms(&french::when(hearing.starts_at), &place),
                 kind: "hearing_reminder".into(),
                 secret: None,
-                party_id: Some(h.recipient.party_id),
+                party_id: Some(party.party_id),
             };
             let outbox_id = outbox::enqueue(&mut tx, &m, now).await?;
             notices::set_reminder_outbox(&mut tx, reminder, outbox_id).await?;
-            portalis_storage::commit(tx).await?;
             queued += 1;
         }
+        portalis_storage::commit(tx).await?;
         Ok(queued)
+    }
+
+    /// Runs `job` if it is due at `now` and this process claims it
+    /// (`job_runs`): its outcome, or `None` when it was not run. Whether it
+    /// is due is read first, so that the passes in between write nothing.
+    /// A run that fails gives its claim back, so that the next pass tries
+    /// again rather than the next period.
+    async fn once_every<T, F, Fut>(
+        &self,
+        job: &str,
+        every: Duration,
+        now: DateTime<Utc>,
+        run: F,
+    ) -> Result<Option<T>, StorageError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, StorageError>>,
+    {
+        if !job_runs::due(&mut *self.db.read().await?, job, now, every).await? {
+            return Ok(None);
+        }
+        let mut tx = self.db.begin().await?;
+        let claimed = job_runs::claim(&mut tx, job, now, every).await?;
+        portalis_storage::commit(tx).await?;
+        if !claimed {
+            return Ok(None);
+        }
+        match run().await {
+            Ok(done) => Ok(Some(done)),
+            Err(e) => {
+                if let Err(again) = self.give_back(job, now).await {
+                    tracing::warn!(job, error = %again, "cannot give back the claim of a failed job");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn give_back(&self, job: &str, claimed_at: DateTime<Utc>) -> Result<(), StorageError> {
+        let mut tx = self.db.begin().await?;
+        job_runs::give_back(&mut tx, job, claimed_at).await?;
+        portalis_storage::commit(tx).await
     }
 
     /// Runs until `stop` turns true, a pass every `every`.

@@ -29,6 +29,7 @@ pub mod documents;
 pub mod events;
 pub mod filing_attachments;
 pub mod filings;
+pub mod job_runs;
 pub mod login_attempts;
 pub mod notices;
 pub mod outbox;

@@ -155,6 +155,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_party_word_pairs.sql"),
         postgres: include_str!("../migrations/postgres/0023_party_word_pairs.sql"),
     },
+    Migration {
+        version: 24,
+        name: "job_runs",
+        sqlite: include_str!("../migrations/sqlite/0024_job_runs.sql"),
+        postgres: include_str!("../migrations/postgres/0024_job_runs.sql"),
+    },
 ];
 
 /// The migrations whose new tables the runner fills in Rust, in their

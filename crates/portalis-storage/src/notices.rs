@@ -5,8 +5,10 @@
 use crate::Conn;
 use crate::batch::{Batch, Rows};
 use crate::error::StorageError;
-use crate::time::{date, instant, parse_instant};
+use crate::read::Reads;
+use crate::time::{date, instant, parse_date, parse_instant, parse_time_of_day};
 use chrono::{DateTime, NaiveDate, Utc};
+use portalis_core::event::EventTime;
 use sqlx::Row;
 
 /// A party's consent to electronic communication.
@@ -250,85 +252,133 @@ pub async fn claim_update(conn: &mut Conn, id: i64, outbox_id: Option<i64>) -> R
     Ok(r.rows_affected() == 1)
 }
 
-/// A hearing to remind, with one attached party.
+/// A hearing to come, not cancelled, with what its reminder says.
 #[derive(Debug, Clone)]
-pub struct HearingToRemind {
+pub struct HearingToCome {
     pub event_id: i64,
-    pub case_id: i64,
     pub starts_at_utc: DateTime<Utc>,
-    pub recipient: Recipient,
-    /// The court's.
+    /// In the court's time zone.
+    pub starts_at: EventTime,
+    pub room: Option<String>,
+    pub court_name: String,
     pub time_zone: chrono_tz::Tz,
 }
 
-/// Hearings to come before `until`, not cancelled, with their attached
-/// parties who have a mobile and want reminders and have not been
-/// reminded of them at that time yet: among the events
-/// `portalis_core::event::Standing` calls upcoming (planned), those after
-/// `from` (an instant: the window of the reminders). Each with its court's
-/// time zone, so that the caller decides whether it is time without a
-/// query more (a pass reads only what it may send: at 1,000,000 cases the
-/// reminders already sent numbered thousands, each tried again at every
-/// pass in a transaction of its own).
+/// Where a walk through the hearings to come is: after this start and
+/// this event's id.
+pub type HearingsAfter = (DateTime<Utc>, i64);
+
+/// The hearings to come after `after` and until `until`, at most `limit`,
+/// in the order of their start (then of their id), with their court's name
+/// and time zone: among the events `portalis_core::event::Standing` calls
+/// upcoming (planned), read through the index of the hearings to come. The
+/// scheduler walks them a page at a time, and asks for the parties to
+/// remind only of the hearings whose reminder is due (at 10,000,000 cases,
+/// the four days ahead held 194,889 hearings and attached parties, read in
+/// one statement of 24 s and held in memory together).
 ///
 /// # Errors
 /// Database errors.
-pub async fn hearings_between(
+pub async fn hearings_to_come(
     conn: &mut Conn,
-    from: DateTime<Utc>,
+    after: HearingsAfter,
     until: DateTime<Utc>,
-) -> Result<Vec<HearingToRemind>, StorageError> {
+    limit: i64,
+) -> Result<Vec<HearingToCome>, StorageError> {
     let rows = sqlx::query(
-        "SELECT e.id AS event_id, e.case_id, e.starts_at_utc, p.id AS party_id, a.user_id, p.email, p.mobile,
-                u.updates_by_email, u.reminders_by_sms, k.time_zone
-         FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id JOIN users u ON u.id = a.user_id
-              JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
-         WHERE e.kind IN ('audience', 'expertise') AND e.status = 'prevu' AND e.withdrawn_at IS NULL AND p.withdrawn_at IS NULL
-           AND e.starts_at_utc > $1 AND e.starts_at_utc <= $2 AND p.mobile IS NOT NULL AND u.reminders_by_sms = 1
-           AND NOT EXISTS (SELECT 1 FROM hearing_reminders r
-                           WHERE r.event_id = e.id AND r.party_id = p.id AND r.starts_at_utc = e.starts_at_utc)
-         ORDER BY e.starts_at_utc, e.id, p.id",
+        "SELECT e.id, e.starts_at_utc, e.starts_on, e.starts_time, e.room, k.name AS court_name, k.time_zone
+         FROM events e JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
+         WHERE e.kind IN ('audience', 'expertise') AND e.status = 'prevu' AND e.withdrawn_at IS NULL
+           AND e.starts_at_utc >= $1 AND (e.starts_at_utc > $1 OR e.id > $2) AND e.starts_at_utc <= $3
+         ORDER BY e.starts_at_utc, e.id LIMIT $4",
     )
-    .bind(instant(from))
+    .bind(instant(after.0))
+    .bind(after.1)
     .bind(instant(until))
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(HearingToRemind {
-                event_id: r.try_get("event_id")?,
-                case_id: r.try_get("case_id")?,
+            let time: Option<String> = r.try_get("starts_time")?;
+            let tz: String = r.try_get("time_zone")?;
+            Ok(HearingToCome {
+                event_id: r.try_get("id")?,
                 starts_at_utc: parse_instant(&r.try_get::<String, _>("starts_at_utc")?)?,
-                recipient: recipient(r)?,
-                time_zone: {
-                    let tz: String = r.try_get("time_zone")?;
-                    tz.parse().map_err(|_| crate::error::corrupt(format!("time zone {tz:?}")))?
-                },
+                starts_at: EventTime::from_parts(
+                    parse_date(&r.try_get::<String, _>("starts_on")?)?,
+                    time.as_deref().map(parse_time_of_day).transpose()?,
+                ),
+                room: r.try_get("room")?,
+                court_name: r.try_get("court_name")?,
+                time_zone: tz.parse().map_err(|_| crate::error::corrupt(format!("time zone {tz:?}")))?,
             })
         })
         .collect()
 }
 
-/// Claims the reminder of a hearing at this time for this party: true for
-/// the one process that gets it, ever.
+/// A party to remind of a hearing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToRemind {
+    pub event_id: i64,
+    pub party_id: i64,
+    pub mobile: String,
+}
+
+/// The parties to remind of these hearings (`event_ids` not empty): the
+/// attached ones, not withdrawn, with a mobile, whose user wants reminders
+/// and who have not been reminded of the hearing at its present time yet;
+/// hearing by hearing in the order given, each's parties by id.
+///
+/// # Errors
+/// Database errors.
+pub async fn to_remind(conn: &mut Conn, event_ids: &[i64]) -> Result<Vec<ToRemind>, StorageError> {
+    let (list, params) = crate::in_list(event_ids);
+    let sql = format!(
+        "SELECT e.id AS event_id, p.id AS party_id, p.mobile
+         FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id
+              JOIN users u ON u.id = a.user_id
+         WHERE e.id IN ({list}) AND p.withdrawn_at IS NULL AND p.mobile IS NOT NULL AND u.reminders_by_sms = 1
+           AND NOT EXISTS (SELECT 1 FROM hearing_reminders r
+                           WHERE r.event_id = e.id AND r.party_id = p.id AND r.starts_at_utc = e.starts_at_utc)"
+    );
+    let mut found = conn
+        .rows(&sql, params, |r| {
+            Ok(ToRemind { event_id: r.int("event_id")?, party_id: r.int("party_id")?, mobile: r.text("mobile")? })
+        })
+        .await?;
+    let rank = |id: i64| event_ids.iter().position(|e| *e == id);
+    found.sort_by_key(|t| (rank(t.event_id), t.party_id));
+    Ok(found)
+}
+
+/// Claims the reminder of a hearing at this time for this party: its id for
+/// the one process that gets it, ever; `None` when another did, or when the
+/// hearing or the party changed since they were read (moved, cancelled,
+/// withdrawn, another mobile, reminders turned off).
 ///
 /// # Errors
 /// Database errors.
 pub async fn claim_reminder(
     conn: &mut Conn,
-    event_id: i64,
-    party_id: i64,
-    starts_at_utc: DateTime<Utc>,
+    hearing: &HearingToCome,
+    party: &ToRemind,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, StorageError> {
     let r = sqlx::query(
-        "INSERT INTO hearing_reminders (event_id, party_id, starts_at_utc, created_at) VALUES ($1, $2, $3, $4)
+        "INSERT INTO hearing_reminders (event_id, party_id, starts_at_utc, created_at)
+         SELECT e.id, p.id, e.starts_at_utc, $4
+         FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id
+              JOIN users u ON u.id = a.user_id
+         WHERE e.id = $1 AND p.id = $2 AND e.starts_at_utc = $3 AND e.status = 'prevu' AND e.withdrawn_at IS NULL
+           AND p.withdrawn_at IS NULL AND p.mobile = $5 AND u.reminders_by_sms = 1
          ON CONFLICT (event_id, party_id, starts_at_utc) DO NOTHING RETURNING id",
     )
-    .bind(event_id)
-    .bind(party_id)
-    .bind(instant(starts_at_utc))
+    .bind(hearing.event_id)
+    .bind(party.party_id)
+    .bind(instant(hearing.starts_at_utc))
     .bind(instant(now))
+    .bind(&party.mobile)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(r.map(|row| row.try_get("id")).transpose()?)

@@ -10,6 +10,9 @@ use portalis_core::random::SeededRandom;
 use portalis_storage::testing::TestDatabase;
 use portalis_storage::{Outcome, cases, courts, events, parties, party_search};
 
+#[path = "repositories/reminders.rs"]
+mod reminders;
+
 fn court() -> courts::CourtInput {
     courts::CourtInput {
         code: CourtCode::parse("tj-saint-denis-reunion").unwrap(),

@@ -203,6 +203,8 @@ const UNREAD: &[&str] = &[
     "party_word_pairs",
     "staff_views",
     "contact_changes",
+    // When the scheduler's periodic jobs last started.
+    "job_runs",
     "portalis_migrations",
 ];
 

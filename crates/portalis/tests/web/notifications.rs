@@ -3,6 +3,7 @@
 
 use crate::support::{Browser, TestApp, form_value, marie_with_her_cases, pdf};
 use chrono::Duration;
+use portalis_notify::scheduler::REMINDERS_EVERY;
 use serde_json::{Value, json};
 
 const GUIDE_HEARING: &str = "/api/v1/cases/2018-01234/events/mise-en-etat";
@@ -180,7 +181,8 @@ async fn a_reminder_goes_three_days_before_at_a_decent_local_hour_once() {
     // 09:00 in La Réunion.
     app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1);
-    // A restart: a new scheduler finds the reminder sent.
+    // A restart, at the next sweep: a new scheduler finds the reminder sent.
+    app.clock.advance(REMINDERS_EVERY);
     assert_eq!(portalis::app::scheduler(&app.services).run_once().await.unwrap().reminders, 0);
     app.clock.advance(Duration::hours(30));
     assert_eq!(app.schedule().await.reminders, 0);
@@ -201,6 +203,7 @@ async fn a_moved_hearing_gets_a_reminder_for_its_new_date() {
     assert_eq!(app.schedule().await.reminders, 1);
     let moved = json!({"kind": "audience", "starts_at": "2027-01-25T10:00", "label": "Mises en état", "room": "9", "status": "prevu"});
     app.put_json_with(&key, GUIDE_HEARING, &moved).await;
+    app.clock.advance(REMINDERS_EVERY);
     assert_eq!(app.schedule().await.reminders, 0, "not yet three days before the new date");
     app.clock.set(crate::support::moment(2027, 1, 22, 5, 0, 0));
     assert_eq!(app.schedule().await.reminders, 1);
@@ -220,14 +223,38 @@ async fn a_missed_window_is_caught_up_but_never_for_a_past_hearing() {
     assert_eq!(late.schedule().await.reminders, 0);
 }
 
+/// The hearings are swept every few minutes by one process, whichever
+/// runs first: a hearing fixed meanwhile waits for the next sweep, even
+/// for a process just started.
+#[tokio::test]
+async fn a_hearing_fixed_between_two_sweeps_is_reminded_at_the_next_one() {
+    let (app, _marie) = marie_with_her_cases().await;
+    let key = court_key(&app).await;
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
+    assert_eq!(app.schedule().await.reminders, 1);
+    let fixed = json!({"kind": "audience", "starts_at": "2027-01-20T10:00", "label": "Conciliation", "room": "3", "status": "prevu"});
+    let r = app.put_json_with(&key, "/api/v1/cases/2018-01234/events/conciliation", &fixed).await;
+    assert_eq!(r.status(), 201);
+    // Instants are kept to the microsecond.
+    app.clock.advance(REMINDERS_EVERY - Duration::microseconds(1));
+    let restarted = portalis::app::scheduler(&app.services);
+    assert_eq!(restarted.run_once().await.unwrap().reminders, 0, "swept less than five minutes ago");
+    app.clock.advance(Duration::microseconds(1));
+    assert_eq!(restarted.run_once().await.unwrap().reminders, 1);
+    let sms = app.outbox_of_kind("hearing_reminder").await;
+    assert_eq!(
+        sms[1].2,
+        "Portail du justiciable : rappel, audience le mercredi 20 janvier 2027 à 10:00, Tribunal judiciaire de Saint-Denis-de-La-Réunion, salle 3."
+    );
+}
+
 #[tokio::test]
 async fn two_schedulers_at_once_send_each_reminder_once() {
     let (app, _marie) = marie_with_her_cases().await;
     app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
     let (a, b) = (portalis::app::scheduler(&app.services), portalis::app::scheduler(&app.services));
     let (pa, pb) = tokio::join!(a.run_once(), b.run_once());
-    let total = pa.map(|p| p.reminders).unwrap_or(0) + pb.map(|p| p.reminders).unwrap_or(0);
-    assert_eq!(total, 1);
+    assert_eq!(pa.unwrap().reminders + pb.unwrap().reminders, 1);
     assert_eq!(app.outbox_of_kind("hearing_reminder").await.len(), 1);
 }
 

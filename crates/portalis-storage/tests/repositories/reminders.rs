@@ -1,0 +1,138 @@
+//! What the scheduler reads to remind hearings (`notices`): the hearings to
+//! come a page at a time, the parties to remind of them, and the claim that
+//! refuses a hearing or a party changed since they were read.
+
+use super::{case, court};
+use chrono::{Duration, TimeZone, Utc};
+use portalis_core::event::{EventKind, EventStatus, EventTime};
+use portalis_core::party::{PartyKind, Role};
+use portalis_core::random::SeededRandom;
+use portalis_storage::notices::{self, HearingToCome, ToRemind};
+use portalis_storage::testing::TestDatabase;
+use portalis_storage::{Tx, attachments, cases, courts, events, parties, users};
+
+fn hearing(at: &str, status: EventStatus) -> events::EventInput {
+    let starts_at = EventTime::parse(at).unwrap();
+    events::EventInput {
+        kind: EventKind::Audience,
+        starts_at,
+        starts_at_utc: starts_at.to_utc(chrono_tz::Indian::Reunion).unwrap(),
+        label: None,
+        room: Some("9".into()),
+        status,
+        approved_on: None,
+    }
+}
+
+fn person(given: &str, mobile: Option<&str>) -> parties::PartyInput {
+    parties::PartyInput {
+        kind: PartyKind::Person,
+        given_names: Some(given.into()),
+        family_name: Some("DELESTABLE".into()),
+        organisation_name: None,
+        role: Role::Demandeur,
+        email: None,
+        mobile: mobile.map(Into::into),
+        lawyer: None,
+    }
+}
+
+/// A party of the case, attached to an account of its own: (party, user).
+async fn attached(tx: &mut Tx, case_id: i64, given: &str, mobile: Option<&str>, random: &SeededRandom) -> (i64, i64) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap();
+    let (p, _) = parties::put(tx, case_id, given, &person(given, mobile), random, now).await.unwrap();
+    let claims = users::Claims { given_name: Some(given.into()), ..Default::default() };
+    let user = users::upsert(tx, "https://fc.test", given, &claims, now).await.unwrap();
+    attachments::create(tx, user.id, p.id, now).await.unwrap();
+    (p.id, user.id)
+}
+
+#[tokio::test]
+async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_are_given() {
+    let t = TestDatabase::new().await;
+    // Monday 18 January 2027, 09:00 in La Réunion, with a real clock's nanoseconds.
+    let now = Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap() + Duration::nanoseconds(123_456_789);
+    let random = SeededRandom::new(5);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    let (marie, _) = attached(&mut tx, k.id, "marie", Some("+262692000042"), &random).await;
+    attached(&mut tx, k.id, "paul", None, &random).await;
+    let (luc, _) = attached(&mut tx, k.id, "luc", Some("+262692000044"), &random).await;
+    parties::withdraw(&mut tx, luc, now).await.unwrap();
+    let (_, anne) = attached(&mut tx, k.id, "anne", Some("+262692000045"), &random).await;
+    notices::set_preferences(&mut tx, anne, true, false).await.unwrap();
+    parties::put(&mut tx, k.id, "jean", &person("jean", Some("+262692000043")), &random, now).await.unwrap();
+    let put = |r: &'static str, at: &'static str, status| (r, hearing(at, status));
+    let mut ids = Vec::new();
+    for (r, input) in [
+        put("past", "2027-01-18T08:00", EventStatus::Prevu),
+        put("first", "2027-01-19T09:00", EventStatus::Prevu),
+        put("same-time", "2027-01-19T09:00", EventStatus::Prevu),
+        put("cancelled", "2027-01-20T14:00", EventStatus::Annule),
+        put("last", "2027-01-21T10:00", EventStatus::Prevu),
+        put("too-far", "2027-01-25T10:00", EventStatus::Prevu),
+    ] {
+        ids.push(events::put(&mut tx, k.id, r, &input, now).await.unwrap().event);
+    }
+    let (first, same_time, last) = (ids[1].clone(), ids[2].clone(), ids[4].clone());
+    tx.commit().await.unwrap();
+
+    let until = now + Duration::days(4);
+    let mut conn = t.db.read().await.unwrap();
+    let page = notices::hearings_to_come(&mut conn, (now, i64::MAX), until, 2).await.unwrap();
+    let ids: Vec<i64> = page.iter().map(|h| h.event_id).collect();
+    assert_eq!(ids, [first.id, same_time.id], "two at the same time, by id; not the one begun");
+    assert_eq!(page[0].court_name, "Tribunal judiciaire de Saint-Denis-de-La-Réunion");
+    assert_eq!((page[0].time_zone, page[0].room.as_deref()), (chrono_tz::Indian::Reunion, Some("9")));
+    assert_eq!(page[0].starts_at, EventTime::parse("2027-01-19T09:00").unwrap(), "the court's local time");
+    let after = (page[1].starts_at_utc, page[1].event_id);
+    let next = notices::hearings_to_come(&mut conn, after, until, 2).await.unwrap();
+    let ids: Vec<i64> = next.iter().map(|h| h.event_id).collect();
+    assert_eq!(ids, [last.id], "not the cancelled one, nor the one past the window");
+    let after_first = notices::hearings_to_come(&mut conn, (page[0].starts_at_utc, page[0].event_id), until, 1).await;
+    assert_eq!(after_first.unwrap()[0].event_id, same_time.id, "the next at the same time");
+
+    let to_remind = notices::to_remind(&mut conn, &[last.id, first.id]).await.unwrap();
+    let expected = |event_id| ToRemind { event_id, party_id: marie, mobile: "+262692000042".into() };
+    assert_eq!(
+        to_remind,
+        [expected(last.id), expected(first.id)],
+        "Marie alone (not Paul without a mobile, Luc withdrawn, Anne who turned reminders off, Jean not \
+         attached), hearing by hearing as asked"
+    );
+    drop(conn);
+
+    // Two processes claim the same reminder at once: one gets it.
+    let claim = |hearing: HearingToCome, party: ToRemind| {
+        let db = &t.db;
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            let claimed = notices::claim_reminder(&mut tx, &hearing, &party, now).await.unwrap();
+            tx.commit().await.unwrap();
+            claimed
+        }
+    };
+    let (a, b) = tokio::join!(claim(page[0].clone(), expected(first.id)), claim(page[0].clone(), expected(first.id)));
+    assert!(a.is_some() != b.is_some(), "one of the two: {a:?} {b:?}");
+
+    let mut tx = t.db.begin().await.unwrap();
+    assert!(notices::claim_reminder(&mut tx, &page[0], &expected(first.id), now).await.unwrap().is_none(), "once");
+    let stale = ToRemind { mobile: "+262692999999".into(), ..expected(last.id) };
+    assert!(notices::claim_reminder(&mut tx, &next[0], &stale, now).await.unwrap().is_none(), "another mobile now");
+    events::put(&mut tx, k.id, "last", &hearing("2027-01-22T10:00", EventStatus::Prevu), now).await.unwrap();
+    let moved = notices::claim_reminder(&mut tx, &next[0], &expected(last.id), now).await.unwrap();
+    assert!(moved.is_none(), "moved since it was read");
+    tx.commit().await.unwrap();
+
+    let mut conn = t.db.read().await.unwrap();
+    let left = notices::to_remind(&mut conn, &[first.id, same_time.id, last.id]).await.unwrap();
+    assert_eq!(left, [expected(same_time.id), expected(last.id)], "the one reminded is not given again");
+    let read_again = notices::hearings_to_come(&mut conn, after, now + Duration::days(5), 2).await.unwrap();
+    assert_eq!((read_again[0].event_id, read_again.len()), (last.id, 1));
+    drop(conn);
+    let mut tx = t.db.begin().await.unwrap();
+    let claimed = notices::claim_reminder(&mut tx, &read_again[0], &expected(last.id), now).await.unwrap();
+    assert!(claimed.is_some(), "read again, at its new time");
+    tx.commit().await.unwrap();
+}
