@@ -38,6 +38,46 @@ install_node_packages() {
   fi
 }
 
+# Jobs started in the background by the test command, stopped if the
+# script ends first.
+BACKGROUND_PIDS=()
+stop_background_jobs() {
+  local pid
+  for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -z "${CARGO_DENY_BUILD_DIR:-}" ] || rm -rf "$CARGO_DENY_BUILD_DIR"
+  return 0
+}
+trap stop_background_jobs EXIT
+
+# cargo-deny, from crates.io when missing: its build (about four minutes
+# here) runs in the background beside the first builds of the project,
+# which leave a core idle much of the time, in a directory of its own (not
+# CARGO_TARGET_DIR's); wait_for_cargo_deny waits for it.
+CARGO_DENY_INSTALL_PID=""
+CARGO_DENY_BUILD_DIR=""
+start_cargo_deny_install() {
+  cargo deny --version >/dev/null 2>&1 && return 0
+  log "installing cargo-deny (in the background)"
+  mkdir -p test-output
+  CARGO_DENY_BUILD_DIR=$(mktemp -d)
+  cargo install --locked --target-dir "$CARGO_DENY_BUILD_DIR" cargo-deny >test-output/cargo-deny-install.log 2>&1 &
+  CARGO_DENY_INSTALL_PID=$!
+  BACKGROUND_PIDS+=("$CARGO_DENY_INSTALL_PID")
+}
+
+wait_for_cargo_deny() {
+  [ -n "$CARGO_DENY_INSTALL_PID" ] || return 0
+  local pid=$CARGO_DENY_INSTALL_PID
+  CARGO_DENY_INSTALL_PID=""
+  if ! wait "$pid"; then
+    cat test-output/cargo-deny-install.log >&2
+    echo "cargo-deny could not be installed" >&2
+    return 1
+  fi
+  rm -rf "$CARGO_DENY_BUILD_DIR"
+  CARGO_DENY_BUILD_DIR=""
+}
+
 install_test_tools() {
   install_build_tools
   # The quality gates: rustfmt and clippy come with the toolchain (rustup
@@ -46,10 +86,7 @@ install_test_tools() {
     rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   fi
-  if ! cargo deny --version >/dev/null 2>&1; then
-    log "installing cargo-deny"
-    cargo install --locked cargo-deny
-  fi
+  start_cargo_deny_install
   install_node_packages --dev
   # Headless Chromium for the browser tests (test tools cannot download one).
   command -v chromium >/dev/null || apt_install chromium
