@@ -50,6 +50,8 @@ const HOUSEKEEPING_JOB: &str = "housekeeping";
 /// attached parties in the four days ahead).
 pub const REMINDERS_EVERY: Duration = Duration::minutes(5);
 const REMINDERS_JOB: &str = "hearing_reminders";
+/// When a periodic job that failed is tried again.
+pub const RETRY_AFTER: Duration = Duration::minutes(1);
 /// Hearings read at once by a sweep, and reminders queued a transaction
 /// (SQLite's writers wait meanwhile).
 const HEARINGS_A_PAGE: i64 = 200;
@@ -162,19 +164,37 @@ impl Scheduler {
         }
     }
 
-    /// Queues every message that is due.
+    /// Queues every message that is due, keeps house when it is time and
+    /// prunes the change feed. Each of these runs whatever the others do: one
+    /// that fails (a row it cannot read, say) is logged and does not hold
+    /// the others back.
     ///
     /// # Errors
-    /// Database errors.
+    /// The first database error of the pass, once every part has run.
     pub async fn run_once(&self) -> Result<Pass, StorageError> {
         let now = self.clock.now();
-        let pass = Pass { updates: self.updates(now).await?, reminders: self.reminders(now).await? };
-        self.housekeeping(now).await?;
+        let updates = self.updates(now).await;
+        let reminders = self.reminders(now).await;
+        let housekeeping = self.housekeeping(now).await;
         // The change feed grows with every write: pruned at each pass.
+        let pruned = self.prune_changes().await;
+        // The first error is returned (and logged by the caller); the
+        // others are logged here.
+        let errors =
+            [updates.as_ref().err(), reminders.as_ref().err(), housekeeping.as_ref().err(), pruned.as_ref().err()];
+        for e in errors.into_iter().flatten().skip(1) {
+            tracing::error!(error = %e, "the scheduler's pass failed in another part too");
+        }
+        let pass = Pass { updates: updates?, reminders: reminders? };
+        housekeeping?;
+        pruned?;
+        Ok(pass)
+    }
+
+    async fn prune_changes(&self) -> Result<(), StorageError> {
         let mut tx = self.db.begin().await?;
         portalis_storage::changes::prune(&mut tx).await?;
-        portalis_storage::commit(tx).await?;
-        Ok(pass)
+        portalis_storage::commit(tx).await
     }
 
     async fn updates(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
@@ -294,8 +314,8 @@ impl Scheduler {
     /// Runs `job` if it is due at `now` and this process claims it
     /// (`job_runs`): its outcome, or `None` when it was not run. Whether it
     /// is due is read first, so that the passes in between write nothing.
-    /// A run that fails gives its claim back, so that the next pass tries
-    /// again rather than the next period.
+    /// A run that fails is tried again [`RETRY_AFTER`] later rather than a
+    /// period later (a job that keeps failing is thus tried once a minute).
     async fn once_every<T, F, Fut>(
         &self,
         job: &str,
@@ -319,17 +339,17 @@ impl Scheduler {
         match run().await {
             Ok(done) => Ok(Some(done)),
             Err(e) => {
-                if let Err(again) = self.give_back(job, now).await {
-                    tracing::warn!(job, error = %again, "cannot give back the claim of a failed job");
+                if let Err(again) = self.retry_soon(job, now, every).await {
+                    tracing::warn!(job, error = %again, "cannot make a failed job due again soon");
                 }
                 Err(e)
             }
         }
     }
 
-    async fn give_back(&self, job: &str, claimed_at: DateTime<Utc>) -> Result<(), StorageError> {
+    async fn retry_soon(&self, job: &str, claimed_at: DateTime<Utc>, every: Duration) -> Result<(), StorageError> {
         let mut tx = self.db.begin().await?;
-        job_runs::give_back(&mut tx, job, claimed_at).await?;
+        job_runs::retry_after(&mut tx, job, claimed_at, every, RETRY_AFTER.min(every)).await?;
         portalis_storage::commit(tx).await
     }
 

@@ -52,13 +52,22 @@ pub async fn claim(conn: &mut Conn, job: &str, now: DateTime<Utc>, every: Durati
     Ok(claimed.is_some())
 }
 
-/// Gives back the claim made at `claimed_at` (the run failed): the job is
-/// due again.
+/// Makes the run of `job` claimed at `claimed_at` (which failed) due again
+/// `retry` after it, instead of a period after: the claim is left as if it
+/// had been made a period before that. A claim made since by another
+/// process is left alone.
 ///
 /// # Errors
 /// Database errors.
-pub async fn give_back(conn: &mut Conn, job: &str, claimed_at: DateTime<Utc>) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM job_runs WHERE job = $1 AND last_started_at = $2")
+pub async fn retry_after(
+    conn: &mut Conn,
+    job: &str,
+    claimed_at: DateTime<Utc>,
+    every: Duration,
+    retry: Duration,
+) -> Result<(), StorageError> {
+    sqlx::query("UPDATE job_runs SET last_started_at = $1 WHERE job = $2 AND last_started_at = $3")
+        .bind(instant(claimed_at + retry - every))
         .bind(job)
         .bind(instant(claimed_at))
         .execute(&mut *conn)

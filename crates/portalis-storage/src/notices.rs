@@ -354,8 +354,10 @@ pub async fn to_remind(conn: &mut Conn, event_ids: &[i64]) -> Result<Vec<ToRemin
 
 /// Claims the reminder of a hearing at this time for this party: its id for
 /// the one process that gets it, ever; `None` when another did, or when the
-/// hearing or the party changed since they were read (moved, cancelled,
-/// withdrawn, another mobile, reminders turned off).
+/// hearing or the party changed since they were read (the hearing moved to
+/// another time or room, cancelled or withdrawn; the party withdrawn,
+/// detached, with another mobile or reminders turned off): the reminder of
+/// what changed is left to the next sweep.
 ///
 /// # Errors
 /// Database errors.
@@ -371,6 +373,7 @@ pub async fn claim_reminder(
          FROM events e JOIN parties p ON p.case_id = e.case_id JOIN attachments a ON a.party_id = p.id
               JOIN users u ON u.id = a.user_id
          WHERE e.id = $1 AND p.id = $2 AND e.starts_at_utc = $3 AND e.status = 'prevu' AND e.withdrawn_at IS NULL
+           AND (e.room = $6 OR (e.room IS NULL AND $6 IS NULL))
            AND p.withdrawn_at IS NULL AND p.mobile = $5 AND u.reminders_by_sms = 1
          ON CONFLICT (event_id, party_id, starts_at_utc) DO NOTHING RETURNING id",
     )
@@ -379,6 +382,7 @@ pub async fn claim_reminder(
     .bind(instant(hearing.starts_at_utc))
     .bind(instant(now))
     .bind(&party.mobile)
+    .bind(&hearing.room)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(r.map(|row| row.try_get("id")).transpose()?)

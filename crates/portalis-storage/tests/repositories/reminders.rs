@@ -60,7 +60,7 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
     attached(&mut tx, k.id, "paul", None, &random).await;
     let (luc, _) = attached(&mut tx, k.id, "luc", Some("+262692000044"), &random).await;
     parties::withdraw(&mut tx, luc, now).await.unwrap();
-    let (_, anne) = attached(&mut tx, k.id, "anne", Some("+262692000045"), &random).await;
+    let (anne_party, anne) = attached(&mut tx, k.id, "anne", Some("+262692000045"), &random).await;
     notices::set_preferences(&mut tx, anne, true, false).await.unwrap();
     parties::put(&mut tx, k.id, "jean", &person("jean", Some("+262692000043")), &random, now).await.unwrap();
     let put = |r: &'static str, at: &'static str, status| (r, hearing(at, status));
@@ -116,18 +116,29 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
     let (a, b) = tokio::join!(claim(page[0].clone(), expected(first.id)), claim(page[0].clone(), expected(first.id)));
     assert!(a.is_some() != b.is_some(), "one of the two: {a:?} {b:?}");
 
+    // What changed since it was read is refused.
     let mut tx = t.db.begin().await.unwrap();
     assert!(notices::claim_reminder(&mut tx, &page[0], &expected(first.id), now).await.unwrap().is_none(), "once");
     let stale = ToRemind { mobile: "+262692999999".into(), ..expected(last.id) };
     assert!(notices::claim_reminder(&mut tx, &next[0], &stale, now).await.unwrap().is_none(), "another mobile now");
+    let luc_read = ToRemind { party_id: luc, mobile: "+262692000044".into(), event_id: last.id };
+    assert!(notices::claim_reminder(&mut tx, &next[0], &luc_read, now).await.unwrap().is_none(), "withdrawn");
+    let anne_read = ToRemind { party_id: anne_party, mobile: "+262692000045".into(), event_id: last.id };
+    assert!(notices::claim_reminder(&mut tx, &next[0], &anne_read, now).await.unwrap().is_none(), "reminders off");
+    let other_room = HearingToCome { room: Some("4".into()), ..page[1].clone() };
+    let room = notices::claim_reminder(&mut tx, &other_room, &expected(same_time.id), now).await.unwrap();
+    assert!(room.is_none(), "in another room now");
+    events::put(&mut tx, k.id, "same-time", &hearing("2027-01-19T09:00", EventStatus::Annule), now).await.unwrap();
+    let cancelled = notices::claim_reminder(&mut tx, &page[1], &expected(same_time.id), now).await.unwrap();
+    assert!(cancelled.is_none(), "cancelled since it was read");
     events::put(&mut tx, k.id, "last", &hearing("2027-01-22T10:00", EventStatus::Prevu), now).await.unwrap();
     let moved = notices::claim_reminder(&mut tx, &next[0], &expected(last.id), now).await.unwrap();
     assert!(moved.is_none(), "moved since it was read");
     tx.commit().await.unwrap();
 
     let mut conn = t.db.read().await.unwrap();
-    let left = notices::to_remind(&mut conn, &[first.id, same_time.id, last.id]).await.unwrap();
-    assert_eq!(left, [expected(same_time.id), expected(last.id)], "the one reminded is not given again");
+    let left = notices::to_remind(&mut conn, &[first.id, last.id]).await.unwrap();
+    assert_eq!(left, [expected(last.id)], "the one reminded is not given again");
     let read_again = notices::hearings_to_come(&mut conn, after, now + Duration::days(5), 2).await.unwrap();
     assert_eq!((read_again[0].event_id, read_again.len()), (last.id, 1));
     drop(conn);
@@ -135,4 +146,46 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
     let claimed = notices::claim_reminder(&mut tx, &read_again[0], &expected(last.id), now).await.unwrap();
     assert!(claimed.is_some(), "read again, at its new time");
     tx.commit().await.unwrap();
+}
+
+/// The scheduler's periodic jobs (`job_runs`): one run a period for all the
+/// processes; a clock put back further than a period does not stop them; a
+/// run that failed is due again soon, unless another process claimed it
+/// since.
+#[tokio::test]
+async fn a_job_is_claimed_once_a_period_and_a_failed_run_is_due_again_soon() {
+    use portalis_storage::job_runs;
+    let t = TestDatabase::new().await;
+    let every = Duration::minutes(5);
+    let start = Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap() + Duration::microseconds(123_456);
+    let claim = |at| {
+        let db = &t.db;
+        async move {
+            let due = job_runs::due(&mut db.read().await.unwrap(), "sweep", at, every).await.unwrap();
+            let mut tx = db.begin().await.unwrap();
+            let claimed = job_runs::claim(&mut tx, "sweep", at, every).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(due, claimed, "what is read as due is what can be claimed, at {at}");
+            claimed
+        }
+    };
+    assert!(claim(start).await, "never run");
+    assert!(!claim(start).await);
+    assert!(!claim(start + every - Duration::microseconds(1)).await);
+    assert!(!claim(start - Duration::seconds(30)).await, "another process's clock, a little behind");
+    assert!(claim(start + every).await);
+    let later = start + every;
+    assert!(claim(later - every - Duration::microseconds(1)).await, "the clock put back by more than a period");
+    let failed_at = later - every - Duration::microseconds(1);
+    assert!(!claim(failed_at + Duration::seconds(59)).await);
+
+    let mut tx = t.db.begin().await.unwrap();
+    job_runs::retry_after(&mut tx, "sweep", failed_at, every, Duration::minutes(1)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(!claim(failed_at + Duration::seconds(59)).await, "a failed run is tried again a minute later");
+    assert!(claim(failed_at + Duration::minutes(1)).await);
+    let mut tx = t.db.begin().await.unwrap();
+    job_runs::retry_after(&mut tx, "sweep", failed_at, every, Duration::minutes(1)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(!claim(failed_at + Duration::minutes(2)).await, "a claim made since is left alone");
 }
