@@ -38,12 +38,28 @@ install_node_packages() {
   fi
 }
 
-# Jobs started in the background by the test command, stopped if the
-# script ends first.
+# Jobs started in the background by the test command (start_background),
+# each in a process group of its own, so that the whole group (cargo and
+# its compilers) is stopped if the script ends before it is waited for
+# (wait_background).
 BACKGROUND_PIDS=()
+start_background() {
+  setsid "$@" &
+  BACKGROUND_PIDS+=("$!")
+}
+
+wait_background() {
+  local pid=$1 status=0 kept=() p
+  wait "$pid" || status=$?
+  for p in "${BACKGROUND_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  BACKGROUND_PIDS=("${kept[@]}")
+  return "$status"
+}
+
 stop_background_jobs() {
   local pid
-  for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${BACKGROUND_PIDS[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
+  for pid in "${BACKGROUND_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "${CARGO_DENY_BUILD_DIR:-}" ] || rm -rf "$CARGO_DENY_BUILD_DIR"
   return 0
 }
@@ -60,16 +76,16 @@ start_cargo_deny_install() {
   log "installing cargo-deny (in the background)"
   mkdir -p test-output
   CARGO_DENY_BUILD_DIR=$(mktemp -d)
-  cargo install --locked --target-dir "$CARGO_DENY_BUILD_DIR" cargo-deny >test-output/cargo-deny-install.log 2>&1 &
-  CARGO_DENY_INSTALL_PID=$!
-  BACKGROUND_PIDS+=("$CARGO_DENY_INSTALL_PID")
+  start_background cargo install --locked --target-dir "$CARGO_DENY_BUILD_DIR" cargo-deny \
+    >test-output/cargo-deny-install.log 2>&1
+  CARGO_DENY_INSTALL_PID=${BACKGROUND_PIDS[-1]}
 }
 
 wait_for_cargo_deny() {
   [ -n "$CARGO_DENY_INSTALL_PID" ] || return 0
   local pid=$CARGO_DENY_INSTALL_PID
   CARGO_DENY_INSTALL_PID=""
-  if ! wait "$pid"; then
+  if ! wait_background "$pid"; then
     cat test-output/cargo-deny-install.log >&2
     echo "cargo-deny could not be installed" >&2
     return 1
