@@ -142,6 +142,8 @@ class Portal:
             "PORTALIS_OPERATOR_NAME": "Banc d'essai Portalis",
             "PORTALIS_CONTACT_EMAIL": "contact@essai.example.org",
             "PORTALIS_LOG": os.environ.get("PORTALIS_LOG", "info"),
+            # Text: the report reads the scheduler's sweeps from the log.
+            "PORTALIS_LOG_FORMAT": "text",
         })
         if self.page_cache_mb is not None:
             e["PORTALIS_PAGE_CACHE_MB"] = str(self.page_cache_mb)
@@ -682,12 +684,33 @@ def report(args, runs, checks, started):
                           f"p50 {send['p50_ms']:.1f} ms, p95 {send['p95_ms']:.1f} ms, max {send['max_ms']:.1f} ms ; "
                           f"« Envoyer » seul p50 {send['send_p50_ms']:.1f} ms, p95 {send['send_p95_ms']:.1f} ms ; "
                           f"l'ajout d'une pièce de 2 Mo p50 {send['upload_p50_ms']:.1f} ms, p95 {send['upload_p95_ms']:.1f} ms."]
+        for sweep in run.get("sweeps", []):
+            lines += ["", f"The scheduler swept the hearings for reminders during the {sweep['phase']} phase: "
+                          f"{int(sweep['hearings']):,} hearings read, {int(sweep['queued']):,} reminders queued, "
+                          f"in {int(sweep['took_ms']):,} ms."]
         lines.append("")
     if checks:
         lines += ["## Targets", "", "| Target | Measured | Met |", "|---|---:|:---:|"]
         lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in checks]
         lines.append("")
     return "\n".join(lines)
+
+
+def reminder_sweeps(log_path, phase):
+    """The scheduler's sweeps of the hearings for reminders in a portal's
+    log (at most one every five minutes for all processes): what each read
+    and queued, and how long it took, beside the measurements."""
+    sweeps = []
+    try:
+        with open(log_path, errors="replace") as f:
+            for line in f:
+                if "hearings swept for reminders" in line:
+                    fields = dict(re.findall(r"\b(hearings|queued|took_ms)=(\d+)", line))
+                    if len(fields) == 3:
+                        sweeps.append({"phase": phase, **{k: int(v) for k, v in fields.items()}})
+    except OSError:
+        pass
+    return sweeps
 
 
 def phases_of(args):
@@ -803,7 +826,7 @@ def main():
                 continue
             api_key = portal.run("api-key", "create", "--court", manifest["api_court"]).strip().splitlines()[-1]
             portal.run("staff", "add", "--email", AGENT_EMAIL, "--court", manifest["api_court"], "--role", "sauj")
-            phases, paths = {}, None
+            phases, paths, sweeps = {}, None, []
             for phase in phases_of(args):
                 portal.phase = phase
                 if args.page_cache_mb is None:
@@ -819,11 +842,13 @@ def main():
                     phases[phase] = measure(args, portal, paths, api_key, selected(args, phase))
                 finally:
                     portal.stop()
+                    sweeps += reminder_sweeps(os.path.join(portal.workdir, "portal.log"), phase)
             if args.plans and backend == "postgres" and paths:
                 capture_plans(args, portal, manifest, paths)
             world_summary = {k: v for k, v in manifest.items() if k not in ("bench_nirs", "api_case_refs")}
             world_summary["database_mb"] = database_mb(args, backend, portal)
-            runs.append({"backend": backend, "cases": cases, "manifest": world_summary, "phases": phases})
+            runs.append({"backend": backend, "cases": cases, "manifest": world_summary, "phases": phases,
+                         "sweeps": sweeps})
 
     if args.generate_only:
         return
