@@ -161,6 +161,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_job_runs.sql"),
         postgres: include_str!("../migrations/postgres/0024_job_runs.sql"),
     },
+    Migration {
+        version: 25,
+        name: "hearings_by_time_and_id",
+        sqlite: include_str!("../migrations/sqlite/0025_hearings_by_time_and_id.sql"),
+        postgres: include_str!("../migrations/postgres/0025_hearings_by_time_and_id.sql"),
+    },
 ];
 
 /// The migrations whose new tables the runner fills in Rust, in their

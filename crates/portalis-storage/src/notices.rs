@@ -285,12 +285,26 @@ pub async fn hearings_to_come(
     until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<HearingToCome>, StorageError> {
+    // The hearings at the same time as the last one read, after it, then
+    // those after that time: each an ordered range of the index of the
+    // hearings to come, cut at `limit`, merged before anything is joined.
+    // (A single condition "after (time, id)" was read on PostgreSQL as a
+    // bitmap of every hearing of the days ahead, joined and sorted for
+    // each page; on SQLite as a range from the last time read, going over
+    // the hearings at that time already read at each page.)
     let rows = sqlx::query(
         "SELECT e.id, e.starts_at_utc, e.starts_on, e.starts_time, e.room, k.name AS court_name, k.time_zone
-         FROM events e JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
-         WHERE e.kind IN ('audience', 'expertise') AND e.status = 'prevu' AND e.withdrawn_at IS NULL
-           AND e.starts_at_utc >= $1 AND (e.starts_at_utc > $1 OR e.id > $2) AND e.starts_at_utc <= $3
-         ORDER BY e.starts_at_utc, e.id LIMIT $4",
+         FROM (SELECT id, starts_at_utc FROM (SELECT id, starts_at_utc FROM events
+                                              WHERE kind IN ('audience', 'expertise') AND status = 'prevu'
+                                                AND withdrawn_at IS NULL AND starts_at_utc = $1 AND id > $2
+                                              ORDER BY id LIMIT $4) AS same_time
+               UNION ALL
+               SELECT id, starts_at_utc FROM (SELECT id, starts_at_utc FROM events
+                                              WHERE kind IN ('audience', 'expertise') AND status = 'prevu'
+                                                AND withdrawn_at IS NULL AND starts_at_utc > $1 AND starts_at_utc <= $3
+                                              ORDER BY starts_at_utc, id LIMIT $4) AS later) AS h
+              JOIN events e ON e.id = h.id JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
+         ORDER BY h.starts_at_utc, h.id LIMIT $4",
     )
     .bind(instant(after.0))
     .bind(after.1)
