@@ -178,12 +178,15 @@ impl Scheduler {
         let housekeeping = self.housekeeping(now).await;
         // The change feed grows with every write: pruned at each pass.
         let pruned = self.prune_changes().await;
-        // The first error is returned (and logged by the caller); the
-        // others are logged here.
-        let errors =
-            [updates.as_ref().err(), reminders.as_ref().err(), housekeeping.as_ref().err(), pruned.as_ref().err()];
-        for e in errors.into_iter().flatten().skip(1) {
-            tracing::error!(error = %e, "the scheduler's pass failed in another part too");
+        // Each failed part is logged by name; the first error is returned.
+        let parts = [
+            ("updates", updates.as_ref().err()),
+            ("reminders", reminders.as_ref().err()),
+            ("housekeeping", housekeeping.as_ref().err()),
+            ("changes", pruned.as_ref().err()),
+        ];
+        for (part, e) in parts.into_iter().filter_map(|(part, e)| Some((part, e?))) {
+            tracing::error!(part, error = %e, "a part of the scheduler's pass failed");
         }
         let pass = Pass { updates: updates?, reminders: reminders? };
         housekeeping?;
