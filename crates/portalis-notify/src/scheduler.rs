@@ -40,7 +40,7 @@ pub struct Retention {
 pub const FILE_DELETION_GRACE: Duration = Duration::hours(1);
 
 /// How often housekeeping runs.
-pub const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
+const HOUSEKEEPING_EVERY: Duration = Duration::hours(1);
 const HOUSEKEEPING_JOB: &str = "housekeeping";
 
 /// How often the hearings to come are swept for the reminders due: a

@@ -342,7 +342,7 @@ pub struct ToRemind {
 /// The parties to remind of these hearings (`event_ids` not empty): the
 /// attached ones, not withdrawn, with a mobile, whose user wants reminders
 /// and who have not been reminded of the hearing at its present time yet;
-/// hearing by hearing in the order given, each's parties by id.
+/// hearing by hearing in the order of their start, each's parties by id.
 ///
 /// # Errors
 /// Database errors.
@@ -354,16 +354,13 @@ pub async fn to_remind(conn: &mut Conn, event_ids: &[i64]) -> Result<Vec<ToRemin
               JOIN users u ON u.id = a.user_id
          WHERE e.id IN ({list}) AND p.withdrawn_at IS NULL AND p.mobile IS NOT NULL AND u.reminders_by_sms = 1
            AND NOT EXISTS (SELECT 1 FROM hearing_reminders r
-                           WHERE r.event_id = e.id AND r.party_id = p.id AND r.starts_at_utc = e.starts_at_utc)"
+                           WHERE r.event_id = e.id AND r.party_id = p.id AND r.starts_at_utc = e.starts_at_utc)
+         ORDER BY e.starts_at_utc, e.id, p.id"
     );
-    let mut found = conn
-        .rows(&sql, params, |r| {
-            Ok(ToRemind { event_id: r.int("event_id")?, party_id: r.int("party_id")?, mobile: r.text("mobile")? })
-        })
-        .await?;
-    let rank = |id: i64| event_ids.iter().position(|e| *e == id);
-    found.sort_by_key(|t| (rank(t.event_id), t.party_id));
-    Ok(found)
+    conn.rows(&sql, params, |r| {
+        Ok(ToRemind { event_id: r.int("event_id")?, party_id: r.int("party_id")?, mobile: r.text("mobile")? })
+    })
+    .await
 }
 
 /// Claims the reminder of a hearing at this time for this party: its id for

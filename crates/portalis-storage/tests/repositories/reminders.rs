@@ -97,9 +97,9 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
     let expected = |event_id| ToRemind { event_id, party_id: marie, mobile: "+262692000042".into() };
     assert_eq!(
         to_remind,
-        [expected(last.id), expected(first.id)],
+        [expected(first.id), expected(last.id)],
         "Marie alone (not Paul without a mobile, Luc withdrawn, Anne who turned reminders off, Jean not \
-         attached), hearing by hearing as asked"
+         attached), hearing by hearing in the order of their start"
     );
     drop(conn);
 
