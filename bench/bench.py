@@ -13,6 +13,7 @@ Only the Python standard library is used.
 """
 
 import argparse
+import contextlib
 import datetime
 import glob
 import html
@@ -208,6 +209,54 @@ def taskset(cpus):
     return ["taskset", "-c", cpus] if cpus and shutil.which("taskset") else []
 
 
+def postgres_cpu():
+    """The CPU time (s) of each of this machine's PostgreSQL processes
+    alive now (the server's and its backends'), by pid; None where none
+    runs here."""
+    times = {}
+    for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return times or None
+
+
+def postgres_cpu_since(before):
+    """The CPU time PostgreSQL's processes spent since `before` (from
+    `postgres_cpu`): those started since count whole, those ended since are
+    lost (the portal keeps its connections over a scenario)."""
+    after = postgres_cpu() or {}
+    return sum(t - before.get(pid, 0) for pid, t in after.items())
+
+
+@contextlib.contextmanager
+def postgres_on(cpus):
+    """PostgreSQL's processes on `cpus` (the load's) while a PostgreSQL
+    world is measured, back on every CPU after. Left free, the server's
+    backends ran on the portal's core (the kernel wakes a task where its
+    waker runs): half of that core went to them, against the portal it is
+    meant to measure, while the load's core stood partly idle. A backend
+    forked later inherits the server's affinity. A server on another
+    machine is not found here, and left alone."""
+    def pin(to):
+        pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+        for pid in pids:
+            subprocess.run(["taskset", "-a", "-p", "-c", to, pid], capture_output=True)
+        return len(pids)
+    if not cpus or not shutil.which("taskset") or not shutil.which("pgrep"):
+        yield
+        return
+    if pin(cpus):
+        log(f"PostgreSQL's processes on CPU {cpus} while measured")
+    try:
+        yield
+    finally:
+        pin(f"0-{os.cpu_count() - 1}")
+
+
 def wait_http(url, proc, timeout=120):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -301,7 +350,7 @@ def prepare_requests(portal, manifest, workdir, users):
     for nir in manifest["bench_nirs"][:users]:
         cookie, space, opener = sign_in(portal, nir)
         # A draft of a filing, whose first step is read, and the list.
-        step = start_draft(portal, opener, "protection_majeur")
+        step = draft_step(portal, opener, "protection_majeur")
         lines["filing_step"].append(f"{step}\t{cookie}")
         lines["my_filings"].append(f"/mes-demarches\t{cookie}")
         cases = sorted(set(re.findall(r'href="(/dossiers/[A-Za-z0-9_-]+)"', space)))
@@ -348,6 +397,15 @@ def post_form(opener, url, fields, body=None, content_type=None):
         return r.status, r.headers.get("Location")
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Location")
+
+
+def draft_step(portal, opener, procedure):
+    """A step of a draft of the account: one it started before (at an
+    earlier run on this world: an account may keep only so many drafts), or
+    a new one."""
+    mine = opener.open(f"{portal.base}/mes-demarches").read().decode()
+    started = re.findall(r'href="(/mes-demarches/[A-Za-z0-9_-]+/etape/[a-z_]+)"', mine)
+    return started[0] if started else start_draft(portal, opener, procedure)
 
 
 def start_draft(portal, opener, procedure):
@@ -471,11 +529,13 @@ def measure(args, portal, paths, api_key, names):
             # clock: this machine's virtual CPUs have no hardware counters).
             os.makedirs(args.perf, exist_ok=True)
             out = os.path.join(args.perf, f"{portal.backend}-{portal.cases}-{portal.phase}-{name}.data")
-            perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(portal.portal.pid),
+            perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "499", "--call-graph", "dwarf,16384", "-p", str(portal.portal.pid),
                                      "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu_before = portal.cpu_seconds()
+        db_before = postgres_cpu() if portal.backend == "postgres" else None
         r = wrk(args, portal, script, paths[name], args.duration, env)
         cpu = portal.cpu_seconds() - cpu_before
+        db = postgres_cpu_since(db_before) if db_before is not None else None
         if perf:
             perf.send_signal(signal.SIGINT)
             perf.wait()
@@ -498,10 +558,14 @@ def measure(args, portal, paths, api_key, names):
             # The portal's CPU time per request, whatever shares the other
             # core: what a request costs the portal itself.
             "cpu_us": cpu / max(r["requests"], 1) * 1e6,
+            # The database's CPU time per request (PostgreSQL on this
+            # machine): what a request costs the server.
+            "db_cpu_us": None if db is None else db / max(r["requests"], 1) * 1e6,
         }
         x = results[name]
         log(f"{portal.phase} {name}: {x['rps']:.0f} req/s, p50 {x['p50_ms']:.2f} ms, p99 {x['p99_ms']:.2f} ms, "
-            f"errors {errors}, portal CPU {x['portal_cpu']:.0%} ({x['cpu_us']:.0f} µs a request)")
+            f"errors {errors}, portal CPU {x['portal_cpu']:.0%} ({x['cpu_us']:.0f} µs a request)"
+            + ("" if x["db_cpu_us"] is None else f", database {x['db_cpu_us']:.0f} µs a request"))
     if "import_events" in names:
         results["import_events"] = import_events(args, portal, paths["api_events"])
     if "filing_send" in names:
@@ -638,12 +702,13 @@ def report(args, runs, checks, started):
     if args.smoke:
         lines += ["Smoke run: it checks that every scenario works; its figures are not measurements "
                   "and the targets are not enforced.", ""]
-    lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk and the simulator on CPU {args.load_cpus}",
+    lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk, the simulator and PostgreSQL on CPU {args.load_cpus}",
               f"- Load: wrk, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s per scenario",
               f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`",
               "- Phases: " + "; ".join(f"{PHASES[p]['label']}" for p in phases_of(args)),
               "- % is the share of the /healthz throughput of the same phase; CPU is the portal's CPU time per "
-              "request (µs), which does not depend on what shares the other core", ""]
+              "request (µs), which does not depend on what shares the other core; DB is PostgreSQL's (its "
+              "processes on this machine)", ""]
     ms = lambda v: "–" if v is None else f"{v:.2f}"
     for run in runs:
         m = run["manifest"]
@@ -651,12 +716,13 @@ def report(args, runs, checks, started):
         lines += [f"## {run['backend']}, {run['cases']:,} cases ({m['users']:,} accounts; world generated in "
                   f"{m.get('generated_in_s', m['seconds']):.0f} s{size})", ""]
         phases = list(run["phases"])
+        postgres = run["backend"] == "postgres"
         head = "| Scenario |"
         rule = "|---|"
         for p in phases:
             short = "seen again" if p == "cached" else "first view"
-            head += f" {short} req/s | % | p50 ms | p99 ms | CPU µs |"
-            rule += "---:|---:|---:|---:|---:|"
+            head += f" {short} req/s | % | p50 ms | p99 ms | CPU µs |" + (" DB µs |" if postgres else "")
+            rule += "---:|---:|---:|---:|---:|" + ("---:|" if postgres else "")
         lines += [head + " errors | peak RSS MB |", rule + "---:|---:|"]
         names = [n for n, _, _ in SCENARIOS] + ["import_events", "filing_send"]
         for name in names:
@@ -668,12 +734,14 @@ def report(args, runs, checks, started):
             for p in phases:
                 x = run["phases"][p].get(name)
                 if x is None:
-                    row += " | | | | |"
+                    row += " | | | | |" + (" |" if postgres else "")
                     continue
                 ceiling = run["phases"][p]["healthz"]["rps"]
                 share = f"{x['rps'] / ceiling:.0%}" if x.get("p50_ms") is not None and name not in ("api_batch",) else "–"
                 cpu = "–" if x.get("cpu_us") is None else f"{x['cpu_us']:.0f}"
                 row += f" {x['rps']:.0f} | {share} | {ms(x['p50_ms'])} | {ms(x['p99_ms'])} | {cpu} |"
+                if postgres:
+                    row += " – |" if x.get("db_cpu_us") is None else f" {x['db_cpu_us']:.0f} |"
                 errors += x["errors"]
                 if x["peak_rss_mb"] is not None:
                     rss.append(x["peak_rss_mb"])
@@ -827,22 +895,24 @@ def main():
             api_key = portal.run("api-key", "create", "--court", manifest["api_court"]).strip().splitlines()[-1]
             portal.run("staff", "add", "--email", AGENT_EMAIL, "--court", manifest["api_court"], "--role", "sauj")
             phases, paths, sweeps = {}, None, []
-            for phase in phases_of(args):
-                portal.phase = phase
-                if args.page_cache_mb is None:
-                    portal.page_cache_mb = PHASES[phase]["page_cache_mb"]
-                log(f"starting the portal on {backend} with {cases} cases: {PHASES[phase]['label']}")
-                try:
-                    portal.start(manifest)
-                    if paths is None:
-                        # The accounts sign in once; their sessions outlive
-                        # the portal's restart between the phases.
-                        paths = prepare_requests(portal, manifest, portal.workdir,
-                                                 min(args.users, len(manifest["bench_nirs"])))
-                    phases[phase] = measure(args, portal, paths, api_key, selected(args, phase))
-                finally:
-                    portal.stop()
-                    sweeps += reminder_sweeps(os.path.join(portal.workdir, "portal.log"), phase)
+            pinned = postgres_on(args.load_cpus) if backend == "postgres" else contextlib.nullcontext()
+            with pinned:
+                for phase in phases_of(args):
+                    portal.phase = phase
+                    if args.page_cache_mb is None:
+                        portal.page_cache_mb = PHASES[phase]["page_cache_mb"]
+                    log(f"starting the portal on {backend} with {cases} cases: {PHASES[phase]['label']}")
+                    try:
+                        portal.start(manifest)
+                        if paths is None:
+                            # The accounts sign in once; their sessions outlive
+                            # the portal's restart between the phases.
+                            paths = prepare_requests(portal, manifest, portal.workdir,
+                                                     min(args.users, len(manifest["bench_nirs"])))
+                        phases[phase] = measure(args, portal, paths, api_key, selected(args, phase))
+                    finally:
+                        portal.stop()
+                        sweeps += reminder_sweeps(os.path.join(portal.workdir, "portal.log"), phase)
             if args.plans and backend == "postgres" and paths:
                 capture_plans(args, portal, manifest, paths)
             world_summary = {k: v for k, v in manifest.items() if k not in ("bench_nirs", "api_case_refs")}
