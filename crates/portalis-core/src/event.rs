@@ -143,6 +143,17 @@ impl Standing {
     }
 }
 
+/// A start before which no planned event can still be to come, in any
+/// time zone: an event is to come from its court's today on (`Standing`),
+/// so it starts at or after that day's local midnight (a day without a
+/// time starts then), less than a day and its daylight-saving hour before
+/// now. Two days leave room to spare. A read of the events to come may
+/// leave out those that start earlier, and keep what it read while time
+/// passes: it only ever holds more than it needs.
+pub fn to_come_from(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - chrono::Duration::days(2)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -177,6 +188,35 @@ mod tests {
     fn a_reunion_hearing_at_two_pm_is_ten_am_utc() {
         let t = EventTime::parse("2019-06-04T14:00").unwrap();
         assert_eq!(t.to_utc(chrono_tz::Indian::Reunion).unwrap().to_rfc3339(), "2019-06-04T10:00:00+00:00");
+    }
+
+    #[test]
+    fn every_event_to_come_starts_after_to_come_from() {
+        use chrono::{Days, Duration, TimeZone};
+        // The earliest start of an event to come is its court's today at
+        // midnight (a day without a time): in the zones furthest from UTC
+        // on both sides and in Paris, each quarter of an hour of the days
+        // around the end of summer time (31 October 2027).
+        let zones = [
+            chrono_tz::Europe::Paris,
+            chrono_tz::Pacific::Kiritimati,
+            chrono_tz::Pacific::Pago_Pago,
+            chrono_tz::Pacific::Tahiti,
+            chrono_tz::Pacific::Noumea,
+            chrono_tz::Indian::Reunion,
+        ];
+        let mut now = Utc.with_ymd_and_hms(2027, 10, 29, 0, 0, 0).unwrap();
+        while now < Utc.with_ymd_and_hms(2027, 11, 2, 0, 0, 0).unwrap() {
+            for tz in zones {
+                let today = now.with_timezone(&tz).date_naive();
+                for day in [today, today + Days::new(1)] {
+                    let start = EventTime::Date(day).to_utc(tz).unwrap();
+                    assert_eq!(Standing::of(EventStatus::Prevu, day, today), Standing::Upcoming);
+                    assert!(start >= to_come_from(now), "{tz} at {now}: {day} starts at {start}");
+                }
+            }
+            now += Duration::minutes(15);
+        }
     }
 
     #[test]

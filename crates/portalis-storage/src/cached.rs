@@ -7,7 +7,7 @@
 //! bound the cache.
 
 use crate::attachments::{self, Attached};
-use crate::batch::Batch;
+use crate::batch::{Answers, Batch, Rows};
 use crate::cases::{self, Case};
 use crate::changes::Tag;
 use crate::courts::Court;
@@ -21,6 +21,8 @@ use crate::read::Reads;
 use crate::sessions::{self, Session};
 use crate::staff;
 use crate::{Backend, Db};
+use chrono::{DateTime, Utc};
+use portalis_core::event::to_come_from;
 use portalis_core::realm::Realm;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,10 +31,24 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct CaseRecord {
     pub case: Case,
-    pub court: Court,
+    pub court: Arc<Court>,
     pub parties: Vec<Party>,
     /// Not withdrawn, in time order.
     pub events: Vec<Event>,
+}
+
+/// A case as the lists of a user's cases show it (Mes dossiers, its
+/// exports, the agenda of his hearings): its events to come only.
+#[derive(Debug, Clone)]
+pub struct CaseAhead {
+    pub case: Case,
+    pub court: Arc<Court>,
+    pub parties: Vec<Party>,
+    /// Planned (not held, cancelled nor withdrawn), in time order, those
+    /// starting from `portalis_core::event::to_come_from` of the time they
+    /// were read on: more than are to come now, which a list tells with the
+    /// court's today.
+    pub planned: Vec<Event>,
 }
 
 /// The session whose token has this hash, with its user, and what the
@@ -204,6 +220,32 @@ pub async fn cases(db: &Db, ids: &[i64]) -> Result<Vec<Arc<CaseRecord>>, Storage
     Ok(cases_and_documents(db, ids, None).await?.0)
 }
 
+/// These cases as the lists show them (those that exist), in the order of
+/// `ids`, their events planned from `to_come_from(now)` on: the missing
+/// ones read in one batch whatever their number. A list reads a case's
+/// events to come, not its whole history.
+///
+/// # Errors
+/// Database errors.
+pub async fn cases_ahead(db: &Db, ids: &[i64], now: DateTime<Utc>) -> Result<Vec<Arc<CaseAhead>>, StorageError> {
+    let cache = db.page_cache();
+    let (mut found, missing) = in_cache::<CaseAhead>(cache, ids, Key::CaseAhead);
+    if !missing.is_empty() {
+        let ticket = cache.ticket();
+        let mut batch = Batch::new();
+        let reads = CaseReads::add(&mut batch, &missing, Some(to_come_from(now)));
+        let mut answers = db.pages().await?.batch(batch).await?;
+        for (case, court, parties, planned) in reads.take(&mut answers, cache, ticket) {
+            let weight = 2048 + 384 * (parties.len() + planned.len());
+            let tags = vec![Tag::Case(case.id), Tag::Court(court.id)];
+            let record = Arc::new(CaseAhead { case, court, parties, planned });
+            cache.put(ticket, Key::CaseAhead(record.case.id), record.clone(), tags, weight);
+            found.push((record.case.id, record));
+        }
+    }
+    Ok(in_order(found, ids))
+}
+
 /// A case, if it exists, and its documents: what is missing read in one
 /// batch.
 ///
@@ -217,6 +259,81 @@ pub async fn case_with_documents(
     Ok(records.pop().zip(documents))
 }
 
+/// What the cache holds of `ids` under `key`, and the ids it lacks.
+fn in_cache<T: Send + Sync + 'static>(
+    cache: &PageCache,
+    ids: &[i64],
+    key: fn(i64) -> Key,
+) -> (Vec<(i64, Arc<T>)>, Vec<i64>) {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for id in ids {
+        match cache.get::<T>(&key(*id)) {
+            Some(r) => found.push((*id, r)),
+            None => missing.push(*id),
+        }
+    }
+    (found, missing)
+}
+
+/// What was found, in the order of `ids`.
+fn in_order<T>(mut found: Vec<(i64, Arc<T>)>, ids: &[i64]) -> Vec<Arc<T>> {
+    found.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
+    found.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The reads of cases added to a batch: the cases, their courts (each
+/// once), parties and events (all of them, or those planned from a time
+/// on).
+struct CaseReads {
+    cases: Rows<Case>,
+    courts: Rows<Court>,
+    parties: Rows<Party>,
+    events: Rows<Event>,
+}
+
+/// A case read, with its court, parties and events.
+type CaseParts = (Case, Arc<Court>, Vec<Party>, Vec<Event>);
+
+impl CaseReads {
+    /// `ids` not empty.
+    fn add(batch: &mut Batch, ids: &[i64], planned_from: Option<DateTime<Utc>>) -> Self {
+        CaseReads {
+            cases: cases::by_ids_in(batch, ids),
+            courts: crate::courts::of_cases_in(batch, ids),
+            parties: parties::of_cases_in(batch, ids),
+            events: match planned_from {
+                Some(from) => events::planned_of_cases_in(batch, ids, from),
+                None => events::of_cases_in(batch, ids),
+            },
+        }
+    }
+
+    /// Each case read with its parts (the courts kept in the cache on the
+    /// way); a case whose court was not read (deleted since) is left out.
+    fn take(self, answers: &mut Answers, cache: &PageCache, ticket: Ticket) -> Vec<CaseParts> {
+        let courts: HashMap<i64, Arc<Court>> =
+            answers.take(self.courts).into_iter().map(|c| (c.id, keep_court(cache, ticket, c))).collect();
+        let mut parties: HashMap<i64, Vec<Party>> = HashMap::new();
+        for p in answers.take(self.parties) {
+            parties.entry(p.case_id).or_default().push(p);
+        }
+        let mut events: HashMap<i64, Vec<Event>> = HashMap::new();
+        for e in answers.take(self.events) {
+            events.entry(e.case_id).or_default().push(e);
+        }
+        answers
+            .take(self.cases)
+            .into_iter()
+            .filter_map(|case| {
+                let court = courts.get(&case.court_id)?.clone();
+                let id = case.id;
+                Some((case, court, parties.remove(&id).unwrap_or_default(), events.remove(&id).unwrap_or_default()))
+            })
+            .collect()
+    }
+}
+
 /// The cases of `ids` and the documents of `documents_of`, those the cache
 /// lacks read in one batch.
 async fn cases_and_documents(
@@ -225,26 +342,13 @@ async fn cases_and_documents(
     documents_of: Option<i64>,
 ) -> Result<(Vec<Arc<CaseRecord>>, Option<Arc<Vec<Document>>>), StorageError> {
     let cache = db.page_cache();
-    let mut found: Vec<(i64, Arc<CaseRecord>)> = Vec::with_capacity(ids.len());
-    let mut missing = Vec::new();
-    for id in ids {
-        match cache.get::<CaseRecord>(&Key::Case(*id)) {
-            Some(r) => found.push((*id, r)),
-            None => missing.push(*id),
-        }
-    }
+    let (mut found, missing) = in_cache::<CaseRecord>(cache, ids, Key::Case);
     let mut documents = documents_of.and_then(|id| cache.get::<Vec<Document>>(&Key::Documents(id)));
     let documents_missing = documents_of.filter(|_| documents.is_none());
     if !missing.is_empty() || documents_missing.is_some() {
         let ticket = cache.ticket();
         let mut batch = Batch::new();
-        let records = (!missing.is_empty()).then(|| {
-            (
-                cases::with_courts_by_ids_in(&mut batch, &missing),
-                parties::of_cases_in(&mut batch, &missing),
-                events::of_cases_in(&mut batch, &missing),
-            )
-        });
+        let records = (!missing.is_empty()).then(|| CaseReads::add(&mut batch, &missing, None));
         // On SQLite the documents are read after the batch, their
         // addressees only when some document has any (no round trip to save
         // there, and a statement saved).
@@ -258,18 +362,11 @@ async fn cases_and_documents(
             documents = Some(keep_documents(cache, ticket, case_id, read));
         }
         drop(conn);
-        if let Some((read, parties, events)) = records {
-            let (read, mut parties, mut events) = (answers.take(read), answers.take(parties), answers.take(events));
-            for (case, court) in read {
-                let (its_parties, rest): (Vec<Party>, Vec<Party>) =
-                    parties.into_iter().partition(|p| p.case_id == case.id);
-                parties = rest;
-                let (its_events, rest): (Vec<Event>, Vec<Event>) =
-                    events.into_iter().partition(|e| e.case_id == case.id);
-                events = rest;
-                let weight = 2048 + 384 * (its_parties.len() + its_events.len());
+        if let Some(records) = records {
+            for (case, court, parties, events) in records.take(&mut answers, cache, ticket) {
+                let weight = 2048 + 384 * (parties.len() + events.len());
                 let tags = vec![Tag::Case(case.id), Tag::Court(court.id)];
-                let record = Arc::new(CaseRecord { case, court, parties: its_parties, events: its_events });
+                let record = Arc::new(CaseRecord { case, court, parties, events });
                 cache.put(ticket, Key::Case(record.case.id), record.clone(), tags, weight);
                 found.push((record.case.id, record));
             }
@@ -278,8 +375,7 @@ async fn cases_and_documents(
             documents = Some(keep_documents(cache, ticket, case_id, read.take(&mut answers)));
         }
     }
-    found.sort_by_key(|(id, _)| ids.iter().position(|i| i == id));
-    Ok((found.into_iter().map(|(_, r)| r).collect(), documents))
+    Ok((in_order(found, ids), documents))
 }
 
 /// Stores the documents of a case, tagged with the case.

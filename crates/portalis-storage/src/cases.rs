@@ -1,7 +1,6 @@
 //! Cases, as their court publishes them.
 
 use crate::batch::{Batch, Rows};
-use crate::courts::{self, Court};
 use crate::error::{StorageError, corrupt};
 use crate::read::{self, Cells, Reads};
 use crate::time::{date, instant, parse_date, parse_instant};
@@ -82,43 +81,11 @@ pub fn of_party_in(batch: &mut Batch, party_id: i64) -> Rows<Case> {
     batch.add(sql, vec![party_id.into()], from_row)
 }
 
-/// A case's columns and its court's, in one row (`JOIN courts k`).
-const WITH_COURT: &str = "c.id, c.court_id, c.case_ref, c.portalis_number, c.rg_number, c.nature_code, c.nature_label, \
-    c.status, c.filed_on, c.chamber, c.created_at, c.updated_at, k.code, k.name, k.kind, k.address, k.postcode, k.city, \
-    k.department, k.phone, k.email, k.sauj_hours, k.time_zone";
-
-/// The court's part of a [`WITH_COURT`] row: its id is the case's
-/// `court_id`, every other column has its own name.
-struct CourtPart<'a>(&'a dyn Cells);
-
-impl Cells for CourtPart<'_> {
-    fn int(&self, column: &str) -> Result<i64, StorageError> {
-        self.0.int(if column == "id" { "court_id" } else { column })
-    }
-    fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError> {
-        self.0.opt_int(column)
-    }
-    fn text(&self, column: &str) -> Result<String, StorageError> {
-        self.0.text(column)
-    }
-    fn opt_text(&self, column: &str) -> Result<Option<String>, StorageError> {
-        self.0.opt_text(column)
-    }
-}
-
-fn with_court(row: &dyn Cells) -> Result<(Case, Court), StorageError> {
-    Ok((from_row(row)?, courts::from_row(&CourtPart(row))?))
-}
-
-/// Cases with their courts, those of `ids` that exist, in a batch (`ids`
-/// not empty).
-pub fn with_courts_by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<(Case, Court)> {
+/// The cases of `ids` that exist, in a batch (`ids` not empty); their
+/// courts are read apart (`courts::of_cases_in`), each once.
+pub fn by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<Case> {
     let (list, params) = crate::in_list(ids);
-    batch.add(with_courts_sql(&list), params, with_court)
-}
-
-fn with_courts_sql(list: &str) -> String {
-    format!("SELECT {WITH_COURT} FROM cases c JOIN courts k ON k.id = c.court_id WHERE c.id IN ({list})")
+    batch.add(format!("SELECT {COLUMNS} FROM cases WHERE id IN ({list})"), params, from_row)
 }
 
 /// How many cases a court has published.

@@ -78,6 +78,14 @@ pub fn by_ids_in(batch: &mut Batch, ids: &[i64]) -> Rows<Court> {
     batch.add(format!("SELECT {COLUMNS} FROM courts WHERE id IN ({list})"), params, from_row)
 }
 
+/// The courts of the cases of `case_ids` (not empty), in a batch: each
+/// court once, however many of the cases it holds.
+pub fn of_cases_in(batch: &mut Batch, case_ids: &[i64]) -> Rows<Court> {
+    let (list, params) = crate::in_list(case_ids);
+    let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN (SELECT court_id FROM cases WHERE id IN ({list}))");
+    batch.add(sql, params, from_row)
+}
+
 /// The courts the user's filings name, in a batch.
 pub fn of_filings_in(batch: &mut Batch, user_id: i64) -> Rows<Court> {
     let sql = format!("SELECT {COLUMNS} FROM courts WHERE id IN (SELECT court_id FROM filings WHERE user_id = $1)");

@@ -302,6 +302,22 @@ impl Db {
         }
     }
 
+    /// A connection for a search whose best plan depends on its values
+    /// (the console's search of parties, by the prefixes of its words):
+    /// as [`Db::pages`] on SQLite; on PostgreSQL one of sqlx's pool, whose
+    /// sessions plan an execution for its values where that pays. The
+    /// pages' own run generic plans (`pg_pages.rs`), under which a search
+    /// of three words would hash every word sharing a prefix.
+    ///
+    /// # Errors
+    /// No connection within the pool's timeout.
+    pub async fn searches(&self) -> Result<PageConn, StorageError> {
+        match &self.pages {
+            Pages::Sqlite(pool) => crate::read::take(pool),
+            Pages::Postgres(_) => Ok(PageConn::Pool(self.read().await?)),
+        }
+    }
+
     /// Runs one statement that changes something and commits by itself (no
     /// transaction: one round trip on PostgreSQL, through a page's
     /// connection), to a table the pages' cache does not read (there is

@@ -93,6 +93,21 @@ fn of_cases_sql(list: &str) -> String {
     )
 }
 
+/// The events of several cases still planned (not held, cancelled or
+/// withdrawn) that start at `from` or later, in a batch (`case_ids` not
+/// empty), in the order of [`of_cases_in`]: what the lists of cases show of
+/// the events to come, `from` being `portalis_core::event::to_come_from`.
+pub fn planned_of_cases_in(batch: &mut Batch, case_ids: &[i64], from: DateTime<Utc>) -> Rows<Event> {
+    let (list, mut params) = crate::in_list(case_ids);
+    params.push(instant(from).into());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM events WHERE case_id IN ({list}) AND starts_at_utc >= ${} AND status = 'prevu' \
+         AND withdrawn_at IS NULL ORDER BY case_id, starts_at_utc, id",
+        params.len()
+    );
+    batch.add(sql, params, from_row)
+}
+
 /// # Errors
 /// Database errors, `RowNotFound` when there is no such event.
 pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Event, StorageError> {

@@ -37,6 +37,8 @@ pub enum Key {
     Attachments(i64),
     /// A case with its court, parties and events.
     Case(i64),
+    /// A case with its court, parties and planned events (`CaseAhead`).
+    CaseAhead(i64),
     /// The documents of a case.
     Documents(i64),
     /// A user's online filings.

@@ -31,6 +31,21 @@ const IDLE_LIMIT: Duration = Duration::from_secs(10 * 60);
 /// A connection this old is closed when put back.
 const LIFETIME: Duration = Duration::from_secs(30 * 60);
 
+/// How the pages' sessions run their queries: as the portal's others
+/// (`db::POSTGRES_SESSION`), and each prepared statement with its generic
+/// plan, made once per connection. By default PostgreSQL plans a prepared
+/// statement again at every execution while it judges the generic plan
+/// costlier than a plan for the values given: it did so for every page's
+/// batch (an `IN` list of ids, a time from which events are read), and
+/// planning took 40 % of the server's time at 1,000,000 cases, more than
+/// running (bench/results/2026-12-03-2*). A page's reads look rows up by
+/// ids and by the ranges of an index, whose generic plans are those
+/// chosen for any value; their plans at 1,000,000 cases are in
+/// bench/results/plans/. The console's search, whose best plan depends on
+/// its words, the writes, the API and the scheduler keep the default on
+/// sqlx's pool (`Db::searches`).
+const PAGES_PLANS: &str = "SET plan_cache_mode = force_generic_plan";
+
 /// The pages' connections to PostgreSQL.
 pub(crate) struct PgPagePool {
     options: AnyConnectOptions,
@@ -103,7 +118,8 @@ impl PgPagePool {
         }
         let connect = async {
             let mut conn = AnyConnection::connect_with(&self.options).await?;
-            sqlx::Executor::execute(&mut conn, crate::db::POSTGRES_SESSION).await?;
+            let session = format!("{}; {PAGES_PLANS}", crate::db::POSTGRES_SESSION);
+            sqlx::Executor::execute(&mut conn, session.as_str()).await?;
             Ok::<_, sqlx::Error>(conn)
         };
         let conn = tokio::time::timeout_at(deadline, connect).await.map_err(timed_out)??;

@@ -327,6 +327,8 @@ impl Reads for SqliteReads {
 pub enum PageConn {
     Sqlite(SqliteReads),
     Postgres(crate::pg_pages::PgReads),
+    /// One of sqlx's pool (`Db::searches`).
+    Pool(PoolConnection<Any>),
 }
 
 impl Reads for PageConn {
@@ -334,6 +336,7 @@ impl Reads for PageConn {
         match self {
             PageConn::Sqlite(c) => c.rows(sql, params, map).await,
             PageConn::Postgres(c) => c.rows(sql, params, map).await,
+            PageConn::Pool(c) => c.rows(sql, params, map).await,
         }
     }
 
@@ -341,6 +344,7 @@ impl Reads for PageConn {
         match self {
             PageConn::Sqlite(c) => c.batch(batch).await,
             PageConn::Postgres(c) => c.batch(batch).await,
+            PageConn::Pool(c) => c.batch(batch).await,
         }
     }
 }

@@ -120,6 +120,70 @@ async fn events_come_back_in_time_order_and_withdrawn_ones_are_gone() {
 }
 
 #[tokio::test]
+async fn a_list_reads_the_events_planned_to_come_and_each_case_with_its_own_court() {
+    let t = TestDatabase::new().await;
+    // Friday 4 December 2026, 08:30 in Tahiti (UTC-10) and 19:30 in Paris.
+    let now = Utc.with_ymd_and_hms(2026, 12, 4, 18, 30, 0).unwrap() + chrono::Duration::nanoseconds(987_654_321);
+    let mut tx = t.db.begin().await.unwrap();
+    let tahiti = courts::CourtInput {
+        code: CourtCode::parse("tpi-papeete").unwrap(),
+        name: "Tribunal de première instance de Papeete".into(),
+        time_zone: chrono_tz::Pacific::Tahiti,
+        ..court()
+    };
+    let (reunion, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (papeete, _) = courts::put(&mut tx, &tahiti, now).await.unwrap();
+    let (a, _) = cases::put(&mut tx, papeete.id, "RG-A", &case(), now).await.unwrap();
+    let (b, _) = cases::put(&mut tx, reunion.id, "RG-B", &case(), now).await.unwrap();
+    let (c, _) = cases::put(&mut tx, papeete.id, "RG-C", &case(), now).await.unwrap();
+    let event = |s: &str, status, tz: chrono_tz::Tz| {
+        let at = EventTime::parse(s).unwrap();
+        events::EventInput {
+            kind: EventKind::Audience,
+            starts_at: at,
+            starts_at_utc: at.to_utc(tz).unwrap(),
+            label: None,
+            room: None,
+            status,
+            approved_on: None,
+        }
+    };
+    let tz = chrono_tz::Pacific::Tahiti;
+    for (r, s, status) in [
+        ("held", "2026-12-03T09:00", EventStatus::Tenu),
+        ("yesterday", "2026-12-03", EventStatus::Prevu),
+        ("today", "2026-12-04", EventStatus::Prevu),
+        ("next-week", "2026-12-11T09:00", EventStatus::Prevu),
+        ("tomorrow", "2026-12-05T09:00", EventStatus::Prevu),
+        ("cancelled", "2026-12-07T09:00", EventStatus::Annule),
+        ("withdrawn", "2026-12-08T09:00", EventStatus::Prevu),
+        ("long-ago", "2025-01-10T09:00", EventStatus::Prevu),
+    ] {
+        let put = events::put(&mut tx, a.id, r, &event(s, status, tz), now).await.unwrap();
+        if r == "withdrawn" {
+            events::withdraw(&mut tx, put.event.id, now).await.unwrap();
+        }
+    }
+    let reunion_tz = chrono_tz::Indian::Reunion;
+    events::put(&mut tx, b.id, "b", &event("2027-01-21T14:00", EventStatus::Prevu, reunion_tz), now).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let listed = portalis_storage::cached::cases_ahead(&t.db, &[c.id, a.id, b.id], now).await.unwrap();
+    let ids: Vec<i64> = listed.iter().map(|l| l.case.id).collect();
+    assert_eq!(ids, [c.id, a.id, b.id], "in the order asked");
+    let courts: Vec<&str> = listed.iter().map(|l| l.court.details.code.as_str()).collect();
+    assert_eq!(courts, ["tpi-papeete", "tpi-papeete", "tj-saint-denis-reunion"]);
+    assert!(listed[0].planned.is_empty());
+    let refs: Vec<&str> = listed[1].planned.iter().map(|e| e.event_ref.as_str()).collect();
+    // Yesterday in Tahiti is left to the list to tell gone by: it starts
+    // less than two days ago.
+    assert_eq!(refs, ["yesterday", "today", "tomorrow", "next-week"], "planned, to come, in time order");
+    let refs: Vec<&str> = listed[2].planned.iter().map(|e| e.event_ref.as_str()).collect();
+    assert_eq!(refs, ["b"]);
+    assert!(std::sync::Arc::ptr_eq(&listed[0].court, &listed[1].court), "a court read once for its cases");
+}
+
+#[tokio::test]
 async fn data_survives_closing_and_reopening_the_database() {
     let t = TestDatabase::new().await;
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(123_456_789);

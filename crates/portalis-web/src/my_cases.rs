@@ -5,7 +5,9 @@
 use crate::error::PageError;
 use crate::{WebState, public_id};
 use portalis_storage::attachments::Attached;
-use portalis_storage::cached::{self, CaseRecord};
+use portalis_storage::cached::{self, CaseAhead, CaseRecord};
+use portalis_storage::cases::Case;
+use portalis_storage::courts::Court;
 use portalis_storage::documents::Document;
 use portalis_storage::parties::Party;
 use portalis_storage::sessions::Session;
@@ -14,19 +16,54 @@ use std::sync::Arc;
 
 /// One of the user's cases, with everything its pages show: the case, its
 /// court, parties and events (not withdrawn, in time order) are those of
-/// the shared [`CaseRecord`].
-pub struct MyCase {
+/// the shared [`CaseRecord`]; a list of cases holds [`CaseAhead`]s, with
+/// the events to come only.
+pub struct MyCase<R = CaseRecord> {
     pub public_id: String,
-    record: Arc<CaseRecord>,
+    record: Arc<R>,
     /// The user's own parties in this case (usually one).
     pub mine: Vec<Party>,
     pub attached: Attached,
 }
 
-impl std::ops::Deref for MyCase {
-    type Target = CaseRecord;
-    fn deref(&self) -> &CaseRecord {
+/// A case of the user as the lists of his cases show it.
+pub type Listed = MyCase<CaseAhead>;
+
+impl<R> std::ops::Deref for MyCase<R> {
+    type Target = R;
+    fn deref(&self) -> &R {
         &self.record
+    }
+}
+
+/// What every form of a case read holds.
+pub trait Record {
+    fn case(&self) -> &Case;
+    fn court(&self) -> &Court;
+    fn parties(&self) -> &[Party];
+}
+
+impl Record for CaseRecord {
+    fn case(&self) -> &Case {
+        &self.case
+    }
+    fn court(&self) -> &Court {
+        &self.court
+    }
+    fn parties(&self) -> &[Party] {
+        &self.parties
+    }
+}
+
+impl Record for CaseAhead {
+    fn case(&self) -> &Case {
+        &self.case
+    }
+    fn court(&self) -> &Court {
+        &self.court
+    }
+    fn parties(&self) -> &[Party] {
+        &self.parties
     }
 }
 
@@ -62,25 +99,26 @@ async fn by_case(state: &WebState, session: &Session) -> Result<BTreeMap<i64, Ve
 }
 
 /// A case of the user from its parts.
-fn assemble(state: &WebState, record: Arc<CaseRecord>, attached: Vec<Attached>) -> Option<MyCase> {
+fn assemble<R: Record>(state: &WebState, record: Arc<R>, attached: Vec<Attached>) -> Option<MyCase<R>> {
     let mine: Vec<Party> =
-        record.parties.iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
+        record.parties().iter().filter(|p| attached.iter().any(|a| a.party_id == p.id)).cloned().collect();
     let attached = attached.into_iter().next()?;
     Some(MyCase {
-        public_id: public_id::of(&state.settings.signing_key, "case", record.case.id),
+        public_id: public_id::of(&state.settings.signing_key, "case", record.case().id),
         record,
         mine,
         attached,
     })
 }
 
-/// Every case of the signed-in user: one batch of queries whatever their
-/// number (none when the page cache has them), after the session's.
-pub async fn all(state: &WebState, session: &Session) -> Result<Vec<MyCase>, PageError> {
+/// Every case of the signed-in user, as his lists show them: one batch of
+/// queries whatever their number (none when the page cache has them),
+/// after the session's.
+pub async fn all(state: &WebState, session: &Session) -> Result<Vec<Listed>, PageError> {
     let mut grouped = by_case(state, session).await?;
     let ids: Vec<i64> = grouped.keys().copied().collect();
     let mut out = Vec::with_capacity(ids.len());
-    for record in cached::cases(&state.db, &ids).await? {
+    for record in cached::cases_ahead(&state.db, &ids, state.clock.now()).await? {
         let attached = grouped.remove(&record.case.id).unwrap_or_default();
         if let Some(c) = assemble(state, record, attached) {
             out.push(c);

@@ -95,6 +95,12 @@ async fn what_a_court_changes_shows_at_once_on_its_portal_and_soon_on_the_others
     let page = text(&marie_on_b, &case).await;
     assert!(!page.contains("Audience de plaidoirie"));
     assert!(text(&marie, &case).await.contains("Tribunal judiciaire de Saint-Denis-de-La-Réunion"));
+    // The lists (their own entries, with the events to come only) are in
+    // both caches too.
+    for m in [&marie, &marie_on_b] {
+        let list = text(m, "/mon-espace").await;
+        assert!(list.contains("1 évènement à venir") && !list.contains("2 évènements à venir"), "{list}");
+    }
 
     // A new hearing, through portal A's API.
     let mut hearing = support::hearing();
@@ -104,6 +110,11 @@ async fn what_a_court_changes_shows_at_once_on_its_portal_and_soon_on_the_others
     assert!(text(&marie, &case).await.contains("Audience de plaidoirie"), "A shows it at once");
     eventually("the new hearing on B", || async { text(&marie_on_b, &case).await.contains("Audience de plaidoirie") })
         .await;
+    assert!(text(&marie, "/mon-espace").await.contains("2 évènements à venir"), "A's list counts it at once");
+    eventually("the new hearing in B's list", || async {
+        text(&marie_on_b, "/mon-espace").await.contains("2 évènements à venir")
+    })
+    .await;
 
     // A hearing moved by an NDJSON import through A (a load: the triggers
     // are paused and every portal forgets everything at its commit).

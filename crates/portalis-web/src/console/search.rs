@@ -162,7 +162,7 @@ pub async fn show(
         staff_views::record_search(&mut tx, &agent.email, &agent.name, &courts, &text, state.clock.now()).await?;
         portalis_storage::commit(tx).await?;
     }
-    let mut conn = state.db.pages().await?;
+    let mut conn = state.db.searches().await?;
     let found = party_search::search(&mut conn, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     view.count = count(found.found.len(), page, found.more || page > 1);
     view.previous = (page > 1).then(|| link(&q, page - 1));

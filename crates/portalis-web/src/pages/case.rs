@@ -140,7 +140,7 @@ fn place(my: &MyCase, e: &Event) -> String {
 
 fn timeline(state: &WebState, my: &MyCase, docs: &[Document]) -> (Vec<Upcoming>, Vec<Past>) {
     let now = state.clock.now();
-    let today = court_today(my, now);
+    let today = court_today(&my.court, now);
     // « À venir » shows the events to come and, marked, those cancelled.
     let is_upcoming = |e: &Event| Standing::of(e.details.status, e.details.starts_at.date(), today) != Standing::Past;
     let mut upcoming: Vec<&Event> = my.events.iter().filter(|e| is_upcoming(e)).collect();

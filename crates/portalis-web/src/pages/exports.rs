@@ -3,7 +3,7 @@
 //! ("Ajouter à mon agenda").
 
 use crate::error::PageError;
-use crate::my_cases::{self, MyCase};
+use crate::my_cases::{self, MyCase, Record};
 use crate::pages::not_found;
 use crate::pages::space::{listing, upcoming};
 use crate::session::SignedIn;
@@ -106,8 +106,8 @@ fn is_hearing(e: &Event) -> bool {
         && e.details.status == EventStatus::Prevu
 }
 
-fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
-    let court = &my.court.details;
+fn ics_event<R: Record>(state: &WebState, my: &MyCase<R>, e: &Event) -> IcsEvent {
+    let (case, court) = (&my.case().details, &my.court().details);
     let summary = match &e.details.label {
         Some(l) => format!("{} — {l}", e.details.kind.label()),
         None => e.details.kind.label().to_owned(),
@@ -119,11 +119,7 @@ fn ics_event(state: &WebState, my: &MyCase, e: &Event) -> IcsEvent {
             Some(r) => format!("{}, salle {r}", court.name),
             None => court.name.clone(),
         },
-        description: format!(
-            "{} — N° de dossier : {}",
-            my.case.details.nature_label,
-            my.case.details.portalis_number.short()
-        ),
+        description: format!("{} — N° de dossier : {}", case.nature_label, case.portalis_number.short()),
         start: e.details.starts_at,
         tz: court.time_zone,
     }

@@ -4,7 +4,7 @@
 use crate::WebState;
 use crate::error::PageError;
 use crate::layout::Layout;
-use crate::my_cases::{self, MyCase};
+use crate::my_cases::{self, Listed};
 use crate::session::SignedIn;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use portalis_core::case_list::{self, Filters, Item, Sort};
 use portalis_core::event::Standing;
+use portalis_storage::courts::Court;
 use std::collections::HashMap;
 
 /// How long a card says the case was just attached, unless opened before.
@@ -81,24 +82,23 @@ pub fn upcoming_words(n: usize) -> String {
 }
 
 /// Today in the court's time zone.
-pub fn court_today(my: &MyCase, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&my.court.details.time_zone).date_naive()
+pub fn court_today(court: &Court, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&court.details.time_zone).date_naive()
 }
 
-/// The events still to come (not held, not cancelled), nearest first.
-pub fn upcoming(my: &MyCase, now: DateTime<Utc>) -> Vec<&portalis_storage::events::Event> {
-    let today = court_today(my, now);
-    let mut v: Vec<_> = my
-        .events
+/// The events still to come (planned, from the court's today on), nearest
+/// first.
+pub fn upcoming(my: &Listed, now: DateTime<Utc>) -> Vec<&portalis_storage::events::Event> {
+    let today = court_today(&my.court, now);
+    // Read in time order; those of a day now gone by are left out.
+    my.planned
         .iter()
         .filter(|e| Standing::of(e.details.status, e.details.starts_at.date(), today) == Standing::Upcoming)
-        .collect();
-    v.sort_by_key(|e| e.details.starts_at_utc);
-    v
+        .collect()
 }
 
 /// What the filters and the orders know of a case.
-pub fn item(my: &MyCase, now: DateTime<Utc>) -> Item {
+pub fn item(my: &Listed, now: DateTime<Utc>) -> Item {
     let number = &my.case.details.portalis_number;
     let names: Vec<String> = my.parties.iter().map(|p| p.display_name()).collect();
     Item {
@@ -113,7 +113,7 @@ pub fn item(my: &MyCase, now: DateTime<Utc>) -> Item {
     }
 }
 
-fn card(my: &MyCase, now: DateTime<Utc>) -> CaseCard {
+fn card(my: &Listed, now: DateTime<Utc>) -> CaseCard {
     CaseCard {
         url: format!("/dossiers/{}", my.public_id),
         nature: my.case.details.nature_label.clone(),
@@ -133,7 +133,7 @@ fn card(my: &MyCase, now: DateTime<Utc>) -> CaseCard {
 
 /// The user's cases, filtered and ordered as the query says.
 pub struct Listing {
-    pub all: Vec<MyCase>,
+    pub all: Vec<Listed>,
     pub filters: Filters,
     pub ignored: Vec<String>,
     /// Indexes into `all`, this page only.
