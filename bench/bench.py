@@ -213,6 +213,8 @@ def postgres_cpu():
     """The CPU time (s) of each of this machine's PostgreSQL processes
     alive now (the server's and its backends'), by pid; None where none
     runs here."""
+    if not shutil.which("pgrep"):
+        return None
     times = {}
     for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split():
         try:
@@ -243,14 +245,16 @@ def postgres_on(cpus):
     machine is not found here, and left alone."""
     def pin(to):
         pids = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
-        for pid in pids:
-            subprocess.run(["taskset", "-a", "-p", "-c", to, pid], capture_output=True)
-        return len(pids)
+        done = [subprocess.run(["taskset", "-a", "-p", "-c", to, pid], capture_output=True).returncode == 0
+                for pid in pids]
+        return all(done) and len(done) > 0
     if not cpus or not shutil.which("taskset") or not shutil.which("pgrep"):
         yield
         return
     if pin(cpus):
         log(f"PostgreSQL's processes on CPU {cpus} while measured")
+    else:
+        log("PostgreSQL's processes could not all be pinned (not on this machine, or not ours): left free")
     try:
         yield
     finally:
@@ -702,7 +706,7 @@ def report(args, runs, checks, started):
     if args.smoke:
         lines += ["Smoke run: it checks that every scenario works; its figures are not measurements "
                   "and the targets are not enforced.", ""]
-    lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk, the simulator and PostgreSQL on CPU {args.load_cpus}",
+    lines += [f"- Machine: {os.cpu_count()} cores; portal on CPU {args.portal_cpus}, wrk, the simulator and PostgreSQL (on this machine) on CPU {args.load_cpus}",
               f"- Load: wrk, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s per scenario",
               f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`",
               "- Phases: " + "; ".join(f"{PHASES[p]['label']}" for p in phases_of(args)),

@@ -143,15 +143,16 @@ impl Standing {
     }
 }
 
-/// A start before which no planned event can still be to come, in any
-/// time zone: an event is to come from its court's today on (`Standing`),
-/// so it starts at or after that day's local midnight (a day without a
-/// time starts then), less than a day and its daylight-saving hour before
-/// now. Two days leave room to spare. A read of the events to come may
-/// leave out those that start earlier, and keep what it read while time
-/// passes: it only ever holds more than it needs.
+/// A start before which no planned event can still be to come: an event
+/// is to come from its court's today on (`Standing`), so it starts at or
+/// after that day's local midnight (a day without a time starts then),
+/// less than a day and its daylight-saving hour before now. Three days
+/// leave room for a court whose time zone changed after its events'
+/// instants were computed (by up to two days of offset). A read of the
+/// events to come may leave out those that start earlier, and keep what it
+/// read while time passes: it only ever holds more than it needs.
 pub fn to_come_from(now: DateTime<Utc>) -> DateTime<Utc> {
-    now - chrono::Duration::days(2)
+    now - chrono::Duration::days(3)
 }
 
 #[cfg(test)]
@@ -211,7 +212,6 @@ mod tests {
                 let today = now.with_timezone(&tz).date_naive();
                 for day in [today, today + Days::new(1)] {
                     let start = EventTime::Date(day).to_utc(tz).unwrap();
-                    assert_eq!(Standing::of(EventStatus::Prevu, day, today), Standing::Upcoming);
                     assert!(start >= to_come_from(now), "{tz} at {now}: {day} starts at {start}");
                 }
             }

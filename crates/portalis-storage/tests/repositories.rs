@@ -176,7 +176,7 @@ async fn a_list_reads_the_events_planned_to_come_and_each_case_with_its_own_cour
     assert!(listed[0].planned.is_empty());
     let refs: Vec<&str> = listed[1].planned.iter().map(|e| e.event_ref.as_str()).collect();
     // Yesterday in Tahiti is left to the list to tell gone by: it starts
-    // less than two days ago.
+    // less than three days ago.
     assert_eq!(refs, ["yesterday", "today", "tomorrow", "next-week"], "planned, to come, in time order");
     let refs: Vec<&str> = listed[2].planned.iter().map(|e| e.event_ref.as_str()).collect();
     assert_eq!(refs, ["b"]);
