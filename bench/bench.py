@@ -500,9 +500,9 @@ def send_filings(args, portal, manifest):
     return result
 
 
-def wrk(args, portal, script, requests_file, seconds, env):
+def wrk(args, portal, script, requests_file, seconds, env, connections=None):
     cmd = taskset(args.load_cpus) + [
-        "wrk", "-t1", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "5s",
+        "wrk", "-t1", f"-c{connections or args.connections}", f"-d{seconds}s", "--timeout", "5s",
         "-s", os.path.join(BENCH, "wrk", f"{script}.lua"), portal.base, "--", requests_file,
     ]
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
@@ -543,8 +543,12 @@ def measure(args, portal, paths, api_key, names):
         if perf:
             perf.send_signal(signal.SIGINT)
             perf.wait()
+        # The same requests one at a time: what a request waits for when
+        # no other is queued before it (under 64 connections in a closed
+        # loop, p50 is mostly the queue: about 64 / throughput).
+        alone = wrk(args, portal, script, paths[name], args.alone, env, connections=1) if args.alone > 0 else None
         seconds = r["duration_us"] / 1e6
-        errors = sum(r["errors"].values())
+        errors = sum(r["errors"].values()) + (sum(alone["errors"].values()) if alone else 0)
         results[name] = {
             "label": label,
             "rps": r["requests"] / seconds,
@@ -565,11 +569,14 @@ def measure(args, portal, paths, api_key, names):
             # The database's CPU time per request (PostgreSQL on this
             # machine): what a request costs the server.
             "db_cpu_us": None if db is None else db / max(r["requests"], 1) * 1e6,
+            "alone_p50_ms": alone["p50_us"] / 1000 if alone else None,
+            "alone_p99_ms": alone["p99_us"] / 1000 if alone else None,
         }
         x = results[name]
         log(f"{portal.phase} {name}: {x['rps']:.0f} req/s, p50 {x['p50_ms']:.2f} ms, p99 {x['p99_ms']:.2f} ms, "
             f"errors {errors}, portal CPU {x['portal_cpu']:.0%} ({x['cpu_us']:.0f} µs a request)"
-            + ("" if x["db_cpu_us"] is None else f", database {x['db_cpu_us']:.0f} µs a request"))
+            + ("" if x["db_cpu_us"] is None else f", database {x['db_cpu_us']:.0f} µs a request")
+            + ("" if alone is None else f"; alone p50 {x['alone_p50_ms']:.2f} ms, p99 {x['alone_p99_ms']:.2f} ms"))
     if "import_events" in names:
         results["import_events"] = import_events(args, portal, paths["api_events"])
     if "filing_send" in names:
@@ -712,7 +719,8 @@ def report(args, runs, checks, started):
               "- Phases: " + "; ".join(f"{PHASES[p]['label']}" for p in phases_of(args)),
               "- % is the share of the /healthz throughput of the same phase; CPU is the portal's CPU time per "
               "request (µs), which does not depend on what shares the other core; DB is PostgreSQL's (its "
-              "processes on this machine)", ""]
+              "processes on this machine); alone is the latency of the same requests sent one at a time "
+              f"({args.alone} s), with no queue before them", ""]
     ms = lambda v: "–" if v is None else f"{v:.2f}"
     for run in runs:
         m = run["manifest"]
@@ -725,8 +733,8 @@ def report(args, runs, checks, started):
         rule = "|---|"
         for p in phases:
             short = "seen again" if p == "cached" else "first view"
-            head += f" {short} req/s | % | p50 ms | p99 ms | CPU µs |" + (" DB µs |" if postgres else "")
-            rule += "---:|---:|---:|---:|---:|" + ("---:|" if postgres else "")
+            head += f" {short} req/s | % | p50 ms | p99 ms | CPU µs |" + (" DB µs |" if postgres else "") + " alone p50 / p99 ms |"
+            rule += "---:|---:|---:|---:|---:|" + ("---:|" if postgres else "") + "---:|"
         lines += [head + " errors | peak RSS MB |", rule + "---:|---:|"]
         names = [n for n, _, _ in SCENARIOS] + ["import_events", "filing_send"]
         for name in names:
@@ -738,7 +746,7 @@ def report(args, runs, checks, started):
             for p in phases:
                 x = run["phases"][p].get(name)
                 if x is None:
-                    row += " | | | | |" + (" |" if postgres else "")
+                    row += " | | | | |" + (" |" if postgres else "") + " |"
                     continue
                 ceiling = run["phases"][p]["healthz"]["rps"]
                 share = f"{x['rps'] / ceiling:.0%}" if x.get("p50_ms") is not None and name not in ("api_batch",) else "–"
@@ -746,6 +754,7 @@ def report(args, runs, checks, started):
                 row += f" {x['rps']:.0f} | {share} | {ms(x['p50_ms'])} | {ms(x['p99_ms'])} | {cpu} |"
                 if postgres:
                     row += " – |" if x.get("db_cpu_us") is None else f" {x['db_cpu_us']:.0f} |"
+                row += " – |" if x.get("alone_p50_ms") is None else f" {x['alone_p50_ms']:.2f} / {x['alone_p99_ms']:.2f} |"
                 errors += x["errors"]
                 if x["peak_rss_mb"] is not None:
                     rss.append(x["peak_rss_mb"])
@@ -864,6 +873,8 @@ def main():
     p.add_argument("--duration", type=int, default=20, help="seconds of measurement per scenario")
     p.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per scenario")
     p.add_argument("--connections", type=int, default=64)
+    p.add_argument("--alone", type=int, default=3,
+                   help="seconds of each scenario's requests sent one at a time, for their latency without a queue (0: none)")
     p.add_argument("--import-events", type=int, default=20000, help="events in the NDJSON import measured")
     p.add_argument("--users", type=int, default=64, help="benchmark accounts signed in")
     p.add_argument("--filings", type=int, default=50, help="filings sent (each with three 2 MB files) for filing_send")
