@@ -546,9 +546,13 @@ def measure(args, portal, paths, api_key, names):
         # The same requests one at a time: what a request waits for when
         # no other is queued before it (under 64 connections in a closed
         # loop, p50 is mostly the queue: about 64 / throughput).
+        peak_rss = portal.peak_rss_mb()
         alone = wrk(args, portal, script, paths[name], args.alone, env, connections=1) if args.alone > 0 else None
+        error_detail = dict(r["errors"])
+        for kind, n in (alone["errors"] if alone else {}).items():
+            error_detail[kind] = error_detail.get(kind, 0) + n
         seconds = r["duration_us"] / 1e6
-        errors = sum(r["errors"].values()) + (sum(alone["errors"].values()) if alone else 0)
+        errors = sum(error_detail.values())
         results[name] = {
             "label": label,
             "rps": r["requests"] / seconds,
@@ -558,8 +562,8 @@ def measure(args, portal, paths, api_key, names):
             "max_ms": r["max_us"] / 1000,
             "requests": r["requests"],
             "errors": errors,
-            "error_detail": r["errors"],
-            "peak_rss_mb": portal.peak_rss_mb(),
+            "error_detail": error_detail,
+            "peak_rss_mb": peak_rss,
             # How busy the portal's core was: near 100 %, the portal is the
             # bottleneck; well below, the database or the load generator is.
             "portal_cpu": cpu / seconds,
@@ -571,6 +575,7 @@ def measure(args, portal, paths, api_key, names):
             "db_cpu_us": None if db is None else db / max(r["requests"], 1) * 1e6,
             "alone_p50_ms": alone["p50_us"] / 1000 if alone else None,
             "alone_p99_ms": alone["p99_us"] / 1000 if alone else None,
+            "alone_requests": alone["requests"] if alone else None,
         }
         x = results[name]
         log(f"{portal.phase} {name}: {x['rps']:.0f} req/s, p50 {x['p50_ms']:.2f} ms, p99 {x['p99_ms']:.2f} ms, "
@@ -953,7 +958,7 @@ def main():
         # answered without error. Figures on a loaded test machine are not
         # measurements.
         errors = [(r["backend"], p, n) for r in runs for p, results in r["phases"].items() for n, x in results.items()
-                  if x["errors"] or x["requests"] == 0]
+                  if x["errors"] or x["requests"] == 0 or x.get("alone_requests") == 0]
         if errors:
             raise SystemExit(f"scenarios with errors or no request: {errors}")
         return
