@@ -3,7 +3,6 @@
 
 use bytes::Bytes;
 use portalis_documents::{DocumentError, DocumentStore, S3Settings};
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -59,8 +58,20 @@ impl Drop for Moto {
     }
 }
 
+/// A loopback port kept for a server about to start: bound but never
+/// listening, so connections to it are refused and no other socket (of this
+/// process or of another run of the suite beside it) is given it, until the
+/// server binds it too (with `SO_REUSEADDR`, which Python's servers set) and the reservation is dropped.
+fn reserved_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
+
 async fn start_moto() -> (Moto, String) {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (_reserved, port) = reserved_port();
     let mut child = Command::new("python3")
         .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())

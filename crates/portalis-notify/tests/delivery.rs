@@ -17,7 +17,6 @@ use portalis_storage::outbox::{self, Channel, NewMessage};
 use portalis_storage::testing::TestDatabase;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -25,10 +24,6 @@ use std::sync::{Arc, Mutex};
 fn clock() -> ManualClock {
     // Nanoseconds, as the system clock has them.
     ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap() + Duration::nanoseconds(123_456_789))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 async fn enqueue(db: &TestDatabase, m: NewMessage, now: chrono::DateTime<Utc>) {
@@ -66,18 +61,30 @@ async fn statuses(db: &TestDatabase) -> Vec<(String, i64)> {
     sqlx::query_as("SELECT status, attempts FROM outbox ORDER BY id").fetch_all(&mut *conn).await.unwrap()
 }
 
-/// The SMTP server, started and stopped by the test.
+/// An SMTP server on loopback, started on demand: until then its port
+/// refuses connections (a server that is down).
+///
+/// The port stays reserved from the start: a socket bound to it, never
+/// listening, is kept until the server listens beside it (both allow the
+/// address's reuse). Other tests, in this process or another run of the
+/// suite beside it, are never given the port meanwhile.
 struct SmtpSink {
     child: Option<Child>,
+    reserved: Option<tokio::net::TcpSocket>,
     port: u16,
     dir: PathBuf,
 }
 
 impl SmtpSink {
     fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!("portalis-smtp-{}", free_port()));
+        let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+        reserved.set_reuseaddr(true).unwrap();
+        reserved.bind(([127, 0, 0, 1], 0).into()).unwrap();
+        let port = reserved.local_addr().unwrap().port();
+        // The port is this sink's while it lives: the folder's name is too.
+        let dir = std::env::temp_dir().join(format!("portalis-smtp-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        Self { child: None, port: free_port(), dir }
+        Self { child: None, reserved: Some(reserved), port, dir }
     }
 
     fn start(&mut self) {
@@ -92,6 +99,7 @@ impl SmtpSink {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         assert_eq!(line.trim(), "ready", "the SMTP server did not start (pip install aiosmtpd)");
         self.child = Some(child);
+        self.reserved = None;
     }
 
     fn stop(&mut self) {

@@ -8,14 +8,9 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// Child processes killed when the test ends, however it ends.
 struct Processes(Vec<Child>);
@@ -66,10 +61,12 @@ fn mails_in(dir: &Path) -> Vec<String> {
 #[tokio::test]
 async fn two_portals_on_one_database_share_sessions_and_send_each_message_once() {
     let database = portalis_storage::testing::TestDatabase::new().await;
-    let dir = std::env::temp_dir().join(format!("portalis-scale-out-{}", free_port()));
+    // The servers' ports are kept until each listens (support::reserved_port).
+    let reserved = [(); 4].map(|()| support::reserved_port());
+    let [port_a, port_b, port_sim, port_smtp] = [0, 1, 2, 3].map(|i| reserved[i].1);
+    let dir = std::env::temp_dir().join(format!("portalis-scale-out-{}-{port_a}", std::process::id()));
     let mail_dir = dir.join("mail");
     std::fs::create_dir_all(&mail_dir).unwrap();
-    let (port_a, port_b, port_sim, port_smtp) = (free_port(), free_port(), free_port(), free_port());
     let (a, b) = (format!("http://127.0.0.1:{port_a}"), format!("http://127.0.0.1:{port_b}"));
     let issuer = format!("http://127.0.0.1:{port_sim}/api/v2");
     let smtp = format!("smtp://127.0.0.1:{port_smtp}");
@@ -110,6 +107,7 @@ async fn two_portals_on_one_database_share_sessions_and_send_each_message_once()
     wait_ready(&plain, &format!("{issuer}/.well-known/openid-configuration"), &mut processes.0[1]).await;
     wait_ready(&plain, &format!("{a}/readyz"), &mut processes.0[2]).await;
     wait_ready(&plain, &format!("{b}/readyz"), &mut processes.0[3]).await;
+    drop(reserved);
 
     // Twelve parties created through either portal: twelve identification
     // e-mails for the two workers to share.

@@ -644,6 +644,19 @@ impl TestApp {
     }
 }
 
+/// A loopback port kept for a server about to start: bound but never
+/// listening, so connections to it are refused and no other socket (of this
+/// process or of another run of the suite beside it) is given it, until the
+/// server binds it too (with `SO_REUSEADDR`, which tokio's listeners,
+/// Python's servers and aiosmtpd set) and the reservation is dropped.
+pub fn reserved_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_reuseaddr(true).unwrap();
+    socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
+
 /// A real S3 endpoint on loopback (moto's server, which the test command
 /// installs), with one bucket; stopped when dropped.
 pub struct S3 {
@@ -653,7 +666,7 @@ pub struct S3 {
 
 impl S3 {
     pub async fn start(bucket: &str) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (_reserved, port) = reserved_port();
         let child = std::process::Command::new("python3")
             .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(std::process::Stdio::null())
