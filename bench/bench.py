@@ -623,7 +623,9 @@ def world(args, backend, cases):
         db_url = f"sqlite://{workdir}/portalis.db"
     else:
         db_name = f"portalis_bench_{cases}"
-        db_url = re.sub(r"/[^/]*$", f"/{db_name}", args.pg_url)
+        # The server's URL with the world's database in it, its parameters
+        # (sslmode=…) kept.
+        db_url = re.sub(r"/[^/?]*(\?.*)?$", lambda m: f"/{db_name}{m.group(1) or ''}", args.pg_url)
     portal = Portal(args, backend, cases, workdir, db_url)
     if os.path.exists(manifest_path) and not args.regenerate:
         with open(manifest_path) as f:
