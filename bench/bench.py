@@ -817,7 +817,7 @@ def capture_plans(args, portal, manifest, paths):
     auto_explain (ANALYZE, BUFFERS) on the world's database for a portal
     started with the page cache off, one request of each page, the
     server log's lines written to DIR/<backend>-<cases>-<page>.log."""
-    db = portal.db_url.rsplit("/", 1)[1]
+    db = urllib.parse.urlsplit(portal.db_url).path.lstrip("/")
     logs = sorted(glob.glob("/var/log/postgresql/postgresql-*-main.log"), key=os.path.getmtime)
     if not logs:
         log("--plans: no PostgreSQL server log found in /var/log/postgresql")
@@ -861,7 +861,7 @@ def database_mb(args, backend, portal):
     if backend == "sqlite":
         path = os.path.join(portal.workdir, "portalis.db")
         return os.path.getsize(path) / 1e6 if os.path.exists(path) else None
-    name = portal.db_url.rsplit("/", 1)[1]
+    name = urllib.parse.urlsplit(portal.db_url).path.lstrip("/")
     out = subprocess.run(["psql", args.pg_url, "-Atc", f"SELECT pg_database_size('{name}')"], capture_output=True, text=True)
     return int(out.stdout.strip()) / 1e6 if out.returncode == 0 and out.stdout.strip() else None
 
