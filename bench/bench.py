@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -86,6 +87,13 @@ SCENARIOS = [
 ]
 
 
+# The scheduler sweeps the hearings for reminders every five minutes
+# (REMINDERS_EVERY in crates/portalis-notify/src/scheduler.rs), at its first
+# pass once due; the benchmark waits at most SWEEP_WAIT_S after that for a
+# sweep due during a phase to end before the phase is measured.
+SWEEP_EVERY_S = 300
+SWEEP_WAIT_S = 180
+
 # The two phases of a world: the portal's page cache at its default size
 # (the benchmark's 64 accounts see their pages again and again: after each
 # page's first request, it comes from memory), then the cache off (each page
@@ -121,6 +129,9 @@ class Portal:
         self.procs = []
         self.page_cache_mb = args.page_cache_mb
         self.phase = "cached"
+        # How many of the scheduler's sweeps for reminders the portal's log
+        # held before the measurements began.
+        self.sweeps_before = 0
 
     def env(self, population=0):
         e = dict(os.environ)
@@ -155,7 +166,7 @@ class Portal:
                              capture_output=True, text=True)
         return out.stdout
 
-    def start(self, manifest):
+    def start(self, manifest, lasting_s=0):
         logs = open(os.path.join(self.workdir, "portal.log"), "w")
         # The simulator holds at most 1,000,000 people; only the first ones
         # (the benchmark's accounts) sign in.
@@ -171,6 +182,56 @@ class Portal:
         wait_http(f"{self.base}/readyz", self.portal)
         wait_http(f"http://{self.sim_addr}/api/v2/.well-known/openid-configuration", self.sim)
         wait_http(f"http://{self.pc_sim_addr}/api/v2/.well-known/openid-configuration", self.pc_sim)
+        self.wait_for_sweep(lasting_s)
+
+    def next_sweep_in(self):
+        """Seconds until the scheduler's next sweep of the hearings for
+        reminders is due (0 when due now), from the world's `job_runs`; None
+        when it cannot be read."""
+        sql = "SELECT last_started_at FROM job_runs WHERE job = 'hearing_reminders'"
+        try:
+            if self.backend == "sqlite":
+                with contextlib.closing(sqlite3.connect(f"file:{self.workdir}/portalis.db?mode=ro", uri=True)) as db:
+                    row = db.execute(sql).fetchone()
+                last = row[0] if row else ""
+            else:
+                last = subprocess.run(["psql", self.db_url, "-Atc", sql], capture_output=True, text=True,
+                                      check=True).stdout.strip()
+        except (sqlite3.Error, subprocess.CalledProcessError, OSError):
+            return None
+        if not last:
+            return 0
+        started = datetime.datetime.strptime(last, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+        due = started + datetime.timedelta(seconds=SWEEP_EVERY_S)
+        return max(0.0, (due - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+
+    def wait_for_sweep(self, lasting_s):
+        """Lets the scheduler's sweep of the hearings for reminders end before
+        anything is measured, when one is due within the `lasting_s` seconds
+        the measurements will last. On a world generated today the first
+        sweep queued 18,591 reminders and ran for 128 s across a whole
+        phase's measurements (healthz at 36 % of its usual figure); the
+        next comes five minutes after the last, whatever process ran it. A
+        phase longer than that still meets one, which the report tells."""
+        self.sweeps_before = 0
+        due_in = self.next_sweep_in()
+        if due_in is not None and due_in > lasting_s:
+            return
+        log_path = os.path.join(self.workdir, "portal.log")
+        # The scheduler passes every 20 s: the sweep starts at the first
+        # pass after it is due.
+        deadline = time.time() + (due_in or 0) + SWEEP_WAIT_S
+        if due_in:
+            log(f"the scheduler's sweep for reminders is due in {due_in:.0f} s: waiting for it to end")
+        while time.time() < deadline and self.portal.poll() is None:
+            found = reminder_sweeps(log_path, self.phase)
+            if found:
+                self.sweeps_before = len(found)
+                log(f"the scheduler's sweep for reminders ended before the measurements ({found[-1]['queued']:,} "
+                    f"queued in {found[-1]['took_ms']:,} ms)")
+                return
+            time.sleep(0.5)
+        log(f"the scheduler's sweep for reminders did not end within {SWEEP_WAIT_S} s of being due")
 
     def stop(self):
         for p in self.procs:
@@ -210,28 +271,38 @@ def taskset(cpus):
 
 
 def postgres_cpu():
-    """The CPU time (s) of each of this machine's PostgreSQL processes
-    alive now (the server's and its backends'), by pid; None where none
-    runs here."""
+    """The CPU time (s) of this machine's PostgreSQL processes alive now
+    (the server's and its backends'), by pid, and under "reaped" that of
+    those that have ended (each process's `cutime` and `cstime`: the server
+    counts its backends' once it has waited for them); None where none runs
+    here."""
     if not shutil.which("pgrep"):
         return None
-    times = {}
+    times = {"reaped": 0.0}
+    tick = os.sysconf("SC_CLK_TCK")
     for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split():
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return times or None
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+        times["reaped"] += (int(fields[13]) + int(fields[14])) / tick
+    return times if len(times) > 1 else None
 
 
 def postgres_cpu_since(before):
     """The CPU time PostgreSQL's processes spent since `before` (from
-    `postgres_cpu`): those started since count whole, those ended since are
-    lost (the portal keeps its connections over a scenario)."""
+    `postgres_cpu`): those alive now since then (or since they started),
+    and those that ended since, through the server's count of its reaped
+    backends less what they had spent before. Before this count, the
+    backends that a page connection's end (LIFETIME in pg_pages.rs) or
+    sqlx's pool closed during a measurement were lost, and the same page
+    read 19 to 728 µs."""
     after = postgres_cpu() or {}
-    return sum(t - before.get(pid, 0) for pid, t in after.items())
+    alive = sum(t - before.get(pid, 0) for pid, t in after.items() if pid != "reaped")
+    ended = sum(before.get(pid, 0) for pid in before if pid != "reaped" and pid not in after)
+    return alive + after.get("reaped", 0) - before.get("reaped", 0) - ended
 
 
 @contextlib.contextmanager
@@ -715,6 +786,17 @@ def check_targets(runs):
     return checks
 
 
+def postgres_transport(url):
+    """How the portal reaches PostgreSQL: whether with TLS, after the URL's
+    sslmode (sqlx's default is prefer, which encrypts whenever the server
+    can: every connection was, on loopback, before the bench said so)."""
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    mode = (query.get("sslmode") or ["prefer"])[-1]
+    tls = "without TLS" if mode == "disable" else "with TLS if the server offers it" if mode in ("prefer", "allow") \
+        else "with TLS"
+    return f"sslmode={mode} ({tls})"
+
+
 def report(args, runs, checks, started):
     lines = [f"# Benchmark of {started:%Y-%m-%d %H:%M} UTC", ""]
     if args.smoke:
@@ -724,6 +806,7 @@ def report(args, runs, checks, started):
               f"- Load: wrk, {args.connections} connections, {args.warmup} s warm-up then {args.duration} s per scenario",
               f"- Binary: `{os.path.relpath(args.binary, ROOT)}`; commit `{git_commit()}`",
               "- Phases: " + "; ".join(f"{PHASES[p]['label']}" for p in phases_of(args)),
+              f"- PostgreSQL: {postgres_transport(args.pg_url)}",
               "- % is the share of the /healthz throughput of the same phase; CPU is the portal's CPU time per "
               "request (µs), which does not depend on what shares the other core; DB is PostgreSQL's (its "
               "processes on this machine); alone is the latency of the same requests sent one at a time "
@@ -888,7 +971,11 @@ def main():
     p.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "portalis"))
     p.add_argument("--workdir", default=os.path.join(BENCH, "work"))
     p.add_argument("--results", default=os.path.join(BENCH, "results"), help="where the report goes ('' for none)")
-    p.add_argument("--pg-url", default=os.environ.get("PORTALIS_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    # Without TLS by default: the server is on this machine, where the
+    # configuration advises sslmode=disable (docs/configuration.md); TLS on
+    # loopback cost a page 20-70 µs of the portal's CPU (report 2359).
+    p.add_argument("--pg-url", default=os.environ.get("PORTALIS_BENCH_POSTGRES_URL",
+                                                      "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"))
     p.add_argument("--port", type=int, default=18080, help="the portal's port; the simulator's is the next one")
     p.add_argument("--portal-cpus", default="0")
     p.add_argument("--load-cpus", default="1")
@@ -925,16 +1012,21 @@ def main():
                         portal.page_cache_mb = PHASES[phase]["page_cache_mb"]
                     log(f"starting the portal on {backend} with {cases} cases: {PHASES[phase]['label']}")
                     try:
-                        portal.start(manifest)
+                        names = selected(args, phase)
+                        # What the phase's measurements last, roughly: the
+                        # scheduler's sweep is let end first if due by then.
+                        lasting = len(names) * (args.warmup + args.duration + args.alone) + 60
+                        portal.start(manifest, lasting)
                         if paths is None:
                             # The accounts sign in once; their sessions outlive
                             # the portal's restart between the phases.
                             paths = prepare_requests(portal, manifest, portal.workdir,
                                                      min(args.users, len(manifest["bench_nirs"])))
-                        phases[phase] = measure(args, portal, paths, api_key, selected(args, phase))
+                        phases[phase] = measure(args, portal, paths, api_key, names)
                     finally:
                         portal.stop()
-                        sweeps += reminder_sweeps(os.path.join(portal.workdir, "portal.log"), phase)
+                        during = reminder_sweeps(os.path.join(portal.workdir, "portal.log"), phase)
+                        sweeps += during[portal.sweeps_before:]
             if args.plans and backend == "postgres" and paths:
                 capture_plans(args, portal, manifest, paths)
             world_summary = {k: v for k, v in manifest.items() if k not in ("bench_nirs", "api_case_refs")}
