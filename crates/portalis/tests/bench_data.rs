@@ -59,6 +59,28 @@ async fn the_generated_world_has_its_courts_cases_and_accounts_and_every_id_sequ
 }
 
 #[tokio::test]
+async fn a_world_of_several_chunks_has_every_row_once_and_no_gap_in_its_ids() {
+    // 4,500 cases: three transactions, written by two connections at once
+    // on PostgreSQL, one after the other on SQLite.
+    let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "1000")]).await;
+    let m = portalis::bench_data::run(&app.services, 4_500, 11).await.unwrap();
+    for table in ["cases", "parties", "events", "documents", "users", "attachments"] {
+        let rows = count(&app, &format!("SELECT COUNT(*) FROM {table}")).await;
+        let highest = count(&app, &format!("SELECT MAX(id) FROM {table}")).await;
+        assert_eq!(rows, highest, "{table}: ids 1 to {highest}, each once");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 4_500);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM users").await, m.users as i64);
+    // An account whose cases straddle two chunks keeps them all.
+    assert_eq!(count(&app, "SELECT MAX(c) FROM (SELECT COUNT(*) AS c FROM attachments GROUP BY user_id) t").await, 8);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM attachments a LEFT JOIN users u ON u.id = a.user_id WHERE u.id IS NULL")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_benchmark_account_signs_in_through_the_simulator_and_sees_its_five_full_cases() {
     let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "1000")]).await;
     let m = portalis::bench_data::run(&app.services, 250, 1).await.unwrap();
