@@ -242,6 +242,16 @@ impl SqliteReadPool {
 }
 
 /// A page connection on SQLite, back to its pool when dropped.
+///
+/// Its reads run in one read transaction, begun at the first and ended when
+/// it is put back: they see one snapshot of the database, as a batch does
+/// on PostgreSQL, and the file's shared lock and the WAL's read mark are
+/// taken once rather than at every statement (measured: taking and leaving
+/// them, through `fcntl`, was 10 to 14 % of a case page's CPU read afresh,
+/// bench/results/2026-12-04-*). Every holder takes one for a few reads and
+/// drops it (`cached.rs`): none keeps it across a write, whose effects it
+/// would not see, nor for long, which would hold back the WAL's checkpoints
+/// behind its snapshot.
 pub struct SqliteReads {
     pool: Arc<SqliteReadPool>,
     conn: Option<rusqlite::Connection>,
@@ -249,11 +259,14 @@ pub struct SqliteReads {
 
 impl Drop for SqliteReads {
     fn drop(&mut self) {
-        if let Some(c) = self.conn.take() {
-            let mut idle = self.pool.idle.lock().expect("page connections");
-            if idle.len() < KEPT {
-                idle.push(c);
-            }
+        let Some(c) = self.conn.take() else { return };
+        // A connection whose transaction cannot be ended is not kept.
+        if !c.is_autocommit() && c.prepare_cached("COMMIT").and_then(|mut s| s.raw_execute()).is_err() {
+            return;
+        }
+        let mut idle = self.pool.idle.lock().expect("page connections");
+        if idle.len() < KEPT {
+            idle.push(c);
         }
     }
 }
@@ -285,6 +298,9 @@ impl SqliteReads {
     ) -> Result<(), StorageError> {
         tracing::trace!(target: "portalis_storage::read", sql, "page query");
         let conn = self.conn.as_ref().expect("a connection until dropped");
+        if conn.is_autocommit() {
+            conn.prepare_cached("BEGIN")?.raw_execute()?;
+        }
         let mut stmt = conn.prepare_cached(sql)?;
         for (i, p) in params.into_iter().enumerate() {
             // SQLite numbers `$n` parameters in the order they first appear;
