@@ -513,6 +513,53 @@ async fn the_parties_already_stored_get_their_search_words_by_batches_and_are_fo
 }
 
 #[tokio::test]
+async fn a_party_whose_words_start_alike_is_found_once_and_the_pages_follow_each_other_exactly() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(456_789_123);
+    let random = SeededRandom::new(9);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    // 25 parties of three words starting with « mar », two with « martin ».
+    for n in 0..25 {
+        let input = parties::PartyInput {
+            kind: PartyKind::Person,
+            given_names: Some(format!("Martine Camille Marc{n:02}")),
+            family_name: Some("MARTIN".into()),
+            organisation_name: None,
+            role: Role::Defendeur,
+            email: None,
+            mobile: None,
+            lawyer: None,
+        };
+        parties::put(&mut tx, k.id, &format!("P{n}"), &input, &random, now).await.unwrap();
+    }
+    portalis_storage::commit(tx).await.unwrap();
+    let page = |q: &'static str, n: i64| {
+        let db = t.db.clone();
+        async move {
+            let query = portalis_core::search::SearchQuery::parse(q).unwrap();
+            let mut conn = db.read().await.unwrap();
+            let page = party_search::search(&mut conn, &query, (n - 1) * 20, 20).await.unwrap();
+            (page.found.iter().map(|f| f.party.party_ref.clone()).collect::<Vec<_>>(), page.more)
+        }
+    };
+    for q in ["mar", "martin camille"] {
+        let (first, more) = page(q, 1).await;
+        assert_eq!(first.len(), 20, "{q}: a full page of distinct parties, {first:?}");
+        assert!(more, "{q}");
+        let (second, more) = page(q, 2).await;
+        assert_eq!(second.len(), 5, "{q}: the rest, {second:?}");
+        assert!(!more, "{q}: nothing after the last");
+        let mut all: Vec<String> = first.into_iter().chain(second).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 25, "{q}: each party once over the two pages");
+        assert_eq!(page(q, 3).await, (vec![], false));
+    }
+}
+
+#[tokio::test]
 async fn two_words_find_through_the_pairs_of_words_a_long_name_a_word_typed_twice_and_many_alike() {
     let t = TestDatabase::new().await;
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(987_654_321);

@@ -103,7 +103,7 @@ async fn every_query_of_the_pages_searches_an_index() {
     // by their aliases in the search's statements (`party_search.rs`).
     let scans_a_table = |step: &str| {
         step.strip_prefix("SCAN ").and_then(|rest| rest.split(' ').next()).is_some_and(|name| {
-            let produced = ["d", "k", "u", "CONSTANT"].contains(&name)
+            let produced = ["d", "k", "r", "u", "CONSTANT"].contains(&name)
                 || name.strip_prefix('m').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
             !produced
         })
