@@ -182,7 +182,8 @@ fn bearing(alias: &str, words: &[&str], params: &mut Vec<Param>) -> String {
 /// each of `others`, by the word, then by party, each once (at its first
 /// word in the range): the range of `driver` in `party_words`, each party
 /// checked for an earlier word of the range and for the others. Only the
-/// parties returned are joined to their rows: a party of several words
+/// parties returned (up to the end of the page, and one more) are joined to
+/// their rows: a party of several words
 /// starting alike used to come once a word, so that four rows a party
 /// were joined and sent for each one shown (84 for a page of 20: at
 /// 1,000,000 cases, three times the time of this query). With them,

@@ -60,8 +60,9 @@ async fn the_generated_world_has_its_courts_cases_and_accounts_and_every_id_sequ
 
 #[tokio::test]
 async fn a_world_of_several_chunks_has_every_row_once_and_no_gap_in_its_ids() {
-    // 4,500 cases: three transactions, written by two connections at once
-    // on PostgreSQL, one after the other on SQLite.
+    // 4,500 cases: three chunks (each its accounts, then the rest), written
+    // by two connections at once on PostgreSQL, one after the other on
+    // SQLite.
     let app = TestApp::spawn_with(&[("PORTALIS_FC_SIM_POPULATION", "1000")]).await;
     let m = portalis::bench_data::run(&app.services, 4_500, 11).await.unwrap();
     for table in ["cases", "parties", "events", "documents", "users", "attachments"] {
