@@ -639,3 +639,38 @@ async fn two_words_find_through_the_pairs_of_words_a_long_name_a_word_typed_twic
     // More than 4 words typed: the same parties, found by the longest.
     assert_eq!(found("jardins mer bleue de la").await, [sci]);
 }
+
+#[tokio::test]
+async fn a_search_is_journaled_once_under_each_court_of_the_agent_in_one_statement() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(321_654_987);
+    let mut tx = t.db.begin().await.unwrap();
+    let mut ids = Vec::new();
+    for code in ["tj-un", "tj-deux", "tj-trois"] {
+        let input = courts::CourtInput { code: CourtCode::parse(code).unwrap(), ..court() };
+        ids.push(courts::put(&mut tx, &input, now).await.unwrap().0.id);
+    }
+    portalis_storage::commit(tx).await.unwrap();
+    // Three courts: the list of the statement is padded to four.
+    portalis_storage::staff_views::record_search(
+        &t.db,
+        "nathalie.payet@justice.fr",
+        "Nathalie PAYET",
+        &ids,
+        "payet",
+        now,
+    )
+    .await
+    .unwrap();
+    portalis_storage::staff_views::record_search(&t.db, "nathalie.payet@justice.fr", "Nathalie PAYET", &[], "x", now)
+        .await
+        .unwrap();
+    let mut conn = t.db.read().await.unwrap();
+    let mut lines: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT court_id, search, agent_name FROM staff_views").fetch_all(&mut *conn).await.unwrap();
+    lines.sort();
+    let mut expected: Vec<(i64, String, String)> =
+        ids.iter().map(|id| (*id, "payet".to_owned(), "Nathalie PAYET".to_owned())).collect();
+    expected.sort();
+    assert_eq!(lines, expected);
+}

@@ -157,10 +157,8 @@ pub async fn show(
         let mut courts: Vec<i64> = staff.roles.iter().map(|g| g.court_id).collect();
         courts.sort_unstable();
         courts.dedup();
-        let mut tx = state.db.begin().await?;
         let text = query.journal_text(&q);
-        staff_views::record_search(&mut tx, &agent.email, &agent.name, &courts, &text, state.clock.now()).await?;
-        portalis_storage::commit(tx).await?;
+        staff_views::record_search(&state.db, &agent.email, &agent.name, &courts, &text, state.clock.now()).await?;
     }
     let mut conn = state.db.searches().await?;
     let found = party_search::search(&mut conn, &query, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
