@@ -141,11 +141,19 @@ impl Reads for AnyConnection {
     async fn batch(&mut self, mut batch: Batch) -> Result<Answers, StorageError> {
         if batch.is_empty() {
         } else if self.backend_name() == "PostgreSQL" {
+            let mut columns = Vec::with_capacity(batch.len());
+            for i in 0..batch.len() {
+                let known = batch::known_columns(&batch.parts[i].sql);
+                columns.push(match known {
+                    Some(known) => known,
+                    None => batch::describe_columns(self, &batch.parts[i].sql.clone()).await?,
+                });
+            }
             let (sql, params) = batch.postgres_statement();
             let row = sqlx::query_with(&sql, arguments(params)?).fetch_one(&mut *self).await?;
-            for (i, part) in batch.parts.iter_mut().enumerate() {
-                let json: String = row.try_get(i)?;
-                batch::feed(&json, part.sink.as_mut())?;
+            for (i, (part, columns)) in batch.parts.iter_mut().zip(&columns).enumerate() {
+                let rows: Option<&str> = row.try_get(i)?;
+                batch::feed(rows, columns, part.sink.as_mut())?;
             }
         } else {
             for part in &mut batch.parts {

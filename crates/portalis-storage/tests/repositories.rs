@@ -7,6 +7,8 @@ use portalis_core::court::{CourtCode, CourtKind};
 use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::random::SeededRandom;
+use portalis_storage::batch::Batch;
+use portalis_storage::read::Reads;
 use portalis_storage::testing::TestDatabase;
 use portalis_storage::{Outcome, cases, courts, events, parties, party_search};
 
@@ -673,4 +675,33 @@ async fn a_search_is_journaled_once_under_each_court_of_the_agent_in_one_stateme
         ids.iter().map(|id| (*id, "payet".to_owned(), "Nathalie PAYET".to_owned())).collect();
     expected.sort();
     assert_eq!(lines, expected);
+}
+
+#[tokio::test]
+async fn a_batch_reads_every_text_back_as_written_quotes_backslashes_commas_and_empty_ones_included() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(987_654_321);
+    // What PostgreSQL's text of a row quotes or doubles (`batch.rs`), and
+    // what would read as NULL if it were not.
+    let odd = courts::CourtInput {
+        name: "Tribunal \"de l'île\", (chambre 2) \\ annexe\nsalle — été".into(),
+        address: String::new(),
+        city: " NULL ".into(),
+        phone: Some("\"\"".into()),
+        email: Some(",".into()),
+        sauj_hours: Some("()\\\\".into()),
+        ..court()
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    let (stored, _) = courts::put(&mut tx, &odd, now).await.unwrap();
+    portalis_storage::commit(tx).await.unwrap();
+
+    let mut batch = Batch::new();
+    let read = courts::by_ids_in(&mut batch, &[stored.id, stored.id + 1]);
+    let none = courts::by_ids_in(&mut batch, &[stored.id + 1]);
+    let mut answers = t.db.pages().await.unwrap().batch(batch).await.unwrap();
+    let read = answers.take(read);
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].details, odd);
+    assert!(answers.take(none).is_empty(), "a query without rows answers none");
 }
