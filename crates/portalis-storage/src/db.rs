@@ -2,6 +2,7 @@
 
 use crate::changes::{Feed, SqliteFeed, Tag};
 use crate::error::StorageError;
+use crate::journal_writer::{JournalWriter, Line};
 use crate::page_cache::PageCache;
 use crate::pg_pages::PgPagePool;
 use crate::read::{PageConn, SqliteReadPool};
@@ -190,6 +191,9 @@ pub struct Db {
     cache: Arc<PageCache>,
     feed: Arc<OnceLock<Feed>>,
     listener: Arc<Listener>,
+    /// On SQLite, the task that writes the staff's journal lines, started
+    /// at the first (`journal_writer.rs`).
+    journal: Arc<OnceLock<JournalWriter>>,
     url: Arc<str>,
 }
 
@@ -242,6 +246,7 @@ impl Db {
             cache: Arc::new(PageCache::off()),
             feed: Arc::new(OnceLock::new()),
             listener: Arc::new(Listener::default()),
+            journal: Arc::new(OnceLock::new()),
             url: url.into(),
         }
     }
@@ -333,6 +338,16 @@ impl Db {
             Pages::Sqlite(_) => Ok(query.execute(&self.write).await?.rows_affected()),
             Pages::Postgres(pool) => pool.take().await?.execute(query).await,
         }
+    }
+
+    /// Writes lines of the staff's journal on SQLite, with those of other
+    /// requests waiting (`journal_writer.rs`), returning once they are committed.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub(crate) async fn journal(&self, lines: Vec<Line>) -> Result<(), StorageError> {
+        debug_assert_eq!(self.backend, Backend::Sqlite, "PostgreSQL's lines go through execute_alone");
+        self.journal.get_or_init(|| JournalWriter::start(self.write.clone())).write(lines).await
     }
 
     /// Starts a transaction for a change.

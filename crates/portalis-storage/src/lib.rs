@@ -30,6 +30,7 @@ pub mod events;
 pub mod filing_attachments;
 pub mod filings;
 pub mod job_runs;
+mod journal_writer;
 pub mod login_attempts;
 pub mod notices;
 pub mod outbox;

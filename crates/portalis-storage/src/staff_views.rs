@@ -4,6 +4,7 @@
 //! The court's administrator reads his court's.
 
 use crate::error::StorageError;
+use crate::journal_writer::Line;
 use crate::read::{Cells, Reads};
 use crate::time::{instant, parse_instant};
 use chrono::{DateTime, Utc};
@@ -20,9 +21,11 @@ pub struct View<'a> {
 }
 
 /// Records a search under each of `court_ids` (the agent's courts): one
-/// statement that commits by itself (`Db::execute_alone`), a line a court,
-/// rather than a transaction of a statement a court (on PostgreSQL three
-/// round trips at least, on SQLite three hops to sqlx's writer thread).
+/// statement that commits by itself, a line a court, rather than a
+/// transaction of a statement a court (on PostgreSQL three round trips at
+/// least, on SQLite three hops to sqlx's writer thread): on PostgreSQL
+/// through `Db::execute_alone`, on SQLite with other requests' lines
+/// (`journal_writer.rs`).
 ///
 /// # Errors
 /// Database errors.
@@ -36,6 +39,21 @@ pub async fn record_search(
 ) -> Result<(), StorageError> {
     if court_ids.is_empty() {
         return Ok(());
+    }
+    if db.backend() == crate::Backend::Sqlite {
+        let mut courts = court_ids.to_vec();
+        courts.sort_unstable();
+        courts.dedup();
+        let line = |court_id| Line {
+            at: instant(now),
+            agent_email: agent_email.to_owned(),
+            agent_name: agent_name.to_owned(),
+            court_id,
+            case_id: None,
+            party_id: None,
+            search: Some(search.to_owned()),
+        };
+        return db.journal(courts.into_iter().map(line).collect()).await;
     }
     // The list padded with its last court to a power of two, as
     // `crate::in_list` pads the pages' (the same lines, few statement texts).
@@ -74,11 +92,24 @@ pub struct Viewed {
     pub search: Option<String>,
 }
 
-/// Records a view: one statement that commits by itself (`Db::execute_alone`).
+/// Records a view: one statement that commits by itself (on PostgreSQL
+/// `Db::execute_alone`, on SQLite with other requests' lines: `journal_writer.rs`).
 ///
 /// # Errors
 /// Database errors.
 pub async fn record(db: &crate::Db, view: &View<'_>, now: DateTime<Utc>) -> Result<(), StorageError> {
+    if db.backend() == crate::Backend::Sqlite {
+        let line = Line {
+            at: instant(now),
+            agent_email: view.agent_email.to_owned(),
+            agent_name: view.agent_name.to_owned(),
+            court_id: view.court_id,
+            case_id: Some(view.case_id),
+            party_id: view.party_id,
+            search: None,
+        };
+        return db.journal(vec![line]).await;
+    }
     let query = sqlx::query(
         "INSERT INTO staff_views (at, agent_email, agent_name, court_id, case_id, party_id)
          VALUES ($1, $2, $3, $4, $5, $6)",

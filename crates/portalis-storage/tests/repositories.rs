@@ -705,3 +705,70 @@ async fn a_batch_reads_every_text_back_as_written_quotes_backslashes_commas_and_
     assert_eq!(read[0].details, odd);
     assert!(answers.take(none).is_empty(), "a query without rows answers none");
 }
+
+#[tokio::test]
+async fn views_recorded_at_once_are_each_written_once_and_a_line_the_database_refuses_fails_its_caller_alone() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(456_789_123);
+    let refuse = match t.db.backend() {
+        portalis_storage::Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views WHEN NEW.agent_email = 'refused@justice.fr'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        portalis_storage::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_line() RETURNS trigger AS $$ BEGIN
+             IF NEW.agent_email = 'refused@justice.fr' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$
+             LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views FOR EACH ROW EXECUTE FUNCTION refuse_line()",
+        ],
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    for sql in refuse {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    portalis_storage::commit(tx).await.unwrap();
+
+    // Forty agents open a party's page at once (SQLite writes the lines
+    // that wait together); one line is refused.
+    let agents: Vec<String> = (0..40)
+        .map(|i| if i == 17 { "refused@justice.fr".to_owned() } else { format!("agent{i}@justice.fr") })
+        .collect();
+    let mut views = tokio::task::JoinSet::new();
+    for (i, agent) in agents.iter().enumerate() {
+        let (db, agent) = (t.db.clone(), agent.clone());
+        views.spawn(async move {
+            let view = portalis_storage::staff_views::View {
+                agent_email: &agent,
+                agent_name: "Agent",
+                court_id: 1,
+                case_id: 100 + i as i64,
+                party_id: Some(1000 + i as i64),
+            };
+            (agent.clone(), portalis_storage::staff_views::record(&db, &view, now).await)
+        });
+    }
+    let mut refused = Vec::new();
+    while let Some(done) = views.join_next().await {
+        let (agent, recorded) = done.unwrap();
+        if recorded.is_err() {
+            refused.push(agent);
+        }
+    }
+    assert_eq!(refused, ["refused@justice.fr"], "only the refused line fails");
+
+    let mut conn = t.db.read().await.unwrap();
+    let mut lines: Vec<(String, i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT agent_email, case_id, party_id, at FROM staff_views")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    lines.sort();
+    let mut expected: Vec<(String, i64, Option<i64>, String)> = agents
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 17)
+        .map(|(i, a)| (a.clone(), 100 + i as i64, Some(1000 + i as i64), portalis_storage::time::instant(now)))
+        .collect();
+    expected.sort();
+    assert_eq!(lines, expected, "every other line once, as recorded");
+}
