@@ -4,7 +4,7 @@
 //! real network (the database on its own machine) costs more than the
 //! query itself. A [`Batch`] sends its queries as one statement: each
 //! query becomes a scalar subquery that joins the text of its rows
-//! (`string_agg(t::text, ',')`, PostgreSQL's `record_out`), so the whole
+//! (`string_agg(batch_row::text, ',')`, PostgreSQL's `record_out`), so the whole
 //! batch answers one row of one text column per query, in one round trip,
 //! and runs in one snapshot. The text is read without copying (values
 //! borrowed where nothing in them is doubled), with the names of the
@@ -86,9 +86,9 @@ impl Batch {
             if i > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str("(SELECT string_agg(t::text, ',') FROM (");
+            sql.push_str("(SELECT string_agg(batch_row::text, ',') FROM (");
             sql.push_str(&renumber(&part.sql, params.len()));
-            sql.push_str(&format!(") t) AS part{i}"));
+            sql.push_str(&format!(") batch_row) AS part{i}"));
             params.append(&mut part.params);
         }
         (sql, params)
@@ -181,7 +181,7 @@ fn renumber(sql: &str, offset: usize) -> String {
 }
 
 /// The names of a query's columns, by its SQL, as PostgreSQL described
-/// them: a row's text (`t::text`) holds only its values. The portal's
+/// them: a row's text (`batch_row::text`) holds only its values. The portal's
 /// queries are a few dozen texts (an `IN` list's length is rounded up to a
 /// power of two); the bound only keeps a bug from growing it for ever.
 static COLUMNS: LazyLock<RwLock<HashMap<String, Columns>>> = LazyLock::new(Default::default);
@@ -197,11 +197,14 @@ pub(crate) fn known_columns(sql: &str) -> Option<Columns> {
     COLUMNS.read().expect("columns").get(sql).cloned()
 }
 
-/// The columns of `sql`, described by the server (one round trip, once a
-/// process: they are kept).
+/// The columns of `sql`, as the server describes them when it prepares it
+/// (one round trip, once a process: they are kept). The statement is kept
+/// prepared on the connection, under its text, with the parameters' types
+/// the server infers: the pages' queries bind and read only `BIGINT` and
+/// `TEXT` (see `Cells`), which it infers for them.
 pub(crate) async fn describe_columns(conn: &mut sqlx::AnyConnection, sql: &str) -> Result<Columns, StorageError> {
-    let described = sqlx::Executor::describe(&mut *conn, sql).await?;
-    let columns: Columns = described.columns().iter().map(|c| sqlx::Column::name(c).into()).collect();
+    let prepared = sqlx::Executor::prepare_with(&mut *conn, sql, &[]).await?;
+    let columns: Columns = sqlx::Statement::columns(&prepared).iter().map(|c| sqlx::Column::name(c).into()).collect();
     let mut known = COLUMNS.write().expect("columns");
     if known.len() < COLUMNS_KEPT {
         known.insert(sql.to_owned(), columns.clone());
@@ -210,7 +213,7 @@ pub(crate) async fn describe_columns(conn: &mut sqlx::AnyConnection, sql: &str) 
 }
 
 /// Feeds a query's rows, as PostgreSQL's text of each row joined by commas
-/// (`string_agg(t::text, ',')`, NULL without rows), to its sink.
+/// (`string_agg(batch_row::text, ',')`, NULL without rows), to its sink.
 pub(crate) fn feed(rows: Option<&str>, columns: &[Box<str>], sink: &mut dyn Sink) -> Result<(), StorageError> {
     let Some(rows) = rows else { return Ok(()) };
     let mut rest = rows;
@@ -353,8 +356,9 @@ mod tests {
         let (sql, params) = b.postgres_statement();
         assert_eq!(
             sql,
-            "SELECT (SELECT string_agg(t::text, ',') FROM (SELECT id FROM users WHERE id = $1) t) AS part0, \
-             (SELECT string_agg(t::text, ',') FROM (SELECT id FROM cases WHERE court_id = $2 AND ref = $3) t) AS part1"
+            "SELECT (SELECT string_agg(batch_row::text, ',') FROM (SELECT id FROM users WHERE id = $1) batch_row) AS part0, \
+             (SELECT string_agg(batch_row::text, ',') FROM (SELECT id FROM cases WHERE court_id = $2 AND ref = $3) batch_row) \
+             AS part1"
         );
         assert_eq!(params.len(), 3);
     }

@@ -350,6 +350,13 @@ impl Db {
         self.journal.get_or_init(|| JournalWriter::start(self.write.clone())).write(lines).await
     }
 
+    /// How many statements have written the staff's journal lines on
+    /// SQLite (`journal_writer.rs`), for the tests.
+    #[cfg(feature = "testing")]
+    pub fn journal_statements(&self) -> usize {
+        self.journal.get().map_or(0, JournalWriter::statements)
+    }
+
     /// Starts a transaction for a change.
     ///
     /// The `BEGIN` runs in a task of its own, which the caller awaits: a

@@ -13,13 +13,18 @@
 //! next; alone, a line is written at once, as before. A caller that goes
 //! away does not take its line back: it is written all the same.
 //!
-//! When a statement of several callers' lines fails, each caller's lines
-//! are written again alone, so that one bad line fails its caller only.
+//! When a statement of several callers' lines is refused for what a line
+//! holds (a constraint, a trigger), each caller's lines are written again
+//! alone, so that one bad line fails its caller only; when it fails
+//! otherwise (the database busy or gone), every caller gets the error at
+//! once, as each would have alone.
 //! On PostgreSQL a line is one statement that commits by itself on the
 //! page's connection, one round trip (`Db::execute_alone`).
 
 use crate::error::StorageError;
 use sqlx::AnyPool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 /// A line of the journal.
@@ -57,19 +62,28 @@ const INSERT: &str = "INSERT INTO staff_views (at, agent_email, agent_name, cour
 #[derive(Debug)]
 pub(crate) struct JournalWriter {
     pending: mpsc::Sender<Pending>,
+    /// The statements written, for the tests to see lines written together.
+    statements: Arc<AtomicUsize>,
 }
 
 impl JournalWriter {
     /// Starts the task; it ends with the last handle.
     pub(crate) fn start(write: AnyPool) -> Self {
         let (pending, mut waiting) = mpsc::channel::<Pending>(WAITING);
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counted = statements.clone();
         tokio::spawn(async move {
             let mut callers = Vec::with_capacity(CALLERS_A_STATEMENT);
             while waiting.recv_many(&mut callers, CALLERS_A_STATEMENT).await > 0 {
-                write_together(&write, std::mem::take(&mut callers)).await;
+                write_together(&write, std::mem::take(&mut callers), &counted).await;
             }
         });
-        Self { pending }
+        Self { pending, statements }
+    }
+
+    /// How many statements the task has written.
+    pub(crate) fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
     }
 
     /// Writes `lines`, returning once they are committed.
@@ -84,22 +98,63 @@ impl JournalWriter {
     }
 }
 
-/// Writes the callers' lines in one statement, or, if it fails, each
-/// caller's alone; answers each caller.
-async fn write_together(write: &AnyPool, callers: Vec<Pending>) {
-    if callers.len() > 1 && insert(write, callers.iter().flat_map(|c| &c.lines)).await.is_ok() {
-        for caller in callers {
-            let _ = caller.written.send(Ok(()));
-        }
+/// Writes the callers' lines in one statement and answers each caller:
+/// if the statement is refused for what a line holds, each caller's lines
+/// are written again alone.
+async fn write_together(write: &AnyPool, mut callers: Vec<Pending>, statements: &AtomicUsize) {
+    if callers.len() == 1 {
+        let caller = callers.pop().expect("one caller");
+        let alone = insert(write, caller.lines.iter(), statements).await;
+        let _ = caller.written.send(alone);
         return;
     }
-    for caller in callers {
-        let alone = insert(write, caller.lines.iter()).await;
-        let _ = caller.written.send(alone);
+    match insert(write, callers.iter().flat_map(|c| &c.lines), statements).await {
+        Ok(()) => {
+            for caller in callers {
+                let _ = caller.written.send(Ok(()));
+            }
+        }
+        Err(e) if refused_for_a_line(&e) => {
+            for caller in callers {
+                let alone = insert(write, caller.lines.iter(), statements).await;
+                let _ = caller.written.send(alone);
+            }
+        }
+        Err(e) => {
+            let last = callers.pop().expect("several callers");
+            for caller in callers {
+                let _ = caller.written.send(Err(the_same(&e)));
+            }
+            let _ = last.written.send(Err(e));
+        }
     }
 }
 
-async fn insert<'a>(write: &AnyPool, lines: impl Iterator<Item = &'a Line>) -> Result<(), StorageError> {
+/// Whether the database refused the statement for what a line holds: a
+/// constraint, or a trigger's `RAISE` (SQLite's `SQLITE_CONSTRAINT`, 19, and
+/// its extended codes).
+fn refused_for_a_line(e: &StorageError) -> bool {
+    let StorageError::Database(sqlx::Error::Database(e)) = e else { return false };
+    e.kind() != sqlx::error::ErrorKind::Other
+        || e.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 19)
+}
+
+/// The error of a statement of several callers, for each but one of them
+/// (`StorageError` is not `Clone`): unavailable where it is, for the pages
+/// to answer 503 alike.
+fn the_same(e: &StorageError) -> StorageError {
+    if e.is_unavailable() {
+        StorageError::Database(sqlx::Error::PoolTimedOut)
+    } else {
+        StorageError::Database(sqlx::Error::Protocol(format!("the journal's lines were not written: {e}")))
+    }
+}
+
+async fn insert<'a>(
+    write: &AnyPool,
+    lines: impl Iterator<Item = &'a Line>,
+    statements: &AtomicUsize,
+) -> Result<(), StorageError> {
     let rows: Vec<serde_json::Value> = lines
         .map(|l| serde_json::json!([l.at, l.agent_email, l.agent_name, l.court_id, l.case_id, l.party_id, l.search]))
         .collect();
@@ -107,6 +162,7 @@ async fn insert<'a>(write: &AnyPool, lines: impl Iterator<Item = &'a Line>) -> R
         return Ok(());
     }
     let json = serde_json::Value::Array(rows).to_string();
+    statements.fetch_add(1, Ordering::SeqCst);
     sqlx::query(INSERT).bind(json).execute(write).await?;
     Ok(())
 }

@@ -46,7 +46,11 @@ impl From<String> for Param {
     }
 }
 
-/// The columns of a result row, whatever runs the query.
+/// The columns of a result row, whatever runs the query. The portal's
+/// columns are integers (`BIGINT`) and text (instants and dates are text),
+/// or NULL: a batch on PostgreSQL reads them from the text of its rows
+/// (`batch.rs`), where another type would be written otherwise (a boolean
+/// as `t`).
 pub trait Cells {
     fn int(&self, column: &str) -> Result<i64, StorageError>;
     fn opt_int(&self, column: &str) -> Result<Option<i64>, StorageError>;
@@ -146,7 +150,7 @@ impl Reads for AnyConnection {
                 let known = batch::known_columns(&batch.parts[i].sql);
                 columns.push(match known {
                     Some(known) => known,
-                    None => batch::describe_columns(self, &batch.parts[i].sql.clone()).await?,
+                    None => batch::describe_columns(self, &batch.parts[i].sql).await?,
                 });
             }
             let (sql, params) = batch.postgres_statement();

@@ -706,33 +706,9 @@ async fn a_batch_reads_every_text_back_as_written_quotes_backslashes_commas_and_
     assert!(answers.take(none).is_empty(), "a query without rows answers none");
 }
 
-#[tokio::test]
-async fn views_recorded_at_once_are_each_written_once_and_a_line_the_database_refuses_fails_its_caller_alone() {
-    let t = TestDatabase::new().await;
-    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(456_789_123);
-    let refuse = match t.db.backend() {
-        portalis_storage::Backend::Sqlite => vec![
-            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views WHEN NEW.agent_email = 'refused@justice.fr'
-             BEGIN SELECT RAISE(ABORT, 'refused'); END",
-        ],
-        portalis_storage::Backend::Postgres => vec![
-            "CREATE FUNCTION refuse_line() RETURNS trigger AS $$ BEGIN
-             IF NEW.agent_email = 'refused@justice.fr' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$
-             LANGUAGE plpgsql",
-            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views FOR EACH ROW EXECUTE FUNCTION refuse_line()",
-        ],
-    };
-    let mut tx = t.db.begin().await.unwrap();
-    for sql in refuse {
-        sqlx::query(sql).execute(&mut *tx).await.unwrap();
-    }
-    portalis_storage::commit(tx).await.unwrap();
-
-    // Forty agents open a party's page at once (SQLite writes the lines
-    // that wait together); one line is refused.
-    let agents: Vec<String> = (0..40)
-        .map(|i| if i == 17 { "refused@justice.fr".to_owned() } else { format!("agent{i}@justice.fr") })
-        .collect();
+/// Forty agents open a party's page at once, agent `i` the page of party
+/// `1000 + i` of case `100 + i`; the agents whose line was refused.
+async fn forty_views_at_once(t: &TestDatabase, agents: &[String], now: chrono::DateTime<Utc>) -> Vec<String> {
     let mut views = tokio::task::JoinSet::new();
     for (i, agent) in agents.iter().enumerate() {
         let (db, agent) = (t.db.clone(), agent.clone());
@@ -754,8 +730,11 @@ async fn views_recorded_at_once_are_each_written_once_and_a_line_the_database_re
             refused.push(agent);
         }
     }
-    assert_eq!(refused, ["refused@justice.fr"], "only the refused line fails");
+    refused
+}
 
+/// The journal's lines, sorted, against those of `agents` but `except`.
+async fn assert_each_line_once(t: &TestDatabase, agents: &[String], except: Option<usize>, now: chrono::DateTime<Utc>) {
     let mut conn = t.db.read().await.unwrap();
     let mut lines: Vec<(String, i64, Option<i64>, String)> =
         sqlx::query_as("SELECT agent_email, case_id, party_id, at FROM staff_views")
@@ -766,9 +745,52 @@ async fn views_recorded_at_once_are_each_written_once_and_a_line_the_database_re
     let mut expected: Vec<(String, i64, Option<i64>, String)> = agents
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i != 17)
+        .filter(|(i, _)| Some(*i) != except)
         .map(|(i, a)| (a.clone(), 100 + i as i64, Some(1000 + i as i64), portalis_storage::time::instant(now)))
         .collect();
     expected.sort();
-    assert_eq!(lines, expected, "every other line once, as recorded");
+    assert_eq!(lines, expected, "every line once, as recorded");
+}
+
+#[tokio::test]
+async fn views_recorded_at_once_are_each_written_once_and_on_sqlite_together() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(654_321_987);
+    let agents: Vec<String> = (0..40).map(|i| format!("agent{i}@justice.fr")).collect();
+    assert!(forty_views_at_once(&t, &agents, now).await.is_empty());
+    assert_each_line_once(&t, &agents, None, now).await;
+    if t.db.backend() == portalis_storage::Backend::Sqlite {
+        let statements = t.db.journal_statements();
+        assert!((1..40).contains(&statements), "forty lines in {statements} statements");
+    }
+}
+
+#[tokio::test]
+async fn a_line_the_database_refuses_among_views_recorded_at_once_fails_its_caller_alone() {
+    let t = TestDatabase::new().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::nanoseconds(456_789_123);
+    let refuse = match t.db.backend() {
+        portalis_storage::Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views WHEN NEW.agent_email = 'refused@justice.fr'
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        portalis_storage::Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_line() RETURNS trigger AS $$ BEGIN
+             IF NEW.agent_email = 'refused@justice.fr' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$
+             LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_line BEFORE INSERT ON staff_views FOR EACH ROW EXECUTE FUNCTION refuse_line()",
+        ],
+    };
+    let mut tx = t.db.begin().await.unwrap();
+    for sql in refuse {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    portalis_storage::commit(tx).await.unwrap();
+
+    let agents: Vec<String> = (0..40)
+        .map(|i| if i == 17 { "refused@justice.fr".to_owned() } else { format!("agent{i}@justice.fr") })
+        .collect();
+    let refused = forty_views_at_once(&t, &agents, now).await;
+    assert_eq!(refused, ["refused@justice.fr"], "only the refused line fails");
+    assert_each_line_once(&t, &agents, Some(17), now).await;
 }
