@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # PostgreSQL's CPU for the reads of Mes dossiers' batch (5 cases: the cases,
-# their courts, parties and hearings to come), sent in four forms, with
+# their courts, parties and hearings to come), sent in five forms, with
 # pgbench on a world of bench-data (the 1,000,000-case one by default):
 #   json      one statement, each query's rows by json_agg (the batches' first form)
 #   text      one statement, each query's rows' text joined (batch.rs now)
 #   array     one statement, array_agg(t)::text
-#   pipeline  the four queries pipelined, rows in PostgreSQL's binary form
+#   pipeline  the four queries pipelined, their rows as text, a column each
 #   apart     the four queries one after the other (four round trips)
 # Usage: bench/pg_batch_forms.sh [DB] [SECONDS]. Prints, for each form, the
 # transactions a second of 2 clients and the server's CPU µs a transaction

@@ -13,8 +13,8 @@
 //! the row mappings stay those of the single queries. The batch was first
 //! aggregated with `json_agg`, which looks each column's type up again at
 //! every row: the rows' text cost the server a fifth less (measured with
-//! pgbench on Mes dossiers' batch at 1,000,000 cases, 254-263 → 199-201 µs
-//! of its CPU; bench/results/2026-12-04-1*).
+//! pgbench on Mes dossiers' batch at 1,000,000 cases, 264-265 → 202-215 µs
+//! of its CPU; bench/results/2026-12-04-1231-bench.md).
 //!
 //! On SQLite the queries run one after the other: SQLite is in the
 //! process, a query costs no round trip and aggregating its rows into text

@@ -6,7 +6,7 @@
 //! one writer connection through sqlx's thread for it: two thread switches
 //! and a commit for each line. Written together, at 1,000,000 cases, the
 //! console's party page read afresh went from 197-207 to 110-125 µs of CPU
-//! and its search from 447-473 to 281-311 µs (`bench/results/2026-12-04-1*`).
+//! and its search from 447-473 to 281-311 µs (`bench/results/2026-12-04-1231-bench.md`).
 //! The lines are therefore handed to one task, which writes those waiting
 //! in one statement and one commit and then answers each caller: under
 //! load, the lines that come while a statement runs go together in the
