@@ -26,7 +26,7 @@
 //! from a sorted subquery "will usually work"; this is the case it works
 //! for, a plain aggregate over the subquery alone).
 
-use crate::error::StorageError;
+use crate::error::{StorageError, corrupt};
 use crate::read::{Cells, MapRow, Param};
 use std::any::Any;
 use std::borrow::Cow;
@@ -231,10 +231,6 @@ pub(crate) fn feed(rows: Option<&str>, columns: &[Box<str>], sink: &mut dyn Sink
             None => return Err(corrupt("a batch's rows go on after a row")),
         }
     }
-}
-
-fn corrupt(what: impl Into<String>) -> StorageError {
-    crate::error::corrupt(what.into())
 }
 
 /// Reads one row's text at the start of `text` into `cells`, and returns
