@@ -2,7 +2,7 @@
 
 use crate::changes::{Feed, SqliteFeed, Tag};
 use crate::error::StorageError;
-use crate::journal_writer::{JournalWriter, Line};
+use crate::journal_writer::{self, JournalWriter, Line};
 use crate::page_cache::PageCache;
 use crate::pg_pages::PgPagePool;
 use crate::read::{PageConn, SqliteReadPool};
@@ -323,31 +323,26 @@ impl Db {
         }
     }
 
-    /// Runs one statement that changes something and commits by itself (no
-    /// transaction: one round trip on PostgreSQL, through a page's
-    /// connection), to a table the pages' cache does not read (there is
-    /// nothing for it to forget): a page's journal line.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn execute_alone<'q>(
-        &self,
-        query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
-    ) -> Result<u64, StorageError> {
-        match &self.pages {
-            Pages::Sqlite(_) => Ok(query.execute(&self.write).await?.rows_affected()),
-            Pages::Postgres(pool) => pool.take().await?.execute(query).await,
-        }
-    }
-
-    /// Writes lines of the staff's journal on SQLite, with those of other
-    /// requests waiting (`journal_writer.rs`), returning once they are committed.
+    /// Writes lines of the staff's journal, returning once they are
+    /// committed (`journal_writer.rs`): one statement that commits by itself
+    /// (no transaction), to a table the pages' cache does not read (there is
+    /// nothing for it to forget). On PostgreSQL, on a page's connection
+    /// (one round trip); on SQLite, with the lines of other requests
+    /// waiting for the one writer.
     ///
     /// # Errors
     /// Database errors.
     pub(crate) async fn journal(&self, lines: Vec<Line>) -> Result<(), StorageError> {
-        debug_assert_eq!(self.backend, Backend::Sqlite, "PostgreSQL's lines go through execute_alone");
-        self.journal.get_or_init(|| JournalWriter::start(self.write.clone())).write(lines).await
+        match &self.pages {
+            Pages::Sqlite(_) => {
+                self.journal.get_or_init(|| JournalWriter::start(self.write.clone())).write(lines).await
+            }
+            Pages::Postgres(pool) => {
+                let Some(json) = journal_writer::json_of(lines.iter()) else { return Ok(()) };
+                pool.take().await?.execute(sqlx::query(journal_writer::POSTGRES_INSERT).bind(json)).await?;
+                Ok(())
+            }
+        }
     }
 
     /// How many statements have written the staff's journal lines on

@@ -1,5 +1,6 @@
-//! The staff's journal lines (`staff_views.rs`) written on SQLite many at
-//! a time.
+//! The staff's journal lines (`staff_views.rs`): the statement that writes
+//! them, on both backends, and on SQLite the task that writes many at a
+//! time.
 //!
 //! Every page of a party that an agent opens, and every search he makes,
 //! writes its line before the page is shown. On SQLite a write goes to the
@@ -18,8 +19,9 @@
 //! alone, so that one bad line fails its caller only; when it fails
 //! otherwise (the database busy or gone), every caller gets the error at
 //! once, as each would have alone.
-//! On PostgreSQL a line is one statement that commits by itself on the
-//! page's connection, one round trip (`Db::execute_alone`).
+//!
+//! On PostgreSQL a request's lines are one statement that commits by
+//! itself on the page's connection, one round trip (`Db::journal`).
 
 use crate::error::StorageError;
 use sqlx::AnyPool;
@@ -52,11 +54,28 @@ const CALLERS_A_STATEMENT: usize = 256;
 /// its lines over.
 const WAITING: usize = 4096;
 
-/// The lines, as a JSON array of arrays, read by SQLite's `json_each`: one
-/// statement whatever their number, so one prepared statement.
-const INSERT: &str = "INSERT INTO staff_views (at, agent_email, agent_name, court_id, case_id, party_id, search)
+/// The statement that writes lines given as a JSON array of arrays
+/// ([`json_of`]): one text whatever their number, so one prepared
+/// statement. SQLite's `->>` gives a JSON number as an integer.
+pub(crate) const SQLITE_INSERT: &str = "INSERT INTO staff_views
+     (at, agent_email, agent_name, court_id, case_id, party_id, search)
      SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
      FROM json_each($1) j";
+
+/// [`SQLITE_INSERT`] on PostgreSQL, whose `->>` gives text.
+pub(crate) const POSTGRES_INSERT: &str = "INSERT INTO staff_views
+     (at, agent_email, agent_name, court_id, case_id, party_id, search)
+     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, CAST(j.value ->> 3 AS BIGINT),
+     CAST(j.value ->> 4 AS BIGINT), CAST(j.value ->> 5 AS BIGINT), j.value ->> 6
+     FROM json_array_elements(CAST($1 AS json)) j";
+
+/// `lines` as the JSON the statement reads; `None` without any.
+pub(crate) fn json_of<'a>(lines: impl Iterator<Item = &'a Line>) -> Option<String> {
+    let rows: Vec<serde_json::Value> = lines
+        .map(|l| serde_json::json!([l.at, l.agent_email, l.agent_name, l.court_id, l.case_id, l.party_id, l.search]))
+        .collect();
+    (!rows.is_empty()).then(|| serde_json::Value::Array(rows).to_string())
+}
 
 /// The task that writes the lines, through SQLite's writer pool.
 #[derive(Debug)]
@@ -155,14 +174,8 @@ async fn insert<'a>(
     lines: impl Iterator<Item = &'a Line>,
     statements: &AtomicUsize,
 ) -> Result<(), StorageError> {
-    let rows: Vec<serde_json::Value> = lines
-        .map(|l| serde_json::json!([l.at, l.agent_email, l.agent_name, l.court_id, l.case_id, l.party_id, l.search]))
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::Value::Array(rows).to_string();
+    let Some(json) = json_of(lines) else { return Ok(()) };
     statements.fetch_add(1, Ordering::SeqCst);
-    sqlx::query(INSERT).bind(json).execute(write).await?;
+    sqlx::query(SQLITE_INSERT).bind(json).execute(write).await?;
     Ok(())
 }

@@ -41,7 +41,7 @@ const LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// running (bench/results/2026-12-03-2*). A page's reads look rows up by
 /// ids and by the ranges of an index, whose generic plans are those
 /// chosen for any value; their plans at 1,000,000 cases are in
-/// bench/results/plans/; a page's journal line (`Db::execute_alone`), an
+/// bench/results/plans/; a page's journal line (`Db::journal`), an
 /// insert, runs here too. The console's search, whose best plan depends on
 /// its words, the other writes, the API and the scheduler keep the default
 /// on sqlx's pool (`Db::searches`).

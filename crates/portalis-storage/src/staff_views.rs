@@ -20,12 +20,11 @@ pub struct View<'a> {
     pub party_id: Option<i64>,
 }
 
-/// Records a search under each of `court_ids` (the agent's courts): one
-/// statement that commits by itself, a line a court, rather than a
-/// transaction of a statement a court (on PostgreSQL three round trips at
-/// least, on SQLite three hops to sqlx's writer thread): on PostgreSQL
-/// through `Db::execute_alone`, on SQLite with other requests' lines
-/// (`journal_writer.rs`).
+/// Records a search under each of `court_ids` (the agent's courts, each
+/// once): one statement that commits by itself, a line a court
+/// (`Db::journal`), rather than a transaction of a statement a court (on
+/// PostgreSQL three round trips at least, on SQLite three hops to sqlx's
+/// writer thread).
 ///
 /// # Errors
 /// Database errors.
@@ -37,44 +36,19 @@ pub async fn record_search(
     search: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
-    if court_ids.is_empty() {
-        return Ok(());
-    }
-    if db.backend() == crate::Backend::Sqlite {
-        let mut courts = court_ids.to_vec();
-        courts.sort_unstable();
-        courts.dedup();
-        let line = |court_id| Line {
-            at: instant(now),
-            agent_email: agent_email.to_owned(),
-            agent_name: agent_name.to_owned(),
-            court_id,
-            case_id: None,
-            party_id: None,
-            search: Some(search.to_owned()),
-        };
-        return db.journal(courts.into_iter().map(line).collect()).await;
-    }
-    // The list padded with its last court to a power of two, as
-    // `crate::in_list` pads the pages' (the same lines, few statement texts).
-    let n = court_ids.len().next_power_of_two();
-    let list: Vec<String> = (5..5 + n).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO staff_views (at, agent_email, agent_name, court_id, search)
-         SELECT $1, $2, $3, id, $4 FROM courts WHERE id IN ({})",
-        list.join(", ")
-    );
-    let last = court_ids[court_ids.len() - 1];
-    let mut query = sqlx::query(&sql)
-        .bind(instant(now))
-        .bind(agent_email.to_owned())
-        .bind(agent_name.to_owned())
-        .bind(search.to_owned());
-    for i in 0..n {
-        query = query.bind(court_ids.get(i).copied().unwrap_or(last));
-    }
-    db.execute_alone(query).await?;
-    Ok(())
+    let mut courts = court_ids.to_vec();
+    courts.sort_unstable();
+    courts.dedup();
+    let line = |court_id| Line {
+        at: instant(now),
+        agent_email: agent_email.to_owned(),
+        agent_name: agent_name.to_owned(),
+        court_id,
+        case_id: None,
+        party_id: None,
+        search: Some(search.to_owned()),
+    };
+    db.journal(courts.into_iter().map(line).collect()).await
 }
 
 /// A view recorded, with what the journal shows of it.
@@ -92,36 +66,21 @@ pub struct Viewed {
     pub search: Option<String>,
 }
 
-/// Records a view: one statement that commits by itself (on PostgreSQL
-/// `Db::execute_alone`, on SQLite with other requests' lines: `journal_writer.rs`).
+/// Records a view: one statement that commits by itself (`Db::journal`).
 ///
 /// # Errors
 /// Database errors.
 pub async fn record(db: &crate::Db, view: &View<'_>, now: DateTime<Utc>) -> Result<(), StorageError> {
-    if db.backend() == crate::Backend::Sqlite {
-        let line = Line {
-            at: instant(now),
-            agent_email: view.agent_email.to_owned(),
-            agent_name: view.agent_name.to_owned(),
-            court_id: view.court_id,
-            case_id: Some(view.case_id),
-            party_id: view.party_id,
-            search: None,
-        };
-        return db.journal(vec![line]).await;
-    }
-    let query = sqlx::query(
-        "INSERT INTO staff_views (at, agent_email, agent_name, court_id, case_id, party_id)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(instant(now))
-    .bind(view.agent_email.to_owned())
-    .bind(view.agent_name.to_owned())
-    .bind(view.court_id)
-    .bind(view.case_id)
-    .bind(view.party_id);
-    db.execute_alone(query).await?;
-    Ok(())
+    let line = Line {
+        at: instant(now),
+        agent_email: view.agent_email.to_owned(),
+        agent_name: view.agent_name.to_owned(),
+        court_id: view.court_id,
+        case_id: Some(view.case_id),
+        party_id: view.party_id,
+        search: None,
+    };
+    db.journal(vec![line]).await
 }
 
 fn from_row(r: &dyn Cells) -> Result<Viewed, StorageError> {

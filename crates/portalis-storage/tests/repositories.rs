@@ -653,12 +653,12 @@ async fn a_search_is_journaled_once_under_each_court_of_the_agent_in_one_stateme
         ids.push(courts::put(&mut tx, &input, now).await.unwrap().0.id);
     }
     portalis_storage::commit(tx).await.unwrap();
-    // Three courts: the list of the statement is padded to four.
+    // Three courts, one given twice: a line each.
     portalis_storage::staff_views::record_search(
         &t.db,
         "nathalie.payet@justice.fr",
         "Nathalie PAYET",
-        &ids,
+        &[ids.clone(), vec![ids[1]]].concat(),
         "payet",
         now,
     )

@@ -154,9 +154,7 @@ pub async fn show(
     {
         // Journaled before it is answered: who looked for whom.
         let agent = staff.agent();
-        let mut courts: Vec<i64> = staff.roles.iter().map(|g| g.court_id).collect();
-        courts.sort_unstable();
-        courts.dedup();
+        let courts: Vec<i64> = staff.roles.iter().map(|g| g.court_id).collect();
         let text = query.journal_text(&q);
         staff_views::record_search(&state.db, &agent.email, &agent.name, &courts, &text, state.clock.now()).await?;
     }
