@@ -2,7 +2,10 @@ use clap::Parser;
 
 /// mimalloc rather than the C library's allocator: pages allocate many
 /// small strings, and the C library's allocator took 16 % of a page's CPU
-/// (bench/results/).
+/// (bench/results/). Built without asking for transparent huge pages (the
+/// `no_thp` feature): each 2 MiB page the kernel gave counted whole in the
+/// portal's memory, 133-136 MB at the peak of 64 downloads at once against
+/// 97-108 MB without ("Memory" in docs/ARCHITECTURE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
