@@ -4,8 +4,8 @@ use clap::Parser;
 /// small strings, and the C library's allocator took 16 % of a page's CPU
 /// (bench/results/). Built without asking for transparent huge pages (the
 /// `no_thp` feature): each 2 MiB page the kernel gave counted whole in the
-/// portal's memory, 133-136 MB at the peak of 64 downloads at once against
-/// 97-108 MB without ("Memory" in docs/ARCHITECTURE.md).
+/// portal's memory, 143-145 MB at the peak of 64 downloads at once against
+/// 118-119 MB without ("Memory" in docs/ARCHITECTURE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
