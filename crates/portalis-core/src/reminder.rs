@@ -5,7 +5,7 @@
 //! never for a hearing already begun: the caller looks only at hearings to
 //! come.
 
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 /// Reminders are sent between these local hours of the court.
@@ -20,6 +20,37 @@ pub fn is_due(now: DateTime<Utc>, starts_at_utc: DateTime<Utc>, tz: Tz, days: i6
     let in_window = local_now.date_naive() >= hearing_day - Duration::days(days);
     let decent_hour = (SEND_FROM_HOUR..SEND_UNTIL_HOUR).contains(&local_now.hour());
     starts_at_utc > now && in_window && decent_hour
+}
+
+/// The first instant from `now` at which the reminder of a hearing starting
+/// at `starts_at_utc` in a court of time zone `tz` is due (`now` itself when
+/// it is due now); `None` when it never will be, the hearing begun first.
+/// The scheduler does not read such a hearing again before then.
+pub fn next_due(now: DateTime<Utc>, starts_at_utc: DateTime<Utc>, tz: Tz, days: i64) -> Option<DateTime<Utc>> {
+    if is_due(now, starts_at_utc, tz, days) {
+        return Some(now);
+    }
+    let first_day = starts_at_utc.with_timezone(&tz).date_naive() - Duration::days(days);
+    let local_now = now.with_timezone(&tz);
+    // The day of the first decent hour to come in the window: the window's
+    // first day, or today if the window is open and it is not too late, or
+    // tomorrow.
+    let day = if local_now.date_naive() < first_day {
+        first_day
+    } else if local_now.hour() < SEND_FROM_HOUR {
+        local_now.date_naive()
+    } else {
+        local_now.date_naive() + Duration::days(1)
+    };
+    let at = day.and_hms_opt(SEND_FROM_HOUR, 0, 0)?;
+    // 08:00 exists on every day of the French time zones; a zone where it
+    // does not would take the hour after the gap.
+    let due = tz
+        .from_local_datetime(&at)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(at + Duration::hours(1))).earliest())?
+        .with_timezone(&Utc);
+    (due < starts_at_utc).then_some(due)
 }
 
 /// The latest start of a hearing whose reminder may be due at `now`, in any
@@ -68,6 +99,50 @@ mod tests {
         let early = PARIS.with_ymd_and_hms(2027, 7, 5, 0, 30, 0).unwrap().with_timezone(&Utc);
         assert!(!is_due(utc(2027, 7, 1, 12, 0), early, PARIS, 3), "4 July in UTC, but 5 July in Paris");
         assert!(is_due(utc(2027, 7, 2, 6, 0), early, PARIS, 3), "08:00 in Paris, summer time");
+    }
+
+    #[test]
+    fn the_next_due_instant_is_the_first_at_which_the_reminder_is_due() {
+        // Thursday 21 January 2027 at 14:00 in La Réunion (10:00 UTC): due
+        // from Monday 18 at 08:00 there (04:00 UTC).
+        let hearing = REUNION.with_ymd_and_hms(2027, 1, 21, 14, 0, 0).unwrap().with_timezone(&Utc);
+        let monday_8 = Utc.with_ymd_and_hms(2027, 1, 18, 4, 0, 0).unwrap();
+        assert_eq!(next_due(utc(2027, 1, 10, 12, 0), hearing, REUNION, 3), Some(monday_8), "days before");
+        assert_eq!(next_due(utc(2027, 1, 18, 3, 59), hearing, REUNION, 3), Some(monday_8), "07:59 there");
+        let now = utc(2027, 1, 18, 9, 30);
+        assert_eq!(next_due(now, hearing, REUNION, 3), Some(now), "due now");
+        let tuesday_8 = monday_8 + Duration::days(1);
+        assert_eq!(next_due(utc(2027, 1, 18, 16, 0), hearing, REUNION, 3), Some(tuesday_8), "20:00 there");
+        assert_eq!(next_due(utc(2027, 1, 18, 21, 0), hearing, REUNION, 3), Some(tuesday_8), "01:00 there");
+        // Begun, or beginning before the next decent hour: never.
+        assert_eq!(next_due(utc(2027, 1, 21, 10, 30), hearing, REUNION, 3), None);
+        let at_dawn = REUNION.with_ymd_and_hms(2027, 1, 21, 7, 30, 0).unwrap().with_timezone(&Utc);
+        assert_eq!(next_due(utc(2027, 1, 20, 17, 0), at_dawn, REUNION, 3), None, "07:30, after 21:00 the eve");
+    }
+
+    #[test]
+    fn the_next_due_instant_agrees_with_is_due_every_half_hour_across_a_clock_change() {
+        let zones = [PARIS, REUNION, TAHITI, chrono_tz::Pacific::Noumea, chrono_tz::America::Guadeloupe];
+        // Around the end of summer time in Paris (31 October 2027), hearings
+        // each 50 minutes, seen each 20 minutes.
+        for tz in zones {
+            let mut start = utc(2027, 10, 29, 0, 0);
+            while start < utc(2027, 11, 4, 0, 0) {
+                let mut now = utc(2027, 10, 27, 0, 0);
+                while now < start + Duration::hours(1) {
+                    let due = next_due(now, start, tz, 3);
+                    match due {
+                        Some(at) => {
+                            assert!(at >= now && is_due(at, start, tz, 3), "{tz} {start} at {now}: {at}");
+                            assert!(at == now || !is_due(at - Duration::seconds(1), start, tz, 3), "{tz} {start}");
+                        }
+                        None => assert!(!is_due(now, start, tz, 3), "{tz} {start} at {now}"),
+                    }
+                    now += Duration::minutes(20);
+                }
+                start += Duration::minutes(50);
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use portalis_core::reminder;
 use portalis_documents::DocumentStore;
 use portalis_storage::filing_attachments;
 use portalis_storage::outbox::{self, Channel, NewMessage};
+use portalis_storage::reminder_sweeps::{self, Swept};
 use portalis_storage::{Db, StorageError, cases, courts, job_runs, notices, parties};
 use std::sync::Arc;
 
@@ -45,9 +46,12 @@ const HOUSEKEEPING_JOB: &str = "housekeeping";
 
 /// How often the hearings to come are swept for the reminders due: a
 /// reminder goes a few days before, so a hearing fixed or a party attached
-/// meanwhile is reminded at most this late; and a sweep reads every
-/// hearing of the days ahead (at 10,000,000 cases, 194,889 hearings and
-/// attached parties in the four days ahead).
+/// meanwhile is reminded at most this late. A sweep reads only the
+/// hearings not swept yet at their time, those whose reminder fell due
+/// since, and those of the cases where a party may have become one to
+/// remind (`reminder_sweeps`): at 10,000,000 cases, reading every hearing
+/// of the days ahead each time (about 330,000, and their parties) lasted
+/// longer than this period.
 pub const REMINDERS_EVERY: Duration = Duration::minutes(5);
 const REMINDERS_JOB: &str = "hearing_reminders";
 /// When a periodic job that failed is tried again.
@@ -116,6 +120,7 @@ impl Scheduler {
         }
         portalis_storage::rate_events::forget_before(&mut tx, now - Duration::days(2)).await?;
         portalis_storage::audit::forget_before(&mut tx, now - self.retention.audit).await?;
+        reminder_sweeps::forget_past(&mut tx, now).await?;
         portalis_storage::commit(tx).await?;
         // The outbox may hold many: a thousand a transaction, so that the
         // write lock is never held long.
@@ -241,23 +246,30 @@ impl Scheduler {
     }
 
     /// Sweeps the hearings to come for the reminders due, once every
-    /// [`REMINDERS_EVERY`] for all the portal's processes: a page of
-    /// hearings at a time, the parties of those whose reminder is due read
-    /// a page at a time too, and their reminders queued a few to a
-    /// transaction.
+    /// [`REMINDERS_EVERY`] for all the portal's processes: the hearings of
+    /// the cases to recheck forgotten first, then the hearings to read a
+    /// page at a time, the parties of those whose reminder is due read a
+    /// page at a time too, their reminders queued a few to a transaction,
+    /// and the page recorded as swept.
     async fn reminders(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
         let queued = self.once_every(REMINDERS_JOB, REMINDERS_EVERY, now, || self.sweep(now)).await?;
         Ok(queued.unwrap_or(0))
     }
 
     async fn sweep(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
+        let started = std::time::Instant::now();
+        let rechecked = {
+            let mut tx = self.db.begin().await?;
+            let rechecked = reminder_sweeps::forget_rechecked(&mut tx).await?;
+            portalis_storage::commit(tx).await?;
+            rechecked
+        };
         let until = reminder::latest_start(now, self.reminder_days);
         let (mut after, mut read, mut queued) = ((now, i64::MAX), 0, 0);
-        let started = std::time::Instant::now();
         loop {
             let (hearings, parties) = {
                 let mut conn = self.db.read().await?;
-                let hearings = notices::hearings_to_come(&mut conn, after, until, HEARINGS_A_PAGE).await?;
+                let hearings = notices::hearings_to_come(&mut conn, after, until, HEARINGS_A_PAGE, now).await?;
                 let due: Vec<i64> = hearings
                     .iter()
                     .filter(|h| reminder::is_due(now, h.starts_at_utc, h.time_zone, self.reminder_days))
@@ -266,9 +278,11 @@ impl Scheduler {
                 let parties = if due.is_empty() { Vec::new() } else { notices::to_remind(&mut conn, &due).await? };
                 (hearings, parties)
             };
+            let mut refused = Vec::new();
             for some in parties.chunks(REMINDERS_A_TRANSACTION) {
-                queued += self.queue_reminders(&hearings, some, now).await?;
+                queued += self.queue_reminders(&hearings, some, now, &mut refused).await?;
             }
+            self.record_swept(&hearings, &refused, now).await?;
             read += hearings.len();
             match hearings.last() {
                 Some(last) if hearings.len() as i64 == HEARINGS_A_PAGE => after = (last.starts_at_utc, last.event_id),
@@ -276,23 +290,57 @@ impl Scheduler {
             }
         }
         let took_ms = started.elapsed().as_millis();
-        tracing::info!(hearings = read, queued, took_ms, "hearings swept for reminders");
+        tracing::info!(rechecked, hearings = read, queued, took_ms, "hearings swept for reminders");
         Ok(queued)
     }
 
+    /// Records a page of hearings as swept: until their reminder falls due,
+    /// or for good once due (every party to remind was reminded) or never
+    /// due (begun before the next decent hour). A hearing with a reminder
+    /// `refused` (the hearing or the party changed since they were read, or
+    /// another process claimed it) is left to be read again.
+    async fn record_swept(
+        &self,
+        hearings: &[notices::HearingToCome],
+        refused: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        let swept: Vec<Swept> = hearings
+            .iter()
+            .filter(|h| !refused.contains(&h.event_id))
+            .map(|h| Swept {
+                event_id: h.event_id,
+                starts_at_utc: h.starts_at_utc,
+                recheck_at: reminder::next_due(now, h.starts_at_utc, h.time_zone, self.reminder_days)
+                    .filter(|at| *at > now),
+            })
+            .collect();
+        if swept.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        reminder_sweeps::record(&mut tx, &swept).await?;
+        portalis_storage::commit(tx).await
+    }
+
     /// Queues the reminders of these parties in one transaction; a party
-    /// reminded meanwhile, or whose hearing changed, is left out.
+    /// reminded meanwhile, or whose hearing changed, is left out, and its
+    /// hearing's id added to `refused`.
     async fn queue_reminders(
         &self,
         hearings: &[notices::HearingToCome],
         parties: &[notices::ToRemind],
         now: DateTime<Utc>,
+        refused: &mut Vec<i64>,
     ) -> Result<usize, StorageError> {
         let mut tx = self.db.begin().await?;
         let mut queued = 0;
         for party in parties {
             let Some(hearing) = hearings.iter().find(|h| h.event_id == party.event_id) else { continue };
-            let Some(reminder) = notices::claim_reminder(&mut tx, hearing, party, now).await? else { continue };
+            let Some(reminder) = notices::claim_reminder(&mut tx, hearing, party, now).await? else {
+                refused.push(hearing.event_id);
+                continue;
+            };
             let place = match &hearing.room {
                 Some(r) => format!("{}, salle {r}", hearing.court_name),
                 None => hearing.court_name.clone(),

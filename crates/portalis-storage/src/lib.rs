@@ -41,6 +41,7 @@ pub mod party_search;
 mod pg_pages;
 pub mod rate_events;
 pub mod read;
+pub mod reminder_sweeps;
 pub mod sessions;
 pub mod staff;
 pub mod staff_views;

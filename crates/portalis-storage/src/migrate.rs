@@ -167,6 +167,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_hearings_by_time_and_id.sql"),
         postgres: include_str!("../migrations/postgres/0025_hearings_by_time_and_id.sql"),
     },
+    Migration {
+        version: 26,
+        name: "reminder_sweeps",
+        sqlite: include_str!("../migrations/sqlite/0026_reminder_sweeps.sql"),
+        postgres: include_str!("../migrations/postgres/0026_reminder_sweeps.sql"),
+    },
 ];
 
 /// The migrations whose new tables the runner fills in Rust, in their

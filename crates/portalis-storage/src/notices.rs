@@ -268,14 +268,17 @@ pub struct HearingToCome {
 /// this event's id.
 pub type HearingsAfter = (DateTime<Utc>, i64);
 
-/// The hearings to come after `after` and until `until`, at most `limit`,
-/// in the order of their start (then of their id), with their court's name
-/// and time zone: among the events `portalis_core::event::Standing` calls
-/// upcoming (planned), read through the index of the hearings to come. The
-/// scheduler walks them a page at a time, and asks for the parties to
-/// remind only of the hearings whose reminder is due (at 10,000,000 cases,
-/// the four days ahead held 194,889 hearings and attached parties, read in
-/// one statement of 24 s and held in memory together).
+/// The hearings to come after `after` and until `until` that the sweep is
+/// to read at `now`, at most `limit`, in the order of their start (then of
+/// their id), with their court's name and time zone: among the events
+/// `portalis_core::event::Standing` calls upcoming (planned), read through
+/// the index of the hearings to come, those not swept at their time, or
+/// swept before their reminder was due and due again
+/// ([`crate::reminder_sweeps`]). The scheduler walks them a page at a
+/// time, and asks for the parties to remind only of the hearings whose
+/// reminder is due (at 10,000,000 cases, the four days ahead held 194,889
+/// hearings and attached parties: read again each sweep, they made it last
+/// longer than its five minutes).
 ///
 /// # Errors
 /// Database errors.
@@ -284,6 +287,7 @@ pub async fn hearings_to_come(
     after: HearingsAfter,
     until: DateTime<Utc>,
     limit: i64,
+    now: DateTime<Utc>,
 ) -> Result<Vec<HearingToCome>, StorageError> {
     // The hearings at the same time as the last one read, after it, then
     // those after that time: each an ordered range of the index of the
@@ -297,11 +301,19 @@ pub async fn hearings_to_come(
          FROM (SELECT id, starts_at_utc FROM (SELECT id, starts_at_utc FROM events
                                               WHERE kind IN ('audience', 'expertise') AND status = 'prevu'
                                                 AND withdrawn_at IS NULL AND starts_at_utc = $1 AND id > $2
+                                                AND NOT EXISTS (SELECT 1 FROM hearings_swept s
+                                                                WHERE s.event_id = events.id
+                                                                  AND s.starts_at_utc = events.starts_at_utc
+                                                                  AND (s.recheck_at IS NULL OR s.recheck_at > $5))
                                               ORDER BY id LIMIT $4) AS same_time
                UNION ALL
                SELECT id, starts_at_utc FROM (SELECT id, starts_at_utc FROM events
                                               WHERE kind IN ('audience', 'expertise') AND status = 'prevu'
                                                 AND withdrawn_at IS NULL AND starts_at_utc > $1 AND starts_at_utc <= $3
+                                                AND NOT EXISTS (SELECT 1 FROM hearings_swept s
+                                                                WHERE s.event_id = events.id
+                                                                  AND s.starts_at_utc = events.starts_at_utc
+                                                                  AND (s.recheck_at IS NULL OR s.recheck_at > $5))
                                               ORDER BY starts_at_utc, id LIMIT $4) AS later) AS h
               JOIN events e ON e.id = h.id JOIN cases c ON c.id = e.case_id JOIN courts k ON k.id = c.court_id
          ORDER BY h.starts_at_utc, h.id LIMIT $4",
@@ -310,6 +322,7 @@ pub async fn hearings_to_come(
     .bind(after.1)
     .bind(instant(until))
     .bind(limit)
+    .bind(instant(now))
     .fetch_all(&mut *conn)
     .await?;
     rows.iter()

@@ -214,8 +214,11 @@ const UNREAD: &[&str] = &[
     "party_word_pairs",
     "staff_views",
     "contact_changes",
-    // When the scheduler's periodic jobs last started.
+    // When the scheduler's periodic jobs last started, and what its
+    // reminders' sweep remembers between two sweeps.
     "job_runs",
+    "hearings_swept",
+    "reminder_rechecks",
     "portalis_migrations",
 ];
 

@@ -8,6 +8,7 @@ use portalis_core::event::{EventKind, EventStatus, EventTime};
 use portalis_core::party::{PartyKind, Role};
 use portalis_core::random::SeededRandom;
 use portalis_storage::notices::{self, HearingToCome, ToRemind};
+use portalis_storage::reminder_sweeps::{self, Swept};
 use portalis_storage::testing::TestDatabase;
 use portalis_storage::{Tx, attachments, cases, courts, events, parties, users};
 
@@ -80,17 +81,18 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
 
     let until = now + Duration::days(4);
     let mut conn = t.db.read().await.unwrap();
-    let page = notices::hearings_to_come(&mut conn, (now, i64::MAX), until, 2).await.unwrap();
+    let page = notices::hearings_to_come(&mut conn, (now, i64::MAX), until, 2, now).await.unwrap();
     let ids: Vec<i64> = page.iter().map(|h| h.event_id).collect();
     assert_eq!(ids, [first.id, same_time.id], "two at the same time, by id; not the one begun");
     assert_eq!(page[0].court_name, "Tribunal judiciaire de Saint-Denis-de-La-Réunion");
     assert_eq!((page[0].time_zone, page[0].room.as_deref()), (chrono_tz::Indian::Reunion, Some("9")));
     assert_eq!(page[0].starts_at, EventTime::parse("2027-01-19T09:00").unwrap(), "the court's local time");
     let after = (page[1].starts_at_utc, page[1].event_id);
-    let next = notices::hearings_to_come(&mut conn, after, until, 2).await.unwrap();
+    let next = notices::hearings_to_come(&mut conn, after, until, 2, now).await.unwrap();
     let ids: Vec<i64> = next.iter().map(|h| h.event_id).collect();
     assert_eq!(ids, [last.id], "not the cancelled one, nor the one past the window");
-    let after_first = notices::hearings_to_come(&mut conn, (page[0].starts_at_utc, page[0].event_id), until, 1).await;
+    let after_first =
+        notices::hearings_to_come(&mut conn, (page[0].starts_at_utc, page[0].event_id), until, 1, now).await;
     assert_eq!(after_first.unwrap()[0].event_id, same_time.id, "the next at the same time");
 
     let to_remind = notices::to_remind(&mut conn, &[last.id, first.id]).await.unwrap();
@@ -139,13 +141,127 @@ async fn the_hearings_to_come_are_read_by_pages_and_only_the_parties_to_remind_a
     let mut conn = t.db.read().await.unwrap();
     let left = notices::to_remind(&mut conn, &[first.id, last.id]).await.unwrap();
     assert_eq!(left, [expected(last.id)], "the one reminded is not given again");
-    let read_again = notices::hearings_to_come(&mut conn, after, now + Duration::days(5), 2).await.unwrap();
+    let read_again = notices::hearings_to_come(&mut conn, after, now + Duration::days(5), 2, now).await.unwrap();
     assert_eq!((read_again[0].event_id, read_again.len()), (last.id, 1));
     drop(conn);
     let mut tx = t.db.begin().await.unwrap();
     let claimed = notices::claim_reminder(&mut tx, &read_again[0], &expected(last.id), now).await.unwrap();
     assert!(claimed.is_some(), "read again, at its new time");
     tx.commit().await.unwrap();
+}
+
+/// The ids of the hearings a sweep at `now` reads (the days ahead).
+async fn to_read(t: &TestDatabase, now: chrono::DateTime<Utc>) -> Vec<i64> {
+    let mut conn = t.db.read().await.unwrap();
+    let page = notices::hearings_to_come(&mut conn, (now, i64::MAX), now + Duration::days(4), 50, now).await.unwrap();
+    page.iter().map(|h| h.event_id).collect()
+}
+
+/// Forgets the hearings of the cases to recheck, as a sweep begins: how
+/// many cases.
+async fn rechecked(t: &TestDatabase) -> usize {
+    let mut tx = t.db.begin().await.unwrap();
+    let n = reminder_sweeps::forget_rechecked(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    n
+}
+
+async fn record(t: &TestDatabase, swept: &[Swept]) {
+    let mut tx = t.db.begin().await.unwrap();
+    reminder_sweeps::record(&mut tx, swept).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_hearing_swept_is_read_again_only_when_due_moved_or_when_a_party_may_be_reminded() {
+    let t = TestDatabase::new().await;
+    // Monday 18 January 2027, 09:00 in La Réunion, with a real clock's nanoseconds.
+    let now = Utc.with_ymd_and_hms(2027, 1, 18, 5, 0, 0).unwrap() + Duration::nanoseconds(123_456_789);
+    let random = SeededRandom::new(7);
+    let mut tx = t.db.begin().await.unwrap();
+    let (c, _) = courts::put(&mut tx, &court(), now).await.unwrap();
+    let (k, _) = cases::put(&mut tx, c.id, "RG-1", &case(), now).await.unwrap();
+    let (other, _) = cases::put(&mut tx, c.id, "RG-2", &case(), now).await.unwrap();
+    let (_, marie_user) = attached(&mut tx, k.id, "marie", Some("+262692000042"), &random).await;
+    let due = events::put(&mut tx, k.id, "due", &hearing("2027-01-19T09:00", EventStatus::Prevu), now).await.unwrap();
+    let later =
+        events::put(&mut tx, k.id, "later", &hearing("2027-01-22T09:00", EventStatus::Prevu), now).await.unwrap();
+    let elsewhere = events::put(&mut tx, other.id, "elsewhere", &hearing("2027-01-19T10:00", EventStatus::Prevu), now)
+        .await
+        .unwrap();
+    let (due, later, elsewhere) = (due.event, later.event, elsewhere.event);
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 1, "Marie attached");
+    assert_eq!(to_read(&t, now).await, [due.id, elsewhere.id, later.id], "none swept yet");
+
+    // The hearing due swept for good, the other until its reminder is due:
+    // Tuesday 19 at 08:00 in La Réunion.
+    let tuesday_8 = Utc.with_ymd_and_hms(2027, 1, 19, 4, 0, 0).unwrap();
+    let swept =
+        |e: &events::Event, recheck_at| Swept { event_id: e.id, starts_at_utc: e.details.starts_at_utc, recheck_at };
+    record(&t, &[swept(&due, None), swept(&elsewhere, None), swept(&later, Some(tuesday_8))]).await;
+    assert!(to_read(&t, now).await.is_empty(), "nothing changed");
+    assert!(to_read(&t, tuesday_8 - Duration::nanoseconds(1)).await.is_empty());
+    assert_eq!(to_read(&t, tuesday_8).await, [later.id], "its reminder due");
+
+    // What a party's reminder does not depend on asks for nothing.
+    let mut tx = t.db.begin().await.unwrap();
+    attachments::mark_first_viewed(&mut tx, marie_user, k.id, now).await.unwrap();
+    notices::set_preferences(&mut tx, marie_user, false, true).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 0, "a first view, updates turned off");
+    let mut tx = t.db.begin().await.unwrap();
+    notices::set_preferences(&mut tx, marie_user, false, false).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 0, "reminders turned off: nobody more to remind");
+
+    // Reminders turned back on: Marie's cases are read again, not the other.
+    let mut tx = t.db.begin().await.unwrap();
+    notices::set_preferences(&mut tx, marie_user, false, true).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 1);
+    assert_eq!(to_read(&t, now).await, [due.id, later.id]);
+    record(&t, &[swept(&due, None), swept(&later, Some(tuesday_8))]).await;
+
+    // A party given a mobile, or attached.
+    let mut tx = t.db.begin().await.unwrap();
+    attached(&mut tx, other.id, "paul", None, &random).await;
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 1, "Paul attached");
+    record(&t, &[swept(&elsewhere, None)]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    let paul_input = person("paul", Some("+262692000046"));
+    parties::put(&mut tx, other.id, "paul", &paul_input, &random, now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 1, "Paul's mobile");
+    assert_eq!(to_read(&t, now).await, [elsewhere.id]);
+    record(&t, &[swept(&elsewhere, None)]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    parties::put(&mut tx, other.id, "paul", &paul_input, &random, now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 0, "the same mobile again");
+
+    // A hearing moved is read again at its new time.
+    let mut tx = t.db.begin().await.unwrap();
+    events::put(&mut tx, k.id, "due", &hearing("2027-01-19T11:00", EventStatus::Prevu), now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(to_read(&t, now).await, [due.id]);
+
+    // A load asks for every hearing again; housekeeping forgets the hearings
+    // begun.
+    let mut tx = t.db.begin().await.unwrap();
+    reminder_sweeps::recheck_every_case(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    record(&t, &[swept(&due, None)]).await;
+    assert_eq!(rechecked(&t).await, 1);
+    assert_eq!(to_read(&t, now).await, [elsewhere.id, due.id, later.id]);
+    record(&t, &[swept(&elsewhere, None), swept(&later, None)]).await;
+    let mut tx = t.db.begin().await.unwrap();
+    // Instants are kept to the microsecond.
+    let forgotten =
+        reminder_sweeps::forget_past(&mut tx, elsewhere.details.starts_at_utc + Duration::microseconds(1)).await;
+    tx.commit().await.unwrap();
+    assert_eq!(forgotten.unwrap(), 1, "the hearing begun, not the later one");
 }
 
 /// The scheduler's periodic jobs (`job_runs`): one run a period for all the

@@ -145,9 +145,11 @@ pub async fn run(services: &Services, cases: u64, seed: u64) -> anyhow::Result<M
     }
     drop(idle);
     // The bulk rows recorded no change one by one: a portal already running
-    // on this database forgets what its page cache holds.
+    // on this database forgets what its page cache holds, and its reminders'
+    // sweep reads every hearing again.
     let mut tx = services.db.begin().await?;
     portalis_storage::changes::everything_changed(&mut tx).await?;
+    portalis_storage::reminder_sweeps::recheck_every_case(&mut tx).await?;
     portalis_storage::commit(tx).await?;
     bulk::finish(&services.db, &["courts", "cases", "parties", "events", "documents", "users", "attachments"]).await?;
     bulk::analyze(&services.db, &["party_words", "party_word_pairs"]).await?;

@@ -1,7 +1,7 @@
 //! What the portal tells litigants by itself, with the injected clock: the
 //! avis de mise à disposition, case updates, hearing reminders, consent.
 
-use crate::support::{Browser, TestApp, form_value, marie_with_her_cases, pdf};
+use crate::support::{Browser, MARIE_NIR, NICOLAS_NIR, TestApp, form_value, marie_with_her_cases, pdf};
 use chrono::Duration;
 use portalis_notify::scheduler::REMINDERS_EVERY;
 use serde_json::{Value, json};
@@ -41,7 +41,7 @@ async fn an_avis_leaves_on_the_system_clock_for_the_api_and_for_an_import() {
     let app = TestApp::spawn_on_the_system_clock().await;
     app.publish_the_guides_case().await;
     let marie = Browser::new(&app);
-    marie.login_as(crate::support::MARIE_NIR).await;
+    marie.login_as(MARIE_NIR).await;
     app.attach_all(&marie, "marie").await;
     assert_eq!(
         app.put_document(
@@ -248,6 +248,47 @@ async fn a_hearing_fixed_between_two_sweeps_is_reminded_at_the_next_one() {
     );
 }
 
+/// A sweep reads again only the hearings where something changed: a party
+/// attached after his hearing was swept is reminded at the next sweep all
+/// the same, and so is one who turns his reminders back on.
+#[tokio::test]
+async fn a_party_attached_or_turning_reminders_back_on_after_the_sweep_is_reminded_at_the_next_one() {
+    let (app, marie) = marie_with_her_cases().await;
+    let reminders_to = |mobile: &'static str| {
+        let app = &app;
+        async move {
+            let sms = app.outbox_of_kind("hearing_reminder").await;
+            sms.into_iter().filter(|(to, _, body)| to == mobile && body.contains("21 janvier")).count()
+        }
+    };
+    let page = marie.get("/mon-espace/preferences").await.text().await.unwrap();
+    let token = form_value(&page, "csrf").unwrap();
+    marie.post("/mon-espace/preferences", &[("csrf", &token), ("mises_a_jour", "1")]).await;
+    // Thursday 21 January 2027 at 14:00 in La Réunion; Monday 18 at 09:00 there.
+    app.clock.set(crate::support::moment(2027, 1, 18, 5, 0, 0));
+    app.schedule().await;
+    assert_eq!(reminders_to("+262692000042").await, 0, "Marie turned them off");
+
+    let nicolas = Browser::new(&app);
+    nicolas.login_as(NICOLAS_NIR).await;
+    app.attach_all(&nicolas, "nicolas-larret").await;
+    // Days later: Marie signs in again.
+    marie.login_as(MARIE_NIR).await;
+    let page = marie.get("/mon-espace/preferences").await.text().await.unwrap();
+    let token = form_value(&page, "csrf").unwrap();
+    marie.post("/mon-espace/preferences", &[("csrf", &token), ("mises_a_jour", "1"), ("rappels", "1")]).await;
+    app.clock.advance(REMINDERS_EVERY - Duration::microseconds(1));
+    app.schedule().await;
+    assert_eq!(reminders_to("+33611223317").await, 0, "not before the next sweep");
+    app.clock.advance(Duration::microseconds(1));
+    app.schedule().await;
+    assert_eq!(reminders_to("+33611223317").await, 1, "Nicolas, attached after the sweep");
+    assert_eq!(reminders_to("+262692000042").await, 1, "Marie, her reminders back on");
+    app.clock.advance(REMINDERS_EVERY);
+    app.schedule().await;
+    assert_eq!((reminders_to("+33611223317").await, reminders_to("+262692000042").await), (1, 1), "once");
+}
+
 #[tokio::test]
 async fn two_schedulers_at_once_send_each_reminder_once() {
     let (app, _marie) = marie_with_her_cases().await;
@@ -295,7 +336,7 @@ async fn the_first_consultation_is_recorded_as_consent_once() {
     assert_eq!(after["consent"], json!({"source": "consultation", "at": "2026-11-26T08:00:00Z"}));
     app.clock.advance(Duration::days(1));
     let again = Browser::new(&app);
-    again.login_as(crate::support::MARIE_NIR).await;
+    again.login_as(MARIE_NIR).await;
     again.get(&case_url).await;
     let later: Value = app.get_with(&key, party).await.json().await.unwrap();
     assert_eq!(later["consent"]["at"], "2026-11-26T08:00:00Z", "recorded once");
@@ -317,7 +358,7 @@ async fn the_court_declares_a_consent_with_its_date() {
 async fn housekeeping_forgets_what_is_kept_only_for_a_while() {
     let app = TestApp::spawn().await;
     let browser = Browser::new(&app);
-    browser.login_as(crate::support::MARIE_NIR).await;
+    browser.login_as(MARIE_NIR).await;
     app.publish_the_guides_case().await;
     browser.attach_form("code", "PJTK5SY2ZZPJ", "").await; // a refusal: a rate event and an audit entry
     let token = form_value(&browser.get("/connexion?retour=/aide").await.text().await.unwrap(), "csrf");
@@ -376,7 +417,7 @@ async fn a_new_file_needs_its_own_receipt() {
     // Marie signs in (again: hours pass) and opens the newest document.
     let open_it = || async {
         let marie = Browser::new(&app);
-        marie.login_as(crate::support::MARIE_NIR).await;
+        marie.login_as(MARIE_NIR).await;
         let list = marie.get("/mon-espace").await.text().await.unwrap();
         let start = list.find("fr-card__title\">Demande en réparation").unwrap();
         let case =
