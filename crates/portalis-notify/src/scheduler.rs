@@ -50,8 +50,8 @@ const HOUSEKEEPING_JOB: &str = "housekeeping";
 /// hearings not swept yet at their time, those whose reminder fell due
 /// since, and those of the cases where a party may have become one to
 /// remind (`reminder_sweeps`): at 10,000,000 cases, reading every hearing
-/// of the days ahead each time (about 330,000, and their parties) lasted
-/// longer than this period.
+/// of the days ahead each time (323,874 in the four days ahead, and their
+/// parties) lasted longer than this period.
 pub const REMINDERS_EVERY: Duration = Duration::minutes(5);
 const REMINDERS_JOB: &str = "hearing_reminders";
 /// When a periodic job that failed is tried again.
@@ -258,12 +258,22 @@ impl Scheduler {
 
     async fn sweep(&self, now: DateTime<Utc>) -> Result<usize, StorageError> {
         let started = std::time::Instant::now();
-        let rechecked = {
+        let generation = {
             let mut tx = self.db.begin().await?;
-            let rechecked = reminder_sweeps::forget_rechecked(&mut tx).await?;
+            let generation = reminder_sweeps::begin(&mut tx, self.reminder_days).await?;
             portalis_storage::commit(tx).await?;
-            rechecked
+            generation
         };
+        let mut rechecked = 0;
+        loop {
+            let mut tx = self.db.begin().await?;
+            let forgotten = reminder_sweeps::forget_rechecked(&mut tx).await?;
+            portalis_storage::commit(tx).await?;
+            rechecked += forgotten;
+            if forgotten < reminder_sweeps::RECHECKS_A_TRANSACTION {
+                break;
+            }
+        }
         let until = reminder::latest_start(now, self.reminder_days);
         let (mut after, mut read, mut queued) = ((now, i64::MAX), 0, 0);
         loop {
@@ -282,8 +292,11 @@ impl Scheduler {
             for some in parties.chunks(REMINDERS_A_TRANSACTION) {
                 queued += self.queue_reminders(&hearings, some, now, &mut refused).await?;
             }
-            self.record_swept(&hearings, &refused, now).await?;
             read += hearings.len();
+            if !self.record_swept(generation, &hearings, &refused, now).await? {
+                tracing::info!(hearings = read, queued, "another sweep began: this one stops");
+                break;
+            }
             match hearings.last() {
                 Some(last) if hearings.len() as i64 == HEARINGS_A_PAGE => after = (last.starts_at_utc, last.event_id),
                 _ => break,
@@ -298,13 +311,15 @@ impl Scheduler {
     /// or for good once due (every party to remind was reminded) or never
     /// due (begun before the next decent hour). A hearing with a reminder
     /// `refused` (the hearing or the party changed since they were read, or
-    /// another process claimed it) is left to be read again.
+    /// another process claimed it) is left to be read again. `false` when
+    /// another sweep began since this one (`reminder_sweeps::record`).
     async fn record_swept(
         &self,
+        generation: i64,
         hearings: &[notices::HearingToCome],
         refused: &[i64],
         now: DateTime<Utc>,
-    ) -> Result<(), StorageError> {
+    ) -> Result<bool, StorageError> {
         let swept: Vec<Swept> = hearings
             .iter()
             .filter(|h| !refused.contains(&h.event_id))
@@ -315,12 +330,10 @@ impl Scheduler {
                     .filter(|at| *at > now),
             })
             .collect();
-        if swept.is_empty() {
-            return Ok(());
-        }
         let mut tx = self.db.begin().await?;
-        reminder_sweeps::record(&mut tx, &swept).await?;
-        portalis_storage::commit(tx).await
+        let recorded = reminder_sweeps::record(&mut tx, generation, &swept).await?;
+        portalis_storage::commit(tx).await?;
+        Ok(recorded)
     }
 
     /// Queues the reminders of these parties in one transaction; a party

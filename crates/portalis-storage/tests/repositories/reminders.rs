@@ -157,6 +157,14 @@ async fn to_read(t: &TestDatabase, now: chrono::DateTime<Utc>) -> Vec<i64> {
     page.iter().map(|h| h.event_id).collect()
 }
 
+/// Begins a sweep with three days of notice: its generation.
+async fn begin(t: &TestDatabase, days: i64) -> i64 {
+    let mut tx = t.db.begin().await.unwrap();
+    let generation = reminder_sweeps::begin(&mut tx, days).await.unwrap();
+    tx.commit().await.unwrap();
+    generation
+}
+
 /// Forgets the hearings of the cases to recheck, as a sweep begins: how
 /// many cases.
 async fn rechecked(t: &TestDatabase) -> usize {
@@ -166,10 +174,19 @@ async fn rechecked(t: &TestDatabase) -> usize {
     n
 }
 
-async fn record(t: &TestDatabase, swept: &[Swept]) {
+/// Records hearings as swept by the sweep of this generation: whether it
+/// could.
+async fn record_by(t: &TestDatabase, generation: i64, swept: &[Swept]) -> bool {
     let mut tx = t.db.begin().await.unwrap();
-    reminder_sweeps::record(&mut tx, swept).await.unwrap();
+    let recorded = reminder_sweeps::record(&mut tx, generation, swept).await.unwrap();
     tx.commit().await.unwrap();
+    recorded
+}
+
+/// Records hearings as swept by a sweep begun now.
+async fn record(t: &TestDatabase, swept: &[Swept]) {
+    let generation = begin(t, 3).await;
+    assert!(record_by(t, generation, swept).await);
 }
 
 #[tokio::test]
@@ -240,6 +257,43 @@ async fn a_hearing_swept_is_read_again_only_when_due_moved_or_when_a_party_may_b
     parties::put(&mut tx, other.id, "paul", &paul_input, &random, now).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(rechecked(&t).await, 0, "the same mobile again");
+
+    // A party withdrawn, then back.
+    let mut tx = t.db.begin().await.unwrap();
+    let (paul_party, _) = parties::put(&mut tx, other.id, "paul", &paul_input, &random, now).await.unwrap();
+    parties::withdraw(&mut tx, paul_party.id, now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 0, "withdrawn");
+    let mut tx = t.db.begin().await.unwrap();
+    parties::put(&mut tx, other.id, "paul", &paul_input, &random, now).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rechecked(&t).await, 1, "back");
+    record(&t, &[swept(&elsewhere, None)]).await;
+
+    // A sweep that began before another records nothing more: what it read
+    // may predate a recheck the other consumed.
+    let first = begin(&t, 3).await;
+    let second = begin(&t, 3).await;
+    assert!(!record_by(&t, first, &[swept(&due, None)]).await);
+    assert!(record_by(&t, second, &[swept(&due, None)]).await);
+    // Another number of days of notice reads every hearing again.
+    let sooner = begin(&t, 2).await;
+    assert_eq!(to_read(&t, now).await, [due.id, elsewhere.id, later.id]);
+    assert!(record_by(&t, sooner, &[swept(&due, None), swept(&elsewhere, None), swept(&later, None)]).await);
+    begin(&t, 3).await;
+    assert_eq!(to_read(&t, now).await, [due.id, elsewhere.id, later.id]);
+    record(&t, &[swept(&due, None), swept(&elsewhere, None), swept(&later, Some(tuesday_8))]).await;
+
+    // A court's time zone changed, twice before a sweep: every hearing
+    // again (their reminders fall due at other instants).
+    for tz in [chrono_tz::Indian::Mayotte, chrono_tz::Indian::Reunion] {
+        let mut tx = t.db.begin().await.unwrap();
+        courts::put(&mut tx, &courts::CourtInput { time_zone: tz, ..court() }, now).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(rechecked(&t).await, 1);
+    assert_eq!(to_read(&t, now).await, [due.id, elsewhere.id, later.id]);
+    record(&t, &[swept(&due, None), swept(&elsewhere, None), swept(&later, Some(tuesday_8))]).await;
 
     // A hearing moved is read again at its new time.
     let mut tx = t.db.begin().await.unwrap();
