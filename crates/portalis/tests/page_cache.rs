@@ -219,6 +219,7 @@ const UNREAD: &[&str] = &[
     "job_runs",
     "hearings_swept",
     "reminder_rechecks",
+    "reminder_sweep_state",
     "portalis_migrations",
 ];
 
